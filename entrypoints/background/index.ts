@@ -1,0 +1,3 @@
+export default defineBackground(() => {
+  console.info('Refund Desk background started');
+});

@@ -1,0 +1,27 @@
+import { defineConfig } from 'wxt';
+import { KEAP_API_HOST_PATTERNS, KEAP_APP_HOST_PATTERNS } from './lib/keap-hosts';
+
+// Permissions are pinned by test/manifest.test.ts: widening them must be a visible change.
+export default defineConfig({
+  modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
+  manifest: ({ browser }) => ({
+    name: 'Refund Desk for Keap',
+    description:
+      "Refund Keap customers from the contact record, confirmed through Keap's API, with an audit log.",
+    permissions: [
+      'storage',
+      'unlimitedStorage',
+      'alarms',
+      ...(browser === 'firefox' ? [] : ['sidePanel']),
+    ],
+    host_permissions: [...new Set([...KEAP_APP_HOST_PATTERNS, ...KEAP_API_HOST_PATTERNS])],
+    action: { default_title: 'Refund history' },
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: { id: 'refund-desk@refund-desk.app', strict_min_version: '115.0' },
+          },
+        }
+      : {}),
+  }),
+});
