@@ -1,0 +1,177 @@
+import { z } from 'zod';
+
+/**
+ * The one place for money. Product code holds amounts as integer minor units (cents for USD,
+ * whole yen for JPY). Keap's REST v1 sends decimals (JSON doubles); they are converted here,
+ * by decimal-string arithmetic so that no binary float drift reaches an amount.
+ */
+
+export const DEFAULT_CURRENCY = 'USD';
+
+/** Decimals longer than this are not amounts but noise (a double has ~17 significant digits). */
+const MAX_FRACTION_DIGITS = 20;
+
+/** A conversion that cannot give an exact amount; `message` is fit to show a Keap admin. */
+export class MoneyConversionError extends Error {
+  readonly kind = 'invalid-amount';
+  override readonly name = 'MoneyConversionError';
+}
+
+const fractionDigitsByCurrency = new Map<string, number>();
+
+/** How many minor-unit digits a currency has (USD 2, JPY 0, KWD 3), as Intl knows it. */
+export function currencyFractionDigits(currency: string): number {
+  const code = currency.toUpperCase();
+  const known = fractionDigitsByCurrency.get(code);
+  if (known !== undefined) return known;
+  let digits: number;
+  try {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
+      .maximumFractionDigits ?? 2;
+  } catch {
+    throw new MoneyConversionError(`"${currency}" is not a currency code this browser knows.`);
+  }
+  fractionDigitsByCurrency.set(code, digits);
+  return digits;
+}
+
+const DECIMAL_PATTERN = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
+
+/**
+ * Keap decimal (number or string, e.g. 19.99, "19.99", 0.30000000000000004) → integer minor units.
+ * Digits beyond the currency's last place are rounded half away from zero, once, at that place.
+ * Throws MoneyConversionError for NaN, Infinity, non-numbers, absurdly long decimals and
+ * amounts too large to hold exactly.
+ */
+export function toMinorUnits(decimal: number | string, currency: string = DEFAULT_CURRENCY): number {
+  if (typeof decimal === 'number' && !Number.isFinite(decimal)) {
+    throw new MoneyConversionError(`${String(decimal)} is not an amount of money.`);
+  }
+  // String(number) is the shortest text that reads back as the same double, so 1.005 stays "1.005".
+  const text = typeof decimal === 'number' ? String(decimal) : decimal.trim();
+  const match = DECIMAL_PATTERN.exec(text);
+  const [, sign = '', integerDigits = '', fractionText = '', exponentText = '0'] = match ?? [];
+  if (match === null || integerDigits.length + fractionText.length === 0) {
+    throw new MoneyConversionError(`"${text}" is not an amount of money.`);
+  }
+  const digits = currencyFractionDigits(currency);
+  const allDigits = integerDigits + fractionText;
+  if (/^0*$/.test(allDigits)) return 0;
+  const pointIndex = integerDigits.length + Number(exponentText);
+  const fractionDigitCount = allDigits.replace(/0+$/, '').length - pointIndex;
+  if (fractionDigitCount > MAX_FRACTION_DIGITS) {
+    throw new MoneyConversionError(`"${text}" has too many decimal places to be an amount of money.`);
+  }
+  if (pointIndex > 30) {
+    throw new MoneyConversionError(`"${text}" is too large to be an amount of money.`);
+  }
+  // Shift the point `digits` places right: everything before it is whole minor units.
+  const padded = '0'.repeat(Math.max(0, -pointIndex)) + allDigits + '0'.repeat(Math.max(0, pointIndex + digits - allDigits.length));
+  const splitAt = Math.max(0, pointIndex) + digits;
+  const wholeMinorUnits = padded.slice(0, splitAt);
+  const firstDroppedDigit = padded.charAt(splitAt);
+  let magnitude = BigInt(wholeMinorUnits === '' ? '0' : wholeMinorUnits);
+  if (firstDroppedDigit >= '5') magnitude += 1n;
+  if (magnitude > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new MoneyConversionError(`"${text}" is too large to be an amount of money.`);
+  }
+  const minorUnits = Number(magnitude);
+  return sign === '-' && minorUnits !== 0 ? -minorUnits : minorUnits;
+}
+
+/** Minor units → plain decimal text with the currency's places, e.g. 6000 → "60.00" (for Keap's form fields). */
+export function toDecimalString(minorUnits: number, currency: string = DEFAULT_CURRENCY): string {
+  assertMinorUnits(minorUnits);
+  const digits = currencyFractionDigits(currency);
+  const magnitude = String(Math.abs(minorUnits)).padStart(digits + 1, '0');
+  const whole = magnitude.slice(0, magnitude.length - digits);
+  const fraction = magnitude.slice(magnitude.length - digits);
+  const sign = minorUnits < 0 ? '-' : '';
+  return digits === 0 ? `${sign}${whole}` : `${sign}${whole}.${fraction}`;
+}
+
+/** Minor units → text for people, e.g. 123456 → "$1,234.56"; JPY 1500 → "¥1,500". */
+export function formatMoney(minorUnits: number, currency: string = DEFAULT_CURRENCY, locale?: string): string {
+  const digits = currencyFractionDigits(currency);
+  // The decimal string has at most a few fraction digits and a safe magnitude, so as a double it
+  // formats back to exactly those digits.
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(Number(toDecimalString(minorUnits, currency)));
+}
+
+function assertMinorUnits(minorUnits: number): void {
+  if (!Number.isSafeInteger(minorUnits)) {
+    throw new MoneyConversionError(`${String(minorUnits)} is not a whole number of cents.`);
+  }
+}
+
+export type MoneyInputResult = { ok: true; minorUnits: number } | { ok: false; message: string };
+
+const GROUPED_OR_PLAIN_AMOUNT = /^(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d*))?$/;
+const SYMBOLS_AND_LETTERS = /^[\p{L}\p{Sc}]*$/u;
+
+/** An amount a person typed ("$1,234.56", "12.5", " 3 ") → minor units, or a message saying what is wrong. */
+export function parseMoneyInput(text: string, currency: string = DEFAULT_CURRENCY): MoneyInputResult {
+  const compact = text.replace(/\s/g, '');
+  if (compact === '') return { ok: false, message: 'Enter an amount.' };
+  if (compact.includes('-') || compact.startsWith('(')) {
+    return { ok: false, message: 'Enter the amount without a minus sign; it cannot be negative.' };
+  }
+  const parts = /^(\D*?)([\d.,]+)(\D*)$/.exec(compact);
+  const [, prefix = '', amountText = '', suffix = ''] = parts ?? [];
+  const amountMatch = GROUPED_OR_PLAIN_AMOUNT.exec(amountText);
+  if (
+    parts === null ||
+    !SYMBOLS_AND_LETTERS.test(prefix) ||
+    !SYMBOLS_AND_LETTERS.test(suffix) ||
+    amountMatch === null ||
+    !/\d/.test(amountText)
+  ) {
+    return { ok: false, message: `"${text.trim()}" is not an amount. Write it like 1,234.56.` };
+  }
+  let digits: number;
+  try {
+    digits = currencyFractionDigits(currency);
+  } catch (error) {
+    return { ok: false, message: (error as MoneyConversionError).message };
+  }
+  const typedFraction = amountMatch[1] ?? '';
+  if (typedFraction.length > digits) {
+    return {
+      ok: false,
+      message:
+        digits === 0
+          ? `${currency.toUpperCase()} amounts have no decimal places.`
+          : `Use at most ${digits} digits after the decimal point.`,
+    };
+  }
+  try {
+    return { ok: true, minorUnits: toMinorUnits(amountText.replace(/,/g, ''), currency) };
+  } catch (error) {
+    if (error instanceof MoneyConversionError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+/** zod: a Keap v1 decimal (number or numeric string) in `currency` → integer minor units. */
+export function moneyFromDecimalIn(currency: string) {
+  return z.union([z.number(), z.string()]).transform((value, context): number => {
+    try {
+      return toMinorUnits(value, currency);
+    } catch (error) {
+      if (!(error instanceof MoneyConversionError)) throw error;
+      context.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });
+}
+
+/** zod: a Keap v1 decimal in the default currency (two decimal places) → integer minor units. */
+export const moneyFromDecimal = moneyFromDecimalIn(DEFAULT_CURRENCY);
+
+/** zod: an amount already in integer minor units (zod's int() accepts only safe integers). */
+export const minorUnitsSchema = z.number().int();
