@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_CURRENCY, parseMoneyInput } from '@/lib/money';
-import { normaliseWhitespace } from '@/lib/page/accessible-name';
+import { bodyRowsOf, cellsOf, cellTextsByPosition, columnPosition, headerRowOf } from '@/lib/page/table-layout';
 
 /**
  * Reads the Orders tab of Keap's classic contact record. The table is found by its header
@@ -49,50 +49,14 @@ export interface ReadOrdersTableOptions {
   currency?: string;
 }
 
-function columnForHeader(headerText: string): OrderColumn | null {
-  const wanted = normaliseWhitespace(headerText).replace(/:$/, '').toLowerCase();
-  for (const [column, synonyms] of Object.entries(ORDER_COLUMN_HEADERS) as [OrderColumn, readonly string[]][]) {
-    if (synonyms.some((synonym) => synonym.toLowerCase() === wanted)) return column;
-  }
-  return null;
-}
-
-/** Rows belonging to this table itself, not to tables nested in its cells. */
-function ownRows(table: HTMLTableElement): HTMLTableRowElement[] {
-  return Array.from(table.querySelectorAll('tr')).filter((row) => row.closest('table') === table);
-}
-
-function cellsOf(row: HTMLTableRowElement): HTMLTableCellElement[] {
-  return Array.from(row.children).filter(
-    (cell): cell is HTMLTableCellElement => cell.tagName === 'TD' || cell.tagName === 'TH',
-  );
-}
-
-function headerRowOf(rows: HTMLTableRowElement[]): HTMLTableRowElement | null {
-  const inHead = rows.find((row) => row.parentElement?.tagName === 'THEAD');
-  if (inHead) return inHead;
-  return rows.find((row) => cellsOf(row).length > 0 && cellsOf(row).every((cell) => cell.tagName === 'TH')) ?? null;
-}
-
-/** Column positions of a header row, allowing for `colspan`. */
+/** Column positions of the order columns in a header row. */
 function columnPositions(headerRow: HTMLTableRowElement): Map<OrderColumn, number> {
   const positions = new Map<OrderColumn, number>();
-  let position = 0;
-  for (const cell of cellsOf(headerRow)) {
-    const column = columnForHeader(cell.textContent ?? '');
-    if (column !== null && !positions.has(column)) positions.set(column, position);
-    position += Math.max(1, cell.colSpan || 1);
+  for (const [column, synonyms] of Object.entries(ORDER_COLUMN_HEADERS) as [OrderColumn, readonly string[]][]) {
+    const position = columnPosition(headerRow, synonyms);
+    if (position >= 0) positions.set(column, position);
   }
   return positions;
-}
-
-function cellTextsByPosition(row: HTMLTableRowElement): string[] {
-  const texts: string[] = [];
-  for (const cell of cellsOf(row)) {
-    const text = normaliseWhitespace(cell.textContent ?? '');
-    for (let span = Math.max(1, cell.colSpan || 1); span > 0; span -= 1) texts.push(text);
-  }
-  return texts;
 }
 
 type CellReading<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -169,7 +133,7 @@ function readRow(texts: string[], positions: Map<OrderColumn, number>, currency:
 
 function findOrdersTable(root: ParentNode): { table: HTMLTableElement; headerRow: HTMLTableRowElement; positions: Map<OrderColumn, number> } | null {
   for (const table of Array.from(root.querySelectorAll('table'))) {
-    const headerRow = headerRowOf(ownRows(table));
+    const headerRow = headerRowOf(table);
     if (!headerRow) continue;
     const positions = columnPositions(headerRow);
     if (REQUIRED_COLUMNS.every((column) => positions.has(column))) return { table, headerRow, positions };
@@ -185,8 +149,7 @@ export function readOrdersTable(root: ParentNode, { currency = DEFAULT_CURRENCY 
 
   const rows: PageOrderRow[] = [];
   const rejectedRows: RejectedOrderRow[] = [];
-  const bodyRows = ownRows(table).filter((row) => row !== headerRow && !cellsOf(row).every((cell) => cell.tagName === 'TH'));
-  bodyRows.forEach((row, index) => {
+  bodyRowsOf(table, headerRow).forEach((row, index) => {
     const cells = cellsOf(row);
     // A single cell spanning the table is a message row such as "No orders", not an order.
     if (cells.length === 1 && positions.size > 1 && (cells[0]?.colSpan ?? 1) > 1) return;
