@@ -1,0 +1,64 @@
+import { Dexie, type EntityTable } from 'dexie';
+import { JournalError } from './errors';
+import type { RefundEvent, RefundRecord } from './schema';
+import { searchTokensFor } from './search';
+
+export const JOURNAL_DB_NAME = 'refund-desk-journal';
+
+export type JournalDb = Dexie & {
+  refunds: EntityTable<RefundRecord, 'id'>;
+  events: EntityTable<RefundEvent, 'id'>;
+};
+
+export type OpenJournalOptions = {
+  name?: string;
+  /** An IndexedDB to use instead of the page's own; given explicitly, it also lifts the context check. */
+  factory?: { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange };
+};
+
+const EXTENSION_PROTOCOLS = ['chrome-extension:', 'moz-extension:'];
+
+/** A version 1 record: what version 2 added is derived from it in the upgrade. */
+type RefundRecordV1 = Omit<RefundRecord, 'totalMinor' | 'searchTokens'>;
+
+function declareSchema(db: Dexie): void {
+  db.version(1).stores({
+    refunds: 'id, &idempotencyKey, createdAt, [contact.id+createdAt], orderId, state',
+    events: '++id, refundId',
+  });
+  db.version(2)
+    .stores({
+      refunds:
+        'id, &idempotencyKey, createdAt, [contact.id+createdAt], orderId, state, [state+createdAt], *searchTokens',
+      events: '++id, refundId',
+    })
+    .upgrade((tx) =>
+      tx
+        .table<RefundRecordV1 & Partial<RefundRecord>, string>('refunds')
+        .toCollection()
+        .modify((record) => {
+          record.totalMinor = record.lines.reduce((sum, line) => sum + line.amountMinor, 0);
+          record.searchTokens = searchTokensFor(record);
+        }),
+    );
+}
+
+/**
+ * Opens the refund journal. It lives in the extension's own origin, so it refuses to open in a
+ * content script, where IndexedDB would belong to Keap's site.
+ */
+export async function openJournal(options: OpenJournalOptions = {}): Promise<JournalDb> {
+  if (options.factory === undefined) {
+    const protocol = globalThis.location?.protocol ?? 'none';
+    if (!EXTENSION_PROTOCOLS.includes(protocol)) {
+      throw new JournalError(
+        { kind: 'not-extension-context', protocol },
+        'The refund history can only be opened inside the extension, not on a web page.',
+      );
+    }
+  }
+  const db = new Dexie(options.name ?? JOURNAL_DB_NAME, options.factory) as JournalDb;
+  declareSchema(db);
+  await db.open();
+  return db;
+}

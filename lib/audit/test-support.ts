@@ -1,0 +1,27 @@
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { openJournal, type OpenJournalOptions } from './db';
+import type { PlanRefundInput } from './schema';
+
+/** A private in-memory IndexedDB, so that tests never share databases. */
+export function freshFactory(): NonNullable<OpenJournalOptions['factory']> {
+  return { indexedDB: new IDBFactory(), IDBKeyRange };
+}
+
+export function openTestJournal(factory = freshFactory()) {
+  return openJournal({ factory });
+}
+
+export function samplePlan(overrides: Partial<PlanRefundInput> = {}): PlanRefundInput {
+  return {
+    idempotencyKey: `key-${Math.random().toString(36).slice(2)}`,
+    appName: 'ab123',
+    contact: { id: 42, name: 'Jane Doe', email: 'jane@example.com' },
+    orderId: 9001,
+    lines: [{ paymentId: 7001, amountMinor: 6000, currency: 'USD', channel: 'keap-refund-screen' }],
+    reason: { preset: 'Customer request', details: 'Changed their mind' },
+    errorHandling: 'skip-payment',
+    amountOwedAfterMinor: 0,
+    actor: { name: 'Sam Admin', email: 'sam@merchant.example' },
+    ...overrides,
+  };
+}
