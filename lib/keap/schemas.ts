@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { moneyFromDecimal } from '@/lib/money';
+
+/**
+ * Keap REST v1 objects the extension reads, with the field names of keap-rest-v1.json.
+ * Objects are loose (Keap adds fields). What the extension relies on (ids, amounts, statuses,
+ * dates) is required and checked; the rest may be absent or null, as real Keap answers often are.
+ * v1 money is a decimal; it becomes integer minor units here, at the boundary. v1 money carries no
+ * currency of its own, so amounts are read in the default (two-place) currency.
+ */
+
+const keapId = z.number().int();
+const optionalText = z.string().nullish();
+/** Keap dates are ISO-8601 text, with various offsets ("Z", "+0000"); only the date part is checked. */
+const keapDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'not a date');
+/** Keap leaves out or nulls amounts that are zero on some objects; absent means nothing. */
+const moneyOrZero = moneyFromDecimal.nullish().transform((minorUnits) => minorUnits ?? 0);
+
+export const accountProfileSchema = z.looseObject({
+  name: optionalText,
+  email: optionalText,
+  currency_code: optionalText,
+  time_zone: optionalText,
+  website: optionalText,
+});
+export type KeapAccountProfile = z.infer<typeof accountProfileSchema>;
+
+export const contactSchema = z.looseObject({
+  id: keapId,
+  given_name: optionalText,
+  family_name: optionalText,
+  company_name: optionalText,
+  email_addresses: z.array(z.looseObject({ email: z.string(), field: optionalText })).nullish(),
+});
+export type KeapContact = z.infer<typeof contactSchema>;
+
+export const orderContactSchema = z.looseObject({
+  id: keapId,
+  first_name: optionalText,
+  last_name: optionalText,
+  email: optionalText,
+  company_name: optionalText,
+});
+export type KeapOrderContact = z.infer<typeof orderContactSchema>;
+
+export const orderItemSchema = z.looseObject({
+  id: keapId,
+  name: optionalText,
+  quantity: z.number().int().nullish(),
+  price: moneyFromDecimal.nullish(),
+  cost: moneyFromDecimal.nullish(),
+  discount: moneyFromDecimal.nullish(),
+  type: optionalText,
+});
+export type KeapOrderItem = z.infer<typeof orderItemSchema>;
+
+export const paymentGatewaySchema = z.looseObject({
+  merchant_account_id: keapId.nullish(),
+  merchant_account_name: optionalText,
+  use_default: z.boolean().nullish(),
+});
+export type KeapPaymentGateway = z.infer<typeof paymentGatewaySchema>;
+
+export const orderSchema = z.looseObject({
+  id: keapId,
+  title: optionalText,
+  /** DRAFT | SENT | VIEWED | PAID (kept open: Keap may add statuses). */
+  status: z.string(),
+  total: moneyFromDecimal,
+  total_paid: moneyFromDecimal,
+  total_due: moneyFromDecimal,
+  refund_total: moneyOrZero,
+  invoice_number: keapId.nullish(),
+  order_date: keapDate,
+  creation_date: optionalText,
+  modification_date: optionalText,
+  order_type: optionalText,
+  source_type: optionalText,
+  contact: orderContactSchema,
+  order_items: z
+    .array(orderItemSchema)
+    .nullish()
+    .transform((items) => items ?? []),
+  payment_plan: z.looseObject({ payment_gateway: paymentGatewaySchema.nullish() }).nullish(),
+});
+export type KeapOrder = z.infer<typeof orderSchema>;
+
+const pageLinks = {
+  /** Total matching items (not the page size). */
+  count: z.number().int().nullish(),
+  /** Absolute URL of the next page; Keap sends it even after the last page. */
+  next: optionalText,
+  previous: optionalText,
+};
+
+export const orderListSchema = z.looseObject({ ...pageLinks, orders: z.array(orderSchema) });
+export type KeapOrderList = z.infer<typeof orderListSchema>;
+
+export const transactionSchema = z.looseObject({
+  id: keapId,
+  amount: moneyFromDecimal,
+  currency: optionalText,
+  /** e.g. APPROVED, PENDING, ERROR, FAILED */
+  status: z.string(),
+  /** e.g. CAPTURE, REFUND, VOID, MANUAL */
+  type: z.string(),
+  gateway: optionalText,
+  gateway_account_name: optionalText,
+  collection_method: optionalText,
+  errors: optionalText,
+  test: z.boolean().nullish(),
+  transaction_date: keapDate,
+  contact_id: keapId.nullish(),
+  order_ids: optionalText,
+  orders: z.array(z.looseObject({ id: keapId })).nullish(),
+});
+export type KeapTransaction = z.infer<typeof transactionSchema>;
+
+export const transactionListSchema = z.looseObject({ ...pageLinks, transactions: z.array(transactionSchema) });
+export type KeapTransactionList = z.infer<typeof transactionListSchema>;
+
+export const invoicePaymentSchema = z.looseObject({
+  id: keapId,
+  /** Negative on refund rows. */
+  amount: moneyFromDecimal,
+  invoice_id: keapId.nullish(),
+  /** Taken to be the id of the transaction that charged this payment (see payment-facts.ts). */
+  payment_id: keapId.nullish(),
+  pay_date: keapDate,
+  /** e.g. MANUAL_PAID, REFUNDED, VOIDED, PAYPAL_PAID, APPROVED, FAILED, ERROR, PENDING */
+  pay_status: z.string(),
+  note: optionalText,
+  last_updated: optionalText,
+  /** On a refund row: the id of the invoice payment it refunds. */
+  refund_invoice_payment_id: keapId.nullish(),
+  skip_commission: z.boolean().nullish(),
+});
+export type KeapInvoicePayment = z.infer<typeof invoicePaymentSchema>;
+
+export const invoicePaymentListSchema = z.array(invoicePaymentSchema);
+
+export const merchantSchema = z.looseObject({
+  id: keapId,
+  account_name: optionalText,
+  /** e.g. PAYPAL, UNSUPPORTED, AUTHORIZE, EWAY, WEPAY, STRIPE, KEAP_PAY */
+  type: optionalText,
+  is_test: z.boolean().nullish(),
+});
+export type KeapMerchant = z.infer<typeof merchantSchema>;
+
+export const merchantListSchema = z.looseObject({
+  default_merchant_account: keapId.nullish(),
+  merchant_accounts: z
+    .array(merchantSchema)
+    .nullish()
+    .transform((accounts) => accounts ?? []),
+});
+export type KeapMerchantList = z.infer<typeof merchantListSchema>;
+
+export const noteTypeSchema = z.enum(['Appointment', 'Call', 'Email', 'Fax', 'Letter', 'Other']);
+
+/** What we send to POST /v1/notes (Keap's RequestNote). Strict: we write exactly these fields. */
+export const createNoteRequestSchema = z.object({
+  contact_id: keapId.positive(),
+  title: z.string().min(1),
+  body: z.string(),
+  type: noteTypeSchema.optional(),
+});
+export type KeapCreateNoteRequest = z.infer<typeof createNoteRequestSchema>;
+
+export const noteSchema = z.looseObject({
+  id: keapId,
+  contact_id: keapId,
+  title: optionalText,
+  body: optionalText,
+  type: optionalText,
+  date_created: optionalText,
+  last_updated: optionalText,
+  user_id: keapId.nullish(),
+});
+export type KeapNote = z.infer<typeof noteSchema>;
