@@ -105,6 +105,19 @@ function nextUtcMidnight(now: number): number {
   return (Math.floor(now / DAY_MS) + 1) * DAY_MS;
 }
 
+/** When the daily quota named in these headers resets: its expiry, else one quota window, else midnight UTC. */
+export function quotaResetTime(headers: Headers, now: number): number {
+  const expiry = parseExpiryTime(headers.get('x-keap-product-quota-expiry-time'));
+  if (expiry !== undefined && expiry > now) return expiry;
+  const quotaWindowMs = headerWindowMs(headers, 'x-keap-product-quota');
+  return quotaWindowMs !== undefined ? now + quotaWindowMs : nextUtcMidnight(now);
+}
+
+/** Keap says the daily quota is used up. */
+export function isQuotaSpent(headers: Headers): boolean {
+  return headerNumber(headers, 'x-keap-product-quota-available') === 0;
+}
+
 export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
   const clock = options.clock ?? realClock;
   const safetyMarginMs = options.safetyMarginMs ?? 100;
@@ -235,14 +248,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
         rollDay(now);
         sentToday = Math.max(sentToday, quotaUsed);
       }
-      if (headerNumber(headers, 'x-keap-product-quota-available') === 0) {
-        const expiry = parseExpiryTime(headers.get('x-keap-product-quota-expiry-time'));
-        const quotaWindowMs = headerWindowMs(headers, 'x-keap-product-quota');
-        quotaExhaustedUntil = Math.max(
-          quotaExhaustedUntil,
-          expiry !== undefined && expiry > now ? expiry : quotaWindowMs !== undefined ? now + quotaWindowMs : nextUtcMidnight(now),
-        );
-      }
+      if (isQuotaSpent(headers)) quotaExhaustedUntil = Math.max(quotaExhaustedUntil, quotaResetTime(headers, now));
     },
     noteThrottled(retryAt) {
       counters.throttledResponses += 1;
