@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { KeapInvoicePayment, KeapMerchant, KeapMerchantList, KeapOrder, KeapTransaction } from '@/lib/keap/schemas';
+import { DEFAULT_CURRENCY } from '@/lib/money';
 
 /**
  * What the refund rules need to know about one invoice payment on a Keap order,
@@ -51,3 +53,132 @@ export const orderSummarySchema = z.object({
   fullyRefunded: z.boolean(),
 });
 export type OrderSummary = z.infer<typeof orderSummarySchema>;
+
+/**
+ * The linking guess (docs/keap-screen-contract.md): v1 gives no gateway on an invoice payment, so
+ * an invoice payment's `payment_id` is taken to be the `id` of the transaction that charged it.
+ * This is the only place that guess is made; correct it here.
+ */
+export function transactionForPayment(
+  payment: KeapInvoicePayment,
+  transactionsById: ReadonlyMap<number, KeapTransaction>,
+): KeapTransaction | undefined {
+  return payment.payment_id == null ? undefined : transactionsById.get(payment.payment_id);
+}
+
+/** Gateways Keap cannot refund or void through (keap-facts.md), compared without case or spaces. */
+export const GATEWAYS_THAT_CANNOT_REFUND_IN_KEAP = ['eWAY', 'PayPal Express', 'PayPal Payflow Pro'] as const;
+
+function gatewayKey(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+export function gatewayCannotRefundInKeap(gatewayName: string): boolean {
+  const key = gatewayKey(gatewayName);
+  return GATEWAYS_THAT_CANNOT_REFUND_IN_KEAP.some((name) => gatewayKey(name) === key);
+}
+
+/** Payment statuses under which no money was collected, so nothing can be refunded. */
+const NOT_COLLECTED_STATUSES = new Set(['VOIDED', 'FAILED', 'ERROR']);
+
+/** Keap sends 0 or null for "refunds nothing"; only a real id that is not the row's own links it. */
+function refundedPaymentId(payment: KeapInvoicePayment): number | undefined {
+  const target = payment.refund_invoice_payment_id;
+  return target != null && target > 0 && target !== payment.id ? target : undefined;
+}
+
+function isRefundRow(payment: KeapInvoicePayment): boolean {
+  return payment.amount < 0 || refundedPaymentId(payment) !== undefined;
+}
+
+function merchantFor(
+  transaction: KeapTransaction | undefined,
+  order: KeapOrder,
+  merchants: KeapMerchantList,
+): KeapMerchant | undefined {
+  const accountName = transaction?.gateway_account_name;
+  if (accountName) {
+    const byName = merchants.merchant_accounts.find((merchant) => merchant.account_name === accountName);
+    if (byName) return byName;
+    // The transaction names an account the merchant list does not have: guessing from the order would mislead.
+    return undefined;
+  }
+  const merchantAccountId = order.payment_plan?.payment_gateway?.merchant_account_id;
+  return merchantAccountId == null
+    ? undefined
+    : merchants.merchant_accounts.find((merchant) => merchant.id === merchantAccountId);
+}
+
+export interface PaymentFactsInput {
+  order: KeapOrder;
+  payments: KeapInvoicePayment[];
+  /** The order's transactions, or all of the contact's: only those linked to a payment are used. */
+  transactions: KeapTransaction[];
+  merchants: KeapMerchantList;
+  /** v1 orders carry no currency; used when no transaction says one. */
+  defaultCurrency?: string;
+}
+
+/** One PaymentFacts per invoice payment of the order, in Keap's order. */
+export function derivePaymentFacts(input: PaymentFactsInput): PaymentFacts[] {
+  const { order, payments, merchants } = input;
+  const transactionsById = new Map(input.transactions.map((transaction) => [transaction.id, transaction]));
+  const refundedById = new Map<number, number>();
+  for (const payment of payments) {
+    const target = refundedPaymentId(payment);
+    if (target !== undefined) refundedById.set(target, (refundedById.get(target) ?? 0) + Math.abs(payment.amount));
+  }
+  return payments.map((payment): PaymentFacts => {
+    const transaction = transactionForPayment(payment, transactionsById);
+    const merchant = merchantFor(transaction, order, merchants);
+    const refundRow = isRefundRow(payment);
+    const refundedMinor = refundRow ? 0 : (refundedById.get(payment.id) ?? 0);
+    const collected = !refundRow && !NOT_COLLECTED_STATUSES.has(payment.pay_status);
+    return paymentFactsSchema.parse({
+      paymentId: payment.id,
+      orderId: order.id,
+      transactionId: transaction?.id ?? null,
+      amountMinor: payment.amount,
+      currency: transaction?.currency || (input.defaultCurrency ?? DEFAULT_CURRENCY),
+      payDate: payment.pay_date,
+      payStatus: payment.pay_status,
+      refundedMinor,
+      refundableMinor: collected ? Math.max(0, payment.amount - refundedMinor) : 0,
+      gatewayName: transaction?.gateway || null,
+      merchantAccountName: transaction?.gateway_account_name || merchant?.account_name || null,
+      merchantType: merchant?.type || null,
+      isTestMode: transaction?.test === true || merchant?.is_test === true,
+      isManual: payment.pay_status === 'MANUAL_PAID' || transaction?.type === 'MANUAL' || transaction?.collection_method === 'MANUAL',
+      isPending: payment.pay_status === 'PENDING' || transaction?.status === 'PENDING',
+      isRefundRow: refundRow,
+    });
+  });
+}
+
+/** The order-level view the panel and the refund rules start from. */
+export function summarizeOrder(order: KeapOrder, facts: PaymentFacts[], defaultCurrency = DEFAULT_CURRENCY): OrderSummary {
+  const payments = facts.filter((fact) => !fact.isRefundRow);
+  const collectedMinor = payments
+    .filter((fact) => !NOT_COLLECTED_STATUSES.has(fact.payStatus))
+    .reduce((sum, fact) => sum + fact.amountMinor, 0);
+  const refundedMinor = payments.reduce((sum, fact) => sum + fact.refundedMinor, 0);
+  const refundableNowMinor = payments
+    .filter((fact) => !fact.isPending)
+    .reduce((sum, fact) => sum + fact.refundableMinor, 0);
+  const gateways = new Set(
+    payments.flatMap((fact) => (fact.gatewayName !== null && gatewayCannotRefundInKeap(fact.gatewayName) ? [fact.gatewayName] : [])),
+  );
+  return orderSummarySchema.parse({
+    orderId: order.id,
+    currency: facts[0]?.currency ?? defaultCurrency,
+    totalMinor: order.total,
+    paidMinor: order.total_paid,
+    refundedMinor,
+    refundableNowMinor,
+    hasPending: payments.some((fact) => fact.isPending),
+    hasManual: payments.some((fact) => fact.isManual),
+    gatewaysThatCannotRefundInKeap: [...gateways],
+    partiallyRefunded: refundedMinor > 0 && refundedMinor < collectedMinor,
+    fullyRefunded: collectedMinor > 0 && refundedMinor >= collectedMinor,
+  });
+}
