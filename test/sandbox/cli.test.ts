@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { SEED } from './seed';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+
+interface RunningCli {
+  lines: Record<string, string>;
+  stop(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts the CLI on a free port and resolves once it has printed its five lines. */
+function startCli(env: Record<string, string>): Promise<RunningCli> {
+  const child = spawn(TSX, ['test/sandbox/cli.ts'], { cwd: REPO_ROOT, env: { ...process.env, SANDBOX_PORT: '0', ...env } });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+    child.once('exit', (code) => reject(new Error(`CLI exited early (${code}): ${errors}`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const lines = Object.fromEntries(
+        output.split('\n').filter((line) => line.includes(': ')).map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)]),
+      );
+      if (lines.origin === undefined) return;
+      resolve({
+        lines,
+        stop: (signal) => {
+          child.kill(signal);
+          return exited;
+        },
+      });
+    });
+  });
+}
+
+function httpsStatus(url: string): Promise<{ status: number; altNames: string }> {
+  return new Promise((resolve, reject) => {
+    const request = https.get(url, { rejectUnauthorized: false }, (response) => {
+      response.resume();
+      const socket = response.socket as TLSSocket;
+      resolve({ status: response.statusCode ?? 0, altNames: socket.getPeerCertificate().subjectaltname ?? '' });
+    });
+    request.on('error', reject);
+  });
+}
+
+describe('npm run sandbox (cli.ts)', () => {
+  it('serves HTTPS by default, prints Keap hosts, and exits 0 on SIGTERM', async () => {
+    const cli = await startCli({});
+    expect(cli.lines).toMatchObject({
+      app: 'https://refunddemo.infusionsoft.com',
+      api: 'https://api.infusionsoft.com/crm/rest',
+      key: SEED.apiKey,
+      contact: String(SEED.contacts.demo),
+    });
+    const answer = await httpsStatus(`${cli.lines.origin}/__sandbox/stats`);
+    expect(answer.status).toBe(200);
+    expect(answer.altNames).toContain('DNS:*.infusionsoft.com');
+    expect(answer.altNames).toContain('DNS:api.keap.com');
+    expect(await cli.stop('SIGTERM')).toBe(0);
+  });
+
+  it('serves plain HTTP with SANDBOX_TLS=0 and exits 0 on SIGINT', async () => {
+    const cli = await startCli({ SANDBOX_TLS: '0' });
+    expect(cli.lines.app).toBe(cli.lines.origin);
+    expect(cli.lines.api).toBe(`${cli.lines.origin}/crm/rest`);
+    const response = await fetch(`${cli.lines.api}/v1/account/profile`, { headers: { 'X-Keap-API-Key': SEED.apiKey } });
+    expect(response.status).toBe(200);
+    expect(await cli.stop('SIGINT')).toBe(0);
+  });
+});
