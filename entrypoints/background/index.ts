@@ -1,3 +1,6 @@
+import { browser } from 'wxt/browser';
+import { startBackgroundService } from '@/lib/service/background';
+
 export default defineBackground(() => {
-  console.info('Refund Desk background started');
+  startBackgroundService({ id: browser.runtime.id, origin: browser.runtime.getURL('/').replace(/\/$/, '') });
 });

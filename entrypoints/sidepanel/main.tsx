@@ -1,3 +1,3 @@
 import { createRoot } from 'react-dom/client';
 
-createRoot(document.getElementById('root')!).render(<h1>Refund Desk sidepanel</h1>);
+createRoot(document.getElementById('root')!).render(<h1>Refund Desk</h1>);

@@ -1,0 +1,179 @@
+import { useId, useMemo, useState } from 'react';
+import { formatMoney } from '@/lib/money';
+import { filterOrderRows, type PanelOrderRow } from '@/lib/panel/order-rows';
+
+export type ApiState =
+  | { kind: 'loading' }
+  | { kind: 'ready' }
+  | { kind: 'no-key' }
+  | { kind: 'error'; message: string };
+
+export interface RefundsPanelProps {
+  contactId: number;
+  rows: PanelOrderRow[];
+  api: ApiState;
+  /** False when Keap's Orders table could not be read from the page (Keap changed it, or it is not drawn). */
+  pageTableFound: boolean;
+  onRefund: (orderId: number) => void;
+  onRetry: () => void;
+  onOpenOptions: () => void;
+  pageSize?: number;
+}
+
+function money(minor: number | null, currency: string): string {
+  return minor === null ? '…' : formatMoney(minor, currency);
+}
+
+function refundBlocker(row: PanelOrderRow, api: ApiState): string | null {
+  if (api.kind === 'no-key') return 'Add your Keap API key in Refund Desk options to refund.';
+  if (api.kind === 'loading') return "Checking this order with Keap's API…";
+  if (api.kind === 'error') return "Keap's API did not answer, so amounts cannot be confirmed.";
+  if (!row.fromApi) return "Keap's API does not list this order.";
+  if (row.refundableNowMinor === 0) return 'Nothing left to refund on this order.';
+  return null;
+}
+
+/** The Refunds panel on a Keap contact record. Presentational: data and callbacks come in. */
+export function RefundsPanel({ contactId, rows, api, pageTableFound, onRefund, onRetry, onOpenOptions, pageSize = 20 }: RefundsPanelProps) {
+  const [filter, setFilter] = useState('');
+  const [pageIndex, setPageIndex] = useState(0);
+  const headingId = useId();
+  const filterId = useId();
+  const visible = useMemo(() => filterOrderRows(rows, filter), [rows, filter]);
+  const pageCount = Math.max(1, Math.ceil(visible.length / pageSize));
+  const currentPage = Math.min(pageIndex, pageCount - 1);
+  const shown = visible.slice(currentPage * pageSize, (currentPage + 1) * pageSize);
+
+  return (
+    <section className="rd-panel" aria-labelledby={headingId} data-contact-id={contactId}>
+      <header className="rd-header">
+        <h2 id={headingId}>Refunds</h2>
+        <span className="rd-brand">Refund Desk</span>
+      </header>
+      {api.kind === 'no-key' && (
+        <p className="rd-banner rd-banner-info" role="note">
+          Refunding is off until you add your Keap API key.{' '}
+          <button type="button" className="rd-link" onClick={onOpenOptions}>
+            Open Refund Desk options
+          </button>
+        </p>
+      )}
+      {api.kind === 'error' && (
+        <div className="rd-banner rd-banner-error" role="alert">
+          <span>{api.message}</span>{' '}
+          <button type="button" onClick={onRetry}>
+            Retry
+          </button>
+        </div>
+      )}
+      {api.kind === 'loading' && (
+        <p className="rd-banner rd-banner-muted" role="status">
+          Checking amounts with Keap's API…
+        </p>
+      )}
+      {!pageTableFound && api.kind === 'ready' && (
+        <p className="rd-banner rd-banner-muted">Orders come from Keap's API (the page's Orders table was not found).</p>
+      )}
+      {rows.length > 0 && (
+        <div className="rd-tools">
+          <label htmlFor={filterId}>Filter orders</label>
+          <input
+            id={filterId}
+            type="search"
+            value={filter}
+            placeholder="Order #, title or date"
+            onChange={(event) => {
+              setFilter(event.target.value);
+              setPageIndex(0);
+            }}
+          />
+          <span className="rd-count">
+            {visible.length === rows.length ? `${rows.length} orders` : `${visible.length} of ${rows.length} orders`}
+          </span>
+        </div>
+      )}
+      {rows.length === 0 ? (
+        <p className="rd-empty">{api.kind === 'loading' ? 'Looking for orders…' : 'This contact has no orders.'}</p>
+      ) : (
+        <table className="rd-table">
+          <thead>
+            <tr>
+              <th scope="col">Order</th>
+              <th scope="col">Date</th>
+              <th scope="col">Title</th>
+              <th scope="col">Total</th>
+              <th scope="col">Paid</th>
+              <th scope="col">Refunded</th>
+              <th scope="col">Refundable now</th>
+              <th scope="col">
+                <span className="rd-visually-hidden">Action</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((row) => {
+              const blocker = refundBlocker(row, api);
+              const blockerId = `rd-blocker-${row.orderId}`;
+              return (
+                <tr key={row.orderId} data-order-id={row.orderId}>
+                  <td>#{row.orderId}</td>
+                  <td>{row.orderDate ?? '—'}</td>
+                  <td className="rd-title">
+                    <span>{row.title}</span>
+                    {row.badges.length > 0 && (
+                      <ul className="rd-badges" aria-label={`Notes on order #${row.orderId}`}>
+                        {row.badges.map((badge) => (
+                          <li key={badge.kind + badge.text} className={`rd-badge rd-badge-${badge.kind}`}>
+                            {badge.text}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                    {row.discrepancies.map((note) => (
+                      <p key={note} className="rd-discrepancy">
+                        {note}
+                      </p>
+                    ))}
+                  </td>
+                  <td>{money(row.totalMinor, row.currency)}</td>
+                  <td>{money(row.paidMinor, row.currency)}</td>
+                  <td>{money(row.refundedMinor, row.currency)}</td>
+                  <td className="rd-refundable">{money(row.refundableNowMinor, row.currency)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="rd-refund"
+                      disabled={blocker !== null}
+                      aria-describedby={blocker ? blockerId : undefined}
+                      onClick={() => onRefund(row.orderId)}
+                    >
+                      Refund order #{row.orderId}
+                    </button>
+                    {blocker && (
+                      <span id={blockerId} className="rd-blocker">
+                        {blocker}
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {pageCount > 1 && (
+        <nav className="rd-paging" aria-label="Order pages">
+          <button type="button" disabled={currentPage === 0} onClick={() => setPageIndex(currentPage - 1)}>
+            Newer
+          </button>
+          <span>
+            Page {currentPage + 1} of {pageCount}
+          </span>
+          <button type="button" disabled={currentPage >= pageCount - 1} onClick={() => setPageIndex(currentPage + 1)}>
+            Older
+          </button>
+        </nav>
+      )}
+    </section>
+  );
+}

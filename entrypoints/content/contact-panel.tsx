@@ -1,0 +1,155 @@
+import { createRoot, type Root } from 'react-dom/client';
+import { RefundsPanel, type ApiState } from '@/components/refunds-panel/RefundsPanel';
+import panelCss from '@/components/refunds-panel/refunds-panel.css?inline';
+import { classifyKeapUrl } from '@/lib/keap-hosts';
+import { callBackground, type ContactOrderRow } from '@/lib/messaging/protocol';
+import { readOrdersTable, watchOrdersTable, type PageOrderRow } from '@/lib/page/orders-table';
+import { mergeOrderRows } from '@/lib/panel/order-rows';
+
+interface PanelState {
+  contactId: number;
+  pageRows: PageOrderRow[];
+  pageTableFound: boolean;
+  apiRows: ContactOrderRow[] | null;
+  api: ApiState;
+}
+
+function contactIdOf(href: string): number | null {
+  const page = classifyKeapUrl(href);
+  return page.kind === 'classic-contact' || page.kind === 'new-ui-contact' ? page.contactId : null;
+}
+
+/** Where the panel goes: just above Keap's Orders table, else under the contact's tabs, else atop the page. */
+function findAnchor(): { element: Element; where: 'before' | 'after' | 'prepend' } {
+  const reading = readOrdersTable(document);
+  if (reading.found) return { element: reading.table, where: 'before' };
+  const tabs = document.querySelector('ul.tabs');
+  if (tabs) return { element: tabs, where: 'after' };
+  return { element: document.body, where: 'prepend' };
+}
+
+/**
+ * The Refunds panel on a Keap contact record: one shadow-root host per page, moved (never
+ * duplicated) when Keap redraws its tabs or the user moves to another contact in-page.
+ */
+export function runContactPanel(ctx: { signal: AbortSignal }): void {
+  const host = document.createElement('refund-desk-panel');
+  // Closed: Keap's page scripts cannot reach into the panel or restyle it.
+  const shadow = host.attachShadow({ mode: 'closed' });
+  const style = document.createElement('style');
+  style.textContent = panelCss;
+  const mountPoint = document.createElement('div');
+  shadow.append(style, mountPoint);
+  let root: Root | null = null;
+  let state: PanelState | null = null;
+  let lastHref = '';
+  let loadToken = 0;
+
+  const render = () => {
+    if (!state) return;
+    root ??= createRoot(mountPoint);
+    const { contactId } = state;
+    root.render(
+      <RefundsPanel
+        key={contactId}
+        contactId={contactId}
+        rows={mergeOrderRows(state.pageRows, state.apiRows)}
+        api={state.api}
+        pageTableFound={state.pageTableFound}
+        onRefund={(orderId) => void openRefund(contactId, orderId)}
+        onRetry={() => void loadFromApi(contactId, true)}
+        onOpenOptions={() => void callBackground('openOptions', {})}
+      />,
+    );
+  };
+
+  const place = () => {
+    if (!state) return;
+    const anchor = findAnchor();
+    const alreadyThere =
+      host.isConnected &&
+      ((anchor.where === 'before' && host.nextElementSibling === anchor.element) ||
+        (anchor.where === 'after' && host.previousElementSibling === anchor.element) ||
+        (anchor.where === 'prepend' && host.parentElement === anchor.element));
+    if (alreadyThere) return;
+    if (anchor.where === 'before') anchor.element.before(host);
+    else if (anchor.where === 'after') anchor.element.after(host);
+    else anchor.element.prepend(host);
+  };
+
+  const update = (patch: Partial<PanelState>) => {
+    if (!state) return;
+    state = { ...state, ...patch };
+    render();
+  };
+
+  async function loadFromApi(contactId: number, refresh: boolean) {
+    const token = ++loadToken;
+    update({ api: { kind: 'loading' } });
+    const status = await callBackground('getStatus', {});
+    if (token !== loadToken) return;
+    if (status.ok && !status.configured) {
+      update({ api: { kind: 'no-key' } });
+      return;
+    }
+    const answer = await callBackground('getContactOrders', { contactId, refresh });
+    // The user may have moved to another contact while Keap answered.
+    if (token !== loadToken || state?.contactId !== contactId) return;
+    if (answer.ok) update({ apiRows: answer.orders, api: { kind: 'ready' } });
+    else update({ api: answer.error.kind === 'not-configured' ? { kind: 'no-key' } : { kind: 'error', message: answer.error.message } });
+  }
+
+  async function openRefund(contactId: number, orderId: number) {
+    const answer = await callBackground('openRefundPanel', { contactId, orderId });
+    if (!answer.ok) update({ api: { kind: 'error', message: answer.error.message } });
+  }
+
+  const followLocation = () => {
+    if (location.href === lastHref) return;
+    lastHref = location.href;
+    const contactId = contactIdOf(location.href);
+    if (contactId === null) {
+      state = null;
+      loadToken++;
+      host.remove();
+      return;
+    }
+    if (state?.contactId === contactId) return;
+    const reading = readOrdersTable(document);
+    state = {
+      contactId,
+      pageRows: reading.found ? reading.rows : [],
+      pageTableFound: reading.found,
+      apiRows: null,
+      api: { kind: 'loading' },
+    };
+    place();
+    render();
+    void loadFromApi(contactId, false);
+  };
+
+  followLocation();
+  watchOrdersTable(
+    document.body,
+    (reading) => {
+      if (!state) return;
+      update({ pageRows: reading.found ? reading.rows : [], pageTableFound: reading.found });
+      place();
+    },
+    { signal: ctx.signal },
+  );
+  // Keap redraws tabs by replacing elements and moves between contacts with pushState:
+  // re-check both on every DOM change rather than on a timer.
+  const observer = new MutationObserver(() => {
+    followLocation();
+    if (state && !host.isConnected) place();
+  });
+  observer.observe(document.body, { childList: true, subtree: true });
+  window.addEventListener('popstate', followLocation);
+  ctx.signal.addEventListener('abort', () => {
+    observer.disconnect();
+    window.removeEventListener('popstate', followLocation);
+    root?.unmount();
+    host.remove();
+  });
+}

@@ -1,0 +1,14 @@
+import { CONTENT_SCRIPT_MATCHES } from '@/lib/keap-hosts';
+import { runContactPanel } from './contact-panel';
+import { serveRefundScreen } from './refund-screen';
+
+export default defineContentScript({
+  matches: CONTENT_SCRIPT_MATCHES,
+  runAt: 'document_idle',
+  main(ctx) {
+    const controller = new AbortController();
+    ctx.onInvalidated(() => controller.abort());
+    runContactPanel({ signal: controller.signal });
+    serveRefundScreen({ signal: controller.signal });
+  },
+});

@@ -1,0 +1,1 @@
+export function serveRefundScreen(_options: { signal: AbortSignal }): void {}

@@ -1,0 +1,112 @@
+import { defineExtensionMessaging } from '@webext-core/messaging';
+import { z } from 'zod';
+import { orderSummarySchema } from '@/lib/keap/payment-facts';
+import { KEAP_API_HOSTS } from '@/lib/keap-hosts';
+import { settingsSchema } from '@/lib/settings';
+
+/**
+ * Every message between Refund Desk's contexts, with a zod schema for what goes in and what comes
+ * out. Receivers validate on arrival; senders validate answers. Who may send what is in `POLICY`.
+ */
+
+export const keapIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** An error that crosses a message boundary: a kind to branch on and words for a person. */
+export const appErrorSchema = z.looseObject({
+  kind: z.string(),
+  message: z.string(),
+  retryAfterSeconds: z.number().optional(),
+});
+export type AppError = z.infer<typeof appErrorSchema>;
+
+function result<T extends z.ZodRawShape>(shape: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), ...shape }),
+    z.object({ ok: z.literal(false), error: appErrorSchema }),
+  ]);
+}
+
+export const contactOrderRowSchema = z.object({
+  orderId: keapIdSchema,
+  title: z.string(),
+  orderDate: z.string().nullable(),
+  summary: orderSummarySchema,
+});
+export type ContactOrderRow = z.infer<typeof contactOrderRowSchema>;
+
+export const statusSchema = z.object({
+  configured: z.boolean(),
+  apiHost: z.enum(KEAP_API_HOSTS),
+  /** Only the first and last characters: the key itself never leaves the background. */
+  maskedApiKey: z.string().nullable(),
+});
+
+export const MESSAGES = {
+  /** Is an API key set? Answered to content scripts too: it says nothing secret. */
+  getStatus: { input: z.object({}), output: result(statusSchema.shape) },
+  /** A contact's orders with amounts from Keap's API. */
+  getContactOrders: {
+    input: z.object({ contactId: keapIdSchema, refresh: z.boolean().optional() }),
+    output: result({ contactId: keapIdSchema, orders: z.array(contactOrderRowSchema) }),
+  },
+  /** Opens the side panel on one order of the sender tab's contact. */
+  openRefundPanel: {
+    input: z.object({ contactId: keapIdSchema, orderId: keapIdSchema }),
+    output: result({}),
+  },
+  /** Opens Refund Desk's options page (from the panel's "add your API key" link). */
+  openOptions: { input: z.object({}), output: result({}) },
+  getSettings: {
+    input: z.object({}),
+    output: result({ settings: settingsSchema, status: statusSchema }),
+  },
+  /** `apiKey` absent keeps the stored key; null removes it. */
+  saveSettings: {
+    input: z.object({ settings: settingsSchema, apiKey: z.string().nullable().optional() }),
+    output: result({ status: statusSchema }),
+  },
+  /** Calls GET /v1/account/profile with the given (or stored) key and host. */
+  testConnection: {
+    input: z.object({ apiKey: z.string().optional(), apiHost: z.enum(KEAP_API_HOSTS) }),
+    output: result({ appName: z.string(), accountName: z.string().nullable() }),
+  },
+} as const;
+
+export type MessageName = keyof typeof MESSAGES;
+export type MessageInput<N extends MessageName> = z.input<(typeof MESSAGES)[N]['input']>;
+export type MessageOutput<N extends MessageName> = z.infer<(typeof MESSAGES)[N]['output']>;
+
+/**
+ * Who may send each message. Content scripts may read the orders of the contact on their own tab
+ * and open the side panel; only extension pages may start refunds or change settings.
+ */
+export const POLICY: Record<MessageName, 'any-sender' | 'own-contact-or-extension-page' | 'own-contact' | 'extension-page'> = {
+  getStatus: 'any-sender',
+  getContactOrders: 'own-contact-or-extension-page',
+  openRefundPanel: 'own-contact',
+  openOptions: 'any-sender',
+  getSettings: 'extension-page',
+  saveSettings: 'extension-page',
+  testConnection: 'extension-page',
+};
+
+type ProtocolMap = { [N in MessageName]: (data: MessageInput<N>) => MessageOutput<N> };
+
+export const messenger = defineExtensionMessaging<ProtocolMap>();
+
+/** Sends a message to the background and validates its answer before anyone uses it. */
+export async function callBackground<N extends MessageName>(name: N, data: MessageInput<N>): Promise<MessageOutput<N>> {
+  const outputSchema = MESSAGES[name].output;
+  let answer: unknown;
+  try {
+    answer = await messenger.sendMessage(name, data as never);
+  } catch (cause) {
+    return {
+      ok: false,
+      error: { kind: 'extension-unavailable', message: `Refund Desk's background service did not answer (${String(cause)}). Reload the page and try again.` },
+    } as MessageOutput<N>;
+  }
+  const parsed = outputSchema.safeParse(answer);
+  if (parsed.success) return parsed.data as MessageOutput<N>;
+  return { ok: false, error: { kind: 'invalid-message', message: 'Refund Desk received an answer it could not understand.' } } as MessageOutput<N>;
+}

@@ -1,0 +1,66 @@
+import type { z } from 'zod';
+import { type AppError, MESSAGES, type MessageName, type MessageOutput, messenger, POLICY } from './protocol';
+import { contactOfSender, identifySender, type RuntimeSender, type SenderIdentity } from './senders';
+
+export type MessageData<N extends MessageName> = z.output<(typeof MESSAGES)[N]['input']>;
+
+export type Handlers = {
+  [N in MessageName]: (data: MessageData<N>, sender: SenderIdentity) => Promise<MessageOutput<N>> | MessageOutput<N>;
+};
+
+type Checked<N extends MessageName> = { ok: true; data: MessageData<N> } | { ok: false; error: AppError };
+
+const refused = (message: string): { ok: false; error: AppError } => ({ ok: false, error: { kind: 'refused', message } });
+
+/** Sender check first (a stranger learns nothing, not even whether its payload was valid), then the payload. */
+export function checkMessage<N extends MessageName>(name: N, rawData: unknown, sender: SenderIdentity): Checked<N> {
+  const policy = POLICY[name];
+  const parsed = MESSAGES[name].input.safeParse(rawData ?? {});
+  const senderContact = contactOfSender(sender);
+  switch (policy) {
+    case 'any-sender':
+      if (sender.kind === 'unknown') return refused('Refund Desk only answers its own pages and Keap pages.');
+      break;
+    case 'extension-page':
+      if (sender.kind !== 'extension-page') return refused(`Only Refund Desk's own pages may ${describe(name)}.`);
+      break;
+    case 'own-contact':
+    case 'own-contact-or-extension-page':
+      if (policy === 'own-contact-or-extension-page' && sender.kind === 'extension-page') break;
+      if (senderContact === undefined) return refused(`Only a Keap contact page may ${describe(name)}.`);
+      if (parsed.success && (parsed.data as { contactId?: number }).contactId !== senderContact) {
+        return refused('A Keap page may only ask about the contact it shows.');
+      }
+      break;
+  }
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` (at ${issue.path.join('.')})` : '';
+    return { ok: false, error: { kind: 'invalid-message', message: `Refund Desk refused a malformed "${name}" request${where}.` } };
+  }
+  return { ok: true, data: parsed.data as MessageData<N> };
+}
+
+function describe(name: MessageName): string {
+  switch (name) {
+    case 'saveSettings':
+      return 'change settings';
+    case 'openRefundPanel':
+      return 'open the refund panel';
+    default:
+      return `ask for "${name}"`;
+  }
+}
+
+/** Registers every handler behind the sender and payload checks. Handlers never see unchecked input. */
+export function serveMessages(handlers: Handlers, extension: { id: string; origin: string }): void {
+  for (const name of Object.keys(MESSAGES) as MessageName[]) {
+    messenger.onMessage(name, (message) => {
+      const identity = identifySender(message.sender as RuntimeSender, extension.id, extension.origin);
+      const checked = checkMessage(name, message.data, identity);
+      if (!checked.ok) return checked as MessageOutput<typeof name>;
+      const handler = handlers[name] as (data: unknown, sender: SenderIdentity) => Promise<MessageOutput<typeof name>> | MessageOutput<typeof name>;
+      return handler(checked.data, identity);
+    });
+  }
+}

@@ -1,0 +1,117 @@
+import type { ContactOrderRow } from '@/lib/messaging/protocol';
+import { DEFAULT_CURRENCY, formatMoney } from '@/lib/money';
+import type { PageOrderRow } from '@/lib/page/orders-table';
+
+export type BadgeKind = 'pending' | 'gateway-cannot-refund' | 'manual-payment' | 'partially-refunded' | 'fully-refunded';
+
+export interface OrderBadge {
+  kind: BadgeKind;
+  text: string;
+}
+
+/** One row of the Refunds panel: what the page showed, corrected by what Keap's API says. */
+export interface PanelOrderRow {
+  orderId: number;
+  title: string;
+  orderDate: string | null;
+  currency: string;
+  totalMinor: number;
+  paidMinor: number | null;
+  refundedMinor: number | null;
+  /** Known only once the API has answered: the page does not show refunds. */
+  refundableNowMinor: number | null;
+  /** Plain-words notes where the page and the API disagree. */
+  discrepancies: string[];
+  badges: OrderBadge[];
+  fromApi: boolean;
+}
+
+function badgesFor(summary: ContactOrderRow['summary']): OrderBadge[] {
+  const badges: OrderBadge[] = [];
+  if (summary.hasPending) badges.push({ kind: 'pending', text: 'Pending payment: void it in Keap instead' });
+  for (const gateway of summary.gatewaysThatCannotRefundInKeap) {
+    badges.push({
+      kind: 'gateway-cannot-refund',
+      text: `${gateway} cannot refund from Keap: refund in the merchant account, then record it`,
+    });
+  }
+  if (summary.hasManual) badges.push({ kind: 'manual-payment', text: 'Manual payment' });
+  if (summary.fullyRefunded) badges.push({ kind: 'fully-refunded', text: 'Fully refunded' });
+  else if (summary.partiallyRefunded) badges.push({ kind: 'partially-refunded', text: 'Partially refunded' });
+  return badges;
+}
+
+function disagreement(label: string, pageMinor: number | null, apiMinor: number, currency: string): string | null {
+  if (pageMinor === null || pageMinor === apiMinor) return null;
+  return `${label}: page shows ${formatMoney(pageMinor, currency)}, Keap API says ${formatMoney(apiMinor, currency)}`;
+}
+
+/** Newest first; orders without a date after dated ones; then by id, newest first. */
+function byRecency(a: PanelOrderRow, b: PanelOrderRow): number {
+  if (a.orderDate !== b.orderDate) {
+    if (a.orderDate === null) return 1;
+    if (b.orderDate === null) return -1;
+    return a.orderDate < b.orderDate ? 1 : -1;
+  }
+  return b.orderId - a.orderId;
+}
+
+/**
+ * Merges the page's Orders table with Keap's API. The API is the authority for amounts and
+ * statuses; the page fills in until it answers and names any disagreement. Orders only one side
+ * knows are kept, so nothing the user can see in Keap disappears from the panel.
+ */
+export function mergeOrderRows(pageRows: readonly PageOrderRow[], apiRows: readonly ContactOrderRow[] | null): PanelOrderRow[] {
+  const merged = new Map<number, PanelOrderRow>();
+  for (const page of pageRows) {
+    merged.set(page.orderId, {
+      orderId: page.orderId,
+      title: page.title,
+      orderDate: page.orderDate,
+      currency: DEFAULT_CURRENCY,
+      totalMinor: page.totalMinor,
+      paidMinor: page.paidMinor,
+      refundedMinor: null,
+      refundableNowMinor: null,
+      discrepancies: [],
+      badges: [],
+      fromApi: false,
+    });
+  }
+  for (const api of apiRows ?? []) {
+    const page = pageRows.find((row) => row.orderId === api.orderId);
+    const { summary } = api;
+    const discrepancies = page
+      ? [
+          disagreement('Total', page.totalMinor, summary.totalMinor, summary.currency),
+          disagreement('Paid', page.paidMinor, summary.paidMinor, summary.currency),
+        ].filter((note): note is string => note !== null)
+      : [];
+    merged.set(api.orderId, {
+      orderId: api.orderId,
+      title: api.title || page?.title || '',
+      orderDate: api.orderDate ?? page?.orderDate ?? null,
+      currency: summary.currency,
+      totalMinor: summary.totalMinor,
+      paidMinor: summary.paidMinor,
+      refundedMinor: summary.refundedMinor,
+      refundableNowMinor: summary.refundableNowMinor,
+      discrepancies,
+      badges: badgesFor(summary),
+      fromApi: true,
+    });
+  }
+  return [...merged.values()].sort(byRecency);
+}
+
+/** Case-insensitive match on order id, title or date, for the panel's filter box. */
+export function filterOrderRows(rows: readonly PanelOrderRow[], query: string): PanelOrderRow[] {
+  const wanted = query.trim().toLowerCase();
+  if (wanted === '') return [...rows];
+  return rows.filter(
+    (row) =>
+      String(row.orderId).includes(wanted) ||
+      row.title.toLowerCase().includes(wanted) ||
+      (row.orderDate ?? '').includes(wanted),
+  );
+}

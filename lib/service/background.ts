@@ -1,0 +1,31 @@
+import { browser } from 'wxt/browser';
+import { serveMessages } from '@/lib/messaging/serve';
+import { getContactOrders } from './contact-handlers';
+import { openOptions, openRefundPanel } from './panel-handlers';
+import { getSettings, getStatus, saveSettings, testConnection } from './settings-handlers';
+
+interface StorageAreaWithAccessLevel {
+  setAccessLevel?: (options: { accessLevel: 'TRUSTED_CONTEXTS' | 'TRUSTED_AND_UNTRUSTED_CONTEXTS' }) => Promise<void>;
+}
+
+/**
+ * Everything the background does, registered synchronously at start so that a message that woke
+ * the service worker finds its handler.
+ */
+export function startBackgroundService(extension: { id: string; origin: string }): void {
+  // Content scripts run beside Keap's pages: keep them out of the storage that holds the API key
+  // (Chrome only; Firefox has no such switch and content scripts there never ask for the key).
+  void (browser.storage.local as unknown as StorageAreaWithAccessLevel).setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' });
+  serveMessages(
+    {
+      getStatus,
+      getContactOrders,
+      openRefundPanel,
+      openOptions,
+      getSettings,
+      saveSettings,
+      testConnection,
+    },
+    extension,
+  );
+}

@@ -1,0 +1,14 @@
+import type { MessageOutput } from '@/lib/messaging/protocol';
+import type { MessageData } from '@/lib/messaging/serve';
+import { contactOrderRows } from '@/lib/panel/contact-orders';
+import { storedAccess } from './keap-access';
+
+export async function getContactOrders({ contactId, refresh }: MessageData<'getContactOrders'>): Promise<MessageOutput<'getContactOrders'>> {
+  const stored = await storedAccess();
+  if (!stored.ok) return stored;
+  const { contacts } = stored.access;
+  if (refresh) contacts.invalidateContact(contactId);
+  const loaded = await contacts.getContactOrders(contactId);
+  if (!loaded.ok) return loaded;
+  return { ok: true, contactId, orders: contactOrderRows(loaded.value.orders, loaded.value.transactions) };
+}

@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+import { maskApiKey, apiKeySchema, apiKeyItem, readSettings, settingsItem } from '@/lib/settings';
+import type { MessageOutput, statusSchema } from '@/lib/messaging/protocol';
+import type { MessageData } from '@/lib/messaging/serve';
+import { clientFor } from './keap-access';
+
+type Status = z.infer<typeof statusSchema>;
+
+export async function currentStatus(): Promise<Status> {
+  const [apiKey, settings] = await Promise.all([apiKeyItem.getValue(), readSettings()]);
+  return { configured: apiKey !== null, apiHost: settings.apiHost, maskedApiKey: apiKey === null ? null : maskApiKey(apiKey) };
+}
+
+export async function getStatus(): Promise<MessageOutput<'getStatus'>> {
+  return { ok: true, ...(await currentStatus()) };
+}
+
+export async function getSettings(): Promise<MessageOutput<'getSettings'>> {
+  const [settings, status] = await Promise.all([readSettings(), currentStatus()]);
+  return { ok: true, settings, status };
+}
+
+export async function saveSettings({ settings, apiKey }: MessageData<'saveSettings'>): Promise<MessageOutput<'saveSettings'>> {
+  if (typeof apiKey === 'string') {
+    const checked = apiKeySchema.safeParse(apiKey);
+    if (!checked.success) return { ok: false, error: { kind: 'invalid-api-key', message: checked.error.issues[0]?.message ?? 'That API key is not valid.' } };
+    await apiKeyItem.setValue(checked.data);
+  } else if (apiKey === null) {
+    await apiKeyItem.removeValue();
+  }
+  await settingsItem.setValue(settings);
+  return { ok: true, status: await currentStatus() };
+}
+
+/** Asks Keap who the key belongs to; the answer names the Keap app, or the exact problem. */
+export async function testConnection({ apiKey, apiHost }: MessageData<'testConnection'>): Promise<MessageOutput<'testConnection'>> {
+  let key: string | null = null;
+  if (apiKey !== undefined) {
+    const checked = apiKeySchema.safeParse(apiKey);
+    if (!checked.success) return { ok: false, error: { kind: 'invalid-api-key', message: checked.error.issues[0]?.message ?? 'That API key is not valid.' } };
+    key = checked.data;
+  } else {
+    key = await apiKeyItem.getValue();
+  }
+  if (key === null) return { ok: false, error: { kind: 'not-configured', message: 'Paste your Keap API key first.' } };
+  const profile = await clientFor(key, apiHost).getAccountProfile();
+  if (!profile.ok) return { ok: false, error: profile.error };
+  return { ok: true, appName: profile.value.name ?? 'unnamed', accountName: profile.value.email ?? null };
+}

@@ -1,0 +1,37 @@
+import { storage } from 'wxt/utils/storage';
+import { z } from 'zod';
+import { KEAP_API_HOSTS } from './keap-hosts';
+
+/** Settings a Keap admin changes on the options page. The API key is kept apart (see `apiKeyItem`). */
+export const settingsSchema = z.object({
+  apiHost: z.enum(KEAP_API_HOSTS).default('api.infusionsoft.com'),
+  defaultErrorHandling: z.enum(['record-anyway', 'skip-payment']).default('skip-payment'),
+  /** Days to keep finished refunds in the history; 0 keeps them forever. */
+  historyRetentionDays: z.number().int().min(0).max(3650).default(0),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+
+/** A Personal Access Token or Service Account Key as pasted from Keap's API Settings. */
+export const apiKeySchema = z
+  .string()
+  .trim()
+  .min(12, 'That API key is too short: copy the whole key from Keap (Settings → API Settings).')
+  .max(512, 'That API key is too long: copy only the key from Keap.')
+  .regex(/^[\x21-\x7e]+$/, 'An API key has no spaces or special characters: copy it again from Keap.');
+
+export const settingsItem = storage.defineItem<Settings>('local:settings', { fallback: DEFAULT_SETTINGS });
+
+/** Read only by the background: no other context asks for it (see lib/service). */
+export const apiKeyItem = storage.defineItem<string | null>('local:apiKey', { fallback: null });
+
+export async function readSettings(): Promise<Settings> {
+  const stored = settingsSchema.safeParse(await settingsItem.getValue());
+  return stored.success ? stored.data : DEFAULT_SETTINGS;
+}
+
+/** Shows enough of a key to recognise it, never the whole key. */
+export function maskApiKey(apiKey: string): string {
+  return apiKey.length <= 8 ? '••••' : `${apiKey.slice(0, 4)}…${apiKey.slice(-4)}`;
+}

@@ -1,0 +1,100 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import { type Sandbox, startSandbox } from '../sandbox/server';
+
+export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The sandbox's app name: pages are reached at this origin through Chromium's host-resolver rules. */
+export const APP_ORIGIN = 'https://refunddemo.infusionsoft.com';
+
+// Lets Playwright list the real side panel among the context's pages.
+process.env.PW_CHROMIUM_ATTACH_TO_OTHER = '1';
+
+export async function startTlsSandbox(): Promise<Sandbox> {
+  return startSandbox({ tls: true, port: 0 });
+}
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  userDataDir: string;
+  serviceWorker(): Promise<Worker>;
+  extensionPage(name: 'popup' | 'options' | 'sidepanel', query?: string): Promise<Page>;
+  keapPage(pathAndQuery: string): Promise<Page>;
+  /** Closes the browser; the profile stays unless `removeProfile` is true. */
+  close(options?: { removeProfile?: boolean }): Promise<void>;
+}
+
+/**
+ * Starts Debian's Chromium headless with the production build loaded, Keap's hosts mapped to the
+ * sandbox and its self-signed certificate accepted: the extension runs unchanged, as if on Keap.
+ */
+export async function launchExtensionBrowser(sandbox: Sandbox, options: { userDataDir?: string } = {}): Promise<ExtensionBrowser> {
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+    throw new Error('No production build in .output/chrome-mv3: run `npm run build` first.');
+  }
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'refund-desk-profile-'));
+  const mapTo = `127.0.0.1:${sandbox.port}`;
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      `--disable-extensions-except=${EXTENSION_DIR}`,
+      `--load-extension=${EXTENSION_DIR}`,
+      `--host-resolver-rules=MAP *.infusionsoft.com ${mapTo}, MAP api.keap.com ${mapTo}, MAP keap.app ${mapTo}`,
+      '--ignore-certificate-errors',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const serviceWorker = async (): Promise<Worker> => {
+    const existing = context.serviceWorkers().find((worker) => worker.url().endsWith('/background.js'));
+    return existing ?? context.waitForEvent('serviceworker', { predicate: (worker) => worker.url().endsWith('/background.js') });
+  };
+  const extensionId = new URL((await serviceWorker()).url()).host;
+  return {
+    context,
+    extensionId,
+    userDataDir,
+    serviceWorker,
+    async extensionPage(name, query = '') {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${name}.html${query}`);
+      return page;
+    },
+    async keapPage(pathAndQuery) {
+      const page = await context.newPage();
+      await page.goto(`${APP_ORIGIN}${pathAndQuery}`);
+      return page;
+    },
+    async close({ removeProfile = false } = {}) {
+      await context.close();
+      if (removeProfile) rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Stores settings the way the options page does, straight into the extension's storage. */
+export async function configureExtension(browser: ExtensionBrowser, settings: { apiKey: string | null }): Promise<void> {
+  const worker = await browser.serviceWorker();
+  await worker.evaluate(async (apiKey) => {
+    const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
+    await chrome.storage.local.set({ apiKey });
+  }, settings.apiKey);
+}
+
+export function contactPath(contactId: number): string {
+  return `/Contact/manageContact.jsp?view=edit&ID=${contactId}`;
+}
+
+export function orderPath(orderId: number): string {
+  return `/Job/manageJob.jsp?view=edit&ID=${orderId}`;
+}

@@ -1,0 +1,45 @@
+import { expect } from 'vitest';
+
+// Pinned on purpose: a change here widens what Refund Desk may touch, and must be a visible, reviewed change.
+export const PINNED_HOST_PERMISSIONS = [
+  'https://*.infusionsoft.com/*',
+  'https://keap.app/*',
+  'https://*.keap.app/*',
+  'https://api.infusionsoft.com/*',
+  'https://api.keap.com/*',
+];
+export const PINNED_CONTENT_MATCHES = [
+  'https://*.infusionsoft.com/Contact/*',
+  'https://*.infusionsoft.com/Job/*',
+  'https://keap.app/*',
+  'https://*.keap.app/*',
+];
+export const PINNED_PERMISSIONS = {
+  chrome: ['storage', 'unlimitedStorage', 'alarms', 'sidePanel'],
+  firefox: ['storage', 'unlimitedStorage', 'alarms'],
+};
+export const GECKO_ID = 'refund-desk@refund-desk.app';
+
+export interface ManifestUnderTest {
+  permissions?: string[];
+  host_permissions?: string[];
+  optional_permissions?: string[];
+  content_scripts?: { matches?: string[] }[];
+  browser_specific_settings?: { gecko?: { id?: string } };
+}
+
+const sorted = (values: readonly string[]) => [...values].sort();
+
+/** Firefox MV2 keeps host permissions inside `permissions`; split them for one comparison. */
+export function expectPinnedManifest(manifest: ManifestUnderTest, browser: 'chrome' | 'firefox'): void {
+  const all = [...(manifest.permissions ?? []), ...(manifest.host_permissions ?? [])];
+  const hosts = all.filter((permission) => permission.includes('://') || permission === '<all_urls>');
+  const apis = all.filter((permission) => !hosts.includes(permission));
+  expect(sorted(apis)).toEqual(sorted(PINNED_PERMISSIONS[browser]));
+  expect(sorted(hosts)).toEqual(sorted(PINNED_HOST_PERMISSIONS));
+  expect(manifest.optional_permissions ?? []).toEqual([]);
+  if (manifest.content_scripts) {
+    expect(sorted(manifest.content_scripts.flatMap((script) => script.matches ?? []))).toEqual(sorted(PINNED_CONTENT_MATCHES));
+  }
+  if (browser === 'firefox') expect(manifest.browser_specific_settings?.gecko?.id).toBe(GECKO_ID);
+}
