@@ -38,6 +38,11 @@ async function open(path: string): Promise<BrowserPage> {
   return page;
 }
 
+/** happy-dom's document, typed as the DOM's own. */
+function documentOf(page: BrowserPage): Document {
+  return page.mainFrame.document as unknown as Document;
+}
+
 function headerTexts(table: Element): string[] {
   return [...table.querySelectorAll('th')].map((cell) => cell.textContent?.trim() ?? '');
 }
@@ -45,7 +50,7 @@ function headerTexts(table: Element): string[] {
 describe('contact page', () => {
   it('draws the orders table after load and replaces it when the Orders tab is clicked', async () => {
     const page = await open(`/Contact/manageContact.jsp?view=edit&ID=${SEED.contacts.demo}`);
-    const document = page.mainFrame.document;
+    const document = documentOf(page);
     const table = await waitFor(() => document.querySelector('#ordersHolder table'));
     expect(headerTexts(table)).toEqual(['Order ID', 'Date', 'Title', 'Total', 'Paid', 'Balance Due', 'Status']);
     const rows = table.querySelectorAll('tbody tr');
@@ -66,7 +71,7 @@ describe('contact page', () => {
 
   it('Next Contact swaps the contact in place and pushes the new URL', async () => {
     const page = await open(`/Contact/manageContact.jsp?view=edit&ID=${SEED.contacts.demo}`);
-    const document = page.mainFrame.document;
+    const document = documentOf(page);
     const next = [...document.querySelectorAll('a.contact-nav')].find((link) => link.textContent === 'Next Contact') as HTMLElement;
     next.click();
     await waitFor(() => document.querySelector(`#contactContent[data-contact-id="${SEED.contacts.hostile}"]`));
@@ -81,7 +86,7 @@ describe('contact page', () => {
 
 describe('order page refund dialog', () => {
   function dialogOf(page: BrowserPage) {
-    const document = page.mainFrame.document;
+    const document = documentOf(page);
     return {
       document,
       heading: () => document.querySelector('[role="dialog"] h2')?.textContent ?? null,
