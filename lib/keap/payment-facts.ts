@@ -96,12 +96,11 @@ function merchantFor(
   order: KeapOrder,
   merchants: KeapMerchantList,
 ): KeapMerchant | undefined {
-  const accountName = transaction?.gateway_account_name;
-  if (accountName) {
-    const byName = merchants.merchant_accounts.find((merchant) => merchant.account_name === accountName);
-    if (byName) return byName;
-    // The transaction names an account the merchant list does not have: guessing from the order would mislead.
-    return undefined;
+  // A linked transaction is the authority: one without an account (cash, check) has no merchant,
+  // and the order's payment plan would only name the account it would have been charged to.
+  if (transaction !== undefined) {
+    const accountName = transaction.gateway_account_name;
+    return accountName ? merchants.merchant_accounts.find((merchant) => merchant.account_name === accountName) : undefined;
   }
   const merchantAccountId = order.payment_plan?.payment_gateway?.merchant_account_id;
   return merchantAccountId == null
