@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createKeapClient, type KeapClientOptions } from '@/lib/keap/client';
+import type { KeapResult } from '@/lib/keap/errors';
+import { derivePaymentFacts, summarizeOrder } from '@/lib/keap/payment-facts';
+import { createRateLimiter } from '@/lib/keap/rate-limiter';
+import { startSandbox, type Sandbox } from '@/test/sandbox/server';
+import { SEED } from '@/test/sandbox/seed';
+
+/** The Keap client over real HTTP against the sandbox CRM (test/sandbox). */
+
+function valueOf<T>(result: KeapResult<T>): T {
+  if (!result.ok) throw new Error(`expected a value, got ${result.error.kind}: ${result.error.message}`);
+  return result.value;
+}
+
+function errorOf<T>(result: KeapResult<T>) {
+  if (result.ok) throw new Error('expected an error');
+  return result.error;
+}
+
+describe('Keap client against the sandbox', () => {
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0 });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+  beforeEach(() => {
+    sandbox.reset();
+  });
+
+  function clientFor(options: Partial<KeapClientOptions> = {}) {
+    return createKeapClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.apiBase, limiter: createRateLimiter(), ...options });
+  }
+
+  it('reads every endpoint and writes a note', async () => {
+    const client = clientFor();
+    expect(valueOf(await client.getAccountProfile()).name).toEqual(expect.any(String));
+    expect(valueOf(await client.getContact(SEED.contacts.demo)).id).toBe(SEED.contacts.demo);
+
+    const orders = valueOf(await client.listOrdersForContact(SEED.contacts.demo));
+    expect(orders.map((order) => order.id)).toEqual(expect.arrayContaining([SEED.orders.twoPayments, SEED.orders.fullyRefunded]));
+    expect(orders.every((order) => order.contact.id === SEED.contacts.demo)).toBe(true);
+
+    const order = valueOf(await client.getOrder(SEED.orders.twoPayments));
+    expect(order).toMatchObject({ id: SEED.orders.twoPayments, total: 12000, total_paid: 12000 });
+    const payments = valueOf(await client.listOrderPayments(SEED.orders.twoPayments));
+    expect(payments.map((payment) => payment.id)).toEqual([SEED.payments.twoPaymentsFirst, SEED.payments.twoPaymentsSecond]);
+    const orderTransactions = valueOf(await client.listOrderTransactions(SEED.orders.twoPayments));
+    expect(orderTransactions).toHaveLength(2);
+    const contactTransactions = valueOf(await client.listTransactionsForContact(SEED.contacts.demo));
+    expect(contactTransactions.length).toBeGreaterThan(orderTransactions.length);
+    const merchants = valueOf(await client.listMerchants());
+    expect(merchants.merchant_accounts.map((merchant) => merchant.id)).toContain(SEED.merchants.paypalExpress);
+
+    const note = valueOf(
+      await client.createNote({ contact_id: SEED.contacts.demo, title: 'Refund issued', body: 'Refunded $60.00 (payment 7001).', type: 'Other' }),
+    );
+    expect(note).toMatchObject({ contact_id: SEED.contacts.demo, title: 'Refund issued' });
+    expect(sandbox.state.notes.some((stored) => stored.id === note.id)).toBe(true);
+  });
+
+  it('derives payment facts from the sandbox’s orders as the contract links them', async () => {
+    const client = clientFor();
+    const merchants = valueOf(await client.listMerchants());
+    async function factsOf(orderId: number) {
+      const order = valueOf(await client.getOrder(orderId));
+      const facts = derivePaymentFacts({
+        order,
+        payments: valueOf(await client.listOrderPayments(orderId)),
+        transactions: valueOf(await client.listOrderTransactions(orderId)),
+        merchants,
+      });
+      return { facts, summary: summarizeOrder(order, facts) };
+    }
+    const partial = await factsOf(SEED.orders.partiallyRefunded);
+    expect(partial.facts.find((fact) => fact.paymentId === SEED.payments.authorizeNet)).toMatchObject({
+      refundedMinor: 2000,
+      refundableMinor: 6000,
+      gatewayName: 'Authorize.Net',
+    });
+    expect(partial.summary).toMatchObject({ partiallyRefunded: true, refundableNowMinor: 6000 });
+    expect((await factsOf(SEED.orders.fullyRefunded)).summary).toMatchObject({ fullyRefunded: true, refundableNowMinor: 0 });
+    expect((await factsOf(SEED.orders.pending)).summary).toMatchObject({ hasPending: true, refundableNowMinor: 0 });
+    expect((await factsOf(SEED.orders.paypalExpress)).summary.gatewaysThatCannotRefundInKeap).toEqual(['PayPal Express']);
+    expect((await factsOf(SEED.orders.check)).facts[0]).toMatchObject({ isManual: true, gatewayName: null, merchantType: null });
+    expect((await factsOf(SEED.orders.stripeTest)).facts[0]).toMatchObject({ isTestMode: true, merchantType: 'STRIPE' });
+  });
+
+  it('reads the 1,000-order contact in one request per page', async () => {
+    const orders = valueOf(await clientFor().listOrdersForContact(SEED.contacts.thousandOrders));
+    expect(orders).toHaveLength(SEED.generated.thousandOrders.count);
+    expect(new Set(orders.map((order) => order.id)).size).toBe(1000);
+    expect(sandbox.stats().byPath['/crm/rest/v1/orders']).toBe(1);
+  });
+
+  it('follows Keap’s `next` links page by page with a smaller page size', async () => {
+    const orders = valueOf(await clientFor({ pageSize: 100 }).listOrdersForContact(SEED.contacts.thousandOrders));
+    expect(new Set(orders.map((order) => order.id)).size).toBe(1000);
+    // Keap's `next` may end the path with a slash: count both spellings.
+    const orderListRequests = Object.entries(sandbox.stats().byPath)
+      .filter(([path]) => /^\/crm\/rest\/v1\/orders\/?$/.test(path))
+      .reduce((sum, [, count]) => sum + count, 0);
+    expect(orderListRequests).toBe(10);
+  });
+
+  it('malformed JSON → unexpected-answer', async () => {
+    sandbox.setFaults({ malformedJson: { count: 1 } });
+    const error = errorOf(await clientFor().getOrder(SEED.orders.twoPayments));
+    expect(error).toMatchObject({ kind: 'unexpected-answer', message: `Keap's answer to GET /v1/orders/${SEED.orders.twoPayments} was not valid JSON.` });
+  });
+
+  it('500 → retried on a read, keap-down when it persists', async () => {
+    sandbox.setFaults({ serverErrors: { count: 1 } });
+    expect(valueOf(await clientFor().getContact(SEED.contacts.demo)).id).toBe(SEED.contacts.demo);
+    sandbox.setFaults({ serverErrors: { count: 2 } });
+    expect(errorOf(await clientFor({ maxRetries: 1 }).getContact(SEED.contacts.demo))).toMatchObject({ kind: 'keap-down', status: 500 });
+  });
+
+  it('500 on a POST is not retried', async () => {
+    sandbox.setFaults({ serverErrors: { count: 1 } });
+    const notesBefore = sandbox.state.notes.length;
+    const error = errorOf(await clientFor().createNote({ contact_id: SEED.contacts.demo, title: 'Refund', body: '' }));
+    expect(error.kind).toBe('keap-down');
+    expect(sandbox.stats().byPath['/crm/rest/v1/notes']).toBe(1);
+    expect(sandbox.state.notes).toHaveLength(notesBefore);
+  });
+
+  it('401 → bad-key; 403 → forbidden', async () => {
+    expect(errorOf(await clientFor({ apiKey: 'KeapAK-wrong' }).getAccountProfile()).kind).toBe('bad-key');
+    const error = errorOf(await clientFor({ apiKey: SEED.readOnlyApiKey }).listOrdersForContact(SEED.contacts.demo));
+    expect(error).toMatchObject({ kind: 'forbidden', message: expect.stringMatching(/^This API key does not have permission to read orders/) });
+  });
+
+  it('429 → waited out and retried; throttled when it persists', async () => {
+    sandbox.setFaults({ rateLimitStorm: { count: 1, retryAfterSeconds: 1 } });
+    const limiter = createRateLimiter();
+    expect(valueOf(await clientFor({ limiter }).getContact(SEED.contacts.demo)).id).toBe(SEED.contacts.demo);
+    expect(limiter.counters().throttledResponses).toBe(1);
+    sandbox.setFaults({ rateLimitStorm: { count: 2, retryAfterSeconds: 0 } });
+    expect(errorOf(await clientFor({ maxRetries: 1 }).getContact(SEED.contacts.demo)).kind).toBe('throttled');
+  });
+
+  it('a dropped connection → network; a slow answer → timeout', async () => {
+    sandbox.setFaults({ droppedConnections: { count: 1 } });
+    expect(errorOf(await clientFor({ maxRetries: 0 }).getContact(SEED.contacts.demo)).kind).toBe('network');
+    sandbox.setFaults({ slowResponses: { delayMs: 2_000, count: 1 } });
+    expect(errorOf(await clientFor({ maxRetries: 0, timeoutMs: 200 }).getContact(SEED.contacts.demo))).toMatchObject({ kind: 'timeout', timeoutMs: 200 });
+  });
+});
+
+describe('a burst of reads through the limiter', () => {
+  // Keap's shape (per second, per minute) at 100/s and 500/min so the test takes seconds, not minutes.
+  const limits = { perSecond: 100, perMinute: 500, perDay: 30_000 };
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, throttle: limits });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it('500 reads finish with no 429 from Keap and none reaching the caller', { timeout: 120_000 }, async () => {
+    const limiter = createRateLimiter({ perSecond: limits.perSecond, perMinute: limits.perMinute, safetyMarginMs: 250 });
+    const client = createKeapClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.apiBase, limiter });
+    const results = await Promise.all(Array.from({ length: 500 }, () => client.getContact(SEED.contacts.demo)));
+    expect(results.filter((result) => !result.ok)).toEqual([]);
+    expect(sandbox.stats()).toMatchObject({ throttled: 0, byPath: { [`/crm/rest/v1/contacts/${SEED.contacts.demo}`]: 500 } });
+    expect(limiter.counters()).toMatchObject({ requestsSent: 500, throttledResponses: 0, refusals: 0 });
+  });
+});
