@@ -41,7 +41,6 @@ export const ERROR_HANDLING_LABELS: Record<RefundErrorHandling, string> = {
   'record-anyway': 'Record the refund anyway',
   'skip-payment': 'Skip that payment',
 };
-export const DEFAULT_ERROR_HANDLING: RefundErrorHandling = 'skip-payment';
 
 export const refundChannelSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('keap-refund-screen') }),
