@@ -28,8 +28,10 @@ function declareSchema(db: Dexie): void {
   });
   db.version(2)
     .stores({
+      // Every listing index ends in the primary key, so pages can resume exactly after a record
+      // (keyset paging) even when several refunds share a millisecond.
       refunds:
-        'id, &idempotencyKey, createdAt, [contact.id+createdAt], orderId, state, [state+createdAt], *searchTokens',
+        'id, &idempotencyKey, orderId, state, [createdAt+id], [state+createdAt+id], [contact.id+createdAt+id], *searchTokens',
       events: '++id, refundId',
     })
     .upgrade((tx) =>

@@ -227,8 +227,8 @@ async function deleteFinalRecords(db: JournalDb, createdBefore: number): Promise
     const ids: string[] = [];
     for (const state of FINAL_STATES) {
       const keys = await db.refunds
-        .where('[state+createdAt]')
-        .between([state, Dexie.minKey], [state, createdBefore], true, false)
+        .where('[state+createdAt+id]')
+        .between([state, Dexie.minKey, Dexie.minKey], [state, createdBefore, Dexie.minKey], true, false)
         .primaryKeys();
       ids.push(...keys);
     }

@@ -1,3 +1,4 @@
+import { Dexie } from 'dexie';
 import type { JournalDb } from './db';
 import type { JournalFilter, RefundRecord } from './schema';
 import { searchQueryTokens } from './search';
@@ -5,15 +6,28 @@ import { REFUND_STATES, type RefundState } from './states';
 
 type RecordCollection = ReturnType<JournalDb['refunds']['toCollection']>;
 
-/** Search hits up to this many are fetched by key and sorted in memory; more are found by walking the date index. */
+/** Where a page ended: the next (older) page starts strictly after this record. */
+export type PageCursor = { createdAt: number; id: string };
+
+/** Search hits up to this many are fetched and sorted in memory; more are ordered by walking index keys only. */
 const IN_MEMORY_SEARCH_LIMIT = 2000;
+const FETCH_CHUNK = 250;
 
 /** States whose money has left (or been recorded as leaving) the merchant. */
 const SETTLED_STATES: readonly RefundState[] = ['confirmed', 'recorded'];
 
-export function newestFirst(a: RefundRecord, b: RefundRecord): number {
+/** Newest first; ties on `createdAt` by descending id, the order the `[…+createdAt+id]` indexes give in reverse. */
+export function newestFirst(a: PageCursor, b: PageCursor): number {
   if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+function isOlderThan(record: PageCursor, cursor: PageCursor | undefined): boolean {
+  return cursor === undefined || newestFirst(cursor, record) < 0;
+}
+
+function cursorOf(record: RefundRecord): PageCursor {
+  return { createdAt: record.createdAt, id: record.id };
 }
 
 function matchesFilter(record: RefundRecord, filter: JournalFilter): boolean {
@@ -25,32 +39,42 @@ function matchesFilter(record: RefundRecord, filter: JournalFilter): boolean {
   );
 }
 
-/**
- * Collections that together hold the records matching `filter` (search aside), each newest first,
- * read through an index so that a page reads only its own rows.
- */
-function orderedSources(db: JournalDb, filter: JournalFilter, keep?: (record: RefundRecord) => boolean): RecordCollection[] {
-  const from = filter.from ?? -Infinity;
+/** The `[createdAt, id]` bounds of a filter's date range, cut at `before`. */
+function timeBounds(filter: JournalFilter, before: PageCursor | undefined) {
+  const lower: [number, string | number] = [filter.from ?? -Infinity, Dexie.minKey];
   const to = filter.to ?? Infinity;
-  let sources: RecordCollection[];
-  if (filter.contactId !== undefined) {
-    const states = filter.states === undefined ? undefined : new Set(filter.states);
-    const byContact = db.refunds
-      .where('[contact.id+createdAt]')
-      .between([filter.contactId, from], [filter.contactId, to], true, true)
-      .reverse();
-    sources = [states === undefined ? byContact : byContact.filter((record) => states.has(record.state))];
-  } else if (filter.states !== undefined) {
-    sources = [...new Set(filter.states)].map((state) =>
-      db.refunds.where('[state+createdAt]').between([state, from], [state, to], true, true).reverse(),
-    );
-  } else {
-    sources = [db.refunds.where('createdAt').between(from, to, true, true).reverse()];
+  if (before !== undefined && before.createdAt <= to) {
+    return { lower, upper: [before.createdAt, before.id] as const, includeUpper: false };
   }
-  return keep === undefined ? sources : sources.map((source) => source.filter(keep));
+  return { lower, upper: [to, Dexie.maxKey] as const, includeUpper: true };
 }
 
-type Plan = { kind: 'in-memory'; records: RefundRecord[] } | { kind: 'indexed'; sources: RecordCollection[] };
+/**
+ * Collections that together hold the records matching `filter` (search aside) older than
+ * `before`, each newest first and read through an index, so a page reads only its own rows.
+ */
+function orderedSources(db: JournalDb, filter: JournalFilter, before?: PageCursor): RecordCollection[] {
+  const { lower, upper, includeUpper } = timeBounds(filter, before);
+  const { contactId, states } = filter;
+  if (contactId !== undefined) {
+    const byContact = db.refunds
+      .where('[contact.id+createdAt+id]')
+      .between([contactId, ...lower], [contactId, ...upper], true, includeUpper)
+      .reverse();
+    return [states === undefined ? byContact : byContact.filter((record) => states.includes(record.state))];
+  }
+  if (states !== undefined) {
+    return [...new Set(states)].map((state) =>
+      db.refunds.where('[state+createdAt+id]').between([state, ...lower], [state, ...upper], true, includeUpper).reverse(),
+    );
+  }
+  return [db.refunds.where('[createdAt+id]').between(lower, upper, true, includeUpper).reverse()];
+}
+
+async function firstOfSources(sources: RecordCollection[], count: number): Promise<RefundRecord[]> {
+  const parts = await Promise.all(sources.map((source) => source.limit(count).toArray()));
+  return parts.flat().sort(newestFirst).slice(0, count);
+}
 
 async function searchHits(db: JournalDb, tokens: string[]): Promise<Set<string>> {
   let hits: Set<string> | undefined;
@@ -62,37 +86,60 @@ async function searchHits(db: JournalDb, tokens: string[]): Promise<Set<string>>
   return hits ?? new Set();
 }
 
-async function planQuery(db: JournalDb, filter: JournalFilter): Promise<Plan> {
-  const tokens = searchQueryTokens(filter.search ?? '');
-  if (tokens.length === 0) return { kind: 'indexed', sources: orderedSources(db, filter) };
+/**
+ * Matches of a search, newest first, fetched lazily in chunks. Few hits are fetched at once and
+ * sorted; many are ordered by walking the date index's keys (no records read) and fetched as needed.
+ */
+async function* searchMatches(
+  db: JournalDb,
+  filter: JournalFilter,
+  tokens: string[],
+  before?: PageCursor,
+): AsyncGenerator<RefundRecord[]> {
   const hits = await searchHits(db, tokens);
-  if (hits.size > IN_MEMORY_SEARCH_LIMIT) {
-    return { kind: 'indexed', sources: orderedSources(db, filter, (record) => hits.has(record.id)) };
+  if (hits.size <= IN_MEMORY_SEARCH_LIMIT) {
+    const found = await db.refunds.bulkGet([...hits]);
+    yield found
+      .filter((record): record is RefundRecord => record !== undefined && matchesFilter(record, filter) && isOlderThan(record, before))
+      .sort(newestFirst);
+    return;
   }
-  const found = await db.refunds.bulkGet([...hits]);
-  const records = found.filter((record): record is RefundRecord => record !== undefined && matchesFilter(record, filter));
-  return { kind: 'in-memory', records: records.sort(newestFirst) };
+  const { lower, upper, includeUpper } = timeBounds(filter, before);
+  // Read forwards (a single getAllKeys) and reverse in memory: newest first without a cursor walk.
+  const idsOldestFirst = await db.refunds.where('[createdAt+id]').between(lower, upper, true, includeUpper).primaryKeys();
+  const orderedHits = idsOldestFirst.reverse().filter((id) => hits.has(id));
+  for (let start = 0; start < orderedHits.length; start += FETCH_CHUNK) {
+    const found = await db.refunds.bulkGet(orderedHits.slice(start, start + FETCH_CHUNK));
+    yield found.filter((record): record is RefundRecord => record !== undefined && matchesFilter(record, filter));
+  }
 }
 
-export type ListOptions = { filter?: JournalFilter; limit?: number; offset?: number };
-export type RecordPage = { records: RefundRecord[]; hasOlder: boolean };
+export type ListOptions = { filter?: JournalFilter; limit?: number; before?: PageCursor };
+export type RecordPage = {
+  records: RefundRecord[];
+  /** Pass as `before` for the next, older page; absent on the last page. */
+  older?: PageCursor;
+};
 
-/** One page of matching refunds, newest first. */
+/** One page of matching refunds, newest first, older than `before`. */
 export async function listRecent(db: JournalDb, options: ListOptions = {}): Promise<RecordPage> {
-  const { filter = {}, limit = 50, offset = 0 } = options;
-  const plan = await planQuery(db, filter);
+  const { filter = {}, limit = 50, before } = options;
+  const tokens = searchQueryTokens(filter.search ?? '');
   // One row more than asked tells whether an older page exists without counting.
   const wanted = limit + 1;
-  let rows: RefundRecord[];
-  if (plan.kind === 'in-memory') {
-    rows = plan.records.slice(offset, offset + wanted);
-  } else if (plan.sources.length === 1 && plan.sources[0] !== undefined) {
-    rows = await plan.sources[0].offset(offset).limit(wanted).toArray();
+  let rows: RefundRecord[] = [];
+  if (tokens.length === 0) {
+    rows = await firstOfSources(orderedSources(db, filter, before), wanted);
   } else {
-    const parts = await Promise.all(plan.sources.map((source) => source.limit(offset + wanted).toArray()));
-    rows = parts.flat().sort(newestFirst).slice(offset, offset + wanted);
+    for await (const chunk of searchMatches(db, filter, tokens, before)) {
+      rows.push(...chunk);
+      if (rows.length >= wanted) break;
+    }
+    rows = rows.slice(0, wanted);
   }
-  return { records: rows.slice(0, limit), hasOlder: rows.length > limit };
+  const records = rows.slice(0, limit);
+  const last = records[records.length - 1];
+  return rows.length > limit && last !== undefined ? { records, older: cursorOf(last) } : { records };
 }
 
 export type CurrencyTotal = { currency: string; amountMinor: number };
@@ -119,32 +166,35 @@ function sortedTotals(totals: Map<string, number>): CurrencyTotal[] {
 }
 
 /**
- * How many refunds match `filter`, and how much of them was refunded, per currency. Streams
- * through the indexes: only settled records are read for the totals, and none are held at once.
+ * How many refunds match `filter`, and how much of them was refunded, per currency. Counts come
+ * from the indexes; for the totals only settled records are read, a page at a time.
  */
 export async function countAndTotal(db: JournalDb, filter: JournalFilter = {}): Promise<CountAndTotal> {
   const totals = new Map<string, number>();
-  const plan = await planQuery(db, filter);
-  if (plan.kind === 'in-memory') {
-    plan.records.forEach((record) => addTo(totals, record));
-    return { count: plan.records.length, refunded: sortedTotals(totals) };
+  const tokens = searchQueryTokens(filter.search ?? '');
+  if (tokens.length > 0) {
+    let count = 0;
+    for await (const chunk of searchMatches(db, filter, tokens)) {
+      count += chunk.length;
+      chunk.forEach((record) => addTo(totals, record));
+    }
+    return { count, refunded: sortedTotals(totals) };
   }
-  const counts = await Promise.all(plan.sources.map((source) => source.count()));
-  const settledFilter = { ...filter, states: (filter.states ?? REFUND_STATES).filter((state) => SETTLED_STATES.includes(state)) };
-  const settledPlan = await planQuery(db, settledFilter);
-  if (settledPlan.kind === 'indexed') {
-    for (const source of settledPlan.sources) await source.each((record) => addTo(totals, record));
-  } else {
-    settledPlan.records.forEach((record) => addTo(totals, record));
+  const counts = await Promise.all(orderedSources(db, filter).map((source) => source.count()));
+  const settledStates = (filter.states ?? REFUND_STATES).filter((state) => SETTLED_STATES.includes(state));
+  // Page by page rather than one long cursor: bounded memory, and each read is a short one.
+  for await (const page of matchingPages(db, { ...filter, states: settledStates })) {
+    page.forEach((record) => addTo(totals, record));
   }
   return { count: counts.reduce((sum, count) => sum + count, 0), refunded: sortedTotals(totals) };
 }
 
 /** Every matching refund, newest first, in pages of `pageSize` (for export). */
 export async function* matchingPages(db: JournalDb, filter: JournalFilter, pageSize = 500): AsyncGenerator<RefundRecord[]> {
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await listRecent(db, { filter, limit: pageSize, offset });
+  let before: PageCursor | undefined;
+  do {
+    const page = await listRecent(db, { filter, limit: pageSize, before });
     if (page.records.length > 0) yield page.records;
-    if (!page.hasOlder) return;
-  }
+    before = page.older;
+  } while (before !== undefined);
 }

@@ -64,6 +64,17 @@ export const planRefundInputSchema = z.object({
   amountOwedAfterMinor: minorUnits,
   /** The Keap user the API key belongs to, from `GET /v1/account/profile`. */
   actor: z.object({ name: z.string(), email: z.string() }),
+  /**
+   * What Keap's API showed for the order just before anything was sent: confirmation and
+   * reconciliation compare against it, so an older refund is never taken for this one.
+   */
+  baseline: z
+    .object({
+      refundRowIds: z.array(keapId),
+      refundTransactionIds: z.array(keapId),
+      orderRefundTotalMinor: z.number().int(),
+    })
+    .optional(),
 });
 export type PlanRefundInput = z.input<typeof planRefundInputSchema>;
 
