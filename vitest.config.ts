@@ -1,8 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import { WxtVitest } from 'wxt/testing';
 
+// Plain Vitest with the project's `@/` alias. WXT's Vitest plugin is not used: its setup module
+// breaks happy-dom tests ("The URL must be of scheme file"), and lib/ code needs no WXT globals.
 export default defineConfig({
-  plugins: [WxtVitest()],
+  resolve: { alias: { '@': fileURLToPath(new URL('./', import.meta.url)) } },
   test: {
     include: ['lib/**/*.test.ts', 'lib/**/*.test.tsx', 'components/**/*.test.tsx', 'entrypoints/**/*.test.ts', 'test/**/*.test.ts', 'test/**/*.test.tsx'],
     exclude: ['test/e2e/**', 'node_modules/**'],

@@ -2,7 +2,10 @@ import { createRoot, type Root } from 'react-dom/client';
 import { RefundsPanel, type ApiState } from '@/components/refunds-panel/RefundsPanel';
 import panelCss from '@/components/refunds-panel/refunds-panel.css?inline';
 import { classifyKeapUrl } from '@/lib/keap-hosts';
+import { browser } from 'wxt/browser';
 import { callBackground, type ContactOrderRow } from '@/lib/messaging/protocol';
+import type { RuntimeSender } from '@/lib/messaging/senders';
+import { isFromBackground, TAB_MESSAGES, tabMessenger } from '@/lib/messaging/tab-protocol';
 import { readOrdersTable, watchOrdersTable, type PageOrderRow } from '@/lib/page/orders-table';
 import { mergeOrderRows } from '@/lib/panel/order-rows';
 
@@ -19,12 +22,15 @@ function contactIdOf(href: string): number | null {
   return page.kind === 'classic-contact' || page.kind === 'new-ui-contact' ? page.contactId : null;
 }
 
-/** Where the panel goes: just above Keap's Orders table, else under the contact's tabs, else atop the page. */
-function findAnchor(): { element: Element; where: 'before' | 'after' | 'prepend' } {
+/**
+ * Where the panel goes: just above the contact's tabs (one of which is Orders), so it shows
+ * whichever tab is open; else above Keap's Orders table; else atop the page.
+ */
+function findAnchor(): { element: Element; where: 'before' | 'prepend' } {
+  const tabs = document.querySelector('ul.tabs');
+  if (tabs) return { element: tabs, where: 'before' };
   const reading = readOrdersTable(document);
   if (reading.found) return { element: reading.table, where: 'before' };
-  const tabs = document.querySelector('ul.tabs');
-  if (tabs) return { element: tabs, where: 'after' };
   return { element: document.body, where: 'prepend' };
 }
 
@@ -34,8 +40,10 @@ function findAnchor(): { element: Element; where: 'before' | 'after' | 'prepend'
  */
 export function runContactPanel(ctx: { signal: AbortSignal }): void {
   const host = document.createElement('refund-desk-panel');
-  // Closed: Keap's page scripts cannot reach into the panel or restyle it.
-  const shadow = host.attachShadow({ mode: 'closed' });
+  // Open, so assistive tech and tests see it like any page content. Page scripts could reach it
+  // too, but nothing in it can move money: refunds start only in the side panel, and the one
+  // action here (open the side panel) ignores clicks that scripts fake (see RefundsPanel).
+  const shadow = host.attachShadow({ mode: 'open' });
   const style = document.createElement('style');
   style.textContent = panelCss;
   const mountPoint = document.createElement('div');
@@ -69,11 +77,9 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
     const alreadyThere =
       host.isConnected &&
       ((anchor.where === 'before' && host.nextElementSibling === anchor.element) ||
-        (anchor.where === 'after' && host.previousElementSibling === anchor.element) ||
         (anchor.where === 'prepend' && host.parentElement === anchor.element));
     if (alreadyThere) return;
     if (anchor.where === 'before') anchor.element.before(host);
-    else if (anchor.where === 'after') anchor.element.after(host);
     else anchor.element.prepend(host);
   };
 
@@ -146,7 +152,14 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
   });
   observer.observe(document.body, { childList: true, subtree: true });
   window.addEventListener('popstate', followLocation);
+  // After a refund the background says so; the panel reloads amounts from Keap's API.
+  const stopListening = tabMessenger.onMessage('contactChanged', (message) => {
+    if (!isFromBackground(message.sender as RuntimeSender, browser.runtime.id)) return;
+    const changed = TAB_MESSAGES.contactChanged.safeParse(message.data);
+    if (changed.success && state?.contactId === changed.data.contactId) void loadFromApi(changed.data.contactId, true);
+  });
   ctx.signal.addEventListener('abort', () => {
+    stopListening();
     observer.disconnect();
     window.removeEventListener('popstate', followLocation);
     root?.unmount();

@@ -1,6 +1,8 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import { z } from 'zod';
-import { orderSummarySchema } from '@/lib/keap/payment-facts';
+import { orderSummarySchema, paymentFactsSchema } from '@/lib/keap/payment-facts';
+import { refundFormSchema } from '@/lib/refund/form';
+import { refundChannelSchema, refundErrorHandlingSchema } from '@/lib/refund/rules';
 import { KEAP_API_HOSTS } from '@/lib/keap-hosts';
 import { settingsSchema } from '@/lib/settings';
 
@@ -41,6 +43,27 @@ export const statusSchema = z.object({
   maskedApiKey: z.string().nullable(),
 });
 
+export const paymentForRefundSchema = paymentFactsSchema.extend({ channel: refundChannelSchema });
+export type PaymentForRefund = z.infer<typeof paymentForRefundSchema>;
+
+export const orderForRefundSchema = z.object({
+  contact: z.object({ id: keapIdSchema, name: z.string(), email: z.string() }),
+  order: z.object({
+    orderId: keapIdSchema,
+    title: z.string(),
+    orderDate: z.string().nullable(),
+    totalMinor: z.number().int(),
+    totalDueMinor: z.number().int(),
+    summary: orderSummarySchema,
+  }),
+  payments: z.array(paymentForRefundSchema),
+  defaultErrorHandling: refundErrorHandlingSchema,
+});
+export type OrderForRefund = z.infer<typeof orderForRefundSchema>;
+
+/** A Keap app origin, e.g. https://ab123.infusionsoft.com: where the refund screen is driven. */
+export const keapAppOriginSchema = z.string().regex(/^https:\/\/[a-z0-9-]+\.infusionsoft\.com$/i, 'a Keap app address');
+
 export const MESSAGES = {
   /** Is an API key set? Answered to content scripts too: it says nothing secret. */
   getStatus: { input: z.object({}), output: result(statusSchema.shape) },
@@ -56,6 +79,30 @@ export const MESSAGES = {
   },
   /** Opens Refund Desk's options page (from the panel's "add your API key" link). */
   openOptions: { input: z.object({}), output: result({}) },
+  /** The order page's content script is ready to drive Keap's refund screen. */
+  orderPageReady: { input: z.object({ orderId: keapIdSchema }), output: result({}) },
+  /** Everything the side panel needs to refund an order, fresh from Keap's API. */
+  getOrderForRefund: {
+    input: z.object({ orderId: keapIdSchema, contactId: keapIdSchema }),
+    output: result({ view: orderForRefundSchema }),
+  },
+  /** Checks the form against Keap now, journals the refund, and carries it out in the background. */
+  startRefund: {
+    input: z.object({
+      idempotencyKey: z.uuid(),
+      form: refundFormSchema,
+      appOrigin: keapAppOriginSchema,
+      manualRefundsDone: z.boolean(),
+    }),
+    output: z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true), refundIds: z.array(z.uuid()) }),
+      z.object({ ok: z.literal(false), error: appErrorSchema, fieldErrors: z.record(z.string(), z.string()).optional() }),
+    ]),
+  },
+  /** A person asks Refund Desk to look in Keap again for a refund that needs them. */
+  recheckRefund: { input: z.object({ refundId: z.uuid() }), output: result({ state: z.string() }) },
+  /** A person checked in Keap and found that no refund happened. */
+  markNotRefunded: { input: z.object({ refundId: z.uuid() }), output: result({}) },
   getSettings: {
     input: z.object({}),
     output: result({ settings: settingsSchema, status: statusSchema }),
@@ -80,11 +127,16 @@ export type MessageOutput<N extends MessageName> = z.infer<(typeof MESSAGES)[N][
  * Who may send each message. Content scripts may read the orders of the contact on their own tab
  * and open the side panel; only extension pages may start refunds or change settings.
  */
-export const POLICY: Record<MessageName, 'any-sender' | 'own-contact-or-extension-page' | 'own-contact' | 'extension-page'> = {
+export const POLICY: Record<MessageName, 'any-sender' | 'own-contact-or-extension-page' | 'own-contact' | 'own-order' | 'extension-page'> = {
   getStatus: 'any-sender',
   getContactOrders: 'own-contact-or-extension-page',
   openRefundPanel: 'own-contact',
   openOptions: 'any-sender',
+  orderPageReady: 'own-order',
+  getOrderForRefund: 'extension-page',
+  startRefund: 'extension-page',
+  recheckRefund: 'extension-page',
+  markNotRefunded: 'extension-page',
   getSettings: 'extension-page',
   saveSettings: 'extension-page',
   testConnection: 'extension-page',

@@ -24,6 +24,12 @@ export function checkMessage<N extends MessageName>(name: N, rawData: unknown, s
     case 'extension-page':
       if (sender.kind !== 'extension-page') return refused(`Only Refund Desk's own pages may ${describe(name)}.`);
       break;
+    case 'own-order':
+      if (sender.kind !== 'content-script' || sender.page.kind !== 'classic-order') return refused(`Only a Keap order page may ${describe(name)}.`);
+      if (parsed.success && (parsed.data as { orderId?: number }).orderId !== sender.page.orderId) {
+        return refused('A Keap page may only speak for the order it shows.');
+      }
+      break;
     case 'own-contact':
     case 'own-contact-or-extension-page':
       if (policy === 'own-contact-or-extension-page' && sender.kind === 'extension-page') break;
@@ -45,6 +51,8 @@ function describe(name: MessageName): string {
   switch (name) {
     case 'saveSettings':
       return 'change settings';
+    case 'startRefund':
+      return 'start a refund';
     case 'openRefundPanel':
       return 'open the refund panel';
     default:

@@ -2,6 +2,8 @@ import { browser } from 'wxt/browser';
 import { serveMessages } from '@/lib/messaging/serve';
 import { getContactOrders } from './contact-handlers';
 import { openOptions, openRefundPanel } from './panel-handlers';
+import { requestPersistentStorage } from '@/lib/audit/journal';
+import { getOrderForRefund, markNotRefunded, orderPageReady, reconcileAtStart, recheckRefund, startRefund } from './refund-handlers';
 import { getSettings, getStatus, saveSettings, testConnection } from './settings-handlers';
 
 interface StorageAreaWithAccessLevel {
@@ -22,10 +24,17 @@ export function startBackgroundService(extension: { id: string; origin: string }
       getContactOrders,
       openRefundPanel,
       openOptions,
+      orderPageReady,
+      getOrderForRefund,
+      startRefund,
+      recheckRefund,
+      markNotRefunded,
       getSettings,
       saveSettings,
       testConnection,
     },
     extension,
   );
+  void requestPersistentStorage();
+  void reconcileAtStart().catch((cause: unknown) => console.error('Refund Desk: reconciling interrupted refunds failed', cause));
 }

@@ -1,0 +1,43 @@
+import type { RefundRecord } from '@/lib/audit/schema';
+import { formatMoney } from '@/lib/money';
+
+const STATE_WORDS: Record<RefundRecord['state'], string> = {
+  planned: 'planned, not sent yet',
+  submitting: 'being sent to Keap',
+  confirmed: "refunded (confirmed by Keap's API)",
+  recorded: 'recorded in Keap',
+  skipped: 'skipped',
+  failed: 'not refunded',
+  'needs-manual': 'stopped: needs a person to finish it in Keap',
+  unconfirmed: "sent, not yet shown by Keap's API",
+};
+
+const OUTCOME_WORDS: Record<NonNullable<RefundRecord['lines'][number]['outcome']>, string> = {
+  refunded: 'refunded',
+  recorded: 'recorded',
+  skipped: 'skipped',
+  failed: 'failed',
+  voided: 'voided',
+  pending: 'not confirmed',
+};
+
+/** The note Refund Desk writes on the contact: what the whole team sees in Keap. Plain text. */
+export function refundNoteBody(record: RefundRecord, locale = 'en-US'): string {
+  const currency = record.lines[0]?.currency ?? 'USD';
+  const lines = record.lines.map((line) => {
+    const outcome = line.outcome ? ` — ${OUTCOME_WORDS[line.outcome]}` : '';
+    const channel = line.channel === 'manual' ? ' (refunded outside Keap, recorded as a manual refund)' : '';
+    const detail = line.detail ? ` (${line.detail})` : '';
+    return `• Payment ${line.paymentId}: ${formatMoney(line.amountMinor, currency)}${channel}${outcome}${detail}`;
+  });
+  const reason = record.reason.details ? `${record.reason.preset}: ${record.reason.details}` : record.reason.preset;
+  return [
+    `Refund of ${formatMoney(record.totalMinor, currency)} on order #${record.orderId}: ${STATE_WORDS[record.state]}.`,
+    ...lines,
+    `Reason: ${reason}`,
+    `If an automatic refund fails: ${record.errorHandling === 'record-anyway' ? 'record the refund anyway' : 'skip that payment'}`,
+    `Amount owed after refund: ${formatMoney(record.amountOwedAfterMinor, currency)}`,
+    ...(record.error ? [`Note: ${record.error.message}`] : []),
+    `By ${record.actor.name || record.actor.email} via Refund Desk, ${new Date(record.updatedAt).toLocaleString(locale, { timeZone: 'UTC' })} UTC`,
+  ].join('\n');
+}
