@@ -1,0 +1,57 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useMemo, useState } from 'react';
+import { HistoryView } from '@/components/history/HistoryView';
+import { NO_FILTER, toJournalFilter, type HistoryFilterValue } from '@/components/history/filter';
+import type { JournalDb } from '@/lib/audit/db';
+import { exportJournal, type ExportFormat } from '@/lib/audit/export';
+import { clearHistory, countFinished } from '@/lib/audit/journal';
+import { countAndTotal, listRecent, type PageCursor } from '@/lib/audit/query';
+import { downloadBlob } from './download';
+
+const PAGE_SIZE = 25;
+
+type Props = { db: JournalDb; onOpenOptions: () => void };
+
+/** Wires the journal's live queries to the history view; writes from the background show up as they happen. */
+export function App({ db, onOpenOptions }: Props) {
+  const [filterValue, setFilterValue] = useState<HistoryFilterValue>(NO_FILTER);
+  // Where each page shown so far began; the last one is the current page. Empty means the newest page.
+  const [pageStarts, setPageStarts] = useState<PageCursor[]>([]);
+  const filter = useMemo(() => toJournalFilter(filterValue), [filterValue]);
+  const before = pageStarts[pageStarts.length - 1];
+
+  const page = useLiveQuery(() => listRecent(db, { filter, limit: PAGE_SIZE, before }), [db, filter, before]);
+  const summary = useLiveQuery(() => countAndTotal(db, filter), [db, filter]);
+  const recordCount = useLiveQuery(() => db.refunds.count(), [db]);
+  const finishedCount = useLiveQuery(() => countFinished(db), [db]) ?? 0;
+
+  const exportAs = async (format: ExportFormat) => {
+    const blob = await exportJournal(db, filter, format);
+    downloadBlob(blob, `refund-history-${new Date().toISOString().slice(0, 10)}.${format}`);
+  };
+
+  return (
+    <HistoryView
+      rows={page?.records}
+      journalIsEmpty={recordCount === 0}
+      filter={filterValue}
+      onFilterChange={(next) => {
+        setFilterValue(next);
+        setPageStarts([]);
+      }}
+      summary={summary}
+      hasNewer={pageStarts.length > 0}
+      hasOlder={page?.older !== undefined}
+      onNewer={() => setPageStarts(pageStarts.slice(0, -1))}
+      onOlder={() => {
+        if (page?.older !== undefined) setPageStarts([...pageStarts, page.older]);
+      }}
+      onExport={(format) => void exportAs(format)}
+      finishedCount={finishedCount}
+      onClearHistory={() => {
+        void clearHistory(db).then(() => setPageStarts([]));
+      }}
+      onOpenOptions={onOpenOptions}
+    />
+  );
+}
