@@ -25,7 +25,14 @@ describe('identifySender', () => {
 
   it('a content script on a Keap contact page carries its tab and the contact it shows', () => {
     const identity = identify(contentScript());
-    expect(identity).toEqual({ kind: 'content-script', tabId: 5, windowId: 2, frameId: 0, page: { kind: 'classic-contact', contactId: 42 } });
+    expect(identity).toEqual({
+      kind: 'content-script',
+      tabId: 5,
+      windowId: 2,
+      frameId: 0,
+      page: { kind: 'classic-contact', contactId: 42 },
+      origin: 'https://ab123.infusionsoft.com',
+    });
     expect(contactOfSender(identity)).toBe(42);
   });
 
@@ -38,6 +45,7 @@ describe('identifySender', () => {
   it('the newer Keap UI contact page is a content script with that contact', () => {
     const url = 'https://keap.app/contacts/details/55';
     const identity = identify(contentScript({ url, tab: { id: 8, url } }));
+    expect(identity).toMatchObject({ kind: 'content-script', origin: 'https://keap.app' });
     expect(contactOfSender(identity)).toBe(55);
   });
 

@@ -16,6 +16,7 @@ const contactPage = (contactId: number): SenderIdentity => ({
   windowId: 1,
   frameId: 0,
   page: { kind: 'classic-contact', contactId },
+  origin: 'https://ab123.infusionsoft.com',
 });
 const orderPage = (orderId: number): SenderIdentity => ({
   kind: 'content-script',
@@ -23,6 +24,7 @@ const orderPage = (orderId: number): SenderIdentity => ({
   windowId: 1,
   frameId: 0,
   page: { kind: 'classic-order', orderId },
+  origin: 'https://ab123.infusionsoft.com',
 });
 const unknownSender: SenderIdentity = { kind: 'unknown' };
 
