@@ -108,9 +108,11 @@ export function mergeOrderRows(pageRows: readonly PageOrderRow[], apiRows: reado
 export function filterOrderRows(rows: readonly PanelOrderRow[], query: string): PanelOrderRow[] {
   const wanted = query.trim().toLowerCase();
   if (wanted === '') return [...rows];
+  // The panel shows ids as "#1042", so people type them that way too.
+  const wantedId = wanted.replace(/^#\s*/, '');
   return rows.filter(
     (row) =>
-      String(row.orderId).includes(wanted) ||
+      String(row.orderId).includes(wantedId) ||
       row.title.toLowerCase().includes(wanted) ||
       (row.orderDate ?? '').includes(wanted),
   );
