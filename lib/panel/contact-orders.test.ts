@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { orderSchema, transactionSchema } from '@/lib/keap/schemas';
+import { orderJson, transactionJson } from '@/lib/keap/test-fixtures';
+import { contactOrderRows, orderIdsOf, summarizeFromTransactions } from './contact-orders';
+
+// Raw v1 JSON through the production schemas, so decimals become cents as they do for real.
+const order = (id: number, overrides: Record<string, unknown> = {}) => orderSchema.parse(orderJson(id, overrides));
+const transaction = (id: number, overrides: Record<string, unknown> = {}) => transactionSchema.parse(transactionJson(id, overrides));
+
+describe('orderIdsOf', () => {
+  it('reads both the orders list and the comma-separated order_ids, without duplicates', () => {
+    expect(orderIdsOf(transaction(1, { order_ids: ' 3, 4 ,x,, -5, 0', orders: [{ id: 4 }, { id: 9 }] }))).toEqual([4, 9, 3]);
+  });
+
+  it('a transaction linked to no order belongs to none', () => {
+    expect(orderIdsOf(transaction(1, { order_ids: null, orders: null }))).toEqual([]);
+  });
+});
+
+describe('summarizeFromTransactions', () => {
+  it('a settled card charge is refundable in full', () => {
+    expect(summarizeFromTransactions(order(1), [transaction(9001)])).toEqual({
+      orderId: 1,
+      currency: 'USD',
+      totalMinor: 6000,
+      paidMinor: 6000,
+      refundedMinor: 0,
+      refundableNowMinor: 6000,
+      hasPending: false,
+      hasManual: false,
+      gatewaysThatCannotRefundInKeap: [],
+      partiallyRefunded: false,
+      fullyRefunded: false,
+    });
+  });
+
+  it('refundable is settled charges minus the order’s refund_total; refund rows are not charges', () => {
+    const summary = summarizeFromTransactions(order(1, { total: 80, total_paid: 80, refund_total: 25.5 }), [
+      transaction(9001, { amount: 50 }),
+      transaction(9002, { amount: 30 }),
+      transaction(9003, { type: 'REFUND', amount: 25.5 }),
+    ]);
+    expect(summary).toMatchObject({ totalMinor: 8000, refundedMinor: 2550, refundableNowMinor: 5450, partiallyRefunded: true, fullyRefunded: false });
+  });
+
+  it('an order refunded in full has nothing left and is fully refunded', () => {
+    const summary = summarizeFromTransactions(order(1, { refund_total: 60 }), [transaction(9001), transaction(9002, { type: 'REFUND' })]);
+    expect(summary).toMatchObject({ refundedMinor: 6000, refundableNowMinor: 0, partiallyRefunded: false, fullyRefunded: true });
+  });
+
+  it('pending, failed and voided money is not refundable; pending is flagged', () => {
+    const summary = summarizeFromTransactions(order(1, { total: 120, total_paid: 30 }), [
+      transaction(9001, { amount: 30 }),
+      transaction(9002, { amount: 30, status: 'PENDING' }),
+      transaction(9003, { amount: 30, status: 'FAILED' }),
+      transaction(9004, { amount: 30, type: 'VOID' }),
+    ]);
+    expect(summary).toMatchObject({ refundableNowMinor: 3000, hasPending: true });
+  });
+
+  it('reads statuses and types without regard to case', () => {
+    const summary = summarizeFromTransactions(order(1), [transaction(9001, { status: 'approved', type: 'capture' }), transaction(9002, { type: 'refund' })]);
+    expect(summary).toMatchObject({ refundableNowMinor: 6000, hasPending: false });
+  });
+
+  it('a manual payment is flagged, by type or by collection method', () => {
+    expect(summarizeFromTransactions(order(1), [transaction(9001, { type: 'MANUAL', gateway: null })]).hasManual).toBe(true);
+    expect(summarizeFromTransactions(order(1), [transaction(9001, { collection_method: 'manual' })]).hasManual).toBe(true);
+    expect(summarizeFromTransactions(order(1), [transaction(9001)]).hasManual).toBe(false);
+  });
+
+  it('names each gateway Keap cannot refund through, once', () => {
+    const summary = summarizeFromTransactions(order(1, { total: 90, total_paid: 90 }), [
+      transaction(9001, { amount: 30, gateway: 'PayPal Express' }),
+      transaction(9002, { amount: 30, gateway: 'PayPal Express' }),
+      transaction(9003, { amount: 30, gateway: 'Stripe' }),
+    ]);
+    expect(summary.gatewaysThatCannotRefundInKeap).toEqual(['PayPal Express']);
+    expect(summarizeFromTransactions(order(1), [transaction(9001, { gateway: 'eWAY' })]).gatewaysThatCannotRefundInKeap).toEqual(['eWAY']);
+  });
+
+  it('takes the currency from the transactions, USD when there are none', () => {
+    expect(summarizeFromTransactions(order(1), [transaction(9001, { currency: 'EUR' })]).currency).toBe('EUR');
+    expect(summarizeFromTransactions(order(1), [])).toMatchObject({ currency: 'USD', refundableNowMinor: 0, fullyRefunded: false });
+  });
+
+  it('a refund_total larger than what settled leaves nothing, never a negative amount', () => {
+    const summary = summarizeFromTransactions(order(1, { refund_total: 100 }), [transaction(9001)]);
+    expect(summary).toMatchObject({ refundableNowMinor: 0, fullyRefunded: true });
+  });
+});
+
+describe('contactOrderRows', () => {
+  it('links each transaction to its orders by orders[] or order_ids, and ignores unlinked ones', () => {
+    const rows = contactOrderRows(
+      [order(1), order(2, { total: 40, total_paid: 40 }), order(3)],
+      [
+        transaction(9001, { order_ids: '1' }),
+        transaction(9002, { amount: 40, order_ids: null, orders: [{ id: 2 }] }),
+        transaction(9003, { amount: 99, order_ids: null, orders: null }),
+      ],
+    );
+    const refundable = Object.fromEntries(rows.map((row) => [row.orderId, row.summary.refundableNowMinor]));
+    expect(refundable).toEqual({ 1: 6000, 2: 4000, 3: 0 });
+  });
+
+  it('a row carries the order’s id, title and date (without the time)', () => {
+    const [row] = contactOrderRows([order(7, { title: null, order_date: '2025-02-03T23:59:00.000+0000' })], []);
+    expect(row).toMatchObject({ orderId: 7, title: '', orderDate: '2025-02-03' });
+  });
+
+  it('sorts newest first, and by id (newest first) within a day', () => {
+    const rows = contactOrderRows(
+      [
+        order(1, { order_date: '2024-01-05T10:00:00.000Z' }),
+        order(2, { order_date: '2025-06-01T08:00:00.000Z' }),
+        order(3, { order_date: '2024-01-05T09:00:00.000Z' }),
+        order(4, { order_date: '2024-12-31T00:00:00.000Z' }),
+      ],
+      [],
+    );
+    expect(rows.map((row) => row.orderId)).toEqual([2, 4, 3, 1]);
+  });
+
+  it('a contact without orders has no rows', () => {
+    expect(contactOrderRows([], [transaction(9001)])).toEqual([]);
+  });
+});
