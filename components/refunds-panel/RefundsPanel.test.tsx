@@ -1,0 +1,241 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { PanelOrderRow } from '@/lib/panel/order-rows';
+import { type ApiState, RefundsPanel, type RefundsPanelProps } from './RefundsPanel';
+
+afterEach(cleanup);
+
+function row(orderId: number, overrides: Partial<PanelOrderRow> = {}): PanelOrderRow {
+  return {
+    orderId,
+    title: `Order ${orderId}`,
+    orderDate: '2025-01-10',
+    currency: 'USD',
+    totalMinor: 6000,
+    paidMinor: 6000,
+    refundedMinor: 0,
+    refundableNowMinor: 6000,
+    discrepancies: [],
+    badges: [],
+    fromApi: true,
+    ...overrides,
+  };
+}
+
+const READY: ApiState = { kind: 'ready' };
+
+function renderPanel(overrides: Partial<RefundsPanelProps> = {}) {
+  const props: RefundsPanelProps = {
+    contactId: 42,
+    rows: [row(1)],
+    api: READY,
+    pageTableFound: true,
+    onRefund: vi.fn(),
+    onRetry: vi.fn(),
+    onOpenOptions: vi.fn(),
+    ...overrides,
+  };
+  const view = render(<RefundsPanel {...props} />);
+  return { ...view, props };
+}
+
+const panel = () => screen.getByRole('region', { name: 'Refunds' });
+const refundButton = (orderId: number) => screen.getByRole('button', { name: `Refund order #${orderId}` });
+const shownOrderIds = () =>
+  within(panel())
+    .queryAllByRole('row')
+    .slice(1)
+    .map((tableRow) => Number(tableRow.getAttribute('data-order-id')));
+
+/** The words a screen reader gives as the reason a button is disabled. */
+function describedReason(element: HTMLElement): string | null {
+  const id = element.getAttribute('aria-describedby');
+  return id === null ? null : (document.getElementById(id)?.textContent ?? null);
+}
+
+/** A click the browser vouches for, as a person's click would be (happy-dom never sets isTrusted). */
+function trustedClick(element: HTMLElement): void {
+  const event = new MouseEvent('click', { bubbles: true, cancelable: true });
+  Object.defineProperty(event, 'isTrusted', { value: true });
+  element.dispatchEvent(event);
+}
+
+describe('RefundsPanel', () => {
+  it('is a region named Refunds, one table row per order, with amounts formatted as money', () => {
+    renderPanel({
+      rows: [row(1042, { title: 'Annual Membership', orderDate: '2025-03-14', totalMinor: 123456, paidMinor: 100000, refundedMinor: 2550, refundableNowMinor: 97450 })],
+    });
+    const cells = within(panel())
+      .getAllByRole('row')[1]!
+      .querySelectorAll('td');
+    expect([...cells].map((cell) => cell.textContent)).toEqual([
+      '#1042',
+      '2025-03-14',
+      'Annual Membership',
+      '$1,234.56',
+      '$1,000.00',
+      '$25.50',
+      '$974.50',
+      'Refund order #1042',
+    ]);
+  });
+
+  it('shows amounts the page could not tell as … and a missing date as —', () => {
+    renderPanel({ rows: [row(5, { orderDate: null, paidMinor: null, refundedMinor: null, refundableNowMinor: null, fromApi: false })] });
+    const texts = [...within(panel()).getAllByRole('row')[1]!.querySelectorAll('td')].map((cell) => cell.textContent);
+    expect(texts.slice(0, 7)).toEqual(['#5', '—', 'Order 5', '$60.00', '…', '…', '…']);
+  });
+
+  it('shows badges and the page/API disagreements under the title', () => {
+    renderPanel({
+      rows: [
+        row(7, {
+          badges: [{ kind: 'pending', text: 'Pending payment: void it in Keap instead' }],
+          discrepancies: ['Total: page shows $40.00, Keap API says $35.00'],
+        }),
+      ],
+    });
+    const notes = screen.getByRole('list', { name: 'Notes on order #7' });
+    expect(within(notes).getAllByRole('listitem').map((item) => item.textContent)).toEqual(['Pending payment: void it in Keap instead']);
+    expect(within(panel()).getByText('Total: page shows $40.00, Keap API says $35.00')).toBeTruthy();
+  });
+
+  it('an order with something to refund has an enabled button and no reason', () => {
+    renderPanel();
+    const button = refundButton(1) as HTMLButtonElement;
+    expect(button.disabled).toBe(false);
+    expect(button.hasAttribute('aria-describedby')).toBe(false);
+  });
+
+  it.each([
+    ['no API key', { kind: 'no-key' }, row(1), 'Add your Keap API key in Refund Desk options to refund.'],
+    ['the API still loading', { kind: 'loading' }, row(1), "Checking this order with Keap's API…"],
+    ['an API error', { kind: 'error', message: 'Keap is down' }, row(1), "Keap's API did not answer, so amounts cannot be confirmed."],
+    ['an order the API does not list', READY, row(1, { fromApi: false, refundableNowMinor: null }), "Keap's API does not list this order."],
+    ['nothing left to refund', READY, row(1, { refundableNowMinor: 0 }), 'Nothing left to refund on this order.'],
+  ] as const)('with %s the refund button is disabled and says why', (_label, api, order, reason) => {
+    renderPanel({ api, rows: [order] });
+    const button = refundButton(1) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    expect(describedReason(button)).toBe(reason);
+  });
+
+  it('a click dispatched by a script does not start a refund', async () => {
+    const { props } = renderPanel();
+    fireEvent.click(refundButton(1));
+    await userEvent.click(refundButton(1));
+    expect(props.onRefund).not.toHaveBeenCalled();
+  });
+
+  it('a click the browser vouches for refunds that order', () => {
+    const { props } = renderPanel({ rows: [row(3), row(4)] });
+    trustedClick(refundButton(4));
+    expect(props.onRefund).toHaveBeenCalledExactlyOnceWith(4);
+  });
+
+  it('a disabled refund button does nothing even on a trusted click', () => {
+    const { props } = renderPanel({ api: { kind: 'loading' } });
+    trustedClick(refundButton(1));
+    expect(props.onRefund).not.toHaveBeenCalled();
+  });
+
+  it('filters by order number, title or date and says how many match', async () => {
+    renderPanel({
+      rows: [
+        row(1042, { title: 'Annual Membership', orderDate: '2025-03-14' }),
+        row(2077, { title: 'Coaching call', orderDate: '2024-11-02' }),
+        row(3100, { title: 'Workbook', orderDate: '2023-05-20' }),
+      ],
+    });
+    expect(within(panel()).getByText('3 orders')).toBeTruthy();
+    const filter = screen.getByRole('searchbox', { name: 'Filter orders' });
+    await userEvent.type(filter, 'coach');
+    expect(shownOrderIds()).toEqual([2077]);
+    expect(within(panel()).getByText('1 of 3 orders')).toBeTruthy();
+    await userEvent.clear(filter);
+    await userEvent.type(filter, '2023-05');
+    expect(shownOrderIds()).toEqual([3100]);
+    await userEvent.clear(filter);
+    await userEvent.type(filter, '#1042');
+    expect(shownOrderIds()).toEqual([1042]);
+  });
+
+  it('pages 45 orders twenty at a time, Newer and Older', async () => {
+    const rows = Array.from({ length: 45 }, (_, index) => row(1000 - index));
+    renderPanel({ rows });
+    const paging = screen.getByRole('navigation', { name: 'Order pages' });
+    const newer = within(paging).getByRole('button', { name: 'Newer' }) as HTMLButtonElement;
+    const older = within(paging).getByRole('button', { name: 'Older' }) as HTMLButtonElement;
+
+    expect(shownOrderIds()).toEqual(rows.slice(0, 20).map((order) => order.orderId));
+    expect(within(paging).getByText('Page 1 of 3')).toBeTruthy();
+    expect(newer.disabled).toBe(true);
+
+    await userEvent.click(older);
+    expect(shownOrderIds()).toEqual(rows.slice(20, 40).map((order) => order.orderId));
+    expect(within(paging).getByText('Page 2 of 3')).toBeTruthy();
+
+    await userEvent.click(older);
+    expect(shownOrderIds()).toEqual([960, 959, 958, 957, 956]);
+    expect(older.disabled).toBe(true);
+
+    await userEvent.click(newer);
+    expect(shownOrderIds()[0]).toBe(980);
+  });
+
+  it('filtering goes back to the first page, and one page needs no paging', async () => {
+    renderPanel({ rows: Array.from({ length: 45 }, (_, index) => row(1000 - index, { title: index === 44 ? 'Last one' : 'Course' })) });
+    await userEvent.click(screen.getByRole('button', { name: 'Older' }));
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Filter orders' }), 'last');
+    expect(shownOrderIds()).toEqual([956]);
+    expect(screen.queryByRole('navigation', { name: 'Order pages' })).toBeNull();
+  });
+
+  it('renders a hostile title as text, creating no elements from it', () => {
+    const hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>';
+    const { container } = renderPanel({ rows: [row(1, { title: hostile, badges: [{ kind: 'manual-payment', text: '<b>bold</b>' }] })] });
+    expect(container.querySelector('script, img, b')).toBeNull();
+    expect(within(panel()).getByText(hostile)).toBeTruthy();
+    expect(within(panel()).getByText('<b>bold</b>')).toBeTruthy();
+  });
+
+  it('without an API key: a note with a link to the options', async () => {
+    const { props } = renderPanel({ api: { kind: 'no-key' } });
+    const note = screen.getByRole('note');
+    expect(note.textContent).toContain('Refunding is off until you add your Keap API key.');
+    await userEvent.click(within(note).getByRole('button', { name: 'Open Refund Desk options' }));
+    expect(props.onOpenOptions).toHaveBeenCalledOnce();
+    expect(props.onRetry).not.toHaveBeenCalled();
+  });
+
+  it('an API error is an alert with its message and a Retry button', async () => {
+    const { props } = renderPanel({ api: { kind: 'error', message: 'Keap is not answering. Try again in a minute.' } });
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('Keap is not answering. Try again in a minute.');
+    await userEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(props.onRetry).toHaveBeenCalledOnce();
+    expect(screen.queryByRole('button', { name: 'Open Refund Desk options' })).toBeNull();
+  });
+
+  it('while loading it says so, and no error or key banner shows', () => {
+    renderPanel({ api: { kind: 'loading' }, rows: [] });
+    expect(screen.getByRole('status').textContent).toBe("Checking amounts with Keap's API…");
+    expect(within(panel()).getByText('Looking for orders…')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.queryByRole('note')).toBeNull();
+  });
+
+  it('a contact without orders says so, with no filter or table', () => {
+    renderPanel({ rows: [] });
+    expect(within(panel()).getByText('This contact has no orders.')).toBeTruthy();
+    expect(screen.queryByRole('searchbox')).toBeNull();
+    expect(screen.queryByRole('table')).toBeNull();
+  });
+
+  it('says when orders come from the API because the page table was not found', () => {
+    renderPanel({ pageTableFound: false });
+    expect(within(panel()).getByText("Orders come from Keap's API (the page's Orders table was not found).")).toBeTruthy();
+  });
+});
