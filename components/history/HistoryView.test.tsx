@@ -1,0 +1,155 @@
+// @vitest-environment happy-dom
+import { cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { useState } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildPlannedRecord } from '@/lib/audit/journal';
+import type { RefundRecord } from '@/lib/audit/schema';
+import type { RefundState } from '@/lib/audit/states';
+import { samplePlan } from '@/lib/audit/test-support';
+import { NO_FILTER, type HistoryFilterValue } from './filter';
+import { HistoryView, type HistoryViewProps } from './HistoryView';
+
+afterEach(cleanup);
+
+function record(name: string, state: RefundState, createdAt: number, orderId = 9001): RefundRecord {
+  const plan = samplePlan({ contact: { id: 42, name, email: `${name.split(' ')[0]!.toLowerCase()}@example.com` }, orderId });
+  return { ...buildPlannedRecord(plan, crypto.randomUUID(), createdAt), state };
+}
+
+function props(overrides: Partial<HistoryViewProps> = {}): HistoryViewProps {
+  return {
+    rows: [],
+    journalIsEmpty: false,
+    filter: NO_FILTER,
+    onFilterChange: vi.fn(),
+    summary: { count: 0, refunded: [] },
+    hasNewer: false,
+    hasOlder: false,
+    onNewer: vi.fn(),
+    onOlder: vi.fn(),
+    onExport: vi.fn(),
+    finishedCount: 0,
+    onClearHistory: vi.fn(),
+    onOpenOptions: vi.fn(),
+    ...overrides,
+  };
+}
+
+function rowTexts(): string[] {
+  return within(screen.getByRole('list', { name: 'Refunds' }))
+    .getAllByRole('listitem')
+    .map((item) => item.textContent ?? '');
+}
+
+describe('HistoryView', () => {
+  it('shows the rows in the order given, with contact, order, amount, reason and a Keap link', () => {
+    const rows = [record('Newest Person', 'confirmed', 3000, 9003), record('Older Person', 'failed', 1000, 9001)];
+    render(<HistoryView {...props({ rows, summary: { count: 2, refunded: [{ currency: 'USD', amountMinor: 6000 }] } })} />);
+
+    expect(screen.getByRole('heading', { name: 'Refund history' })).toBeTruthy();
+    const texts = rowTexts();
+    expect(texts[0]).toContain('Newest Person');
+    expect(texts[0]).toContain('Order 9003');
+    expect(texts[0]).toContain('$60.00');
+    expect(texts[0]).toContain('Customer request: Changed their mind');
+    expect(texts[1]).toContain('Older Person');
+    const link = screen.getByRole('link', { name: 'Newest Person' });
+    expect(link.getAttribute('href')).toBe('https://ab123.infusionsoft.com/Contact/manageContact.jsp?view=edit&ID=42');
+    expect(screen.getByText('2 refunds · Refunded $60.00')).toBeTruthy();
+  });
+
+  it.each([
+    ['confirmed', 'Refunded'],
+    ['recorded', 'Recorded'],
+    ['needs-manual', 'Needs you'],
+    ['failed', 'Failed'],
+    ['skipped', 'Skipped'],
+    ['planned', 'In progress'],
+    ['submitting', 'In progress'],
+    ['unconfirmed', 'Not confirmed yet'],
+  ] as const)('names the state %s in plain words: %s', (state, word) => {
+    render(<HistoryView {...props({ rows: [record('Jane Doe', state, 1000)] })} />);
+    const badge = within(screen.getByRole('listitem')).getByText(word);
+    expect(badge.className).toMatch(/^state state--/);
+  });
+
+  it('reports what the user types and picks as filter changes', async () => {
+    const user = userEvent.setup();
+    const changes: HistoryFilterValue[] = [];
+    function Harness() {
+      const [filter, setFilter] = useState(NO_FILTER);
+      return (
+        <HistoryView
+          {...props({
+            filter,
+            onFilterChange: (next) => {
+              changes.push(next);
+              setFilter(next);
+            },
+          })}
+        />
+      );
+    }
+    render(<Harness />);
+    await user.type(screen.getByRole('searchbox', { name: 'Search' }), 'jane');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'State' }), 'Needs you');
+    expect(changes.at(-1)).toEqual({ ...NO_FILTER, search: 'jane', stateWord: 'Needs you' });
+  });
+
+  it('shows the new user how to start, with a way to the options page', async () => {
+    const user = userEvent.setup();
+    const onOpenOptions = vi.fn();
+    render(<HistoryView {...props({ journalIsEmpty: true, onOpenOptions })} />);
+    expect(screen.getByText(/Open a contact in Keap and use the Refunds panel/)).toBeTruthy();
+    expect(screen.queryByRole('searchbox')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Set up API key' }));
+    expect(onOpenOptions).toHaveBeenCalledOnce();
+  });
+
+  it('says so when nothing matches the filters', () => {
+    render(<HistoryView {...props({ rows: [] })} />);
+    expect(screen.getByText('No refunds match these filters.')).toBeTruthy();
+  });
+
+  it('calls back for each export format', async () => {
+    const user = userEvent.setup();
+    const onExport = vi.fn();
+    render(<HistoryView {...props({ onExport })} />);
+    await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+    await user.click(screen.getByRole('button', { name: 'Export JSON' }));
+    expect(onExport.mock.calls).toEqual([['csv'], ['json']]);
+  });
+
+  it('pages with Newer and Older only when there is somewhere to go', async () => {
+    const user = userEvent.setup();
+    const onOlder = vi.fn();
+    render(<HistoryView {...props({ rows: [record('Jane Doe', 'confirmed', 1)], hasOlder: true, onOlder })} />);
+    expect((screen.getByRole('button', { name: 'Newer' }) as HTMLButtonElement).disabled).toBe(true);
+    await user.click(screen.getByRole('button', { name: 'Older' }));
+    expect(onOlder).toHaveBeenCalledOnce();
+  });
+
+  it('clears history only after confirmation, and not on cancel', async () => {
+    const user = userEvent.setup();
+    const onClearHistory = vi.fn();
+    render(<HistoryView {...props({ finishedCount: 3, onClearHistory })} />);
+
+    await user.click(screen.getByRole('button', { name: 'Clear history' }));
+    const dialog = screen.getByRole('dialog', {
+      name: 'Delete 3 finished refunds from this browser? In-progress ones are kept.',
+    });
+    expect(onClearHistory).not.toHaveBeenCalled();
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(onClearHistory).not.toHaveBeenCalled();
+
+    await user.click(screen.getByRole('button', { name: 'Clear history' }));
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Clear history' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }));
+    expect(onClearHistory).toHaveBeenCalledOnce();
+  });
+});

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { NO_FILTER, toJournalFilter } from './filter';
+
+describe('toJournalFilter', () => {
+  it('is empty for an untouched filter', () => {
+    expect(toJournalFilter(NO_FILTER)).toEqual({});
+  });
+
+  it('maps a state word to every state it names', () => {
+    expect(toJournalFilter({ ...NO_FILTER, stateWord: 'In progress' }).states).toEqual(['planned', 'submitting']);
+    expect(toJournalFilter({ ...NO_FILTER, stateWord: 'Needs you' }).states).toEqual(['needs-manual']);
+  });
+
+  it('covers whole local days from the start of "from" to the end of "to"', () => {
+    const filter = toJournalFilter({ ...NO_FILTER, fromDate: '2025-03-01', toDate: '2025-03-02' });
+    expect(filter.from).toBe(new Date(2025, 2, 1).getTime());
+    expect(filter.to).toBe(new Date(2025, 2, 3).getTime() - 1);
+  });
+
+  it('ignores blank search text', () => {
+    expect(toJournalFilter({ ...NO_FILTER, search: '   ' })).toEqual({});
+  });
+});
