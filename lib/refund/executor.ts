@@ -1,6 +1,6 @@
 import { findActiveForPayment, findByIdempotencyKey, markState, planRefund } from '@/lib/audit/journal';
 import type { JournalDb } from '@/lib/audit/db';
-import type { LineOutcome, RefundRecord } from '@/lib/audit/schema';
+import type { LineOutcome, RefundChannel, RefundRecord } from '@/lib/audit/schema';
 import type { KeapClient } from '@/lib/keap/client';
 import type { KeapError, KeapResult } from '@/lib/keap/errors';
 import { derivePaymentFacts } from '@/lib/keap/payment-facts';
@@ -177,12 +177,13 @@ function screenPlanFor(record: RefundRecord): RefundScreenPlan {
 type ScreenOutcome = Extract<RefundScreenResult, { ok: true }>['results'][number];
 
 /** The journal's outcome for a line, from what the API shows and what Keap's screen said. */
-function lineOutcome(confirmedByApi: boolean, screen: ScreenOutcome | undefined): { outcome: LineOutcome; detail?: string } {
+function lineOutcome(channel: RefundChannel, confirmedByApi: boolean, screen: ScreenOutcome | undefined): { outcome: LineOutcome; detail?: string } {
   if (confirmedByApi) {
     if (screen?.outcome === 'recorded-anyway') {
       return { outcome: 'recorded', detail: `${screen.text}. The customer has not been paid back: refund them in the merchant account.` };
     }
-    if (screen?.outcome === 'manual-recorded') return { outcome: 'recorded' };
+    // A manual line was refunded outside Keap; Keap only recorded it, whatever its results step showed.
+    if (channel === 'manual' || screen?.outcome === 'manual-recorded') return { outcome: 'recorded' };
     return { outcome: 'refunded' };
   }
   if (screen?.outcome === 'skipped') return { outcome: 'skipped', detail: screen.text };
@@ -226,7 +227,6 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps): Promi
   }
 
   const screenLines = screen.ok ? screen.results : [];
-  const everySkipped = screen.ok && record.lines.every((line) => screenLines.find((result) => result.paymentId === line.paymentId)?.outcome === 'skipped');
   let state: RefundRecord['state'] = 'submitting';
   for (let attempt = 0; attempt < deps.confirmation.attempts; attempt++) {
     if (attempt > 0) await deps.sleep(deps.confirmation.intervalMs);
@@ -236,7 +236,7 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps): Promi
     const check = checkRefundEvidence(record.lines, record.baseline, orderNow.value);
     const outcomes = record.lines.map((line) => {
       const evidence = check.lines.find((candidate) => candidate.paymentId === line.paymentId);
-      return { paymentId: line.paymentId, ...lineOutcome(evidence?.refundRowId != null, screenLines.find((result) => result.paymentId === line.paymentId)) };
+      return { paymentId: line.paymentId, ...lineOutcome(line.channel, evidence?.refundRowId != null, screenLines.find((result) => result.paymentId === line.paymentId)) };
     });
     const waiting = outcomes.some((line) => line.outcome === 'pending');
     const evidence = {
@@ -263,7 +263,6 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps): Promi
       await writeNote(record, deps);
       return record;
     }
-    if (everySkipped) break;
     record = await markState(deps.db, refundId, 'unconfirmed', { lineOutcomes: outcomes }, { from: state, now: deps.now() });
     state = 'unconfirmed';
   }

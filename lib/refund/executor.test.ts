@@ -1,0 +1,470 @@
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openJournal, type JournalDb } from '@/lib/audit/db';
+import { isJournalError } from '@/lib/audit/errors';
+import { eventsFor } from '@/lib/audit/journal';
+import type { RefundRecord } from '@/lib/audit/schema';
+import { createKeapClient } from '@/lib/keap/client';
+import { createRateLimiter } from '@/lib/keap/rate-limiter';
+import type { RefundScreenResult } from '@/lib/page/refund-screen-driver';
+import { sandboxRefundScreen, submissionFor } from '@/test/support/sandbox-refund-screen';
+import { processRefund } from '@/test/sandbox/refund';
+import { SEED } from '@/test/sandbox/seed';
+import { startSandbox, type Sandbox } from '@/test/sandbox/server';
+import { executeRefund, prepareRefund, type ExecutorDeps, type RefundScreenRunner, type StartRefundInput, type StartRefundResult } from './executor';
+import type { RefundForm } from './form';
+
+/**
+ * The executor end to end: the real journal (fake-indexeddb), the real Keap client over HTTP
+ * against the sandbox CRM, and a refund screen that sends what Keap's dialog sends on Finish.
+ */
+
+const APP_ORIGIN = `https://${SEED.appName}.infusionsoft.com`;
+const { contacts, orders, payments } = SEED;
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, throttle: { perSecond: 10_000, perMinute: 100_000, perDay: 1_000_000 } });
+});
+afterAll(() => sandbox.close());
+
+let db: JournalDb;
+beforeEach(async () => {
+  sandbox.reset();
+  db = await openJournal({ name: `executor-test-${crypto.randomUUID()}`, factory: { indexedDB, IDBKeyRange } });
+});
+afterEach(() => db.close());
+
+interface Harness {
+  deps: ExecutorDeps;
+  /** Contacts the executor said changed, in order. */
+  changedContacts: number[];
+  sleeps: number[];
+}
+
+function harness(runRefundScreen: RefundScreenRunner = sandboxRefundScreen(sandbox.appBase).run): Harness {
+  const changedContacts: number[] = [];
+  const sleeps: number[] = [];
+  const client = createKeapClient({
+    apiKey: sandbox.apiKey,
+    baseUrl: sandbox.apiBase,
+    limiter: createRateLimiter({ perSecond: 10_000, perMinute: 100_000, safetyMarginMs: 0 }),
+  });
+  return {
+    changedContacts,
+    sleeps,
+    deps: {
+      db,
+      client,
+      runRefundScreen,
+      onContactChanged: (contactId) => changedContacts.push(contactId),
+      confirmation: { attempts: 3, intervalMs: 0 },
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
+      now: () => Date.now(),
+    },
+  };
+}
+
+interface FormLine {
+  paymentId: number;
+  amount: string;
+}
+
+function refundForm(orderId: number, lines: FormLine[], overrides: Partial<RefundForm> = {}): RefundForm {
+  return {
+    orderId,
+    contactId: contacts.demo,
+    currency: 'USD',
+    payments: lines.map((line) => ({ ...line, selected: true })),
+    reasonPreset: 'Customer did not want it',
+    reasonDetails: 'Changed their mind',
+    errorHandling: 'skip-payment',
+    amountOwed: '0.00',
+    ...overrides,
+  };
+}
+
+function startInput(form: RefundForm, overrides: Partial<StartRefundInput> = {}): StartRefundInput {
+  return { idempotencyKey: crypto.randomUUID(), form, appOrigin: APP_ORIGIN, manualRefundsDone: false, ...overrides };
+}
+
+function refundIdsOf(result: StartRefundResult): string[] {
+  if (!result.ok) throw new Error(`expected the refund to be planned, got ${result.error.kind}: ${result.error.message}`);
+  return result.refundIds;
+}
+
+function refusalOf(result: StartRefundResult) {
+  if (result.ok) throw new Error('expected a refusal');
+  return result;
+}
+
+/** Plans a refund that must be accepted as one record and carries it out. */
+async function refund(h: Harness, input: StartRefundInput): Promise<RefundRecord> {
+  const ids = refundIdsOf(await prepareRefund(input, h.deps));
+  expect(ids).toHaveLength(1);
+  return executeRefund(ids[0]!, h.deps);
+}
+
+async function trail(refundId: string): Promise<string[]> {
+  return (await eventsFor(db, refundId)).map((event) => event.to);
+}
+
+/** What the sandbox's books say about one payment. */
+function sandboxBooks(paymentId: number) {
+  return {
+    refundRows: sandbox.state.payments.filter((payment) => payment.refundOfPaymentId === paymentId),
+    log: sandbox.state.refundLog.filter((entry) => entry.paymentId === paymentId),
+    payment: sandbox.state.payments.find((payment) => payment.id === paymentId)!,
+  };
+}
+
+function notesOnDemoContactSinceSeed() {
+  return sandbox.state.notes.filter((note) => note.contactId === contacts.demo && note.id !== SEED.notes.demoWelcome);
+}
+
+/** What Keap's dialog sends when someone refunds half of the first payment in Keap directly. */
+function halfOfFirstPayment() {
+  return submissionFor({
+    orderId: orders.twoPayments,
+    lines: [{ paymentId: payments.twoPaymentsFirst, amountMinor: 3000 }],
+    currency: 'USD',
+    reason: 'Refunded in Keap directly',
+    method: 'refund',
+    errorHandling: 'skip-payment',
+    amountOwedMinor: 0,
+  });
+}
+
+describe('executeRefund through Keap’s refund screen', () => {
+  it('confirms a full refund of a Stripe payment from the API, with the new refund row as evidence and a note on the contact', async () => {
+    const screen = sandboxRefundScreen(sandbox.appBase);
+    const h = harness(screen.run);
+    const record = await refund(h, startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }])));
+
+    const books = sandboxBooks(payments.twoPaymentsFirst);
+    expect(books.log).toEqual([expect.objectContaining({ amountMinor: 6000, method: 'refund', outcome: 'refunded' })]);
+    expect(books.refundRows).toHaveLength(1);
+    expect(books.payment.payStatus).toBe('REFUNDED');
+    expect(sandboxBooks(payments.twoPaymentsSecond).log).toEqual([]);
+    const refundRow = books.refundRows[0]!;
+
+    expect(screen.plans).toEqual([
+      {
+        orderId: orders.twoPayments,
+        lines: [{ paymentId: payments.twoPaymentsFirst, amountMinor: 6000 }],
+        currency: 'USD',
+        reason: 'Customer did not want it: Changed their mind',
+        method: 'refund',
+        errorHandling: 'skip-payment',
+        amountOwedMinor: 0,
+      },
+    ]);
+    expect(record.state).toBe('confirmed');
+    expect(record.lines).toEqual([expect.objectContaining({ paymentId: payments.twoPaymentsFirst, amountMinor: 6000, outcome: 'refunded' })]);
+    expect(record.evidence).toMatchObject({
+      refundInvoicePaymentIds: [refundRow.id],
+      refundTransactionIds: [refundRow.transactionId],
+      orderRefundTotalMinor: 6000,
+    });
+    expect(record.baseline).toEqual({ refundRowIds: [], refundTransactionIds: [], orderRefundTotalMinor: 0 });
+    expect(await db.refunds.get(record.id)).toEqual(record);
+    expect(await trail(record.id)).toEqual(['planned', 'submitting', 'confirmed']);
+    expect(h.changedContacts).toContain(contacts.demo);
+
+    const notes = notesOnDemoContactSinceSeed();
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.title).toBe(`Refund Desk: $60.00 on order #${orders.twoPayments} — confirmed`);
+    expect(notes[0]!.body).toContain(`Refund of $60.00 on order #${orders.twoPayments}: refunded (confirmed by Keap's API).`);
+    expect(notes[0]!.body).toContain(`• Payment ${payments.twoPaymentsFirst}: $60.00 — refunded`);
+    expect(notes[0]!.body).toContain('Reason: Customer did not want it: Changed their mind');
+  });
+
+  it('counts only the new refund row when the payment was partly refunded before', async () => {
+    const h = harness();
+    const record = await refund(h, startInput(refundForm(orders.partiallyRefunded, [{ paymentId: payments.authorizeNet, amount: '60.00' }])));
+
+    const newRows = sandboxBooks(payments.authorizeNet).refundRows.filter((row) => row.id !== payments.authorizeNetEarlierRefund);
+    expect(newRows).toHaveLength(1);
+    expect(sandboxBooks(payments.authorizeNet).log).toHaveLength(1);
+    expect(record.state).toBe('confirmed');
+    expect(record.baseline).toMatchObject({ refundRowIds: [payments.authorizeNetEarlierRefund], orderRefundTotalMinor: 2000 });
+    expect(record.evidence).toMatchObject({ refundInvoicePaymentIds: [newRows[0]!.id], orderRefundTotalMinor: 8000 });
+    expect(record.evidence!.refundTransactionIds).toEqual([newRows[0]!.transactionId]);
+  });
+
+  it('confirms partial refunds of two payments and leaves the amount owed as the order’s balance', async () => {
+    const h = harness();
+    const record = await refund(
+      h,
+      startInput(
+        refundForm(
+          orders.twoPayments,
+          [
+            { paymentId: payments.twoPaymentsFirst, amount: '20.00' },
+            { paymentId: payments.twoPaymentsSecond, amount: '30.00' },
+          ],
+          { amountOwed: '50.00' },
+        ),
+      ),
+    );
+
+    for (const [paymentId, amountMinor] of [
+      [payments.twoPaymentsFirst, 2000],
+      [payments.twoPaymentsSecond, 3000],
+    ] as const) {
+      const books = sandboxBooks(paymentId);
+      expect(books.log).toEqual([expect.objectContaining({ amountMinor, outcome: 'refunded' })]);
+      expect(books.refundRows.map((row) => row.amountMinor)).toEqual([-amountMinor]);
+      expect(books.payment.payStatus).toBe('APPROVED');
+    }
+    const order = await h.deps.client.getOrder(orders.twoPayments);
+    expect(order.ok && order.value).toMatchObject({ total_due: 5000, refund_total: 5000 });
+
+    expect(record.state).toBe('confirmed');
+    expect(record.amountOwedAfterMinor).toBe(5000);
+    expect(record.lines.map((line) => [line.paymentId, line.amountMinor, line.outcome])).toEqual([
+      [payments.twoPaymentsFirst, 2000, 'refunded'],
+      [payments.twoPaymentsSecond, 3000, 'refunded'],
+    ]);
+    expect(record.evidence!.refundInvoicePaymentIds).toHaveLength(2);
+    expect(record.evidence!.orderRefundTotalMinor).toBe(5000);
+    expect(await trail(record.id)).toEqual(['planned', 'submitting', 'confirmed']);
+    expect(notesOnDemoContactSinceSeed()[0]!.body).toContain('Amount owed after refund: $50.00');
+  });
+
+  it('skips a declined payment when told to, and refunds nothing', async () => {
+    sandbox.setFaults({ declinePayments: [payments.twoPaymentsFirst] });
+    const h = harness();
+    const record = await refund(h, startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }])));
+
+    const books = sandboxBooks(payments.twoPaymentsFirst);
+    expect(books.log).toEqual([expect.objectContaining({ outcome: 'skipped-after-failure' })]);
+    expect(books.refundRows).toEqual([]);
+    expect(books.payment.payStatus).toBe('APPROVED');
+
+    expect(record.state).toBe('skipped');
+    expect(record.lines[0]).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/declined by gateway/i) });
+    expect(record.error).toMatchObject({ kind: 'skipped' });
+    expect(record.evidence).toMatchObject({ refundInvoicePaymentIds: [], refundTransactionIds: [], orderRefundTotalMinor: 0 });
+    expect(await trail(record.id)).toEqual(['planned', 'submitting', 'skipped']);
+    expect(notesOnDemoContactSinceSeed()[0]!.title).toMatch(/— skipped$/);
+  });
+
+  it('records a declined refund anyway when told to, and says the customer must be refunded in the merchant account', async () => {
+    sandbox.setFaults({ declinePayments: [payments.twoPaymentsFirst] });
+    const h = harness();
+    const record = await refund(
+      h,
+      startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }], { errorHandling: 'record-anyway' })),
+    );
+
+    const books = sandboxBooks(payments.twoPaymentsFirst);
+    expect(books.log).toEqual([expect.objectContaining({ outcome: 'recorded-after-failure' })]);
+    expect(books.refundRows).toHaveLength(1);
+
+    expect(record.state).toBe('recorded');
+    expect(record.lines[0]!.outcome).toBe('recorded');
+    expect(record.lines[0]!.detail).toMatch(/Declined by gateway.*refund them in the merchant account/);
+    expect(record.evidence!.refundInvoicePaymentIds).toEqual([books.refundRows[0]!.id]);
+    expect(await trail(record.id)).toEqual(['planned', 'submitting', 'recorded']);
+  });
+});
+
+describe('manual refunds (PayPal Express)', () => {
+  it('needs the person’s word that the money went back, then records a manual refund in Keap', async () => {
+    const screen = sandboxRefundScreen(sandbox.appBase);
+    const h = harness(screen.run);
+    const form = refundForm(orders.paypalExpress, [{ paymentId: payments.paypalExpress, amount: '45.00' }]);
+    const idempotencyKey = crypto.randomUUID();
+
+    const refused = refusalOf(await prepareRefund(startInput(form, { idempotencyKey }), h.deps));
+    expect(refused.error.kind).toBe('manual-not-confirmed');
+    expect(await db.refunds.count()).toBe(0);
+
+    const record = await refund(h, startInput(form, { idempotencyKey, manualRefundsDone: true }));
+
+    expect(screen.plans.map((plan) => plan.method)).toEqual(['manual-refund']);
+    const books = sandboxBooks(payments.paypalExpress);
+    expect(books.log).toEqual([expect.objectContaining({ amountMinor: 4500, method: 'manual', outcome: 'manual-refund-recorded' })]);
+    expect(books.refundRows).toHaveLength(1);
+    expect(record.state).toBe('recorded');
+    expect(record.lines).toEqual([expect.objectContaining({ channel: 'manual', outcome: 'recorded' })]);
+    expect(record.evidence!.refundInvoicePaymentIds).toEqual([books.refundRows[0]!.id]);
+    expect(await trail(record.id)).toEqual(['planned', 'submitting', 'recorded']);
+    expect(notesOnDemoContactSinceSeed()[0]!.body).toContain('refunded outside Keap, recorded as a manual refund');
+  });
+
+  it('records a manual refund the API shows even when the results step was not read', async () => {
+    const sendWithoutReading: RefundScreenRunner = async (plan, target) => {
+      await sandboxRefundScreen(sandbox.appBase).run(plan, target);
+      return { ok: false, sent: true, stoppedAt: 'results', problem: 'Keap’s Refund Results did not appear.', stepsLeft: ['Check the order'] };
+    };
+    const h = harness(sendWithoutReading);
+    const record = await refund(
+      h,
+      startInput(refundForm(orders.paypalExpress, [{ paymentId: payments.paypalExpress, amount: '45.00' }]), { manualRefundsDone: true }),
+    );
+
+    expect(sandboxBooks(payments.paypalExpress).refundRows).toHaveLength(1);
+    expect(record.state).toBe('recorded');
+    expect(record.lines[0]!.outcome).toBe('recorded');
+  });
+});
+
+describe('prepareRefund refusals', () => {
+  it('refuses a pending payment with a field error and writes nothing', async () => {
+    const h = harness();
+    const refused = refusalOf(await prepareRefund(startInput(refundForm(orders.pending, [{ paymentId: payments.pending, amount: '75.00' }])), h.deps));
+
+    expect(refused.error.kind).toBe('invalid-form');
+    expect(refused.fieldErrors?.[`amount:${payments.pending}`]).toMatch(/has not settled yet: void it in Keap instead/);
+    expect(await db.refunds.count()).toBe(0);
+    expect(sandbox.state.refundLog).toEqual([]);
+  });
+
+  it('refuses more than is refundable', async () => {
+    const h = harness();
+    const refused = refusalOf(
+      await prepareRefund(startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.01' }])), h.deps),
+    );
+    expect(refused.fieldErrors?.[`amount:${payments.twoPaymentsFirst}`]).toBe('At most $60.00 can be refunded on this payment.');
+    expect(await db.refunds.count()).toBe(0);
+  });
+
+  it('checks the amount against what the API says now, not when the form was made', async () => {
+    const h = harness();
+    const form = refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }]);
+    // Someone refunds half in Keap while the form is open.
+    const elsewhere = processRefund(sandbox.state, halfOfFirstPayment(), { declines: () => false, now: new Date() });
+    expect(elsewhere.ok).toBe(true);
+
+    const refused = refusalOf(await prepareRefund(startInput(form), h.deps));
+    expect(refused.error.kind).toBe('invalid-form');
+    expect(refused.fieldErrors?.[`amount:${payments.twoPaymentsFirst}`]).toBe('At most $30.00 can be refunded on this payment.');
+    expect(await db.refunds.count()).toBe(0);
+    expect(sandboxBooks(payments.twoPaymentsFirst).log).toHaveLength(1);
+  });
+});
+
+describe('one refund per payment', () => {
+  it('treats the same idempotency key twice as one refund, and sends it once', async () => {
+    const h = harness();
+    const input = startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }]));
+
+    const [first, second] = await Promise.all([prepareRefund(input, h.deps), prepareRefund(input, h.deps)]);
+    const ids = refundIdsOf(first);
+    expect(refundIdsOf(second)).toEqual(ids);
+    expect(ids).toHaveLength(1);
+    expect(await db.refunds.count()).toBe(1);
+
+    const [run, rerun] = await Promise.allSettled([executeRefund(ids[0]!, h.deps), executeRefund(ids[0]!, h.deps)]);
+    const outcomes = [run, rerun].map((settled) => settled.status);
+    expect(outcomes.sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = [run, rerun].find((settled) => settled.status === 'rejected')!;
+    expect(isJournalError(rejected.reason, 'state-changed')).toBe(true);
+
+    expect(sandboxBooks(payments.twoPaymentsFirst).log).toHaveLength(1);
+    expect(sandboxBooks(payments.twoPaymentsFirst).refundRows).toHaveLength(1);
+    expect((await db.refunds.get(ids[0]!))!.state).toBe('confirmed');
+    expect(refundIdsOf(await prepareRefund(input, h.deps))).toEqual(ids);
+  });
+
+  it('refuses a second refund of the same payment from another side panel while the first is active', async () => {
+    const h = harness();
+    const form = refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }]);
+
+    const results = await Promise.all([prepareRefund(startInput(form), h.deps), prepareRefund(startInput(form), h.deps)]);
+    const accepted = results.filter((result) => result.ok);
+    const refused = results.filter((result) => !result.ok).map(refusalOf);
+    expect(accepted).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.error.kind).toBe('refund-in-progress');
+    expect(refused[0]!.error.message).toContain(`Payment ${payments.twoPaymentsFirst} already has a refund in progress`);
+    expect(await db.refunds.count()).toBe(1);
+
+    const record = await executeRefund(refundIdsOf(accepted[0]!)[0]!, h.deps);
+    expect(record.state).toBe('confirmed');
+    expect(sandboxBooks(payments.twoPaymentsFirst).log).toHaveLength(1);
+  });
+});
+
+describe('when Keap’s screen or API does not show a refund', () => {
+  const stoppedAtRefundMethod: RefundScreenResult = {
+    ok: false,
+    sent: false,
+    stoppedAt: 'refund-method',
+    problem: "Could not find the Next button on Keap's Refund Method step.",
+    stepsLeft: ['Choose "Refund"', 'Click "Next"', 'Click "Finish"'],
+  };
+
+  it('hands a walk that stopped before Finish to a person, naming the steps left, and keeps the payment locked', async () => {
+    const h = harness(() => Promise.resolve(stoppedAtRefundMethod));
+    const form = refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }]);
+    const record = await refund(h, startInput(form));
+
+    expect(sandbox.state.refundLog).toEqual([]);
+    expect(sandboxBooks(payments.twoPaymentsFirst).refundRows).toEqual([]);
+    expect(record.state).toBe('needs-manual');
+    expect(record.error).toEqual({
+      kind: 'refund-screen-stopped',
+      message: `Could not find the Next button on Keap's Refund Method step. Steps left: Choose "Refund" → Click "Next" → Click "Finish".`,
+    });
+    expect(record.lines[0]!.outcome).toBeUndefined();
+    expect(await trail(record.id)).toEqual(['planned', 'submitting', 'needs-manual']);
+    expect(notesOnDemoContactSinceSeed()[0]!.body).toContain('stopped: needs a person to finish it in Keap');
+
+    const again = refusalOf(await prepareRefund(startInput(form), h.deps));
+    expect(again.error.kind).toBe('refund-in-progress');
+  });
+
+  it('does not believe a results screen the API does not back: bounded re-reads, then a person', async () => {
+    const claimsRefunded: RefundScreenRunner = (plan) =>
+      Promise.resolve({
+        ok: true,
+        results: plan.lines.map((line) => ({ paymentId: line.paymentId, text: `Payment ${line.paymentId}: Refunded $60.00`, outcome: 'refunded' as const })),
+      });
+    const h = harness(claimsRefunded);
+    const ids = refundIdsOf(await prepareRefund(startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }])), h.deps));
+    const readsBefore = sandbox.stats().byPath[`/crm/rest/v1/orders/${orders.twoPayments}/payments`] ?? 0;
+    const record = await executeRefund(ids[0]!, h.deps);
+
+    expect(sandbox.stats().byPath[`/crm/rest/v1/orders/${orders.twoPayments}/payments`]! - readsBefore).toBe(3);
+    expect(h.sleeps).toEqual([0, 0]);
+    expect(sandbox.state.refundLog).toEqual([]);
+    expect(record.state).toBe('needs-manual');
+    expect(record.error).toMatchObject({ kind: 'not-confirmed', message: expect.stringContaining("Keap's API does not show the refund") });
+    expect(record.lines.map((line) => line.outcome)).toEqual(['pending']);
+    expect(record.evidence).toBeUndefined();
+    expect(await trail(record.id)).toEqual(['planned', 'submitting', 'unconfirmed', 'unconfirmed', 'unconfirmed', 'needs-manual']);
+  });
+
+  it('hands a screen that threw to a person, with nothing refunded', async () => {
+    const h = harness(() => Promise.reject(new Error('the browser did not open a tab')));
+    const record = await refund(h, startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }])));
+
+    expect(sandbox.state.refundLog).toEqual([]);
+    expect(record.state).toBe('needs-manual');
+    expect(record.error!.message).toContain('the browser did not open a tab');
+    expect(record.lines.every((line) => line.outcome !== 'refunded')).toBe(true);
+    expect(await trail(record.id)).toEqual(['planned', 'submitting', 'needs-manual']);
+  });
+
+  it('hands a Finish that Keap rejected to a person, and does not take another refund of the payment for this one', async () => {
+    const h = harness();
+    const form = refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }]);
+    const ids = refundIdsOf(await prepareRefund(startInput(form), h.deps));
+    // Half is refunded in Keap between planning and Finish, so Keap refuses the full amount at Finish.
+    const elsewhere = processRefund(sandbox.state, halfOfFirstPayment(), { declines: () => false, now: new Date() });
+    expect(elsewhere.ok).toBe(true);
+    const record = await executeRefund(ids[0]!, h.deps);
+
+    expect(sandboxBooks(payments.twoPaymentsFirst).log).toEqual([expect.objectContaining({ amountMinor: 3000 })]);
+    expect(record.state).toBe('needs-manual');
+    expect(record.error!.message).toMatch(/only \$30\.00 left to refund\. The refund may have been sent/);
+    expect(record.lines[0]!.outcome).toBe('pending');
+    expect(await trail(record.id)).toEqual(['planned', 'submitting', 'unconfirmed', 'unconfirmed', 'unconfirmed', 'needs-manual']);
+  });
+});
