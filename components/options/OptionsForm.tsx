@@ -29,7 +29,8 @@ export function OptionsForm(props: OptionsFormProps) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const days = Number(retentionDays);
+    // Number('') is 0, which means "keep forever": an emptied field must not say that.
+    const days = retentionDays.trim() === '' ? Number.NaN : Number(retentionDays);
     props.onSave(
       { apiHost, defaultErrorHandling: errorHandling, historyRetentionDays: Number.isInteger(days) && days >= 0 ? days : -1 },
       typedKey,
