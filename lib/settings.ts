@@ -31,7 +31,9 @@ export async function readSettings(): Promise<Settings> {
   return stored.success ? stored.data : DEFAULT_SETTINGS;
 }
 
-/** Shows enough of a key to recognise it, never the whole key. */
+/** Shows enough of a key to recognise it, and never more than half of it. */
 export function maskApiKey(apiKey: string): string {
-  return apiKey.length <= 8 ? '••••' : `${apiKey.slice(0, 4)}…${apiKey.slice(-4)}`;
+  if (apiKey.length >= 16) return `${apiKey.slice(0, 4)}…${apiKey.slice(-4)}`;
+  if (apiKey.length >= 8) return `…${apiKey.slice(-4)}`;
+  return '••••';
 }
