@@ -28,15 +28,15 @@ export function refundNoteBody(record: RefundRecord, locale = 'en-US'): string {
     const outcome = line.outcome ? ` — ${OUTCOME_WORDS[line.outcome]}` : '';
     const channel = line.channel === 'manual' ? ' (refunded outside Keap, recorded as a manual refund)' : '';
     const detail = line.detail ? ` (${line.detail})` : '';
-    return `• Payment ${line.paymentId}: ${formatMoney(line.amountMinor, currency)}${channel}${outcome}${detail}`;
+    return `• Payment ${line.paymentId}: ${formatMoney(line.amountMinor, currency, locale)}${channel}${outcome}${detail}`;
   });
   const reason = record.reason.details ? `${record.reason.preset}: ${record.reason.details}` : record.reason.preset;
   return [
-    `Refund of ${formatMoney(record.totalMinor, currency)} on order #${record.orderId}: ${STATE_WORDS[record.state]}.`,
+    `Refund of ${formatMoney(record.totalMinor, currency, locale)} on order #${record.orderId}: ${STATE_WORDS[record.state]}.`,
     ...lines,
     `Reason: ${reason}`,
     `If an automatic refund fails: ${record.errorHandling === 'record-anyway' ? 'record the refund anyway' : 'skip that payment'}`,
-    `Amount owed after refund: ${formatMoney(record.amountOwedAfterMinor, currency)}`,
+    `Amount owed after refund: ${formatMoney(record.amountOwedAfterMinor, currency, locale)}`,
     ...(record.error ? [`Note: ${record.error.message}`] : []),
     `By ${record.actor.name || record.actor.email} via Refund Desk, ${new Date(record.updatedAt).toLocaleString(locale, { timeZone: 'UTC' })} UTC`,
   ].join('\n');
