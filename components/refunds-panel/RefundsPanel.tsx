@@ -29,7 +29,8 @@ function refundBlocker(row: PanelOrderRow, api: ApiState): string | null {
   if (api.kind === 'loading') return "Checking this order with Keap's API…";
   if (api.kind === 'error') return "Keap's API did not answer, so amounts cannot be confirmed.";
   if (!row.fromApi) return "Keap's API does not list this order.";
-  if (row.refundableNowMinor === 0) return 'Nothing left to refund on this order.';
+  // A pending payment opens the side panel anyway, which says how to void it.
+  if (row.refundableNowMinor === 0 && !row.badges.some((badge) => badge.kind === 'pending')) return 'Nothing left to refund on this order.';
   return null;
 }
 
@@ -145,7 +146,10 @@ export function RefundsPanel({ contactId, rows, api, pageTableFound, onRefund, o
                       className="rd-refund"
                       disabled={blocker !== null}
                       aria-describedby={blocker ? blockerId : undefined}
-                      onClick={() => onRefund(row.orderId)}
+                      onClick={(event) => {
+                        // A click a page script dispatched is not the user's: ignore it.
+                        if (event.nativeEvent.isTrusted) onRefund(row.orderId);
+                      }}
                     >
                       Refund order #{row.orderId}
                     </button>

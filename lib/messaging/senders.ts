@@ -3,7 +3,7 @@ import { classifyKeapUrl, type KeapPage } from '@/lib/keap-hosts';
 /** Who sent a runtime message, as far as the browser vouches for it. */
 export type SenderIdentity =
   | { kind: 'extension-page'; url: string }
-  | { kind: 'content-script'; tabId: number; windowId: number | undefined; frameId: number; page: KeapPage }
+  | { kind: 'content-script'; tabId: number; windowId: number | undefined; frameId: number; page: KeapPage; origin: string }
   | { kind: 'unknown' };
 
 export interface RuntimeSender {
@@ -26,9 +26,10 @@ export function identifySender(sender: RuntimeSender, extensionId: string, exten
   if (tabId === undefined || tabId < 0) return { kind: 'unknown' };
   // Only the top frame of a Keap page: Keap pages embed other sites in iframes.
   if ((sender.frameId ?? 0) !== 0) return { kind: 'unknown' };
-  const page = classifyKeapUrl(sender.tab?.url ?? sender.url);
+  const pageUrl = sender.tab?.url ?? sender.url;
+  const page = classifyKeapUrl(pageUrl);
   if (page.kind === 'other') return { kind: 'unknown' };
-  return { kind: 'content-script', tabId, windowId: sender.tab?.windowId, frameId: 0, page };
+  return { kind: 'content-script', tabId, windowId: sender.tab?.windowId, frameId: 0, page, origin: new URL(pageUrl).origin };
 }
 
 /** The contact a content script's tab shows, if it is a contact record. */

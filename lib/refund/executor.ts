@@ -176,6 +176,12 @@ function screenPlanFor(record: RefundRecord): RefundScreenPlan {
 
 type ScreenOutcome = Extract<RefundScreenResult, { ok: true }>['results'][number];
 
+/** "Payment 7001: Automatic refund failed (Declined by gateway); payment skipped" → "declined by gateway". */
+function whySkipped(screenText: string): string {
+  const inParentheses = /\(([^)]+)\)/.exec(screenText)?.[1];
+  return (inParentheses ?? screenText).trim().toLowerCase();
+}
+
 /** The journal's outcome for a line, from what the API shows and what Keap's screen said. */
 function lineOutcome(channel: RefundChannel, confirmedByApi: boolean, screen: ScreenOutcome | undefined): { outcome: LineOutcome; detail?: string } {
   if (confirmedByApi) {
@@ -186,7 +192,7 @@ function lineOutcome(channel: RefundChannel, confirmedByApi: boolean, screen: Sc
     if (channel === 'manual' || screen?.outcome === 'manual-recorded') return { outcome: 'recorded' };
     return { outcome: 'refunded' };
   }
-  if (screen?.outcome === 'skipped') return { outcome: 'skipped', detail: screen.text };
+  if (screen?.outcome === 'skipped') return { outcome: 'skipped', detail: whySkipped(screen.text) };
   return { outcome: 'pending', detail: "Keap's API does not show this refund yet." };
 }
 

@@ -32,6 +32,7 @@ export function openRefundPanel(data: MessageData<'openRefundPanel'>, sender: Se
     tabId: sender.tabId,
     contactId: data.contactId,
     orderId: data.orderId,
+    appOrigin: sender.origin,
     requestedAt: Date.now(),
   });
   return Promise.all([opening, targeting]).then(

@@ -10,6 +10,8 @@ export const refundTargetSchema = z.object({
   tabId: z.number().int(),
   contactId: z.number().int().positive(),
   orderId: z.number().int().positive(),
+  /** The Keap app the request came from, e.g. https://ab123.infusionsoft.com. */
+  appOrigin: z.string(),
   requestedAt: z.number(),
 });
 export type RefundTarget = z.infer<typeof refundTargetSchema>;

@@ -1,0 +1,250 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { browser } from 'wxt/browser';
+import { OrderPicker } from '@/components/refund-flow/OrderPicker';
+import { type RefundFormState, RefundFormView } from '@/components/refund-flow/RefundFormView';
+import { RefundProgress } from '@/components/refund-flow/RefundProgress';
+import { RefundReview } from '@/components/refund-flow/RefundReview';
+import { type JournalDb, openJournal } from '@/lib/audit/db';
+import { classifyKeapUrl } from '@/lib/keap-hosts';
+import { callBackground, type ContactOrderRow, type OrderForRefund } from '@/lib/messaging/protocol';
+import { type RefundForm, type RefundFormErrors, validateRefundForm } from '@/lib/refund/form';
+import type { RefundPlan } from '@/lib/refund/plan';
+import { refundSummary } from '@/lib/refund/progress';
+import { defaultAmountText } from '@/lib/refund/rules';
+import { refundTargetFor, refundTargetsItem } from '@/lib/service/refund-target';
+
+/** Which order the panel works on, and where the request came from. */
+interface Target {
+  contactId: number;
+  orderId: number | null;
+  appOrigin: string;
+  requestedAt: number;
+}
+
+type Step =
+  | { kind: 'form' }
+  | { kind: 'review'; plan: RefundPlan; idempotencyKey: string }
+  | { kind: 'progress'; refundIds: string[] };
+
+const journalPromise: Promise<JournalDb> = openJournal();
+
+/** Follows the Refunds panel's choice for this window; without one, the active Keap tab's contact. */
+function useTarget(): Target | null | undefined {
+  const [target, setTarget] = useState<Target | null | undefined>(undefined);
+  useEffect(() => {
+    let windowId: number | undefined;
+    const fromStorage = (targets: Record<string, unknown>) => {
+      if (windowId === undefined) return;
+      const chosen = refundTargetFor(targets, windowId);
+      if (chosen) setTarget({ contactId: chosen.contactId, orderId: chosen.orderId, appOrigin: chosen.appOrigin, requestedAt: chosen.requestedAt });
+    };
+    void (async () => {
+      const current = await browser.windows.getCurrent();
+      windowId = current.id;
+      const targets = await refundTargetsItem.getValue();
+      if (windowId !== undefined && refundTargetFor(targets, windowId)) {
+        fromStorage(targets);
+        return;
+      }
+      const [activeTab] = await browser.tabs.query({ active: true, currentWindow: true });
+      const page = activeTab?.url ? classifyKeapUrl(activeTab.url) : { kind: 'other' as const };
+      if (activeTab?.url && (page.kind === 'classic-contact' || page.kind === 'new-ui-contact')) {
+        setTarget({ contactId: page.contactId, orderId: null, appOrigin: new URL(activeTab.url).origin, requestedAt: Date.now() });
+      } else {
+        setTarget(null);
+      }
+    })();
+    return refundTargetsItem.watch((targets) => fromStorage(targets ?? {}));
+  }, []);
+  return target;
+}
+
+function initialForm(view: OrderForRefund): RefundFormState {
+  const refundable = view.payments.filter((payment) => payment.channel.kind !== 'blocked');
+  return {
+    // One refundable payment is ticked for the person; with several, they choose.
+    payments: view.payments.map((payment) => ({
+      paymentId: payment.paymentId,
+      selected: refundable.length === 1 && payment.channel.kind !== 'blocked',
+      amount: payment.channel.kind === 'blocked' ? '' : defaultAmountText(payment),
+    })),
+    reasonPreset: '',
+    reasonDetails: '',
+    errorHandling: view.defaultErrorHandling,
+    amountOwed: '0.00',
+  };
+}
+
+function toRefundForm(view: OrderForRefund, values: RefundFormState): RefundForm {
+  return { ...values, orderId: view.order.orderId, contactId: view.contact.id, currency: view.order.summary.currency } as RefundForm;
+}
+
+function OrderRefund({ target, orderId, onPickAnother }: { target: Target; orderId: number; onPickAnother: () => void }) {
+  const [view, setView] = useState<OrderForRefund | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [values, setValues] = useState<RefundFormState | null>(null);
+  const [errors, setErrors] = useState<RefundFormErrors>({});
+  const [step, setStep] = useState<Step>({ kind: 'form' });
+  const [manualRefundsDone, setManualRefundsDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const [busyRecordId, setBusyRecordId] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    setView(null);
+    setLoadError(null);
+    void callBackground('getOrderForRefund', { orderId, contactId: target.contactId }).then((answer) => {
+      if (!answer.ok) {
+        setLoadError(answer.error.message);
+        return;
+      }
+      setView(answer.view);
+      setValues(initialForm(answer.view));
+      setErrors({});
+      setStep({ kind: 'form' });
+    });
+  }, [orderId, target.contactId]);
+  useEffect(load, [load]);
+
+  const refundIds = step.kind === 'progress' ? step.refundIds : null;
+  const records = useLiveQuery(async () => (refundIds ? (await (await journalPromise).refunds.bulkGet(refundIds)).filter((record) => record !== undefined) : []), [refundIds]);
+  const summary = useMemo(() => (records ? refundSummary(records) : null), [records]);
+
+  if (loadError) {
+    return (
+      <div role="alert" className="load-error">
+        <p>{loadError}</p>
+        <button type="button" onClick={load}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (!view || !values) return <p role="status">Loading order #{orderId} from Keap…</p>;
+
+  if (step.kind === 'review') {
+    return (
+      <RefundReview
+        plan={step.plan}
+        manualRefundsDone={manualRefundsDone}
+        busy={busy}
+        error={submitError}
+        onManualRefundsDoneChange={setManualRefundsDone}
+        onBack={() => setStep({ kind: 'form' })}
+        onConfirm={() => {
+          setBusy(true);
+          setSubmitError(null);
+          void callBackground('startRefund', {
+            idempotencyKey: step.idempotencyKey,
+            form: toRefundForm(view, values),
+            appOrigin: target.appOrigin,
+            manualRefundsDone,
+          }).then((answer) => {
+            setBusy(false);
+            if (answer.ok) {
+              setStep({ kind: 'progress', refundIds: answer.refundIds });
+            } else if (answer.fieldErrors) {
+              setErrors(answer.fieldErrors);
+              setStep({ kind: 'form' });
+            } else {
+              setSubmitError(answer.error.message);
+            }
+          });
+        }}
+      />
+    );
+  }
+  if (step.kind === 'progress') {
+    return (
+      <RefundProgress
+        records={records ?? []}
+        summary={summary}
+        busyRecordId={busyRecordId}
+        actionError={actionError}
+        onRecheck={(refundId) => {
+          setBusyRecordId(refundId);
+          setActionError(null);
+          void callBackground('recheckRefund', { refundId }).then((answer) => {
+            setBusyRecordId(null);
+            if (!answer.ok) setActionError(answer.error.message);
+          });
+        }}
+        onMarkNotRefunded={(refundId) => {
+          setBusyRecordId(refundId);
+          void callBackground('markNotRefunded', { refundId }).then((answer) => {
+            setBusyRecordId(null);
+            if (!answer.ok) setActionError(answer.error.message);
+          });
+        }}
+        onStartOver={onPickAnother}
+      />
+    );
+  }
+  return (
+    <RefundFormView
+      view={view}
+      values={values}
+      errors={errors}
+      onChange={setValues}
+      onReview={() => {
+        const validation = validateRefundForm(toRefundForm(view, values), view.payments, view.order.totalMinor);
+        if (!validation.ok) {
+          setErrors(validation.errors);
+          return;
+        }
+        setErrors({});
+        setSubmitError(null);
+        setManualRefundsDone(false);
+        // One key per reviewed refund: a double click or a resend is the same refund, never a second.
+        setStep({ kind: 'review', plan: validation.plan, idempotencyKey: crypto.randomUUID() });
+      }}
+    />
+  );
+}
+
+function ContactOrders({ target, onPick }: { target: Target; onPick: (orderId: number) => void }) {
+  const [orders, setOrders] = useState<ContactOrderRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void callBackground('getContactOrders', { contactId: target.contactId }).then((answer) => (answer.ok ? setOrders(answer.orders) : setError(answer.error.message)));
+  }, [target.contactId]);
+  if (error) return <p role="alert">{error}</p>;
+  if (!orders) return <p role="status">Loading the contact's orders from Keap…</p>;
+  return <OrderPicker contactId={target.contactId} orders={orders} onPick={onPick} />;
+}
+
+export function SidePanelApp() {
+  const target = useTarget();
+  // What the person chose here; null follows the Refunds panel's choice.
+  const [choice, setChoice] = useState<{ orderId: number | null } | null>(null);
+  // A new choice in the Refunds panel replaces whatever was picked here.
+  useEffect(() => setChoice(null), [target?.requestedAt]);
+  const orderId = choice ? choice.orderId : (target?.orderId ?? null);
+
+  if (target === undefined) return <p role="status">Loading…</p>;
+  if (target === null) {
+    return (
+      <main>
+        <h1>Refund Desk</h1>
+        <p>Open a contact in Keap and click “Refund order #…” in its Refunds panel, or open this panel while a Keap contact is on screen.</p>
+      </main>
+    );
+  }
+  return (
+    <main>
+      <h1>{orderId === null ? 'Refund Desk' : `Refund order #${orderId}`}</h1>
+      {orderId === null ? (
+        <ContactOrders target={target} onPick={(picked) => setChoice({ orderId: picked })} />
+      ) : (
+        <OrderRefund
+          key={`${orderId}:${target.requestedAt}`}
+          target={target}
+          orderId={orderId}
+          onPickAnother={() => setChoice({ orderId: null })}
+        />
+      )}
+    </main>
+  );
+}
