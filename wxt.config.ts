@@ -11,7 +11,6 @@ export default defineConfig({
     permissions: [
       'storage',
       'unlimitedStorage',
-      'alarms',
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
     host_permissions: [...new Set([...KEAP_APP_HOST_PATTERNS, ...KEAP_API_HOST_PATTERNS])],

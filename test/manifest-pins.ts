@@ -15,8 +15,8 @@ export const PINNED_CONTENT_MATCHES = [
   'https://*.keap.app/*',
 ];
 export const PINNED_PERMISSIONS = {
-  chrome: ['storage', 'unlimitedStorage', 'alarms', 'sidePanel'],
-  firefox: ['storage', 'unlimitedStorage', 'alarms'],
+  chrome: ['storage', 'unlimitedStorage', 'sidePanel'],
+  firefox: ['storage', 'unlimitedStorage'],
 };
 export const GECKO_ID = 'refund-desk@refund-desk.app';
 
