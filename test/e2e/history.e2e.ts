@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEED } from '../sandbox/seed';
+import type { Sandbox } from '../sandbox/server';
+import { configureExtension, type ExtensionBrowser, launchExtensionBrowser, startTlsSandbox } from './harness';
+import { openSidePanelOn, refundLogFor } from './refund-helpers';
+
+let sandbox: Sandbox;
+let browser: ExtensionBrowser;
+
+beforeAll(async () => {
+  sandbox = await startTlsSandbox();
+  browser = await launchExtensionBrowser(sandbox);
+  await configureExtension(browser, { apiKey: SEED.apiKey });
+});
+afterAll(async () => {
+  await browser?.close({ removeProfile: true });
+  await sandbox?.close();
+});
+
+async function refundFirstPaymentOfTwoPaymentOrder(): Promise<void> {
+  const { page, panel } = await openSidePanelOn(browser, SEED.contacts.demo, SEED.orders.twoPayments);
+  await panel.getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` }).getByRole('checkbox').check();
+  await panel.getByLabel(`Refund amount for payment #${SEED.payments.twoPaymentsFirst}`).fill('12.34');
+  await panel.getByLabel('Reason', { exact: true }).selectOption('Item misrepresented');
+  await panel.getByRole('button', { name: 'Review refund' }).click();
+  await panel.getByRole('button', { name: 'Confirm refund of $12.34' }).click();
+  await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $12.34');
+  await panel.close();
+  await page.close();
+}
+
+function historyRows(popup: Page) {
+  return popup.getByRole('list', { name: 'Refunds' }).getByRole('listitem');
+}
+
+describe('the refund history popup', () => {
+  it('tells a new user how to start, then shows a refund the background records, live', async () => {
+    const popup = await browser.extensionPage('popup');
+    await popup.getByRole('heading', { name: 'No refunds yet' }).waitFor();
+    await refundFirstPaymentOfTwoPaymentOrder();
+    // No reload: the popup follows the journal as the background writes it.
+    await historyRows(popup).first().waitFor();
+    const row = historyRows(popup).first();
+    await expect(row.innerText()).resolves.toContain('$12.34');
+    await expect(row.innerText()).resolves.toContain(`Order ${SEED.orders.twoPayments}`);
+    await expect(row.innerText()).resolves.toContain('Item misrepresented');
+    await expect(row.getByRole('link').getAttribute('href')).resolves.toBe(
+      `https://${SEED.appName}.infusionsoft.com/Contact/manageContact.jsp?view=edit&ID=${SEED.contacts.demo}`,
+    );
+    expect(refundLogFor(sandbox, SEED.payments.twoPaymentsFirst)).toHaveLength(1);
+    await popup.close();
+  });
+
+  it('searches by order id and contact, and exports what it shows', async () => {
+    const popup = await browser.extensionPage('popup');
+    const search = popup.getByRole('searchbox', { name: 'Search' });
+    await historyRows(popup).first().waitFor();
+    await search.fill(String(SEED.orders.twoPayments));
+    await expect.poll(() => historyRows(popup).count()).toBe(1);
+    await search.fill('nobody-matches-this');
+    await popup.getByText('No refunds match these filters.').waitFor();
+    await search.fill('');
+    await historyRows(popup).first().waitFor();
+
+    const csvDownload = popup.waitForEvent('download');
+    await popup.getByRole('button', { name: 'Export CSV' }).click();
+    const csv = readFileSync((await (await csvDownload).path())!, 'utf8');
+    const [header, ...lines] = csv.trim().split('\r\n');
+    expect(header).toMatch(/order/i);
+    expect(lines.some((line) => line.includes(String(SEED.orders.twoPayments)) && line.includes('12.34'))).toBe(true);
+    expect(csv).not.toContain(SEED.apiKey);
+
+    const jsonDownload = popup.waitForEvent('download');
+    await popup.getByRole('button', { name: 'Export JSON' }).click();
+    const exported = JSON.parse(readFileSync((await (await jsonDownload).path())!, 'utf8')) as { orderId: number; totalMinor: number }[];
+    expect(exported.some((record) => record.orderId === SEED.orders.twoPayments && record.totalMinor === 1234)).toBe(true);
+    await popup.close();
+  });
+
+  it('keeps the journal when the browser is closed and opened again with the same profile', async () => {
+    const { userDataDir } = browser;
+    await browser.close({ removeProfile: false });
+    browser = await launchExtensionBrowser(sandbox, { userDataDir });
+    const popup = await browser.extensionPage('popup');
+    await historyRows(popup).first().waitFor();
+    await expect(historyRows(popup).first().innerText()).resolves.toContain('$12.34');
+    await popup.close();
+  });
+});
