@@ -28,10 +28,14 @@ export interface ExtensionBrowser {
 }
 
 /**
- * Starts Debian's Chromium headless with the production build loaded, Keap's hosts mapped to the
- * sandbox and its self-signed certificate accepted: the extension runs unchanged, as if on Keap.
+ * Starts Debian's Chromium (headless unless `headless: false`) with the production build loaded,
+ * Keap's hosts mapped to the sandbox and its self-signed certificate accepted: the extension runs
+ * unchanged, as if on Keap.
  */
-export async function launchExtensionBrowser(sandbox: Sandbox, options: { userDataDir?: string } = {}): Promise<ExtensionBrowser> {
+export async function launchExtensionBrowser(
+  sandbox: Sandbox,
+  options: { userDataDir?: string; headless?: boolean } = {},
+): Promise<ExtensionBrowser> {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error('No production build in .output/chrome-mv3: run `npm run build` first.');
   }
@@ -39,7 +43,7 @@ export async function launchExtensionBrowser(sandbox: Sandbox, options: { userDa
   const mapTo = `127.0.0.1:${sandbox.port}`;
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
-    headless: true,
+    headless: options.headless ?? true,
     viewport: { width: 1280, height: 900 },
     args: [
       `--disable-extensions-except=${EXTENSION_DIR}`,
