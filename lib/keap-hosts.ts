@@ -67,6 +67,8 @@ export function classifyKeapUrl(href: string): KeapPage {
   } catch {
     return { kind: 'other' };
   }
+  // Keap serves its app over HTTPS only; anything else is not Keap.
+  if (url.protocol !== 'https:') return { kind: 'other' };
   const idParam = [...url.searchParams].find(([key]) => key.toLowerCase() === 'id')?.[1] ?? null;
   const path = url.pathname;
   if (url.hostname.endsWith('.infusionsoft.com')) {

@@ -1,6 +1,7 @@
 import { classicAppOrigin, classicContactUrl } from '@/lib/keap-hosts';
 import type { RefundRecord } from '@/lib/audit/schema';
-import { formatMoney, formatWhen } from './format';
+import { formatMoney } from '@/lib/money';
+import { formatWhen } from './format';
 import { STATE_WORDS } from './states';
 
 export function RefundRow({ record }: { record: RefundRecord }) {

@@ -1,10 +1,5 @@
-import { minorToDecimal } from '@/lib/audit/export';
 import type { CurrencyTotal } from '@/lib/audit/query';
-
-/** Minor units shown as money in the user's locale, e.g. 6000 USD → "$60.00". */
-export function formatMoney(amountMinor: number, currency: string): string {
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(Number(minorToDecimal(amountMinor, currency)));
-}
+import { formatMoney } from '@/lib/money';
 
 /** Totals in several currencies cannot be added up, so each is shown: "$60.00 + €12.00". */
 export function formatTotals(totals: CurrencyTotal[]): string {

@@ -89,7 +89,7 @@ export function RefundsPanel({ contactId, rows, api, pageTableFound, onRefund, o
             }}
           />
           <span className="rd-count">
-            {visible.length === rows.length ? `${rows.length} orders` : `${visible.length} of ${rows.length} orders`}
+            {visible.length === rows.length ? `${rows.length} ${rows.length === 1 ? 'order' : 'orders'}` : `${visible.length} of ${rows.length} orders`}
           </span>
         </div>
       )}

@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { exportJournal, minorToDecimal, toCsv, toJson } from './export';
+import { toDecimalString } from '@/lib/money';
+import { exportJournal, toCsv, toJson } from './export';
 import { buildPlannedRecord } from './journal';
 import type { RefundRecord } from './schema';
 import { openTestJournal, samplePlan } from './test-support';
@@ -71,7 +72,7 @@ describe('toCsv', () => {
   });
 });
 
-describe('minorToDecimal', () => {
+describe('toDecimalString in exports', () => {
   it.each([
     [0, 'USD', '0.00'],
     [5, 'USD', '0.05'],
@@ -80,7 +81,7 @@ describe('minorToDecimal', () => {
     [1500, 'JPY', '1500'],
     [1234, 'KWD', '1.234'],
   ])('%i %s is %s', (minor, currency, text) => {
-    expect(minorToDecimal(minor, currency)).toBe(text);
+    expect(toDecimalString(minor, currency)).toBe(text);
   });
 });
 

@@ -1,3 +1,4 @@
+import { toDecimalString } from '@/lib/money';
 import Papa from 'papaparse';
 import type { JournalDb } from './db';
 import { matchingPages } from './query';
@@ -34,20 +35,6 @@ const CSV_COLUMNS = [
   'Confirmed at (UTC)',
 ] as const;
 
-/** Digits after the decimal point for `currency` (2 for USD, 0 for JPY). */
-export function currencyDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
-
-/** Minor units as a plain decimal, e.g. 123456 USD → "1234.56". */
-export function minorToDecimal(amountMinor: number, currency: string): string {
-  const digits = currencyDigits(currency);
-  if (digits === 0) return String(amountMinor);
-  const sign = amountMinor < 0 ? '-' : '';
-  const magnitude = String(Math.abs(amountMinor)).padStart(digits + 1, '0');
-  return `${sign}${magnitude.slice(0, -digits)}.${magnitude.slice(-digits)}`;
-}
-
 function iso(epochMs: number | undefined): string {
   return epochMs === undefined ? '' : new Date(epochMs).toISOString();
 }
@@ -66,7 +53,7 @@ function csvRows(record: RefundRecord): string[][] {
     record.contact.email,
     String(record.orderId),
     String(line.paymentId),
-    minorToDecimal(line.amountMinor, line.currency),
+    toDecimalString(line.amountMinor, line.currency),
     line.currency,
     line.channel,
     line.outcome ?? '',
@@ -74,12 +61,12 @@ function csvRows(record: RefundRecord): string[][] {
     record.reason.preset,
     record.reason.details,
     record.errorHandling,
-    minorToDecimal(record.amountOwedAfterMinor, currency),
+    toDecimalString(record.amountOwedAfterMinor, currency),
     record.actor.name,
     record.actor.email,
     record.error?.message ?? '',
     record.evidence?.refundTransactionIds.join(' ') ?? '',
-    record.evidence === undefined ? '' : minorToDecimal(record.evidence.orderRefundTotalMinor, currency),
+    record.evidence === undefined ? '' : toDecimalString(record.evidence.orderRefundTotalMinor, currency),
     iso(record.evidence?.checkedAt),
   ]);
 }

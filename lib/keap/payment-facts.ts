@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { classifyGateway } from '@/lib/refund/rules';
 import type { KeapInvoicePayment, KeapMerchant, KeapMerchantList, KeapOrder, KeapTransaction } from '@/lib/keap/schemas';
 import { DEFAULT_CURRENCY } from '@/lib/money';
 
@@ -66,16 +67,9 @@ export function transactionForPayment(
   return payment.payment_id == null ? undefined : transactionsById.get(payment.payment_id);
 }
 
-/** Gateways Keap cannot refund or void through (keap-facts.md), compared without case or spaces. */
-export const GATEWAYS_THAT_CANNOT_REFUND_IN_KEAP = ['eWAY', 'PayPal Express', 'PayPal Payflow Pro'] as const;
-
-function gatewayKey(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
+/** True for gateways Keap cannot refund or void through (the list lives in lib/refund/rules.ts). */
 export function gatewayCannotRefundInKeap(gatewayName: string): boolean {
-  const key = gatewayKey(gatewayName);
-  return GATEWAYS_THAT_CANNOT_REFUND_IN_KEAP.some((name) => gatewayKey(name) === key);
+  return classifyGateway(gatewayName).kind === 'refunds-elsewhere';
 }
 
 /** Payment statuses under which no money was collected, so nothing can be refunded. */

@@ -234,10 +234,16 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps): Promi
 
   const screenLines = screen.ok ? screen.results : [];
   let state: RefundRecord['state'] = 'submitting';
+  let apiReadOnce = false;
+  let lastReadError: KeapError | null = null;
   for (let attempt = 0; attempt < deps.confirmation.attempts; attempt++) {
     if (attempt > 0) await deps.sleep(deps.confirmation.intervalMs);
     const orderNow = await readOrderNow(deps.client, record.orderId);
-    if (!orderNow.ok) continue;
+    if (!orderNow.ok) {
+      lastReadError = orderNow.error;
+      continue;
+    }
+    apiReadOnce = true;
     if (!record.baseline) break;
     const check = checkRefundEvidence(record.lines, record.baseline, orderNow.value);
     const outcomes = record.lines.map((line) => {
@@ -272,9 +278,10 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps): Promi
     record = await markState(deps.db, refundId, 'unconfirmed', { lineOutcomes: outcomes }, { from: state, now: deps.now() });
     state = 'unconfirmed';
   }
-  const reason = screen.ok
-    ? "Keap's refund screen finished, but Keap's API does not show the refund."
-    : `${screen.problem} The refund may have been sent.`;
+  const apiWords = apiReadOnce
+    ? "Keap's API does not show the refund."
+    : `Refund Desk could not read the order from Keap's API to confirm it (${lastReadError?.message ?? 'no answer'}).`;
+  const reason = screen.ok ? `Keap's refund screen finished, but ${apiWords}` : `${screen.problem} The refund may have been sent. ${apiWords}`;
   record = await markState(
     deps.db,
     refundId,
