@@ -7,5 +7,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 90_000,
     hookTimeout: 90_000,
+    // A real browser on a busy 2-core machine: conditions get 15 s by default to become true.
+    expect: { poll: { timeout: 15_000, interval: 50 } },
   },
 });
