@@ -3,7 +3,7 @@ import { serveMessages } from '@/lib/messaging/serve';
 import { getContactOrders } from './contact-handlers';
 import { openOptions, openRefundPanel } from './panel-handlers';
 import { requestPersistentStorage } from '@/lib/audit/journal';
-import { getOrderForRefund, markNotRefunded, orderPageReady, reconcileAtStart, recheckRefund, startRefund } from './refund-handlers';
+import { applyHistoryRetention, getOrderForRefund, markNotRefunded, orderPageReady, reconcileAtStart, recheckRefund, startRefund } from './refund-handlers';
 import { getSettings, getStatus, saveSettings, testConnection } from './settings-handlers';
 
 interface StorageAreaWithAccessLevel {
@@ -37,4 +37,5 @@ export function startBackgroundService(extension: { id: string; origin: string }
   );
   void requestPersistentStorage();
   void reconcileAtStart().catch((cause: unknown) => console.error('Refund Desk: reconciling interrupted refunds failed', cause));
+  void applyHistoryRetention().catch((cause: unknown) => console.error('Refund Desk: applying the history retention failed', cause));
 }

@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { type JournalDb, openJournal } from '@/lib/audit/db';
-import { markState, reconcileInterrupted, type CheckRecord } from '@/lib/audit/journal';
+import { applyRetention, markState, reconcileInterrupted, type CheckRecord } from '@/lib/audit/journal';
 import { derivePaymentFacts, summarizeOrder } from '@/lib/keap/payment-facts';
 import { classifyKeapUrl } from '@/lib/keap-hosts';
 import type { MessageOutput } from '@/lib/messaging/protocol';
@@ -184,4 +184,10 @@ export async function markNotRefunded({ refundId }: MessageData<'markNotRefunded
   }
   await markState(db, refundId, 'failed', { error: { kind: 'not-refunded', message: 'A person checked in Keap: no refund was made.' }, note: 'Marked as not refunded by a person' }, { from: 'needs-manual' });
   return { ok: true };
+}
+
+/** Removes finished refunds older than the retention setting; in-flight ones are always kept. */
+export async function applyHistoryRetention(): Promise<void> {
+  const { historyRetentionDays } = await readSettings();
+  if (historyRetentionDays > 0) await applyRetention(await backgroundJournal(), { olderThanDays: historyRetentionDays });
 }

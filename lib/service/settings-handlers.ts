@@ -3,6 +3,7 @@ import { maskApiKey, apiKeySchema, apiKeyItem, readSettings, settingsItem } from
 import type { MessageOutput, statusSchema } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
 import { clientFor } from './keap-access';
+import { applyHistoryRetention } from './refund-handlers';
 
 type Status = z.infer<typeof statusSchema>;
 
@@ -29,6 +30,7 @@ export async function saveSettings({ settings, apiKey }: MessageData<'saveSettin
     await apiKeyItem.removeValue();
   }
   await settingsItem.setValue(settings);
+  await applyHistoryRetention();
   return { ok: true, status: await currentStatus() };
 }
 
