@@ -48,6 +48,9 @@ describe('refunding through the side panel and Keap’s refund screen', () => {
     const note = sandbox.state.notes.find((candidate) => candidate.contactId === SEED.contacts.demo && candidate.body.includes(`order #${SEED.orders.twoPayments}`));
     expect(note?.body).toContain('$60.00');
     expect(note?.body).toContain('Sent wrong size');
+    // The contact's Refunds panel reloads from the API after the refund.
+    const refundable = page.getByRole('region', { name: 'Refunds' }).locator(`tr[data-order-id="${SEED.orders.twoPayments}"] .rd-refundable`);
+    await expect.poll(() => refundable.innerText()).toBe('$60.00');
     await page.close();
   });
 

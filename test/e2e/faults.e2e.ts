@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, it } from 'vitest';
+import { SEED } from '../sandbox/seed';
+import type { Sandbox } from '../sandbox/server';
+import { configureExtension, type ExtensionBrowser, launchExtensionBrowser, startTlsSandbox } from './harness';
+import { openSidePanelOn } from './refund-helpers';
+
+let sandbox: Sandbox;
+let browser: ExtensionBrowser;
+beforeAll(async () => {
+  sandbox = await startTlsSandbox();
+  browser = await launchExtensionBrowser(sandbox);
+  await configureExtension(browser, { apiKey: SEED.apiKey });
+});
+afterAll(async () => {
+  await browser?.close({ removeProfile: true });
+  await sandbox?.close();
+});
+it('explore', async () => {
+  const t = Date.now();
+  const { page, panel } = await openSidePanelOn(browser, SEED.contacts.demo, SEED.orders.twoPayments);
+  console.log('open took', Date.now() - t);
+  const second = await browser.extensionPage('sidepanel');
+  await second.getByRole('heading').first().waitFor();
+  console.log('second:', (await second.locator('body').innerText()).slice(0, 200));
+  console.log('windows', await panel.evaluate(async () => (await (globalThis as any).chrome.windows.getCurrent()).id), await second.evaluate(async () => (await (globalThis as any).chrome.windows.getCurrent()).id));
+  const sw = await browser.serviceWorker();
+  await sw.evaluate(() => { (globalThis as any).marker = 'old'; });
+  const cdp = await browser.context.newCDPSession(page);
+  const running: string[] = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', (e: any) => running.push(...e.versions.map((v: any) => v.runningStatus)));
+  await cdp.send('ServiceWorker.enable');
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const target = targetInfos.find((info: any) => info.type === 'service_worker');
+  await cdp.send('Target.closeTarget', { targetId: target!.targetId });
+  const t0 = Date.now();
+  while (!running.includes('stopped')) await new Promise((r) => setTimeout(r, 50));
+  console.log('stopped after', Date.now() - t0, running);
+  const ev = sw.evaluate(() => (globalThis as any).marker ?? 'fresh').catch((e) => 'ERR ' + String(e));
+  const ext = await browser.extensionPage('popup');
+  console.log('marker', await ev, running.slice(-1), 'workers', browser.context.serviceWorkers().length);
+  console.log('marker2', await (await browser.serviceWorker()).evaluate(() => (globalThis as any).marker ?? 'fresh').catch((e) => 'ERR ' + String(e)));
+  await ext.close();
+  await panel.getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` }).getByRole('checkbox').check();
+  await panel.getByLabel('Reason', { exact: true }).selectOption('Sent wrong size');
+  await panel.getByRole('button', { name: 'Review refund' }).click();
+  const t1 = Date.now();
+  await panel.getByRole('button', { name: 'Confirm refund of $60.00' }).click();
+  await panel.getByText('Refunded $60.00').waitFor({ timeout: 60000 });
+  console.log('refund took', Date.now() - t1);
+});
