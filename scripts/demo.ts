@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startSandbox } from '../test/sandbox/server';
+import { SEED } from '../test/sandbox/seed';
+import { APP_ORIGIN, CHROMIUM_PATH, configureExtension, contactPath, type ExtensionBrowser, launchExtensionBrowser } from '../test/e2e/harness';
+import { WALKTHROUGH_REFUND, walkThroughRefund } from '../test/e2e/walkthrough';
+
+/**
+ * `npm run demo`: the sandbox Keap CRM over HTTPS and Chromium with the production build, mapped
+ * onto Keap's hosts. With a display it opens the demo contact and waits for Ctrl+C; without one
+ * it walks through a refund headless and saves a screenshot of each step.
+ */
+const DEFAULT_OUT_DIR = fileURLToPath(new URL('../demo-output', import.meta.url));
+
+const { values: args } = parseArgs({ options: { out: { type: 'string' } } });
+const outDir = resolve(args.out ?? DEFAULT_OUT_DIR);
+const headed = Boolean(process.env.DISPLAY);
+
+if (!existsSync(CHROMIUM_PATH)) {
+  process.stderr.write(`No Chromium at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.\n`);
+  process.exit(1);
+}
+
+const sandbox = await startSandbox({ tls: true, port: 0 });
+process.stdout.write(
+  [
+    `app: ${APP_ORIGIN}`,
+    'api: https://api.infusionsoft.com/crm/rest',
+    `key: ${sandbox.apiKey}`,
+    `origin: ${sandbox.origin} (Chromium reaches Keap's hosts here)`,
+  ].join('\n') + '\n',
+);
+
+let browser: ExtensionBrowser | undefined;
+let stopping: Promise<never> | undefined;
+/** Closes Chromium (removing its throwaway profile) and the sandbox once, however many ways we are asked to stop. */
+function stop(exitCode: number): Promise<never> {
+  stopping ??= (async () => {
+    await browser?.close({ removeProfile: true }).catch(() => undefined);
+    await sandbox.close();
+    process.exit(exitCode);
+  })();
+  return stopping;
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+try {
+  browser = await launchExtensionBrowser(sandbox, { headless: !headed });
+  await configureExtension(browser, { apiKey: sandbox.apiKey });
+  if (headed) {
+    const contactUrl = `${APP_ORIGIN}${contactPath(sandbox.demoContactId)}`;
+    await browser.keapPage(contactPath(sandbox.demoContactId));
+    for (const page of browser.context.pages()) if (page.url() === 'about:blank') await page.close();
+    // Closing the window ends the demo as Ctrl+C does.
+    browser.context.on('close', () => void stop(0));
+    process.stdout.write(
+      [
+        `contact: ${contactUrl}`,
+        '',
+        'Chromium is open on Dana Whitfield’s contact record in the sandbox Keap, with the API key set.',
+        `1. In the Refunds panel, click "Refund order #${SEED.orders.twoPayments}": the side panel opens on that order.`,
+        `2. Tick payment #${WALKTHROUGH_REFUND.paymentId}, change the amount if you like, choose a reason, click "Review refund".`,
+        '3. Click "Confirm refund of $…": Refund Desk works through Keap’s refund screen in a background tab',
+        '   and reports the refund once Keap’s API shows it.',
+        '4. Click the Refund Desk icon in the toolbar (under the puzzle piece) for the refund history.',
+        '',
+        'Press Ctrl+C here to stop Chromium and the sandbox.',
+      ].join('\n') + '\n',
+    );
+  } else {
+    const files = await walkThroughRefund(browser, sandbox, outDir);
+    process.stdout.write(`No display: walked through a refund headless and saved ${files.length} screenshots in\n${outDir}\n`);
+    await stop(0);
+  }
+} catch (error) {
+  process.stderr.write(`The demo stopped: ${error instanceof Error ? error.message : String(error)}\n`);
+  await stop(1);
+}
