@@ -89,6 +89,9 @@ export async function walkThroughRefund(
   await contactPage.goto(`${APP_ORIGIN}${contactPath(contactId)}`);
   const refundsPanel = await visible(contactPage.getByRole('region', { name: 'Refunds' }));
   const refundButton = await visible(refundsPanel.getByRole('button', { name: `Refund order #${orderId}`, disabled: false }));
+  // Keap draws its Orders table a moment after load; the panel then merges it with the API's data.
+  await contactPage.locator('table').filter({ hasText: 'Balance Due' }).waitFor({ state: 'attached', timeout: LOAD_TIMEOUT_MS });
+  await refundsPanel.getByText("Orders come from Keap's API").waitFor({ state: 'detached', timeout: LOAD_TIMEOUT_MS });
   await refundsPanel.scrollIntoViewIfNeeded();
   await shoot('refunds-panel', 1, contactPage);
 
