@@ -36,12 +36,14 @@ export const contactOrderRowSchema = z.object({
 });
 export type ContactOrderRow = z.infer<typeof contactOrderRowSchema>;
 
+/** Whether a key is set: safe for content scripts, which never learn anything of the key itself. */
 export const statusSchema = z.object({
   configured: z.boolean(),
   apiHost: z.enum(KEAP_API_HOSTS),
-  /** Only the first and last characters: the key itself never leaves the background. */
-  maskedApiKey: z.string().nullable(),
 });
+
+/** For Refund Desk's own pages: the status plus a recognisable fragment of the key, never the key. */
+export const keyStatusSchema = statusSchema.extend({ maskedApiKey: z.string().nullable() });
 
 export const paymentForRefundSchema = paymentFactsSchema.extend({ channel: refundChannelSchema });
 export type PaymentForRefund = z.infer<typeof paymentForRefundSchema>;
@@ -105,12 +107,12 @@ export const MESSAGES = {
   markNotRefunded: { input: z.object({ refundId: z.uuid() }), output: result({}) },
   getSettings: {
     input: z.object({}),
-    output: result({ settings: settingsSchema, status: statusSchema }),
+    output: result({ settings: settingsSchema, status: keyStatusSchema }),
   },
   /** `apiKey` absent keeps the stored key; null removes it. */
   saveSettings: {
     input: z.object({ settings: settingsSchema, apiKey: z.string().nullable().optional() }),
-    output: result({ status: statusSchema }),
+    output: result({ status: keyStatusSchema }),
   },
   /** Calls GET /v1/account/profile with the given (or stored) key and host. */
   testConnection: {

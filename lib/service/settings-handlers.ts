@@ -1,19 +1,20 @@
 import type { z } from 'zod';
 import { maskApiKey, apiKeySchema, apiKeyItem, readSettings, settingsItem } from '@/lib/settings';
-import type { MessageOutput, statusSchema } from '@/lib/messaging/protocol';
+import type { keyStatusSchema, MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
 import { clientFor } from './keap-access';
 import { applyHistoryRetention } from './refund-handlers';
 
-type Status = z.infer<typeof statusSchema>;
+type KeyStatus = z.infer<typeof keyStatusSchema>;
 
-export async function currentStatus(): Promise<Status> {
+async function currentStatus(): Promise<KeyStatus> {
   const [apiKey, settings] = await Promise.all([apiKeyItem.getValue(), readSettings()]);
   return { configured: apiKey !== null, apiHost: settings.apiHost, maskedApiKey: apiKey === null ? null : maskApiKey(apiKey) };
 }
 
 export async function getStatus(): Promise<MessageOutput<'getStatus'>> {
-  return { ok: true, ...(await currentStatus()) };
+  const { configured, apiHost } = await currentStatus();
+  return { ok: true, configured, apiHost };
 }
 
 export async function getSettings(): Promise<MessageOutput<'getSettings'>> {
