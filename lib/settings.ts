@@ -2,7 +2,7 @@ import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
 import { KEAP_API_HOSTS } from './keap-hosts';
 
-/** Settings a Keap admin changes on the options page. The API key is kept apart (see `apiKeyItem`). */
+/** Settings a Keap admin changes on the options page. The API key is kept apart (see `lib/service/api-key.ts`). */
 export const settingsSchema = z.object({
   apiHost: z.enum(KEAP_API_HOSTS).default('api.infusionsoft.com'),
   defaultErrorHandling: z.enum(['record-anyway', 'skip-payment']).default('skip-payment'),
@@ -22,9 +22,6 @@ export const apiKeySchema = z
   .regex(/^[\x21-\x7e]+$/, 'An API key has no spaces or special characters: copy it again from Keap.');
 
 export const settingsItem = storage.defineItem<Settings>('local:settings', { fallback: DEFAULT_SETTINGS });
-
-/** Read only by the background: no other context asks for it (see lib/service). */
-export const apiKeyItem = storage.defineItem<string | null>('local:apiKey', { fallback: null });
 
 export async function readSettings(): Promise<Settings> {
   const stored = settingsSchema.safeParse(await settingsItem.getValue());

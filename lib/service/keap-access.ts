@@ -3,7 +3,8 @@ import { type ContactCache, createContactCache } from '@/lib/keap/contact-cache'
 import { createRateLimiter } from '@/lib/keap/rate-limiter';
 import { apiBaseUrl, type KeapApiHost } from '@/lib/keap-hosts';
 import type { AppError } from '@/lib/messaging/protocol';
-import { apiKeyItem, readSettings } from '@/lib/settings';
+import { readSettings } from '@/lib/settings';
+import { apiKeyItem } from './api-key';
 
 /** One limiter for every caller in this background, so all requests share Keap's per-key limits. */
 const sharedLimiter = createRateLimiter();

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { maskApiKey, apiKeySchema, apiKeyItem, readSettings, settingsItem } from '@/lib/settings';
+import { maskApiKey, apiKeySchema, readSettings, settingsItem } from '@/lib/settings';
+import { apiKeyItem } from './api-key';
 import type { keyStatusSchema, MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
 import { clientFor } from './keap-access';
