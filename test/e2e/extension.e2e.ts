@@ -1,41 +1,30 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from '../sandbox/seed';
-import type { Sandbox } from '../sandbox/server';
-import { configureExtension, contactPath, type ExtensionBrowser, launchExtensionBrowser, startTlsSandbox } from './harness';
+import { configureExtension, contactPath, useSandboxedExtension } from './harness';
 
-let sandbox: Sandbox;
-let browser: ExtensionBrowser;
-
-beforeAll(async () => {
-  sandbox = await startTlsSandbox();
-  browser = await launchExtensionBrowser(sandbox);
-});
-afterAll(async () => {
-  await browser?.close({ removeProfile: true });
-  await sandbox?.close();
-});
-beforeEach(() => sandbox.reset());
+const env = useSandboxedExtension({});
+beforeEach(() => env.sandbox.reset());
 
 describe('the extension in Chromium against the sandbox', () => {
   it('runs its content script on a Keap contact record', async () => {
-    await configureExtension(browser, { apiKey: null });
-    const page = await browser.keapPage(contactPath(SEED.contacts.demo));
+    await configureExtension(env.browser, { apiKey: null });
+    const page = await env.browser.keapPage(contactPath(SEED.contacts.demo));
     await expect(page.getByRole('region', { name: 'Refunds' }).isVisible()).resolves.toBe(true);
     await page.close();
   });
 
   it('loads the popup and the side panel pages', async () => {
-    const popup = await browser.extensionPage('popup');
+    const popup = await env.browser.extensionPage('popup');
     await popup.getByRole('heading', { name: 'Refund history' }).waitFor();
-    const sidePanel = await browser.extensionPage('sidepanel');
+    const sidePanel = await env.browser.extensionPage('sidepanel');
     await sidePanel.getByRole('heading', { level: 1 }).waitFor();
     await popup.close();
     await sidePanel.close();
   });
 
   it('tests the connection from the options page with the key typed in', async () => {
-    await configureExtension(browser, { apiKey: null });
-    const options = await browser.extensionPage('options');
+    await configureExtension(env.browser, { apiKey: null });
+    const options = await env.browser.extensionPage('options');
     await options.getByLabel('API key').fill(SEED.apiKey);
     await options.getByRole('button', { name: 'Test connection' }).click();
     await options.getByText(`Connected to Keap app "${SEED.appName}".`).waitFor();
@@ -47,7 +36,7 @@ describe('the extension in Chromium against the sandbox', () => {
   });
 
   it('explains a wrong key in plain words', async () => {
-    const options = await browser.extensionPage('options');
+    const options = await env.browser.extensionPage('options');
     await options.getByLabel('API key').fill('KeapAK-this-key-is-not-valid-at-all');
     await options.getByRole('button', { name: 'Test connection' }).click();
     await options.getByText(/Keap did not accept the API key/).waitFor();

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
@@ -101,4 +102,46 @@ export function contactPath(contactId: number): string {
 
 export function orderPath(orderId: number): string {
   return `/Job/manageJob.jsp?view=edit&ID=${orderId}`;
+}
+
+export interface SandboxedExtension {
+  readonly sandbox: Sandbox;
+  readonly browser: ExtensionBrowser;
+  /** Closes the browser and opens it again on the same profile, as a user restarting it would. */
+  restartBrowser(): Promise<void>;
+}
+
+/**
+ * One sandbox and one browser for a test file: started before its tests, stopped after them.
+ * With `apiKey`, the extension is configured with it once the browser is up.
+ */
+export function useSandboxedExtension(options: { apiKey?: string | null } = {}): SandboxedExtension {
+  let sandbox: Sandbox | undefined;
+  let browser: ExtensionBrowser | undefined;
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`The ${what} is not started: use it inside a test.`);
+    return value;
+  };
+  beforeAll(async () => {
+    sandbox = await startTlsSandbox();
+    browser = await launchExtensionBrowser(sandbox);
+    if (options.apiKey !== undefined) await configureExtension(browser, { apiKey: options.apiKey });
+  });
+  afterAll(async () => {
+    await browser?.close({ removeProfile: true });
+    await sandbox?.close();
+  });
+  return {
+    get sandbox() {
+      return started(sandbox, 'sandbox');
+    },
+    get browser() {
+      return started(browser, 'browser');
+    },
+    async restartBrowser() {
+      const current = started(browser, 'browser');
+      await current.close({ removeProfile: false });
+      browser = await launchExtensionBrowser(started(sandbox, 'sandbox'), { userDataDir: current.userDataDir });
+    },
+  };
 }

@@ -1,26 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SEED } from '../sandbox/seed';
-import type { Sandbox } from '../sandbox/server';
-import { configureExtension, type ExtensionBrowser, launchExtensionBrowser, startTlsSandbox } from './harness';
+import { useSandboxedExtension } from './harness';
 import { openSidePanelOn, refundLogFor } from './refund-helpers';
 
-let sandbox: Sandbox;
-let browser: ExtensionBrowser;
-
-beforeAll(async () => {
-  sandbox = await startTlsSandbox();
-  browser = await launchExtensionBrowser(sandbox);
-  await configureExtension(browser, { apiKey: SEED.apiKey });
-});
-afterAll(async () => {
-  await browser?.close({ removeProfile: true });
-  await sandbox?.close();
-});
+const env = useSandboxedExtension({ apiKey: SEED.apiKey });
 
 async function refundFirstPaymentOfTwoPaymentOrder(): Promise<void> {
-  const { page, panel } = await openSidePanelOn(browser, SEED.contacts.demo, SEED.orders.twoPayments);
+  const { page, panel } = await openSidePanelOn(env.browser, SEED.contacts.demo, SEED.orders.twoPayments);
   await panel.getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` }).getByRole('checkbox').check();
   await panel.getByLabel(`Refund amount for payment #${SEED.payments.twoPaymentsFirst}`).fill('12.34');
   await panel.getByLabel('Reason', { exact: true }).selectOption('Item misrepresented');
@@ -37,7 +25,7 @@ function historyRows(popup: Page) {
 
 describe('the refund history popup', () => {
   it('tells a new user how to start, then shows a refund the background records, live', async () => {
-    const popup = await browser.extensionPage('popup');
+    const popup = await env.browser.extensionPage('popup');
     await popup.getByRole('heading', { name: 'No refunds yet' }).waitFor();
     await refundFirstPaymentOfTwoPaymentOrder();
     // No reload: the popup follows the journal as the background writes it.
@@ -49,12 +37,12 @@ describe('the refund history popup', () => {
     await expect(row.getByRole('link').getAttribute('href')).resolves.toBe(
       `https://${SEED.appName}.infusionsoft.com/Contact/manageContact.jsp?view=edit&ID=${SEED.contacts.demo}`,
     );
-    expect(refundLogFor(sandbox, SEED.payments.twoPaymentsFirst)).toHaveLength(1);
+    expect(refundLogFor(env.sandbox, SEED.payments.twoPaymentsFirst)).toHaveLength(1);
     await popup.close();
   });
 
   it('searches by order id and contact, and exports what it shows', async () => {
-    const popup = await browser.extensionPage('popup');
+    const popup = await env.browser.extensionPage('popup');
     const search = popup.getByRole('searchbox', { name: 'Search' });
     await historyRows(popup).first().waitFor();
     await search.fill(String(SEED.orders.twoPayments));
@@ -80,10 +68,8 @@ describe('the refund history popup', () => {
   });
 
   it('keeps the journal when the browser is closed and opened again with the same profile', async () => {
-    const { userDataDir } = browser;
-    await browser.close({ removeProfile: false });
-    browser = await launchExtensionBrowser(sandbox, { userDataDir });
-    const popup = await browser.extensionPage('popup');
+    await env.restartBrowser();
+    const popup = await env.browser.extensionPage('popup');
     await historyRows(popup).first().waitFor();
     await expect(historyRows(popup).first().innerText()).resolves.toContain('$12.34');
     await popup.close();

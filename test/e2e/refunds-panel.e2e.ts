@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from '../sandbox/seed';
-import type { Sandbox } from '../sandbox/server';
-import { configureExtension, contactPath, type ExtensionBrowser, launchExtensionBrowser, startTlsSandbox } from './harness';
+import { configureExtension, contactPath, useSandboxedExtension } from './harness';
 
-let sandbox: Sandbox;
-let browser: ExtensionBrowser;
-
-beforeAll(async () => {
-  sandbox = await startTlsSandbox();
-  browser = await launchExtensionBrowser(sandbox);
-});
-afterAll(async () => {
-  await browser?.close({ removeProfile: true });
-  await sandbox?.close();
-});
+const env = useSandboxedExtension({});
 beforeEach(async () => {
-  sandbox.reset();
-  await configureExtension(browser, { apiKey: SEED.apiKey });
+  env.sandbox.reset();
+  await configureExtension(env.browser, { apiKey: SEED.apiKey });
 });
 
 function orderRow(page: import('playwright-core').Page, orderId: number) {
@@ -25,7 +14,7 @@ function orderRow(page: import('playwright-core').Page, orderId: number) {
 
 describe('the Refunds panel on a Keap contact record', () => {
   it('shows each order with amounts confirmed by the API and what limits a refund', async () => {
-    const page = await browser.keapPage(contactPath(SEED.contacts.demo));
+    const page = await env.browser.keapPage(contactPath(SEED.contacts.demo));
     const panel = page.getByRole('region', { name: 'Refunds' });
     await panel.getByRole('button', { name: `Refund order #${SEED.orders.twoPayments}` }).waitFor();
     await expect.poll(() => panel.getByRole('button', { name: `Refund order #${SEED.orders.twoPayments}` }).isEnabled()).toBe(true);
@@ -42,7 +31,7 @@ describe('the Refunds panel on a Keap contact record', () => {
   });
 
   it('appears once, and follows the user to another contact in-page', async () => {
-    const page = await browser.keapPage(contactPath(SEED.contacts.demo));
+    const page = await env.browser.keapPage(contactPath(SEED.contacts.demo));
     await page.getByRole('button', { name: `Refund order #${SEED.orders.twoPayments}` }).waitFor();
     // Redraw the Orders tab twice: Keap replaces the table each time.
     await page.locator('#tab_link_orders').click();
@@ -59,7 +48,7 @@ describe('the Refunds panel on a Keap contact record', () => {
   });
 
   it('shows hostile order titles as text', async () => {
-    const page = await browser.keapPage(contactPath(SEED.contacts.hostile));
+    const page = await env.browser.keapPage(contactPath(SEED.contacts.hostile));
     const row = orderRow(page, SEED.orders.hostile);
     await row.getByRole('button').waitFor();
     await expect(row.locator('.rd-title > span').innerText()).resolves.toBe(SEED.hostileText.orderTitle);
@@ -68,8 +57,8 @@ describe('the Refunds panel on a Keap contact record', () => {
   });
 
   it('works from the API alone when Keap changes the contact page', async () => {
-    sandbox.setFaults({ alteredContactMarkup: true });
-    const page = await browser.keapPage(contactPath(SEED.contacts.demo));
+    env.sandbox.setFaults({ alteredContactMarkup: true });
+    const page = await env.browser.keapPage(contactPath(SEED.contacts.demo));
     const panel = page.getByRole('region', { name: 'Refunds' });
     await panel.getByText("Orders come from Keap's API").waitFor();
     await expect(orderRow(page, SEED.orders.twoPayments).locator('.rd-refundable').innerText()).resolves.toBe('$120.00');
@@ -77,8 +66,8 @@ describe('the Refunds panel on a Keap contact record', () => {
   });
 
   it('shows page data and points to the options page when no API key is set', async () => {
-    await configureExtension(browser, { apiKey: null });
-    const page = await browser.keapPage(contactPath(SEED.contacts.demo));
+    await configureExtension(env.browser, { apiKey: null });
+    const page = await env.browser.keapPage(contactPath(SEED.contacts.demo));
     const panel = page.getByRole('region', { name: 'Refunds' });
     await panel.getByRole('button', { name: 'Open Refund Desk options' }).waitFor();
     await page.locator('#tab_link_orders').click();
@@ -93,15 +82,15 @@ describe('the Refunds panel on a Keap contact record', () => {
     // A contact no earlier test loaded, so the background has nothing cached for it.
     const contactId = SEED.contacts.fiftyOrders;
     const firstOrderId = SEED.generated.fiftyOrders.firstOrderId;
-    sandbox.setFaults({ serverErrors: { count: 50 } });
-    const page = await browser.keapPage(contactPath(contactId));
+    env.sandbox.setFaults({ serverErrors: { count: 50 } });
+    const page = await env.browser.keapPage(contactPath(contactId));
     const panel = page.getByRole('region', { name: 'Refunds' });
     await panel.getByRole('alert').waitFor();
     await expect(panel.getByRole('alert').innerText()).resolves.toMatch(/Keap's servers are having trouble/);
     // The page's own orders still show while the API is down.
     await panel.getByLabel('Filter orders').fill(String(firstOrderId));
     await panel.locator(`tr[data-order-id="${firstOrderId}"]`).waitFor();
-    sandbox.setFaults({});
+    env.sandbox.setFaults({});
     await panel.getByRole('button', { name: 'Retry' }).click();
     await expect.poll(() => panel.getByRole('button', { name: `Refund order #${firstOrderId}` }).isEnabled()).toBe(true);
     await expect(panel.getByRole('alert').count()).resolves.toBe(0);
@@ -109,10 +98,10 @@ describe('the Refunds panel on a Keap contact record', () => {
   });
 
   it('opens the real side panel on the chosen order', async () => {
-    const page = await browser.keapPage(contactPath(SEED.contacts.demo));
+    const page = await env.browser.keapPage(contactPath(SEED.contacts.demo));
     const refund = page.getByRole('button', { name: `Refund order #${SEED.orders.twoPayments}` });
     await expect.poll(() => refund.isEnabled()).toBe(true);
-    const sidePanelOpened = browser.context.waitForEvent('page', { predicate: (opened) => opened.url().includes('sidepanel.html') });
+    const sidePanelOpened = env.browser.context.waitForEvent('page', { predicate: (opened) => opened.url().includes('sidepanel.html') });
     await refund.click();
     const sidePanel = await sidePanelOpened;
     await sidePanel.getByRole('heading', { name: `Refund order #${SEED.orders.twoPayments}` }).waitFor();

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SEED } from '../sandbox/seed';
-import type { Sandbox } from '../sandbox/server';
-import { configureExtension, type ExtensionBrowser, launchExtensionBrowser, startTlsSandbox } from './harness';
+import { useSandboxedExtension } from './harness';
 import { journalRecords } from './refund-helpers';
 import { WALKTHROUGH_REFUND, walkThroughRefund, type WalkthroughStep } from './walkthrough';
 
@@ -11,18 +10,7 @@ import { WALKTHROUGH_REFUND, walkThroughRefund, type WalkthroughStep } from './w
 const SCREENSHOT_DIR = resolve('docs/screenshots');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-let sandbox: Sandbox;
-let browser: ExtensionBrowser;
-
-beforeAll(async () => {
-  sandbox = await startTlsSandbox();
-  browser = await launchExtensionBrowser(sandbox);
-  await configureExtension(browser, { apiKey: SEED.apiKey });
-});
-afterAll(async () => {
-  await browser?.close({ removeProfile: true });
-  await sandbox?.close();
-});
+const env = useSandboxedExtension({ apiKey: SEED.apiKey });
 
 /** Width and height from the PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): { width: number; height: number } {
@@ -61,7 +49,7 @@ describe('the README walkthrough', () => {
       }
     };
 
-    const files = await walkThroughRefund(browser, sandbox, SCREENSHOT_DIR, { onStep: checkStep });
+    const files = await walkThroughRefund(env.browser, env.sandbox, SCREENSHOT_DIR, { onStep: checkStep });
 
     expect(seen).toEqual(['refunds-panel', 'side-panel-form', 'form-filled', 'review', 'result', 'history']);
     expect(files.map((file) => basename(file))).toEqual([
@@ -81,9 +69,9 @@ describe('the README walkthrough', () => {
       expect(height).toBeGreaterThanOrEqual(300);
     }
     // The refund really happened in "Keap" and in the journal, not only on screen.
-    const order = sandbox.state.orders.find((candidate) => candidate.id === orderId)!;
+    const order = env.sandbox.state.orders.find((candidate) => candidate.id === orderId)!;
     expect(order.refundTotalMinor).toBe(2500);
-    const [record] = await journalRecords(browser, { orderId });
+    const [record] = await journalRecords(env.browser, { orderId });
     expect(record?.state).toBe('confirmed');
   }, 300_000);
 });
