@@ -1,0 +1,315 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHROMIUM_PATH, EXTENSION_DIR } from '../test/e2e/harness';
+import { SEED } from '../test/sandbox/seed';
+import { startSandbox } from '../test/sandbox/server';
+import { measureBundles } from './bench/bundles';
+import { describeMachine } from './bench/machine';
+import { measurePopup, type PopupResult } from './bench/popup';
+import { rateLimitResultSchema, type RateLimitResult } from './bench/rate-limit';
+import { measurePanelLoad, type PanelLoad } from './bench/refunds-panel';
+import {
+  bundlesTable,
+  formatMs,
+  formatRuns,
+  median,
+  renderReport,
+  type Report,
+  type ResultRow,
+  resultsTable,
+  verdict,
+} from './bench/report';
+import { measureSidePanel, type SidePanelLoad } from './bench/side-panel';
+
+/**
+ * `npm run bench`: builds, then measures the production build in headless Chromium against the
+ * sandbox, prints the results and writes them to docs/benchmarks.md.
+ */
+
+const SANDBOX_LATENCY_MS = 40;
+const PANEL_RUNS = 5;
+const SIDE_PANEL_LOADS = 5;
+const JOURNAL_RECORDS = 100_000;
+const POPUP_RELOADS = 3;
+const RATE_LIMITED_READS = 500;
+/** The bench gives up (and cleans up) rather than hang past this. */
+const BENCH_DEADLINE_MS = 10 * 60_000;
+
+const TARGETS = {
+  pageDataMs: 16,
+  reconcileOverheadMs: 50,
+  sidePanelMs: 200,
+  popupFirstRowsMs: 150,
+  popupSearchMs: 100,
+  throughputRatio: 0.9,
+};
+
+const here = dirname(fileURLToPath(import.meta.url));
+const REPORT_PATH = resolve(here, '../docs/benchmarks.md');
+
+function progress(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+/** Child processes still running, ended if the bench stops early. */
+const runningChildren = new Set<ChildProcess>();
+
+/** The rate-limit run, in its own process so this one's busy moments cannot delay its timers. */
+function startRateLimitRun(reads: number): Promise<RateLimitResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'bench/rate-limit-run.ts'), String(reads)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  runningChildren.add(child);
+  return new Promise<RateLimitResult>((resolvePromise, reject) => {
+    let output = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      runningChildren.delete(child);
+      if (code !== 0) reject(new Error(`The rate-limit run exited with code ${code}.`));
+      else resolvePromise(rateLimitResultSchema.parse(JSON.parse(output)));
+    });
+  });
+}
+
+function endChildren(): void {
+  for (const child of runningChildren) child.kill();
+}
+
+interface ContactUnderTest {
+  label: string;
+  contactId: number;
+  orders: number;
+}
+
+const CONTACTS: ContactUnderTest[] = [
+  { label: '50 orders', contactId: SEED.contacts.fiftyOrders, orders: SEED.generated.fiftyOrders.count },
+  { label: '1,000 orders', contactId: SEED.contacts.thousandOrders, orders: SEED.generated.thousandOrders.count },
+];
+
+interface PanelResult {
+  contact: ContactUnderTest;
+  pageDataLoads: PanelLoad[];
+  reconcileLoads: PanelLoad[];
+}
+
+function definedValues(values: Array<number | null>): number[] {
+  return values.filter((value): value is number => value !== null);
+}
+
+function formatOptionalMs(value: number | null): string {
+  return value === null ? '—' : formatMs(value);
+}
+
+function totalCalls(calls: Record<string, number>): number {
+  return Object.values(calls).reduce((sum, count) => sum + count, 0);
+}
+
+function describeCalls(calls: Record<string, number>): string {
+  const entries = Object.entries(calls).sort(([a], [b]) => a.localeCompare(b));
+  return `${totalCalls(calls)} (${entries.map(([path, count]) => `${path} ×${count}`).join(', ')})`;
+}
+
+function panelRows({ contact, pageDataLoads, reconcileLoads }: PanelResult): ResultRow[] {
+  const pageData = definedValues(pageDataLoads.map((load) => load.pageDataMs));
+  const reconciled = definedValues(reconcileLoads.map((load) => load.reconciledMs));
+  const afterAnswer = definedValues(reconcileLoads.map((load) => load.afterLastAnswerMs));
+  const apiSpan = median(reconcileLoads.map((load) => load.apiSpanMs));
+  const apiSum = median(reconcileLoads.map((load) => load.apiSumMs));
+  const answeredBeforeTable = reconcileLoads.filter((load) => load.reconciledMs === 0).length;
+  const shownCounts = [...new Set(pageDataLoads.map((load) => load.ordersShown?.toLocaleString('en-US') ?? 'no'))].join(', ');
+  return [
+    {
+      measurement: `Refunds panel, ${contact.label}: page data after Keap's Orders table appears (API held back)`,
+      result: `${formatMs(median(pageData))} median (runs: ${formatRuns(pageData)} ms; panel counted ${shownCounts} orders)`,
+      target: `≤ ${TARGETS.pageDataMs} ms`,
+      verdict: verdict(median(pageData) <= TARGETS.pageDataMs),
+    },
+    {
+      measurement: `Refunds panel, ${contact.label}: API amounts shown, after the Orders table appears`,
+      result:
+        `${formatMs(median(reconciled))} median (runs: ${formatRuns(reconciled)} ms); API time ${formatMs(apiSpan)}` +
+        ` (requests' durations added up: ${formatMs(apiSum)})` +
+        (answeredBeforeTable > 0 ? `; in ${answeredBeforeTable} of ${reconcileLoads.length} runs the amounts were shown before Keap drew its table` : ''),
+      target: `≤ API time + ${TARGETS.reconcileOverheadMs} ms (${formatMs(apiSpan + TARGETS.reconcileOverheadMs)})`,
+      verdict: verdict(median(reconciled) <= apiSpan + TARGETS.reconcileOverheadMs),
+    },
+    {
+      measurement: `Refunds panel, ${contact.label}: API amounts shown, after Keap's last answer`,
+      result: `${formatMs(median(afterAnswer))} median (runs: ${formatRuns(afterAnswer)} ms)`,
+      target: `≤ ${TARGETS.reconcileOverheadMs} ms`,
+      verdict: verdict(median(afterAnswer) <= TARGETS.reconcileOverheadMs),
+    },
+  ];
+}
+
+function apiCallRows(panels: PanelResult[]): ResultRow[] {
+  return panels.map(({ contact, pageDataLoads, reconcileLoads }) => {
+    const loads = [...pageDataLoads, ...reconcileLoads];
+    const heaviest = loads.reduce((most, load) => (totalCalls(load.apiCalls) > totalCalls(most.apiCalls) ? load : most));
+    const merchantCalls = heaviest.apiCalls['/v1/merchants'] ?? 0;
+    const otherCalls = Object.entries(heaviest.apiCalls).reduce((sum, [path, count]) => sum + (path === '/v1/merchants' ? 0 : count), 0);
+    return {
+      measurement: `Keap API calls to load a contact with ${contact.label} (the most any of ${loads.length} fresh loads made)`,
+      result: describeCalls(heaviest.apiCalls),
+      target: '≤ 3 + merchants (pages, not orders)',
+      verdict: verdict(otherCalls <= 3 && merchantCalls <= 1),
+    };
+  });
+}
+
+function sidePanelRows(loads: SidePanelLoad[]): ResultRow[] {
+  const interactive = loads.map((load) => load.interactiveAfterDataMs);
+  const form = loads.map((load) => load.formAfterDataMs);
+  return [
+    {
+      measurement: 'Side panel, five-payment order: interactive after the order data arrives',
+      result:
+        `${formatMs(median(interactive))} median (runs: ${formatRuns(interactive)} ms); form in the page after ${formatMs(median(form))};` +
+        ` data arrived ${formatMs(median(loads.map((load) => load.dataAtMs)))} after navigation`,
+      target: `< ${TARGETS.sidePanelMs} ms`,
+      verdict: verdict(median(interactive) < TARGETS.sidePanelMs),
+    },
+  ];
+}
+
+function popupRows(popup: PopupResult): ResultRow[] {
+  const records = popup.records.toLocaleString('en-US');
+  return [
+    {
+      measurement: `Popup, ${records} refunds: first rows after navigation start`,
+      result: `${formatMs(median(popup.firstRowsMs))} median of ${popup.firstRowsMs.length} reloads (runs: ${formatRuns(popup.firstRowsMs)} ms; the first follows the bulk write)`,
+      target: `< ${TARGETS.popupFirstRowsMs} ms`,
+      verdict: verdict(median(popup.firstRowsMs) < TARGETS.popupFirstRowsMs),
+    },
+    ...popup.searches.map((search) => ({
+      measurement: `Popup search "${search.query}": ${search.what}, ${search.matches.toLocaleString('en-US')} of ${records} match`,
+      result: `${formatMs(search.ms)} (${search.noMatch ? 'no match shown' : `${search.rowsShown} ${search.rowsShown === 1 ? 'row' : 'rows'} shown`})`,
+      target: `< ${TARGETS.popupSearchMs} ms`,
+      verdict: verdict(search.ms < TARGETS.popupSearchMs),
+    })),
+    {
+      measurement: `Popup, ${records} refunds: count and refunded total shown after navigation start`,
+      result: `${formatMs(median(popup.summaryMs))} median (runs: ${formatRuns(popup.summaryMs)} ms)`,
+      target: 'none set',
+      verdict: '—',
+    },
+  ];
+}
+
+function rateLimitRows(result: RateLimitResult): ResultRow[] {
+  const ratio = result.idealElapsedMs / result.elapsedMs;
+  const limits = `${result.perSecond}/s, ${result.perMinute}/min`;
+  return [
+    {
+      measurement: `${result.reads} reads through the rate limiter at Keap's PAT limits (${limits}, unscaled): throughput`,
+      result: `${ratio.toFixed(3)} of the limit (last request sent after ${formatMs(result.elapsedMs)}; the limits allow ${formatMs(result.idealElapsedMs)})`,
+      target: `≥ ${TARGETS.throughputRatio}`,
+      verdict: verdict(ratio >= TARGETS.throughputRatio),
+    },
+    {
+      measurement: `${result.reads} reads through the rate limiter: 429s seen by callers`,
+      result: `${result.throttledForCallers} (sandbox answered ${result.throttledBySandbox} requests with 429; ${result.failed} reads failed in all)`,
+      target: '0',
+      verdict: verdict(result.throttledForCallers === 0 && result.failed === 0),
+    },
+  ];
+}
+
+async function runBench(): Promise<Report> {
+  const startedAt = Date.now();
+  const machine = describeMachine(CHROMIUM_PATH);
+  const bundles = measureBundles(EXTENSION_DIR);
+  progress(`rate limiter: ${RATE_LIMITED_READS} reads at Keap's limits, in the background (about 2 minutes)`);
+  const rateLimitRun = startRateLimitRun(RATE_LIMITED_READS);
+  try {
+    const sandbox = await startSandbox({ tls: true, port: 0, latencyMs: SANDBOX_LATENCY_MS });
+    const panels: PanelResult[] = [];
+    let sidePanel: SidePanelLoad[];
+    let popup: PopupResult;
+    try {
+      for (const contact of CONTACTS) {
+        const result: PanelResult = { contact, pageDataLoads: [], reconcileLoads: [] };
+        for (let run = 1; run <= PANEL_RUNS; run += 1) {
+          progress(`refunds panel, ${contact.label}, run ${run} of ${PANEL_RUNS}`);
+          result.pageDataLoads.push(await measurePanelLoad(sandbox, contact.contactId, 'page-data'));
+          result.reconcileLoads.push(await measurePanelLoad(sandbox, contact.contactId, 'reconcile'));
+        }
+        panels.push(result);
+      }
+      progress(`side panel, ${SIDE_PANEL_LOADS} loads`);
+      sidePanel = await measureSidePanel(sandbox, SIDE_PANEL_LOADS);
+      progress(`popup: writing ${JOURNAL_RECORDS.toLocaleString('en-US')} journal records, then ${POPUP_RELOADS} reloads and searches`);
+      popup = await measurePopup(sandbox, JOURNAL_RECORDS, POPUP_RELOADS);
+    } finally {
+      await sandbox.close();
+    }
+    progress('waiting for the rate limiter run');
+    const rateLimit = await rateLimitRun;
+
+    return {
+      machine,
+      setup: [
+        `Sandbox Keap CRM over HTTPS with ${SANDBOX_LATENCY_MS} ms added to every API answer; Keap's hosts mapped to it by Chromium's host-resolver rules.`,
+        `Refunds panel: ${PANEL_RUNS} loads per contact and mode, each in a fresh browser and profile (no cached API data). Times come from a MutationObserver added before navigation (\`page.addInitScript\`) watching the page and the panel's open shadow root; API times from the service worker's Resource Timing entries for Keap's API.`,
+        'Page data is measured with Keap\'s API held back (3 s late), so the page\'s table is the panel\'s only data; API amounts are measured with the API answering normally.',
+        `Side panel: its page in a tab of the browser window, following the same per-window target the Refunds panel sets; ${SIDE_PANEL_LOADS} reloads, each a fresh \`getOrderForRefund\`. The answer's arrival is timed by wrapping \`chrome.runtime.sendMessage\` in the page; "interactive" is the first frame after the enabled "Review refund" button entered the page, with the main thread free.`,
+        `Popup: its page in a tab; ${JOURNAL_RECORDS.toLocaleString('en-US')} records (checked against \`refundRecordSchema\`) written with raw IndexedDB at version 20 (Dexie's schema version 2 × 10), then ${POPUP_RELOADS} reloads. Searches set the Search box in one input event (as a paste) and end when every row shown holds the search words, checked against the expected count.`,
+        `Rate limiter: the background's \`createKeapClient\` + \`createRateLimiter\` at their default limits in Node, against \`startSandbox({ port: 0 })\` enforcing Keap's limits (fixed windows), in a separate process during the browser runs. Throughput is the time the limits allow for the last send (sending each request as soon as sliding 1 s and 60 s windows permit) divided by the time it took.`,
+        'Times are `performance.now()` at the DOM mutation (before paint) unless said otherwise; medians of the runs.',
+      ],
+      rows: [
+        ...panels.flatMap(panelRows),
+        ...apiCallRows(panels),
+        ...sidePanelRows(sidePanel),
+        ...popupRows(popup),
+        ...rateLimitRows(rateLimit),
+      ],
+      details: [
+        {
+          title: 'Refunds panel runs',
+          headers: ['Contact', 'Mode', 'Table after navigation', 'Page data after table', 'API amounts after table', 'API time (span)', 'API durations added', 'After last answer'],
+          rows: panels.flatMap(({ contact, pageDataLoads, reconcileLoads }) =>
+            [
+              ...pageDataLoads.map((load) => [contact.label, 'page data (API held back)', formatMs(load.tableAtMs), formatOptionalMs(load.pageDataMs), '—', '—', '—', '—']),
+              ...reconcileLoads.map((load) => [
+                contact.label,
+                'API amounts',
+                formatMs(load.tableAtMs),
+                '—',
+                formatOptionalMs(load.reconciledMs),
+                formatMs(load.apiSpanMs),
+                formatMs(load.apiSumMs),
+                formatOptionalMs(load.afterLastAnswerMs),
+              ]),
+            ],
+          ),
+        },
+      ],
+      bundles,
+      notes: [
+        '"After Keap\'s last answer" lines up the page\'s and the service worker\'s clocks through their `performance.timeOrigin`; expect a few milliseconds of skew.',
+        `Searches whose words match more than 2,000 refunds read every key of the journal's \`[createdAt+id]\` index; reading its ${popup.records.toLocaleString('en-US')} keys with raw IndexedDB alone took ${formatMs(popup.dateIndexKeysMs)} here.`,
+        'Other programs shared this machine; the load average above shows how busy it was when the bench started.',
+      ],
+      durationMs: Date.now() - startedAt,
+    };
+  } finally {
+    endChildren();
+  }
+}
+
+const deadline = setTimeout(() => {
+  progress(`gave up after ${BENCH_DEADLINE_MS / 60_000} minutes`);
+  endChildren();
+  // Playwright closes the browsers it started when the process exits.
+  process.exit(1);
+}, BENCH_DEADLINE_MS);
+deadline.unref();
+
+const report = await runBench();
+mkdirSync(dirname(REPORT_PATH), { recursive: true });
+writeFileSync(REPORT_PATH, renderReport(report));
+process.stdout.write(`${resultsTable(report.rows)}\n\n${bundlesTable(report.bundles)}\n\nWritten to ${REPORT_PATH}\n`);
