@@ -1,3 +1,4 @@
+import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
 import { RefundsPanel, type ApiState } from '@/components/refunds-panel/RefundsPanel';
 import panelCss from '@/components/refunds-panel/refunds-panel.css?inline';
@@ -56,18 +57,23 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
   const render = () => {
     if (!state) return;
     root ??= createRoot(mountPoint);
-    const { contactId } = state;
-    root.render(
-      <RefundsPanel
-        key={contactId}
-        contactId={contactId}
-        rows={mergeOrderRows(state.pageRows, state.apiRows)}
-        api={state.api}
-        pageTableFound={state.pageTableFound}
-        onRefund={(orderId) => void openRefund(contactId, orderId)}
-        onRetry={() => void loadFromApi(contactId, true)}
-        onOpenOptions={() => void callBackground('openOptions', {})}
-      />,
+    const current = state;
+    const currentRoot = root;
+    const { contactId } = current;
+    // Synchronous, so the panel shows Keap's rows in the same frame Keap draws its table.
+    flushSync(() =>
+      currentRoot.render(
+        <RefundsPanel
+          key={contactId}
+          contactId={contactId}
+          rows={mergeOrderRows(current.pageRows, current.apiRows)}
+          api={current.api}
+          pageTableFound={current.pageTableFound}
+          onRefund={(orderId) => void openRefund(contactId, orderId)}
+          onRetry={() => void loadFromApi(contactId, true)}
+          onOpenOptions={() => void callBackground('openOptions', {})}
+        />,
+      ),
     );
   };
 

@@ -67,6 +67,8 @@ function readOrderId(text: string): CellReading<number> {
   return { ok: true, value: Number(match[1]) };
 }
 
+const isoDateSchema = z.iso.date();
+
 /** Keap shows dates as MM/DD/YYYY; an ISO date is accepted too. Empty cells read as null. */
 function readDate(text: string): CellReading<string | null> {
   if (text === '') return { ok: true, value: null };
@@ -81,7 +83,7 @@ function readDate(text: string): CellReading<string | null> {
     return { ok: false, reason: `Date "${text}" is not a date` };
   }
   const isoDate = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
-  if (!z.iso.date().safeParse(isoDate).success) return { ok: false, reason: `Date "${text}" is not a date` };
+  if (!isoDateSchema.safeParse(isoDate).success) return { ok: false, reason: `Date "${text}" is not a date` };
   return { ok: true, value: isoDate };
 }
 
@@ -169,10 +171,23 @@ function contentKey(reading: OrdersTableReading): string {
   return JSON.stringify([reading.rows, reading.rejectedRows]);
 }
 
+/** Whether a batch of DOM changes can have touched a table: anything else is not worth a read. */
+function touchesTables(records: readonly MutationRecord[]): boolean {
+  const isOrHasTable = (node: Node) =>
+    node.nodeType === Node.ELEMENT_NODE && ((node as Element).tagName === 'TABLE' || (node as Element).querySelector('table') !== null);
+  return records.some((record) => {
+    const target = record.target.nodeType === Node.ELEMENT_NODE ? (record.target as Element) : record.target.parentElement;
+    if (target?.closest('table')) return true;
+    return [...record.addedNodes, ...record.removedNodes].some(isOrHasTable);
+  });
+}
+
 /**
  * Calls `onChange` with the current reading at the start and whenever the table appears, is
- * replaced with different content, or disappears; DOM bursts are folded into one read per
- * animation frame, and the same content is never reported twice in a row.
+ * replaced with different content, or disappears. It reads in the MutationObserver's callback,
+ * so the panel can show the rows in the same frame Keap draws them; the browser already folds a
+ * task's DOM changes into one callback, changes that touch no table are skipped, and the same
+ * content is never reported twice in a row.
  */
 export function watchOrdersTable(
   root: ParentNode & Node,
@@ -181,10 +196,8 @@ export function watchOrdersTable(
 ): void {
   if (signal.aborted) return;
   let lastKey: string | null = null;
-  let frame: number | null = null;
 
   const readNow = () => {
-    frame = null;
     if (signal.aborted) return;
     const reading = readOrdersTable(root, { currency });
     const key = contentKey(reading);
@@ -192,19 +205,11 @@ export function watchOrdersTable(
     lastKey = key;
     onChange(reading);
   };
-  const scheduleRead = () => {
-    if (frame === null) frame = requestAnimationFrame(readNow);
-  };
 
-  const observer = new MutationObserver(scheduleRead);
+  const observer = new MutationObserver((records) => {
+    if (touchesTables(records)) readNow();
+  });
   observer.observe(root, { childList: true, subtree: true, characterData: true });
-  signal.addEventListener(
-    'abort',
-    () => {
-      observer.disconnect();
-      if (frame !== null) cancelAnimationFrame(frame);
-    },
-    { once: true },
-  );
-  scheduleRead();
+  signal.addEventListener('abort', () => observer.disconnect(), { once: true });
+  readNow();
 }

@@ -1,4 +1,4 @@
-import { type OrderSummary, orderSummarySchema, gatewayCannotRefundInKeap } from '@/lib/keap/payment-facts';
+import { type OrderSummary, gatewayCannotRefundInKeap } from '@/lib/keap/payment-facts';
 import type { KeapOrder, KeapTransaction } from '@/lib/keap/schemas';
 import type { ContactOrderRow } from '@/lib/messaging/protocol';
 import { DEFAULT_CURRENCY } from '@/lib/money';
@@ -30,7 +30,7 @@ export function summarizeFromTransactions(order: KeapOrder, transactions: readon
     charges.flatMap((transaction) => (transaction.gateway && gatewayCannotRefundInKeap(transaction.gateway) ? [transaction.gateway] : [])),
   );
   const collectedMinor = Math.max(order.total_paid, settledMinor);
-  return orderSummarySchema.parse({
+  return {
     orderId: order.id,
     currency: charges.find((transaction) => transaction.currency)?.currency ?? DEFAULT_CURRENCY,
     totalMinor: order.total,
@@ -42,14 +42,18 @@ export function summarizeFromTransactions(order: KeapOrder, transactions: readon
     gatewaysThatCannotRefundInKeap: [...gateways],
     partiallyRefunded: refundedMinor > 0 && refundedMinor < collectedMinor,
     fullyRefunded: collectedMinor > 0 && refundedMinor >= collectedMinor,
-  });
+  };
 }
 
 /** The Refunds panel's rows for a contact: one per order, newest first. */
 export function contactOrderRows(orders: readonly KeapOrder[], transactions: readonly KeapTransaction[]): ContactOrderRow[] {
   const byOrder = new Map<number, KeapTransaction[]>();
   for (const transaction of transactions) {
-    for (const orderId of orderIdsOf(transaction)) byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), transaction]);
+    for (const orderId of orderIdsOf(transaction)) {
+      const list = byOrder.get(orderId);
+      if (list) list.push(transaction);
+      else byOrder.set(orderId, [transaction]);
+    }
   }
   return orders
     .map((order) => ({

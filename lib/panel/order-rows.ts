@@ -78,8 +78,9 @@ export function mergeOrderRows(pageRows: readonly PageOrderRow[], apiRows: reado
       fromApi: false,
     });
   }
+  const pageById = new Map(pageRows.map((row) => [row.orderId, row]));
   for (const api of apiRows ?? []) {
-    const page = pageRows.find((row) => row.orderId === api.orderId);
+    const page = pageById.get(api.orderId);
     const { summary } = api;
     const discrepancies = page
       ? [
