@@ -1,13 +1,16 @@
 import { Dexie, type EntityTable } from 'dexie';
 import { JournalError } from './errors';
+import { isRefundIdFor, refundIdFor } from './journal';
 import type { RefundEvent, RefundRecord } from './schema';
 import { searchTokensFor } from './search';
+import { countRecord, type DayTotals } from './totals';
 
 export const JOURNAL_DB_NAME = 'refund-desk-journal';
 
 export type JournalDb = Dexie & {
   refunds: EntityTable<RefundRecord, 'id'>;
   events: EntityTable<RefundEvent, 'id'>;
+  dailyTotals: EntityTable<DayTotals, 'day'>;
 };
 
 export type OpenJournalOptions = {
@@ -17,6 +20,9 @@ export type OpenJournalOptions = {
 };
 
 const EXTENSION_PROTOCOLS = ['chrome-extension:', 'moz-extension:'];
+
+/** Records re-keyed per step of the version 3 upgrade, to bound its memory. */
+const REKEY_BATCH = 1000;
 
 /** A version 1 record: what version 2 added is derived from it in the upgrade. */
 type RefundRecordV1 = Omit<RefundRecord, 'totalMinor' | 'searchTokens'>;
@@ -43,6 +49,36 @@ function declareSchema(db: Dexie): void {
           record.searchTokens = searchTokensFor(record);
         }),
     );
+  db.version(3)
+    .stores({ dailyTotals: 'day' })
+    .upgrade(async (tx) => {
+      const refunds = tx.table<RefundRecord, string>('refunds');
+      const events = tx.table<RefundEvent, number>('events');
+      const days = new Map<number, DayTotals>();
+      const ids = await refunds.toCollection().primaryKeys();
+      for (let start = 0; start < ids.length; start += REKEY_BATCH) {
+        const batch = (await refunds.bulkGet(ids.slice(start, start + REKEY_BATCH))).filter((record) => record !== undefined);
+        // Random (UUIDv4) ids become time-ordered ones; their events follow them.
+        const renamed = new Map<string, string>();
+        const rekeyed: RefundRecord[] = [];
+        for (const record of batch) {
+          countRecord(days, record);
+          if (isRefundIdFor(record.id, record.createdAt)) continue;
+          const id = refundIdFor(record.createdAt);
+          renamed.set(record.id, id);
+          rekeyed.push({ ...record, id });
+        }
+        await refunds.bulkDelete([...renamed.keys()]);
+        await refunds.bulkAdd(rekeyed);
+        await events
+          .where('refundId')
+          .anyOf([...renamed.keys()])
+          .modify((event) => {
+            event.refundId = renamed.get(event.refundId) ?? event.refundId;
+          });
+      }
+      await tx.table<DayTotals, number>('dailyTotals').bulkAdd([...days.values()]);
+    });
 }
 
 /**

@@ -2,12 +2,12 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { toDecimalString } from '@/lib/money';
 import { exportJournal, toCsv, toJson } from './export';
-import { buildPlannedRecord } from './journal';
+import { buildPlannedRecord, refundIdFor } from './journal';
 import type { RefundRecord } from './schema';
-import { openTestJournal, samplePlan } from './test-support';
+import { openTestJournal, samplePlan, storeRecords } from './test-support';
 
 function record(overrides: Parameters<typeof samplePlan>[0] = {}, createdAt = Date.UTC(2025, 4, 6, 7, 8, 9)): RefundRecord {
-  return buildPlannedRecord(samplePlan(overrides), crypto.randomUUID(), createdAt);
+  return buildPlannedRecord(samplePlan(overrides), refundIdFor(createdAt), createdAt);
 }
 
 function parse(csv: string): string[][] {
@@ -108,7 +108,7 @@ describe('exportJournal', () => {
     const older = record({ contact: { id: 5, name: 'Ann Lee', email: 'ann@example.com' } }, 1000);
     const newer = record({ contact: { id: 6, name: 'Ann Park', email: 'park@example.com' } }, 2000);
     const other = record({ contact: { id: 7, name: 'Bo Chan', email: 'bo@example.com' } }, 3000);
-    await db.refunds.bulkAdd([older, newer, other]);
+    await storeRecords(db, [older, newer, other]);
 
     const csv = await (await exportJournal(db, { search: 'ann' }, 'csv')).text();
     expect(csv).toBe(toCsv([newer, older]));

@@ -5,6 +5,7 @@ import {
   NOT_SENT_MESSAGE,
   applyRetention,
   buildPlannedRecord,
+  refundIdFor,
   clearHistory,
   countFinished,
   eventsFor,
@@ -18,7 +19,7 @@ import {
 } from './journal';
 import type { RefundEvidence, RefundRecord } from './schema';
 import type { RefundState } from './states';
-import { freshFactory, openTestJournal, samplePlan } from './test-support';
+import { freshFactory, openTestJournal, samplePlan, storeRecords } from './test-support';
 
 const evidence: RefundEvidence = {
   refundTransactionIds: [8801],
@@ -50,8 +51,8 @@ describe('openJournal', () => {
 
   it('opens on the IndexedDB it is given', async () => {
     const db = await openTestJournal();
-    expect(db.verno).toBe(2);
-    expect(db.tables.map((table) => table.name).sort()).toEqual(['events', 'refunds']);
+    expect(db.verno).toBe(3);
+    expect(db.tables.map((table) => table.name).sort()).toEqual(['dailyTotals', 'events', 'refunds']);
   });
 });
 
@@ -166,8 +167,8 @@ describe('markState', () => {
 });
 
 async function addInState(db: Awaited<ReturnType<typeof openTestJournal>>, state: RefundState, overrides = {}, createdAt = 1000) {
-  const record: RefundRecord = { ...buildPlannedRecord(samplePlan(overrides), crypto.randomUUID(), createdAt), state };
-  await db.refunds.add(record);
+  const record: RefundRecord = { ...buildPlannedRecord(samplePlan(overrides), refundIdFor(createdAt), createdAt), state };
+  await storeRecords(db, [record]);
   return record;
 }
 

@@ -12,6 +12,7 @@ import {
 } from './schema';
 import { searchTokensFor } from './search';
 import { ACTIVE_STATES, FINAL_STATES, canTransition, type RefundState } from './states';
+import { DAY_MS, addDayTotals, dayOf, removeFromDayTotals, updateDayTotals } from './totals';
 
 type Clock = { now?: number };
 
@@ -21,6 +22,27 @@ function invalidInput(what: string, issues: string): JournalError {
 
 function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
   return error.issues.map((issue) => `${issue.path.map(String).join('.') || 'input'}: ${issue.message}`).join('; ');
+}
+
+/** The 12 hex digits of a UUIDv7's timestamp, as they appear in its text (`xxxxxxxx-xxxx`). */
+function timestampText(createdAt: number): string {
+  const hex = createdAt.toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}`;
+}
+
+/**
+ * A UUIDv7 whose timestamp is `createdAt`. Ids then sort as (createdAt, id) do, so search hits,
+ * which the token index yields as bare ids, can be put newest first without reading a record.
+ */
+export function refundIdFor(createdAt: number): string {
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(10)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const variant = ((parseInt(random.slice(3, 4), 16) & 0x3) | 0x8).toString(16);
+  return `${timestampText(createdAt)}-7${random.slice(0, 3)}-${variant}${random.slice(4, 7)}-${random.slice(7, 19)}`;
+}
+
+/** Whether `id` is the time-ordered id of a refund created at `createdAt` (not a pre-v3 random one). */
+export function isRefundIdFor(id: string, createdAt: number): boolean {
+  return id.startsWith(`${timestampText(createdAt)}-7`);
 }
 
 /** The `planned` record for `input`, with the derived fields filled in. */
@@ -44,13 +66,15 @@ export function buildPlannedRecord(input: PlanRefundInput, id: string, now: numb
  * committed, so a crash after this point still leaves the attempt on disk.
  */
 export async function planRefund(db: JournalDb, input: PlanRefundInput, clock: Clock = {}): Promise<RefundRecord> {
-  const record = buildPlannedRecord(input, crypto.randomUUID(), clock.now ?? Date.now());
+  const now = clock.now ?? Date.now();
+  const record = buildPlannedRecord(input, refundIdFor(now), now);
   try {
-    await db.transaction('rw', db.refunds, db.events, async () => {
+    await db.transaction('rw', db.refunds, db.events, db.dailyTotals, async () => {
       const existing = await db.refunds.where('idempotencyKey').equals(record.idempotencyKey).first();
       if (existing !== undefined) throw duplicateKey(record.idempotencyKey, existing.id);
       await db.refunds.add(record);
       await db.events.add({ refundId: record.id, from: null, to: 'planned', at: record.createdAt });
+      await updateDayTotals(db, [], [record]);
     });
   } catch (error) {
     // The unique index is the last line of defence if two contexts plan the same key at once.
@@ -90,7 +114,7 @@ export async function markState(
   if (!parsedPatch.success) throw invalidInput('refund update', describeIssues(parsedPatch.error));
   const { lineOutcomes, error, evidence, note } = parsedPatch.data;
   const at = options.now ?? Date.now();
-  return db.transaction('rw', db.refunds, db.events, async () => {
+  return db.transaction('rw', db.refunds, db.events, db.dailyTotals, async () => {
     const record = await db.refunds.get(id);
     if (record === undefined) {
       throw new JournalError({ kind: 'not-found', refundId: id }, 'This refund is no longer in the refund history.');
@@ -128,6 +152,7 @@ export async function markState(
       ...(evidence !== undefined ? { evidence } : {}),
     };
     await db.refunds.put(updated);
+    await updateDayTotals(db, [record], [updated]);
     const event: RefundEvent = { refundId: id, from: record.state, to, at };
     if (note !== undefined) event.note = note;
     await db.events.add(event);
@@ -157,6 +182,11 @@ export type CheckResult = { confirmed: true; evidence: RefundEvidence } | { conf
 
 /** Asks Keap's API (read-only) whether the refund in `record` happened. Must never send a refund. */
 export type CheckRecord = (record: RefundRecord) => Promise<CheckResult>;
+
+/** Keap's API shows every line of a confirmed refund: each line says so too, as the executor's do. */
+export function apiConfirmedLineOutcomes(record: RefundRecord): { paymentId: number; outcome: 'refunded' | 'recorded' }[] {
+  return record.lines.map((line) => ({ paymentId: line.paymentId, outcome: line.channel === 'manual' ? 'recorded' : 'refunded' }));
+}
 
 export type ReconcileReport = {
   confirmed: string[];
@@ -200,7 +230,7 @@ export async function reconcileInterrupted(
       if (result.confirmed) {
         const madeElsewhere = record.lines.every((line) => line.channel === 'manual');
         const to = madeElsewhere ? 'recorded' : 'confirmed';
-        await markState(db, record.id, to, { evidence: result.evidence, note: 'Confirmed after an interruption' }, guard);
+        await markState(db, record.id, to, { evidence: result.evidence, lineOutcomes: apiConfirmedLineOutcomes(record), note: 'Confirmed after an interruption' }, guard);
         report[to].push(record.id);
       } else {
         await markState(
@@ -221,24 +251,33 @@ export async function reconcileInterrupted(
   return report;
 }
 
+/** Ids of final refunds created in `[from, before)`. */
+async function finalIdsCreatedBetween(db: JournalDb, from: number, before: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (const state of FINAL_STATES) {
+    const keys = await db.refunds
+      .where('[state+createdAt+id]')
+      .between([state, from, Dexie.minKey], [state, before, Dexie.minKey], true, false)
+      .primaryKeys();
+    ids.push(...keys);
+  }
+  return ids;
+}
+
 /** Deletes final refunds (and their events) matching `createdBefore`; in-flight ones always stay. */
 async function deleteFinalRecords(db: JournalDb, createdBefore: number): Promise<number> {
-  return db.transaction('rw', db.refunds, db.events, async () => {
-    const ids: string[] = [];
-    for (const state of FINAL_STATES) {
-      const keys = await db.refunds
-        .where('[state+createdAt+id]')
-        .between([state, Dexie.minKey, Dexie.minKey], [state, createdBefore, Dexie.minKey], true, false)
-        .primaryKeys();
-      ids.push(...keys);
-    }
+  return db.transaction('rw', db.refunds, db.events, db.dailyTotals, async () => {
+    const ids = await finalIdsCreatedBetween(db, -Infinity, createdBefore);
+    // Days wholly before the cut lose their final states outright; only the cut's own day is read.
+    const cutDay = dayOf(createdBefore);
+    const cutDayIds = Number.isFinite(createdBefore) ? await finalIdsCreatedBetween(db, cutDay * DAY_MS, createdBefore) : [];
+    const cutDayRecords = (await db.refunds.bulkGet(cutDayIds)).filter((record) => record !== undefined);
     await db.events.where('refundId').anyOf(ids).delete();
     await db.refunds.bulkDelete(ids);
+    await removeFromDayTotals(db, FINAL_STATES, cutDay, cutDayRecords);
     return ids.length;
   });
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Deletes final refunds created more than `olderThanDays` days before `now`. Returns how many. */
 export function applyRetention(db: JournalDb, options: { olderThanDays: number; now?: number }): Promise<number> {
@@ -253,8 +292,9 @@ export function clearHistory(db: JournalDb): Promise<number> {
 
 /** How many refunds "Clear history" would delete. */
 export async function countFinished(db: JournalDb): Promise<number> {
-  const counts = await Promise.all(FINAL_STATES.map((state) => db.refunds.where('state').equals(state).count()));
-  return counts.reduce((sum, count) => sum + count, 0);
+  const sum = { count: 0, refunded: new Map<string, number>() };
+  addDayTotals(sum, await db.dailyTotals.toArray(), FINAL_STATES);
+  return sum.count;
 }
 
 /** Asks the browser not to evict the journal under storage pressure. Resolves whether it is persistent. */

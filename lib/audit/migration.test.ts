@@ -1,10 +1,19 @@
 import { Dexie } from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { JOURNAL_DB_NAME, openJournal } from './db';
-import { eventsFor, markState } from './journal';
+import { JOURNAL_DB_NAME, openJournal, type JournalDb } from './db';
+import {
+  buildPlannedRecord,
+  countFinished,
+  eventsFor,
+  findByIdempotencyKey,
+  isRefundIdFor,
+  markState,
+  refundIdFor,
+} from './journal';
 import { countAndTotal, listRecent } from './query';
-import { refundRecordSchema } from './schema';
-import { freshFactory } from './test-support';
+import { refundRecordSchema, type RefundRecord } from './schema';
+import type { RefundState } from './states';
+import { freshFactory, samplePlan } from './test-support';
 
 /** Records as version 1 of the extension wrote them: no `totalMinor`, no `searchTokens`. */
 const v1Records = [
@@ -55,36 +64,128 @@ async function writeVersion1Database(factory: ReturnType<typeof freshFactory>): 
   v1.close();
 }
 
-describe('migration from version 1 to version 2', () => {
-  it('keeps every record intact and adds totals and search tokens', async () => {
+/** A version 2 database: UUIDv4 ids, no day totals. */
+async function writeVersion2Database(factory: ReturnType<typeof freshFactory>, records: RefundRecord[]): Promise<void> {
+  const v2 = new Dexie(JOURNAL_DB_NAME, factory);
+  v2.version(2).stores({
+    refunds: 'id, &idempotencyKey, orderId, state, [createdAt+id], [state+createdAt+id], [contact.id+createdAt+id], *searchTokens',
+    events: '++id, refundId',
+  });
+  await v2.table('refunds').bulkAdd(records);
+  await v2.table('events').bulkAdd(records.map((record) => ({ refundId: record.id, from: null, to: record.state, at: record.createdAt })));
+  v2.close();
+}
+
+async function byIdempotencyKey(db: JournalDb, key: string): Promise<RefundRecord> {
+  const record = await findByIdempotencyKey(db, key);
+  if (record === undefined) throw new Error(`No record ${key}`);
+  return record;
+}
+
+describe('migration from version 1', () => {
+  it('keeps every record intact, adds totals and search tokens, and gives it a time-ordered id', async () => {
     const factory = freshFactory();
     await writeVersion1Database(factory);
 
     const db = await openJournal({ factory });
 
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(3);
     const [first, second] = v1Records;
-    const migratedFirst = await db.refunds.get(first!.id);
+    const migratedFirst = await byIdempotencyKey(db, 'v1-a');
+    expect(isRefundIdFor(migratedFirst.id, first!.createdAt)).toBe(true);
     expect(migratedFirst).toEqual({
       ...first,
+      id: migratedFirst.id,
       totalMinor: 7550,
       searchTokens: expect.arrayContaining(['jose', 'alvarez', 'jose@example.com', 'example.com', '9001']),
     });
-    expect(await db.refunds.get(second!.id)).toEqual({ ...second, totalMinor: 2500, searchTokens: expect.arrayContaining(['lee', 'chen', '9100']) });
+    const migratedSecond = await byIdempotencyKey(db, 'v1-b');
+    expect(migratedSecond).toEqual({ ...second, id: migratedSecond.id, totalMinor: 2500, searchTokens: expect.arrayContaining(['lee', 'chen', '9100']) });
     for (const record of await db.refunds.toArray()) expect(refundRecordSchema.safeParse(record).success).toBe(true);
-    expect(await db.events.count()).toBe(2);
+    expect((await db.events.toArray()).map((event) => event.refundId).sort()).toEqual([migratedFirst.id, migratedSecond.id].sort());
   });
 
   it('serves the new queries and carries on the old records', async () => {
     const factory = freshFactory();
     await writeVersion1Database(factory);
     const db = await openJournal({ factory });
+    const first = await byIdempotencyKey(db, 'v1-a');
+    const second = await byIdempotencyKey(db, 'v1-b');
 
-    expect((await listRecent(db, { filter: { search: 'álva' } })).records.map((record) => record.id)).toEqual([v1Records[0]!.id]);
-    expect((await listRecent(db, { filter: { states: ['submitting'] } })).records.map((record) => record.id)).toEqual([v1Records[1]!.id]);
+    expect((await listRecent(db, { filter: { search: 'álva' } })).records.map((record) => record.id)).toEqual([first.id]);
+    expect((await listRecent(db, { filter: { states: ['submitting'] } })).records.map((record) => record.id)).toEqual([second.id]);
     expect(await countAndTotal(db, {})).toEqual({ count: 2, refunded: [{ currency: 'USD', amountMinor: 7550 }] });
 
-    await markState(db, v1Records[1]!.id, 'recorded', {}, { now: 1_700_000_200_000 });
-    expect((await eventsFor(db, v1Records[1]!.id)).map((event) => event.to)).toEqual(['planned', 'recorded']);
+    await markState(db, second.id, 'recorded', {}, { now: 1_700_000_200_000 });
+    expect((await eventsFor(db, second.id)).map((event) => event.to)).toEqual(['planned', 'recorded']);
+    expect(await countAndTotal(db, {})).toEqual({ count: 2, refunded: [{ currency: 'USD', amountMinor: 10_050 }] });
+  });
+});
+
+describe('migration from version 2 to version 3', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  const start = Date.UTC(2025, 2, 1, 9);
+  const states: RefundState[] = ['confirmed', 'failed', 'recorded', 'submitting', 'confirmed', 'needs-manual', 'confirmed'];
+  const v2Records: RefundRecord[] = states.map((state, index) => ({
+    ...buildPlannedRecord(
+      samplePlan({
+        idempotencyKey: `v2-${index}`,
+        contact: { id: 100 + (index % 2), name: index % 2 === 0 ? 'Ana Lima' : 'Ben Ortiz', email: `c${index % 2}@example.com` },
+        orderId: 5000 + index,
+        lines: [{ paymentId: 100 + index, amountMinor: 1000 * (index + 1), currency: index === 6 ? 'EUR' : 'USD', channel: 'manual' }],
+      }),
+      crypto.randomUUID(),
+      // Twelve hours apart, so the records span several days and some share one.
+      start + index * (DAY / 2),
+    ),
+    state,
+  }));
+
+  it('re-keys records newest-last with their events, and computes the day totals the records add up to', async () => {
+    const factory = freshFactory();
+    await writeVersion2Database(factory, v2Records);
+
+    const db = await openJournal({ factory });
+
+    const migrated = await Promise.all(v2Records.map((record) => byIdempotencyKey(db, record.idempotencyKey)));
+    migrated.forEach((record, index) => {
+      expect(record).toEqual({ ...v2Records[index], id: record.id });
+      expect(isRefundIdFor(record.id, record.createdAt)).toBe(true);
+    });
+    expect(migrated.map((record) => record.id)).toEqual(migrated.map((record) => record.id).sort());
+    for (const record of migrated) expect((await eventsFor(db, record.id)).map((event) => event.to)).toEqual([record.state]);
+    expect(await db.events.count()).toBe(v2Records.length);
+
+    expect(await countAndTotal(db, {})).toEqual({
+      count: 7,
+      refunded: [
+        { currency: 'EUR', amountMinor: 7000 },
+        { currency: 'USD', amountMinor: 1000 + 3000 + 5000 },
+      ],
+    });
+    expect(await countAndTotal(db, { states: ['confirmed'], from: start + DAY })).toEqual({
+      count: 2,
+      refunded: [
+        { currency: 'EUR', amountMinor: 7000 },
+        { currency: 'USD', amountMinor: 5000 },
+      ],
+    });
+    expect(await countFinished(db)).toBe(5);
+    expect((await listRecent(db, { filter: { search: 'ana' } })).records.map((record) => record.idempotencyKey)).toEqual([
+      'v2-6',
+      'v2-4',
+      'v2-2',
+      'v2-0',
+    ]);
+  });
+
+  it('leaves ids that are already time-ordered as they are', async () => {
+    const factory = freshFactory();
+    const ordered = v2Records.map((record) => ({ ...record, id: refundIdFor(record.createdAt) }));
+    await writeVersion2Database(factory, ordered);
+
+    const db = await openJournal({ factory });
+
+    expect((await db.refunds.toCollection().primaryKeys()).sort()).toEqual(ordered.map((record) => record.id).sort());
   });
 });

@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JournalDb } from './db';
-import { buildPlannedRecord } from './journal';
-import { countAndTotal, listRecent, matchingPages, newestFirst, settledMinor, type PageCursor } from './query';
+import { buildPlannedRecord, refundIdFor } from './journal';
+import { countAndTotal, listRecent, matchingPages, newestFirst, type PageCursor } from './query';
 import type { JournalFilter, RefundRecord } from './schema';
 import { searchQueryTokens } from './search';
 import { REFUND_STATES } from './states';
-import { openTestJournal, samplePlan } from './test-support';
+import { openTestJournal, samplePlan, storeRecords } from './test-support';
+import { settledMinor } from './totals';
 
 const FIRST_NAMES = ['Jane', 'José', 'Amara', 'Liam', 'Noor', 'Kenji', 'Olivia', 'Mary-Jane'];
 const LAST_NAMES = ['Doe', 'Álvarez', 'Okafor', 'Smith', 'Haddad', 'Tanaka', "O'Brien", 'Nguyen'];
@@ -44,7 +45,7 @@ function generate(count: number): RefundRecord[] {
     });
     // Every third record shares a minute with its neighbours, so ties in createdAt are exercised.
     const createdAt = START + Math.floor(index / 3) * MINUTE;
-    return { ...buildPlannedRecord(plan, crypto.randomUUID(), createdAt), state: pick(REFUND_STATES) };
+    return { ...buildPlannedRecord(plan, refundIdFor(createdAt), createdAt), state: pick(REFUND_STATES) };
   });
 }
 
@@ -86,7 +87,7 @@ describe('listing, search, paging and totals over 10,000 refunds', () => {
   beforeAll(async () => {
     db = await openTestJournal();
     records = generate(10_000);
-    await db.refunds.bulkAdd(records);
+    await storeRecords(db, records);
   }, 60_000);
 
   const filters: [string, JournalFilter][] = [

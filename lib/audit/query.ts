@@ -2,28 +2,21 @@ import { Dexie } from 'dexie';
 import type { JournalDb } from './db';
 import type { JournalFilter, RefundRecord } from './schema';
 import { searchQueryTokens } from './search';
-import { REFUND_STATES, type RefundState } from './states';
+import { REFUND_STATES } from './states';
+import { DAY_MS, addDayTotals, addRecords, type StateSum } from './totals';
 
 type RecordCollection = ReturnType<JournalDb['refunds']['toCollection']>;
 
 /** Where a page ended: the next (older) page starts strictly after this record. */
 export type PageCursor = { createdAt: number; id: string };
 
-/** Search hits up to this many are fetched and sorted in memory; more are ordered by walking index keys only. */
-const IN_MEMORY_SEARCH_LIMIT = 2000;
-const FETCH_CHUNK = 250;
-
-/** States whose money has left (or been recorded as leaving) the merchant. */
-const SETTLED_STATES: readonly RefundState[] = ['confirmed', 'recorded'];
+/** The most search hits read in one go. */
+const MAX_FETCH_CHUNK = 1000;
 
 /** Newest first; ties on `createdAt` by descending id, the order the `[…+createdAt+id]` indexes give in reverse. */
 export function newestFirst(a: PageCursor, b: PageCursor): number {
   if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-}
-
-function isOlderThan(record: PageCursor, cursor: PageCursor | undefined): boolean {
-  return cursor === undefined || newestFirst(cursor, record) < 0;
 }
 
 function cursorOf(record: RefundRecord): PageCursor {
@@ -76,40 +69,34 @@ async function firstOfSources(sources: RecordCollection[], count: number): Promi
   return parts.flat().sort(newestFirst).slice(0, count);
 }
 
-async function searchHits(db: JournalDb, tokens: string[]): Promise<Set<string>> {
-  let hits: Set<string> | undefined;
-  for (const token of tokens) {
-    const ids = new Set(await db.refunds.where('searchTokens').startsWith(token).primaryKeys());
-    hits = hits === undefined ? ids : new Set([...hits].filter((id) => ids.has(id)));
-    if (hits.size === 0) break;
-  }
-  return hits ?? new Set();
+/**
+ * Ids of the refunds holding every search word, newest first: ids are time-ordered (see
+ * `refundIdFor`), so the token index's keys sort by creation without a record being read.
+ */
+async function searchHits(db: JournalDb, tokens: string[]): Promise<string[]> {
+  const keyLists = await Promise.all(tokens.map((token) => db.refunds.where('searchTokens').startsWith(token).primaryKeys()));
+  // Walk the fewest hits and look each up in the others' sets.
+  const [fewest = [], ...others] = keyLists.sort((a, b) => a.length - b.length);
+  const otherSets = others.map((keys) => new Set(keys));
+  const hits = new Set(fewest.filter((id) => otherSets.every((set) => set.has(id))));
+  return [...hits].sort().reverse();
 }
 
 /**
- * Matches of a search, newest first, fetched lazily in chunks. Few hits are fetched at once and
- * sorted; many are ordered by walking the date index's keys (no records read) and fetched as needed.
+ * Matches of a search older than `before`, newest first, read in chunks that start at
+ * `firstChunk` records and double (a filter may drop many hits).
  */
 async function* searchMatches(
   db: JournalDb,
   filter: JournalFilter,
   tokens: string[],
-  before?: PageCursor,
+  options: { before?: PageCursor; firstChunk: number },
 ): AsyncGenerator<RefundRecord[]> {
-  const hits = await searchHits(db, tokens);
-  if (hits.size <= IN_MEMORY_SEARCH_LIMIT) {
-    const found = await db.refunds.bulkGet([...hits]);
-    yield found
-      .filter((record): record is RefundRecord => record !== undefined && matchesFilter(record, filter) && isOlderThan(record, before))
-      .sort(newestFirst);
-    return;
-  }
-  const { lower, upper, includeUpper } = timeBounds(filter, before);
-  // Read forwards (a single getAllKeys) and reverse in memory: newest first without a cursor walk.
-  const idsOldestFirst = await db.refunds.where('[createdAt+id]').between(lower, upper, true, includeUpper).primaryKeys();
-  const orderedHits = idsOldestFirst.reverse().filter((id) => hits.has(id));
-  for (let start = 0; start < orderedHits.length; start += FETCH_CHUNK) {
-    const found = await db.refunds.bulkGet(orderedHits.slice(start, start + FETCH_CHUNK));
+  const { before } = options;
+  const hits = (await searchHits(db, tokens)).filter((id) => before === undefined || id < before.id);
+  let chunk = options.firstChunk;
+  for (let start = 0; start < hits.length; start += chunk, chunk = Math.min(chunk * 2, MAX_FETCH_CHUNK)) {
+    const found = await db.refunds.bulkGet(hits.slice(start, start + chunk));
     yield found.filter((record): record is RefundRecord => record !== undefined && matchesFilter(record, filter));
   }
 }
@@ -131,7 +118,7 @@ export async function listRecent(db: JournalDb, options: ListOptions = {}): Prom
   if (tokens.length === 0) {
     rows = await firstOfSources(orderedSources(db, filter, before), wanted);
   } else {
-    for await (const chunk of searchMatches(db, filter, tokens, before)) {
+    for await (const chunk of searchMatches(db, filter, tokens, { before, firstChunk: wanted })) {
       rows.push(...chunk);
       if (rows.length >= wanted) break;
     }
@@ -145,48 +132,49 @@ export async function listRecent(db: JournalDb, options: ListOptions = {}): Prom
 export type CurrencyTotal = { currency: string; amountMinor: number };
 export type CountAndTotal = { count: number; refunded: CurrencyTotal[] };
 
-/** The part of a refund that was refunded or recorded; zero unless the refund is settled. */
-export function settledMinor(record: RefundRecord): number {
-  if (!SETTLED_STATES.includes(record.state)) return 0;
-  return record.lines
-    .filter((line) => line.outcome === undefined || ['refunded', 'recorded', 'voided'].includes(line.outcome))
-    .reduce((sum, line) => sum + line.amountMinor, 0);
-}
-
-function addTo(totals: Map<string, number>, record: RefundRecord): void {
-  const amount = settledMinor(record);
-  const currency = record.lines[0]?.currency;
-  if (amount > 0 && currency !== undefined) totals.set(currency, (totals.get(currency) ?? 0) + amount);
-}
-
 function sortedTotals(totals: Map<string, number>): CurrencyTotal[] {
   return [...totals]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([currency, amountMinor]) => ({ currency, amountMinor }));
 }
 
+/** Reads every record matching `filter` (search aside) into `sum`. */
+async function addMatchingRecords(db: JournalDb, sum: StateSum, filter: JournalFilter): Promise<void> {
+  const parts = await Promise.all(orderedSources(db, filter).map((source) => source.toArray()));
+  parts.forEach((records) => addRecords(sum, records));
+}
+
 /**
- * How many refunds match `filter`, and how much of them was refunded, per currency. Counts come
- * from the indexes; for the totals only settled records are read, a page at a time.
+ * How many refunds match `filter`, and how much of them was refunded, per currency. Whole days
+ * come from the day totals; only the records of a date range's partial first and last days, of
+ * a contact, or of a search are read.
  */
 export async function countAndTotal(db: JournalDb, filter: JournalFilter = {}): Promise<CountAndTotal> {
-  const totals = new Map<string, number>();
+  const sum: StateSum = { count: 0, refunded: new Map() };
   const tokens = searchQueryTokens(filter.search ?? '');
   if (tokens.length > 0) {
-    let count = 0;
-    for await (const chunk of searchMatches(db, filter, tokens)) {
-      count += chunk.length;
-      chunk.forEach((record) => addTo(totals, record));
+    for await (const records of searchMatches(db, filter, tokens, { firstChunk: MAX_FETCH_CHUNK })) addRecords(sum, records);
+    return { count: sum.count, refunded: sortedTotals(sum.refunded) };
+  }
+  if (filter.contactId !== undefined) {
+    await addMatchingRecords(db, sum, filter);
+    return { count: sum.count, refunded: sortedTotals(sum.refunded) };
+  }
+  const firstWholeDay = filter.from === undefined ? -Infinity : Math.ceil(filter.from / DAY_MS);
+  const lastWholeDay = filter.to === undefined ? Infinity : Math.floor((filter.to + 1) / DAY_MS) - 1;
+  if (firstWholeDay > lastWholeDay) {
+    await addMatchingRecords(db, sum, filter);
+  } else {
+    const days = await db.dailyTotals.where('day').between(firstWholeDay, lastWholeDay, true, true).toArray();
+    addDayTotals(sum, days, filter.states ?? REFUND_STATES);
+    if (filter.from !== undefined && filter.from < firstWholeDay * DAY_MS) {
+      await addMatchingRecords(db, sum, { ...filter, to: firstWholeDay * DAY_MS - 1 });
     }
-    return { count, refunded: sortedTotals(totals) };
+    if (filter.to !== undefined && filter.to >= (lastWholeDay + 1) * DAY_MS) {
+      await addMatchingRecords(db, sum, { ...filter, from: (lastWholeDay + 1) * DAY_MS });
+    }
   }
-  const counts = await Promise.all(orderedSources(db, filter).map((source) => source.count()));
-  const settledStates = (filter.states ?? REFUND_STATES).filter((state) => SETTLED_STATES.includes(state));
-  // Page by page rather than one long cursor: bounded memory, and each read is a short one.
-  for await (const page of matchingPages(db, { ...filter, states: settledStates })) {
-    page.forEach((record) => addTo(totals, record));
-  }
-  return { count: counts.reduce((sum, count) => sum + count, 0), refunded: sortedTotals(totals) };
+  return { count: sum.count, refunded: sortedTotals(sum.refunded) };
 }
 
 /** Every matching refund, newest first, in pages of `pageSize` (for export). */

@@ -1,6 +1,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { openJournal, type OpenJournalOptions } from './db';
-import type { PlanRefundInput } from './schema';
+import { openJournal, type JournalDb, type OpenJournalOptions } from './db';
+import type { PlanRefundInput, RefundRecord } from './schema';
+import { updateDayTotals } from './totals';
 
 /** A private in-memory IndexedDB, so that tests never share databases. */
 export function freshFactory(): NonNullable<OpenJournalOptions['factory']> {
@@ -24,4 +25,12 @@ export function samplePlan(overrides: Partial<PlanRefundInput> = {}): PlanRefund
     actor: { name: 'Sam Admin', email: 'sam@merchant.example' },
     ...overrides,
   };
+}
+
+/** Stores finished records as the journal would have left them: with their day totals, in one transaction. */
+export function storeRecords(db: JournalDb, records: RefundRecord[]): Promise<void> {
+  return db.transaction('rw', db.refunds, db.dailyTotals, async () => {
+    await db.refunds.bulkAdd(records);
+    await updateDayTotals(db, [], records);
+  });
 }
