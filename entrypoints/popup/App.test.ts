@@ -58,8 +58,10 @@ describe('popup App', () => {
     render(createElement(App, { db, onOpenOptions: vi.fn() }));
 
     await waitFor(() => expect(contactNames()).toEqual(['Grace Hopper', 'Ada Byron']));
+    await screen.findByText('2 refunds · Refunded nothing');
     await user.type(screen.getByRole('searchbox', { name: 'Search' }), 'grac');
     await waitFor(() => expect(contactNames()).toEqual(['Grace Hopper']));
+    await screen.findByText('1 refund · Refunded nothing');
     await user.clear(screen.getByRole('searchbox', { name: 'Search' }));
 
     await user.click(screen.getByRole('button', { name: 'Clear history' }));

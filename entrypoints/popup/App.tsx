@@ -20,9 +20,19 @@ export function App({ db, onOpenOptions }: Props) {
   const filter = useMemo(() => toJournalFilter(filterValue), [filterValue]);
   const before = pageStarts[pageStarts.length - 1];
 
-  const page = useLiveQuery(() => listRecent(db, { filter, limit: PAGE_SIZE, before }), [db, filter, before]);
-  const summary = useLiveQuery(() => countAndTotal(db, filter), [db, filter]);
-  const recordCount = useLiveQuery(() => db.refunds.count(), [db]);
+  const listing = useLiveQuery(
+    async () => ({ filter, page: await listRecent(db, { filter, limit: PAGE_SIZE, before }) }),
+    [db, filter, before],
+  );
+  const page = listing?.page;
+  // The count reads more than a page does (a search's every hit), so it starts once the rows for
+  // its filter are in rather than competing with them; until then the popup says "Counting…".
+  const listedFilter = listing?.filter;
+  const summary = useLiveQuery(
+    async () => (listedFilter === undefined ? undefined : { filter: listedFilter, totals: await countAndTotal(db, listedFilter) }),
+    [db, listedFilter],
+  );
+  const journalIsEmpty = useLiveQuery(async () => (await db.refunds.limit(1).primaryKeys()).length === 0, [db]);
   const finishedCount = useLiveQuery(() => countFinished(db), [db]) ?? 0;
 
   const exportAs = async (format: ExportFormat) => {
@@ -33,13 +43,13 @@ export function App({ db, onOpenOptions }: Props) {
   return (
     <HistoryView
       rows={page?.records}
-      journalIsEmpty={recordCount === 0}
+      journalIsEmpty={journalIsEmpty === true}
       filter={filterValue}
       onFilterChange={(next) => {
         setFilterValue(next);
         setPageStarts([]);
       }}
-      summary={summary}
+      summary={summary?.filter === filter ? summary.totals : undefined}
       hasNewer={pageStarts.length > 0}
       hasOlder={page?.older !== undefined}
       onNewer={() => setPageStarts(pageStarts.slice(0, -1))}
