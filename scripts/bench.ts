@@ -256,7 +256,7 @@ async function runBench(): Promise<Report> {
         `Refunds panel: ${PANEL_RUNS} loads per contact and mode, each in a fresh browser and profile (no cached API data). Times come from a MutationObserver added before navigation (\`page.addInitScript\`) watching the page and the panel's open shadow root; API times from the service worker's Resource Timing entries for Keap's API.`,
         'Page data is measured with Keap\'s API held back (3 s late), so the page\'s table is the panel\'s only data; API amounts are measured with the API answering normally.',
         `Side panel: its page in a tab of the browser window, following the same per-window target the Refunds panel sets; ${SIDE_PANEL_LOADS} reloads, each a fresh \`getOrderForRefund\`. The answer's arrival is timed by wrapping \`chrome.runtime.sendMessage\` in the page; "interactive" is the first frame after the enabled "Review refund" button entered the page, with the main thread free.`,
-        `Popup: its page in a tab; ${JOURNAL_RECORDS.toLocaleString('en-US')} records (checked against \`refundRecordSchema\`) written with raw IndexedDB at version 20 (Dexie's schema version 2 × 10), then ${POPUP_RELOADS} reloads. Searches set the Search box in one input event (as a paste) and end when every row shown holds the search words, checked against the expected count.`,
+        `Popup: its page in a tab; ${JOURNAL_RECORDS.toLocaleString('en-US')} records (checked against \`refundRecordSchema\`) and their day totals written with raw IndexedDB at version 30 (Dexie's schema version 3 × 10), then ${POPUP_RELOADS} reloads. Searches set the Search box in one input event (as a paste) and end when every row shown holds the search words, checked against the expected count.`,
         `Rate limiter: the background's \`createKeapClient\` + \`createRateLimiter\` at their default limits in Node, against \`startSandbox({ port: 0 })\` enforcing Keap's limits (fixed windows), in a separate process during the browser runs. Throughput is the time the limits allow for the last send (sending each request as soon as sliding 1 s and 60 s windows permit) divided by the time it took.`,
         'Times are `performance.now()` at the DOM mutation (before paint) unless said otherwise; medians of the runs.',
       ],
@@ -291,7 +291,7 @@ async function runBench(): Promise<Report> {
       bundles,
       notes: [
         '"After Keap\'s last answer" lines up the page\'s and the service worker\'s clocks through their `performance.timeOrigin`; expect a few milliseconds of skew.',
-        `Searches whose words match more than 2,000 refunds read every key of the journal's \`[createdAt+id]\` index; reading its ${popup.records.toLocaleString('en-US')} keys with raw IndexedDB alone took ${formatMs(popup.dateIndexKeysMs)} here.`,
+        `Before journal version 3, searches whose words matched more than 2,000 refunds read every key of the journal's \`[createdAt+id]\` index; reading its ${popup.records.toLocaleString('en-US')} keys with raw IndexedDB alone took ${formatMs(popup.dateIndexKeysMs)} here. Now a search reads only its words' index entries and the records it shows or counts.`,
         'Other programs shared this machine; the load average above shows how busy it was when the bench started.',
       ],
       durationMs: Date.now() - startedAt,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { refundIdFor } from '@/lib/audit/journal';
 import { refundRecordSchema, type RefundRecord } from '@/lib/audit/schema';
 import { searchTokensFor } from '@/lib/audit/search';
 import type { RefundState } from '@/lib/audit/states';
@@ -107,7 +107,7 @@ export function* journalRecords(count: number, now = Date.now()): Generator<Refu
     const failing = state === 'failed' || state === 'needs-manual' || state === 'unconfirmed' || state === 'skipped';
     const totalMinor = lines.reduce((sum, line) => sum + line.amountMinor, 0);
     const base = {
-      id: randomUUID(),
+      id: refundIdFor(createdAt),
       idempotencyKey: `bench-${index}`,
       appName: 'refunddemo',
       contact,
