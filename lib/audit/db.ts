@@ -58,7 +58,8 @@ function declareSchema(db: Dexie): void {
       const ids = await refunds.toCollection().primaryKeys();
       for (let start = 0; start < ids.length; start += REKEY_BATCH) {
         const batch = (await refunds.bulkGet(ids.slice(start, start + REKEY_BATCH))).filter((record) => record !== undefined);
-        // Random (UUIDv4) ids become time-ordered ones; their events follow them.
+        // Random (UUIDv4) ids become time-ordered ones, their events follow them, and their
+        // search tokens lose the words that begin another.
         const renamed = new Map<string, string>();
         const rekeyed: RefundRecord[] = [];
         for (const record of batch) {
@@ -66,7 +67,7 @@ function declareSchema(db: Dexie): void {
           if (isRefundIdFor(record.id, record.createdAt)) continue;
           const id = refundIdFor(record.createdAt);
           renamed.set(record.id, id);
-          rekeyed.push({ ...record, id });
+          rekeyed.push({ ...record, id, searchTokens: searchTokensFor(record) });
         }
         await refunds.bulkDelete([...renamed.keys()]);
         await refunds.bulkAdd(rekeyed);

@@ -97,10 +97,10 @@ describe('migration from version 1', () => {
       ...first,
       id: migratedFirst.id,
       totalMinor: 7550,
-      searchTokens: expect.arrayContaining(['jose', 'alvarez', 'jose@example.com', 'example.com', '9001']),
+      searchTokens: expect.arrayContaining(['alvarez', 'jose@example.com', 'example.com', '9001']),
     });
     const migratedSecond = await byIdempotencyKey(db, 'v1-b');
-    expect(migratedSecond).toEqual({ ...second, id: migratedSecond.id, totalMinor: 2500, searchTokens: expect.arrayContaining(['lee', 'chen', '9100']) });
+    expect(migratedSecond).toEqual({ ...second, id: migratedSecond.id, totalMinor: 2500, searchTokens: expect.arrayContaining(['lee@example.org', 'chen', '9100']) });
     for (const record of await db.refunds.toArray()) expect(refundRecordSchema.safeParse(record).success).toBe(true);
     expect((await db.events.toArray()).map((event) => event.refundId).sort()).toEqual([migratedFirst.id, migratedSecond.id].sort());
   });

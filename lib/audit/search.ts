@@ -12,12 +12,16 @@ function words(text: string): string[] {
 
 type Searchable = { contact: { name: string; email: string }; orderId: number };
 
-/** Index entries for a record: name words, the email whole and its domain, and the order id. */
+/**
+ * Index entries for a record: name words, the email whole and its domain, and the order id. A
+ * word that begins another (a first name beginning the email) is left out: every prefix of it is
+ * a prefix of the longer one, so it would match nothing more, and a search would read it twice.
+ */
 export function searchTokensFor(record: Searchable): string[] {
   const email = fold(record.contact.email.trim());
   const domain = email.includes('@') ? email.slice(email.indexOf('@') + 1) : '';
-  const tokens = [...words(record.contact.name), email, domain, String(record.orderId)];
-  return [...new Set(tokens.filter((token) => token.length > 0))];
+  const tokens = [...new Set([...words(record.contact.name), email, domain, String(record.orderId)])].filter((token) => token.length > 0);
+  return tokens.filter((token) => !tokens.some((other) => other !== token && other.startsWith(token)));
 }
 
 /** The words of a search box entry; a record matches when each is a prefix of one of its tokens. */
