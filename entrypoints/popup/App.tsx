@@ -33,7 +33,9 @@ export function App({ db, onOpenOptions }: Props) {
     [db, listedFilter],
   );
   const journalIsEmpty = useLiveQuery(async () => (await db.refunds.limit(1).primaryKeys()).length === 0, [db]);
-  const finishedCount = useLiveQuery(() => countFinished(db), [db]) ?? 0;
+  // Only the Clear history button needs it, so it too waits for the first rows.
+  const rowsAreIn = listing !== undefined;
+  const finishedCount = useLiveQuery(async () => (rowsAreIn ? countFinished(db) : 0), [db, rowsAreIn]) ?? 0;
 
   const exportAs = async (format: ExportFormat) => {
     const blob = await exportJournal(db, filter, format);
