@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { type JournalDb, openJournal } from '@/lib/audit/db';
-import { applyRetention, markState, reconcileInterrupted, type CheckRecord } from '@/lib/audit/journal';
+import { apiConfirmedLineOutcomes, applyRetention, markState, reconcileInterrupted, type CheckRecord } from '@/lib/audit/journal';
 import { derivePaymentFacts, summarizeOrder } from '@/lib/keap/payment-facts';
 import { classifyKeapUrl } from '@/lib/keap-hosts';
 import type { MessageOutput } from '@/lib/messaging/protocol';
@@ -170,7 +170,13 @@ export async function recheckRefund({ refundId }: MessageData<'recheckRefund'>):
   }
   if (!result.confirmed) return { ok: false, error: { kind: 'not-confirmed', message: result.reason } };
   const to = record.lines.every((line) => line.channel === 'manual') ? 'recorded' : 'confirmed';
-  await markState(access.deps.db, refundId, to, { evidence: result.evidence, note: 'Confirmed when a person asked to check again' }, { from: 'needs-manual' });
+  await markState(
+    access.deps.db,
+    refundId,
+    to,
+    { evidence: result.evidence, lineOutcomes: apiConfirmedLineOutcomes(record), note: 'Confirmed when a person asked to check again' },
+    { from: 'needs-manual' },
+  );
   access.deps.onContactChanged(record.contact.id);
   return { ok: true, state: to };
 }

@@ -1,50 +1,584 @@
-import { afterAll, beforeAll, it } from 'vitest';
+import type { Page, Route } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RefundRecord } from '@/lib/audit/schema';
+import { isFinalState } from '../../lib/audit/states';
 import { SEED } from '../sandbox/seed';
-import type { Sandbox } from '../sandbox/server';
-import { configureExtension, type ExtensionBrowser, launchExtensionBrowser, startTlsSandbox } from './harness';
-import { openSidePanelOn } from './refund-helpers';
+import type { Faults, Sandbox } from '../sandbox/server';
+import { configureExtension, contactPath, type ExtensionBrowser, launchExtensionBrowser, startTlsSandbox } from './harness';
+import { openSidePanelOn, refundLogFor } from './refund-helpers';
+import { reliabilityReport, type ScenarioResult } from './reliability-report';
+
+/**
+ * The fault matrix: Keap's API failing in every way the sandbox can fail it, the service worker
+ * and the browser stopping mid-refund, Keap's pages changing, and a person doing surprising
+ * things. Every scenario ends the same way: no payment refunded twice, every journal record it
+ * made settled (final or `needs-manual`), and words on screen the person can act on.
+ */
 
 let sandbox: Sandbox;
 let browser: ExtensionBrowser;
+const report = reliabilityReport('faults');
+
 beforeAll(async () => {
   sandbox = await startTlsSandbox();
   browser = await launchExtensionBrowser(sandbox);
   await configureExtension(browser, { apiKey: SEED.apiKey });
 });
 afterAll(async () => {
+  report.write();
   await browser?.close({ removeProfile: true });
   await sandbox?.close();
 });
-it('explore', async () => {
-  const t = Date.now();
-  const { page, panel } = await openSidePanelOn(browser, SEED.contacts.demo, SEED.orders.twoPayments);
-  console.log('open took', Date.now() - t);
-  const second = await browser.extensionPage('sidepanel');
-  await second.getByRole('heading').first().waitFor();
-  console.log('second:', (await second.locator('body').innerText()).slice(0, 200));
-  console.log('windows', await panel.evaluate(async () => (await (globalThis as any).chrome.windows.getCurrent()).id), await second.evaluate(async () => (await (globalThis as any).chrome.windows.getCurrent()).id));
-  const sw = await browser.serviceWorker();
-  await sw.evaluate(() => { (globalThis as any).marker = 'old'; });
-  const cdp = await browser.context.newCDPSession(page);
-  const running: string[] = [];
-  cdp.on('ServiceWorker.workerVersionUpdated', (e: any) => running.push(...e.versions.map((v: any) => v.runningStatus)));
-  await cdp.send('ServiceWorker.enable');
-  const { targetInfos } = await cdp.send('Target.getTargets');
-  const target = targetInfos.find((info: any) => info.type === 'service_worker');
-  await cdp.send('Target.closeTarget', { targetId: target!.targetId });
-  const t0 = Date.now();
-  while (!running.includes('stopped')) await new Promise((r) => setTimeout(r, 50));
-  console.log('stopped after', Date.now() - t0, running);
-  const ev = sw.evaluate(() => (globalThis as any).marker ?? 'fresh').catch((e) => 'ERR ' + String(e));
-  const ext = await browser.extensionPage('popup');
-  console.log('marker', await ev, running.slice(-1), 'workers', browser.context.serviceWorkers().length);
-  console.log('marker2', await (await browser.serviceWorker()).evaluate(() => (globalThis as any).marker ?? 'fresh').catch((e) => 'ERR ' + String(e)));
-  await ext.close();
-  await panel.getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` }).getByRole('checkbox').check();
+
+let scenarioStartedAt = 0;
+beforeEach(() => {
+  sandbox.reset();
+  scenarioStartedAt = Date.now();
+});
+afterEach(async () => {
+  await browser.context.unrouteAll({ behavior: 'ignoreErrors' });
+  for (const page of browser.context.pages()) await page.close();
+  journalObserver = null;
+});
+
+const DEMO = SEED.contacts.demo;
+const ORDER = SEED.orders.twoPayments;
+const PAYMENT = SEED.payments.twoPaymentsFirst;
+const SETTLE_TIMEOUT_MS = 90_000;
+
+/**
+ * The journal as an extension page reads it, not through the service worker: some scenarios stop
+ * the worker, and a stopped worker cannot be asked anything.
+ */
+let journalObserver: Page | null = null;
+async function readJournal(since: number): Promise<RefundRecord[]> {
+  journalObserver ??= await browser.extensionPage('popup');
+  const records = await journalObserver.evaluate(
+    () =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const opening = indexedDB.open('refund-desk-journal');
+        opening.onerror = () => reject(opening.error);
+        opening.onsuccess = () => {
+          const reading = opening.result.transaction('refunds').objectStore('refunds').getAll();
+          reading.onsuccess = () => {
+            opening.result.close();
+            resolve(reading.result as unknown[]);
+          };
+          reading.onerror = () => reject(reading.error);
+        };
+      }),
+  );
+  return (records as RefundRecord[]).filter((record) => record.createdAt >= since).sort((a, b) => a.createdAt - b.createdAt);
+}
+const scenarioRecords = () => readJournal(scenarioStartedAt);
+
+function paymentsRefundedTwice(): number[] {
+  const counts = new Map<number, number>();
+  for (const entry of sandbox.state.refundLog) {
+    if (entry.outcome === 'skipped-after-failure') continue;
+    counts.set(entry.paymentId, (counts.get(entry.paymentId) ?? 0) + 1);
+  }
+  return [...counts].filter(([, count]) => count > 1).map(([paymentId]) => paymentId);
+}
+
+const isSettled = (record: RefundRecord) => isFinalState(record.state) || record.state === 'needs-manual';
+
+/** Waits (bounded) until every record the scenario made is settled, then checks the common ending and records the row. */
+async function finishScenario(row: Omit<ScenarioResult, 'refundedTwice' | 'finalStates'>, expectedStates: RefundRecord['state'][]): Promise<void> {
+  await expect.poll(async () => (await scenarioRecords()).every(isSettled), { timeout: SETTLE_TIMEOUT_MS }).toBe(true);
+  const finalStates = (await scenarioRecords()).map((record) => record.state);
+  expect(finalStates).toEqual(expectedStates);
+  expect(paymentsRefundedTwice()).toEqual([]);
+  expect(row.message.trim()).not.toBe('');
+  report.record({ ...row, refundedTwice: false, finalStates });
+}
+
+/** Ticks one payment in the side panel, gives a reason and goes to the review step. */
+async function reviewRefund(panel: Page, paymentId: number = PAYMENT): Promise<void> {
+  await panel.getByRole('group', { name: `Payment #${paymentId}` }).getByRole('checkbox').check();
   await panel.getByLabel('Reason', { exact: true }).selectOption('Sent wrong size');
   await panel.getByRole('button', { name: 'Review refund' }).click();
-  const t1 = Date.now();
-  await panel.getByRole('button', { name: 'Confirm refund of $60.00' }).click();
-  await panel.getByText('Refunded $60.00').waitFor({ timeout: 60000 });
-  console.log('refund took', Date.now() - t1);
+  await confirmButton(panel).waitFor();
+}
+
+const confirmButton = (panel: Page) => panel.getByRole('button', { name: 'Confirm refund of $60.00' });
+const refundsPanel = (page: Page) => page.getByRole('region', { name: 'Refunds' });
+
+async function waitForState(state: RefundRecord['state']): Promise<void> {
+  await expect.poll(async () => (await scenarioRecords()).map((record) => record.state), { timeout: 30_000 }).toEqual([state]);
+}
+
+/**
+ * Holds Keap's refund-screen Finish (the POST the dialog sends) until it is let through or failed,
+ * so a scenario can act while a refund is known to be `submitting` and not yet in Keap.
+ */
+async function holdRefundFinish() {
+  let heldRoute: Route | undefined;
+  await browser.context.route('**/Job/refundPayment.jsp', (route) => {
+    heldRoute = route;
+  });
+  const settle = async (how: (route: Route) => Promise<void>) => {
+    if (heldRoute) await how(heldRoute);
+    await browser.context.unroute('**/Job/refundPayment.jsp');
+  };
+  return {
+    held: () => expect.poll(() => heldRoute !== undefined, { timeout: 30_000 }).toBe(true),
+    release: () => settle((route) => route.continue()),
+    fail: () => settle((route) => route.abort('connectionreset')),
+  };
+}
+
+/** What a person does after checking Keap: nothing was refunded. Frees the payment for the next scenario. */
+async function markNoRefundWasMade(panel: Page): Promise<void> {
+  await panel.getByRole('button', { name: 'No refund was made' }).click();
+  await expect.poll(async () => (await scenarioRecords()).map((record) => record.state), { timeout: 15_000 }).not.toContain('needs-manual');
+}
+
+/** Stops the extension's service worker the way Chrome does when it is idle (through CDP), and waits until it has stopped. */
+async function stopServiceWorker(): Promise<void> {
+  const page = await browser.context.newPage();
+  const cdp = await browser.context.newCDPSession(page);
+  const statuses: string[] = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', (event) => {
+    for (const version of event.versions) if (version.scriptURL.endsWith('/background.js')) statuses.push(version.runningStatus);
+  });
+  await cdp.send('ServiceWorker.enable');
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const worker = targetInfos.find((target) => target.type === 'service_worker' && target.url.endsWith('/background.js'));
+  if (worker) await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+  await expect.poll(() => statuses.at(-1), { timeout: 15_000 }).toBe('stopped');
+  await cdp.detach();
+  await page.close();
+}
+
+/** A message from an extension page starts the service worker again, as any message would. */
+async function wakeServiceWorker(): Promise<void> {
+  const page = await browser.extensionPage('popup');
+  await page.evaluate(() =>
+    (globalThis as unknown as { chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({
+      id: 0,
+      type: 'getStatus',
+      data: {},
+      timestamp: Date.now(),
+    }),
+  );
+  await page.close();
+}
+
+interface ApiFaultCase {
+  name: string;
+  fault: string;
+  /** During the contact load: enough to outlast the client's retries. */
+  contactLoad: { faults: Faults; banner: RegExp };
+}
+
+const API_FAULTS: ApiFaultCase[] = [
+  { name: 'Keap API 500s', fault: 'serverErrors ×50', contactLoad: { faults: { serverErrors: { count: 50 } }, banner: /^Keap's servers are having trouble \(HTTP 500\)/ } },
+  {
+    name: 'Keap API 429 storm',
+    fault: 'rateLimitStorm ×50, Retry-After 1 s',
+    contactLoad: { faults: { rateLimitStorm: { count: 50, retryAfterSeconds: 1 } }, banner: /^Keap is limiting requests; try again in \d+ seconds?\./ },
+  },
+  { name: 'Malformed JSON from Keap', fault: 'malformedJson ×1', contactLoad: { faults: { malformedJson: { count: 1 } }, banner: /^Keap's answer to GET \/v1\/\S+ was not valid JSON\./ } },
+  {
+    name: 'Dropped connections',
+    fault: 'droppedConnections ×50',
+    contactLoad: { faults: { droppedConnections: { count: 50 } }, banner: /^Could not reach Keap\. Check the internet connection\. Try again\./ },
+  },
+];
+
+describe('Keap’s API failing while the Refunds panel loads a contact', () => {
+  for (const { name, fault, contactLoad } of API_FAULTS) {
+    it(`${name}: a plain-words banner with Retry, then the panel recovers`, async () => {
+      // A fresh background has nothing cached, so the contact load really asks Keap.
+      await stopServiceWorker();
+      sandbox.setFaults(contactLoad.faults);
+      const page = await browser.keapPage(contactPath(DEMO));
+      const panel = refundsPanel(page);
+      const banner = panel.getByRole('alert');
+      await banner.waitFor({ timeout: 60_000 });
+      const message = (await banner.locator('span').innerText()).trim();
+      expect(message).toMatch(contactLoad.banner);
+      const refund = panel.getByRole('button', { name: `Refund order #${ORDER}` });
+      await expect(refund.isDisabled()).resolves.toBe(true);
+      sandbox.setFaults({});
+      await banner.getByRole('button', { name: 'Retry' }).click();
+      await expect.poll(() => refund.isEnabled(), { timeout: 30_000 }).toBe(true);
+      await expect(banner.count()).resolves.toBe(0);
+      await finishScenario({ scenario: `${name} during the contact load`, fault, result: 'Banner with Retry; Retry after the fault cleared loaded the orders', message }, []);
+    });
+  }
+
+  it('Slow answers past the client’s 15 s timeout: the client gives up on them and retries', async () => {
+    await stopServiceWorker();
+    // The contact load's three first requests (orders, transactions, merchants) answer after 16 s.
+    sandbox.setFaults({ slowResponses: { delayMs: 16_000, count: 3 } });
+    const page = await browser.keapPage(contactPath(DEMO));
+    const panel = refundsPanel(page);
+    const waiting = panel.getByRole('status');
+    await waiting.waitFor();
+    const message = (await waiting.innerText()).trim();
+    expect(message).toBe("Checking amounts with Keap's API…");
+    const refund = panel.getByRole('button', { name: `Refund order #${ORDER}` });
+    await expect.poll(() => refund.isEnabled(), { timeout: 45_000 }).toBe(true);
+    await expect(panel.getByRole('alert').count()).resolves.toBe(0);
+    // Each slow request was abandoned at the timeout and asked again.
+    expect(sandbox.stats().byPath['/crm/rest/v1/orders']).toBe(2);
+    await finishScenario(
+      { scenario: 'Slow answers during the contact load', fault: 'slowResponses 16 s ×3', result: 'Timed out at 15 s, retried, loaded the orders without an error', message },
+      [],
+    );
+  });
+});
+
+describe('Keap’s API failing after the review step, when the person confirms', () => {
+  it('Keap API 500s: the refund is refused up front, nothing is sent, and a second Confirm refunds once', async () => {
+    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    await reviewRefund(panel);
+    sandbox.setFaults({ serverErrors: { count: 50 } });
+    await confirmButton(panel).click();
+    const refusal = panel.getByRole('alert');
+    await refusal.waitFor({ timeout: 30_000 });
+    const message = await refusal.innerText();
+    expect(message).toMatch(/^Keap's servers are having trouble \(HTTP 500\)\. Try again in a few minutes\./);
+    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(0);
+    await expect(scenarioRecords()).resolves.toEqual([]);
+    sandbox.setFaults({});
+    await confirmButton(panel).click();
+    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
+    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    await finishScenario(
+      { scenario: 'Keap API 500s during a refund', fault: 'serverErrors ×50 after review', result: 'Refused before anything was journaled or sent; Confirm after recovery refunded once', message },
+      ['confirmed'],
+    );
+  });
+
+  it('Keap API 500s while confirming a refund that was sent: it waits and confirms, never resends', async () => {
+    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    await reviewRefund(panel);
+    const finish = await holdRefundFinish();
+    await confirmButton(panel).click();
+    await finish.held();
+    // The three reads of the first confirmation check (not the contact tab's reload), each with its three retries.
+    sandbox.setFaults({ serverErrors: { count: 12, pathPrefix: `/v1/orders/${ORDER}` } });
+    await finish.release();
+    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
+    expect(sandbox.stats().byPath[`/crm/rest/v1/orders/${ORDER}`]).toBeGreaterThanOrEqual(6);
+    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    await finishScenario(
+      {
+        scenario: 'Keap API 500s while confirming a sent refund',
+        fault: 'serverErrors ×12 on the order after Finish',
+        result: 'First confirmation check failed; the next one, 10 s later, confirmed it; nothing resent',
+        message: await panel.getByRole('status').innerText(),
+      },
+      ['confirmed'],
+    );
+  });
+
+  it('Keap API 429 storm: the client waits out Retry-After and the refund completes once', async () => {
+    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    await reviewRefund(panel);
+    sandbox.setFaults({ rateLimitStorm: { count: 10, retryAfterSeconds: 1 } });
+    await confirmButton(panel).click();
+    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
+    expect(sandbox.stats().throttled).toBe(10);
+    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    await finishScenario(
+      {
+        scenario: 'Keap API 429 storm during a refund',
+        fault: 'rateLimitStorm ×10 after review',
+        result: 'Throttled reads were retried after Retry-After; refunded once',
+        message: await panel.getByRole('status').innerText(),
+      },
+      ['confirmed'],
+    );
+  });
+
+  it('Slow answers past the timeout: the checks before sending retry, and the refund completes once', async () => {
+    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    await reviewRefund(panel);
+    // The six reads that check the refund against Keap before anything is journaled.
+    sandbox.setFaults({ slowResponses: { delayMs: 16_000, count: 6 } });
+    await confirmButton(panel).click();
+    await expect(confirmButton(panel).isDisabled()).resolves.toBe(true);
+    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
+    expect(sandbox.stats().byPath['/crm/rest/v1/account/profile']).toBeGreaterThanOrEqual(2);
+    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    await finishScenario(
+      {
+        scenario: 'Slow answers during a refund',
+        fault: 'slowResponses 16 s ×6 after review',
+        result: 'Reads timed out at 15 s and were retried; refunded once',
+        message: await panel.getByRole('status').innerText(),
+      },
+      ['confirmed'],
+    );
+  });
+
+  it('Malformed JSON: the refund is refused up front, nothing is sent, and a second Confirm refunds once', async () => {
+    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    await reviewRefund(panel);
+    sandbox.setFaults({ malformedJson: { count: 1 } });
+    await confirmButton(panel).click();
+    const refusal = panel.getByRole('alert');
+    await refusal.waitFor({ timeout: 30_000 });
+    const message = await refusal.innerText();
+    expect(message).toMatch(/^Keap's answer to GET \/v1\/\S+ was not valid JSON\.$/);
+    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(0);
+    await expect(scenarioRecords()).resolves.toEqual([]);
+    await confirmButton(panel).click();
+    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
+    await finishScenario(
+      { scenario: 'Malformed JSON during a refund', fault: 'malformedJson ×1 after review', result: 'Refused before anything was journaled or sent; Confirm again refunded once', message },
+      ['confirmed'],
+    );
+  });
+
+  it('Dropped connections: the reads are retried and the refund completes once', async () => {
+    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    await reviewRefund(panel);
+    sandbox.setFaults({ droppedConnections: { count: 3 } });
+    await confirmButton(panel).click();
+    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
+    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    await finishScenario(
+      {
+        scenario: 'Dropped connections during a refund',
+        fault: 'droppedConnections ×3 after review',
+        result: 'Dropped reads were retried; refunded once',
+        message: await panel.getByRole('status').innerText(),
+      },
+      ['confirmed'],
+    );
+  });
+});
+
+describe('Refund Desk itself stopping mid-refund', () => {
+  it('the service worker stopped while confirming: reconciled at its restart, no second refund', async () => {
+    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    await reviewRefund(panel);
+    const finish = await holdRefundFinish();
+    await confirmButton(panel).click();
+    await finish.held();
+    // Keap takes the refund, but its API is too slow to confirm it before the worker stops.
+    sandbox.setFaults({ slowResponses: { delayMs: 60_000 } });
+    await finish.release();
+    await expect.poll(() => refundLogFor(sandbox, PAYMENT).length, { timeout: 30_000 }).toBe(1);
+    // The confirmation check has asked for the order (after the check before sending).
+    await expect.poll(() => sandbox.stats().byPath[`/crm/rest/v1/orders/${ORDER}`] ?? 0, { timeout: 30_000 }).toBe(2);
+    await stopServiceWorker();
+    sandbox.setFaults({});
+    await expect(scenarioRecords().then((records) => records.map((record) => record.state))).resolves.toEqual(['submitting']);
+    await wakeServiceWorker();
+    await expect.poll(async () => (await scenarioRecords())[0]?.state, { timeout: 30_000 }).toBe('confirmed');
+    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 15_000 }).toBe('Refunded $60.00');
+    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    await finishScenario(
+      {
+        scenario: 'Service worker stopped mid-refund',
+        fault: 'CDP Target.closeTarget on the worker while confirmation reads hang (slowResponses 60 s)',
+        result: 'Left `submitting`; reconcileAtStart found the refund in Keap’s API and confirmed it; nothing resent',
+        message: await panel.getByRole('status').innerText(),
+      },
+      ['confirmed'],
+    );
+  });
+
+  it('the service worker stopped before Keap’s Finish got through: reconciled to needs-manual, nothing refunded', async () => {
+    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    await reviewRefund(panel);
+    const finish = await holdRefundFinish();
+    await confirmButton(panel).click();
+    await finish.held();
+    await stopServiceWorker();
+    await expect(scenarioRecords().then((records) => records.map((record) => record.state))).resolves.toEqual(['submitting']);
+    await wakeServiceWorker();
+    await expect.poll(async () => (await scenarioRecords())[0]?.state, { timeout: 30_000 }).toBe('needs-manual');
+    // The refund screen's Finish then fails on the way to Keap.
+    await finish.fail();
+    const stopped = panel.locator('.needs-you p').first();
+    await stopped.waitFor({ timeout: 15_000 });
+    const message = await stopped.innerText();
+    expect(message).toContain("Keap's API does not show this refund on order #5001. Check the order in Keap before trying again.");
+    await expect(panel.getByRole('button', { name: 'Check Keap again' }).isEnabled()).resolves.toBe(true);
+    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(0);
+    await finishScenario(
+      {
+        scenario: 'Service worker stopped before the refund reached Keap',
+        fault: "worker stopped while Keap's Finish was held, then the Finish failed",
+        result: 'reconcileAtStart found no refund in Keap: `needs-manual`, with "Check Keap again" and "No refund was made"',
+        message,
+      },
+      ['needs-manual'],
+    );
+    await markNoRefundWasMade(panel);
+  });
+
+  it('the browser closed mid-refund and reopened with the same profile: reconciled at start, history kept', async () => {
+    // An earlier refund in this profile, which the journal must still hold after the restart.
+    const first = await openSidePanelOn(browser, DEMO, ORDER);
+    await reviewRefund(first.panel, SEED.payments.twoPaymentsSecond);
+    await confirmButton(first.panel).click();
+    await expect.poll(() => first.panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
+    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    await reviewRefund(panel);
+    const finish = await holdRefundFinish();
+    await confirmButton(panel).click();
+    await finish.held();
+    // Keap takes the refund, but its API is too slow to confirm it before the browser closes.
+    sandbox.setFaults({ slowResponses: { delayMs: 60_000 } });
+    await finish.release();
+    await expect.poll(() => refundLogFor(sandbox, PAYMENT).length, { timeout: 30_000 }).toBe(1);
+    const before = await readJournal(0);
+    expect(before.map((record) => record.state).slice(-2)).toEqual(['confirmed', 'submitting']);
+    await browser.close({ removeProfile: false });
+    sandbox.setFaults({});
+    browser = await launchExtensionBrowser(sandbox, { userDataDir: browser.userDataDir });
+    journalObserver = null;
+    await expect.poll(async () => (await scenarioRecords()).map((record) => record.state), { timeout: 30_000 }).toEqual(['confirmed', 'confirmed']);
+    const after = await readJournal(0);
+    expect(after.map((record) => record.id)).toEqual(before.map((record) => record.id));
+    const popup = await browser.extensionPage('popup');
+    const row = popup.getByRole('listitem').filter({ hasText: `Order ${ORDER}` }).first();
+    await expect.poll(() => row.innerText()).toContain('Refunded');
+    const message = await row.innerText();
+    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    await finishScenario(
+      {
+        scenario: 'Browser closed mid-refund, reopened with the same profile',
+        fault: 'browser closed after Keap took the refund, before its API confirmed it (slowResponses 60 s)',
+        result: 'reconcileAtStart found the refund in Keap’s API and confirmed it; nothing resent; earlier records kept',
+        message,
+      },
+      ['confirmed', 'confirmed'],
+    );
+  });
+});
+
+describe('Keap’s pages changing', () => {
+  it('the contact page’s markup changed: the panel works from the API alone', async () => {
+    sandbox.setFaults({ alteredContactMarkup: true });
+    const page = await browser.keapPage(contactPath(DEMO));
+    const panel = refundsPanel(page);
+    const notice = panel.getByText("Orders come from Keap's API");
+    await notice.waitFor({ timeout: 30_000 });
+    await expect.poll(() => panel.getByRole('button', { name: `Refund order #${ORDER}` }).isEnabled()).toBe(true);
+    await expect(panel.locator(`tr[data-order-id="${ORDER}"] .rd-refundable`).innerText()).resolves.toBe('$120.00');
+    await finishScenario(
+      { scenario: 'Contact page markup changed', fault: 'alteredContactMarkup', result: 'Orders listed from the API; refunds enabled', message: await notice.innerText() },
+      [],
+    );
+  });
+
+  it('the refund screen’s markup changed: stops before Finish, needs-manual, nothing refunded', async () => {
+    sandbox.setFaults({ alteredRefundScreen: true });
+    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    await reviewRefund(panel);
+    await confirmButton(panel).click();
+    const stopped = panel.locator('.needs-you p').first();
+    await stopped.waitFor({ timeout: 60_000 });
+    const message = await stopped.innerText();
+    expect(message).toMatch(/Steps left: /);
+    await expect(panel.getByRole('status').innerText()).resolves.toMatch(/^Nothing was refunded/);
+    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(0);
+    await finishScenario(
+      { scenario: 'Refund screen markup changed', fault: 'alteredRefundScreen', result: "Stopped before Keap's Finish; order page left in front", message },
+      ['needs-manual'],
+    );
+    await markNoRefundWasMade(panel);
+  });
+});
+
+describe('the person doing surprising things', () => {
+  it('double-clicks Confirm: one refund', async () => {
+    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    await reviewRefund(panel);
+    await confirmButton(panel).dblclick();
+    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
+    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    await finishScenario(
+      { scenario: 'Double click on Confirm', fault: 'dblclick', result: 'One journal record, one refund', message: await panel.getByRole('status').innerText() },
+      ['confirmed'],
+    );
+  });
+
+  it('confirms the same order from two side panels: the second is refused while the first runs', async () => {
+    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    // The side panel page opened again in a tab of the same window reads the same target.
+    const second = await browser.extensionPage('sidepanel');
+    await second.getByRole('heading', { name: `Refund order #${ORDER}` }).waitFor();
+    await reviewRefund(panel);
+    await reviewRefund(second);
+    const finish = await holdRefundFinish();
+    await confirmButton(panel).click();
+    await finish.held();
+    await confirmButton(second).click();
+    const refusal = second.getByRole('alert');
+    await refusal.waitFor({ timeout: 30_000 });
+    const message = await refusal.innerText();
+    expect(message).toMatch(new RegExp(`^Payment ${PAYMENT} already has a refund in progress or waiting for you`));
+    await finish.release();
+    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
+    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    await finishScenario(
+      { scenario: 'Two side panels on the same order', fault: 'second Confirm while the first refund is submitting', result: 'Second refused before journaling; exactly one refund', message },
+      ['confirmed'],
+    );
+  });
+
+  it('closes the side panel mid-refund: the refund completes', async () => {
+    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    await reviewRefund(panel);
+    const finish = await holdRefundFinish();
+    await confirmButton(panel).click();
+    await finish.held();
+    await panel.close();
+    await finish.release();
+    await expect.poll(async () => (await scenarioRecords())[0]?.state, { timeout: 60_000 }).toBe('confirmed');
+    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    const popup = await browser.extensionPage('popup');
+    const row = popup.getByRole('listitem').filter({ hasText: `Order ${ORDER}` }).first();
+    await expect(row.innerText()).resolves.toContain('Refunded');
+    await finishScenario(
+      { scenario: 'Side panel closed mid-refund', fault: "side panel closed while Keap's Finish was in flight", result: 'Finished in the background; confirmed', message: await row.innerText() },
+      ['confirmed'],
+    );
+  });
+
+  it('moves to another contact while the first is loading: the panel ends on the new contact only', async () => {
+    await stopServiceWorker();
+    // The first contact's three reads answer late, after the person has moved on.
+    sandbox.setFaults({ slowResponses: { delayMs: 4_000, count: 3 } });
+    const page = await browser.keapPage(contactPath(DEMO));
+    const panel = refundsPanel(page);
+    await panel.getByRole('status').waitFor();
+    await page.getByRole('link', { name: 'Next Contact' }).click();
+    await page.waitForURL(new RegExp(`ID=${SEED.contacts.hostile}$`));
+    const hostileRefund = panel.getByRole('button', { name: `Refund order #${SEED.orders.hostile}` });
+    await expect.poll(() => hostileRefund.isEnabled(), { timeout: 30_000 }).toBe(true);
+    // Wait until the first contact's late answer has reached the background (callers share one load).
+    const observer = await browser.extensionPage('popup');
+    await observer.evaluate(
+      (contactId) =>
+        (globalThis as unknown as { chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({
+          id: 0,
+          type: 'getContactOrders',
+          data: { contactId },
+          timestamp: Date.now(),
+        }),
+      DEMO,
+    );
+    await expect(panel.getAttribute('data-contact-id')).resolves.toBe(String(SEED.contacts.hostile));
+    await expect(panel.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-order-id')))).resolves.toEqual([String(SEED.orders.hostile)]);
+    await finishScenario(
+      {
+        scenario: 'Switching contacts mid-load',
+        fault: 'slowResponses 4 s ×3 on the first contact',
+        result: "The first contact's late answer was ignored; only the new contact's rows shown",
+        message: await panel.locator(`tr[data-order-id="${SEED.orders.hostile}"]`).innerText(),
+      },
+      [],
+    );
+  });
 });
