@@ -31,6 +31,8 @@ afterAll(async () => {
 });
 
 let scenarioStartedAt = 0;
+/** An extension page that reads the journal (see `readJournal`); opened on first use in each scenario. */
+let journalObserver: Page | null = null;
 beforeEach(() => {
   sandbox.reset();
   scenarioStartedAt = Date.now();
@@ -50,7 +52,6 @@ const SETTLE_TIMEOUT_MS = 90_000;
  * The journal as an extension page reads it, not through the service worker: some scenarios stop
  * the worker, and a stopped worker cannot be asked anything.
  */
-let journalObserver: Page | null = null;
 async function readJournal(since: number): Promise<RefundRecord[]> {
   journalObserver ??= await browser.extensionPage('popup');
   const records = await journalObserver.evaluate(
@@ -165,40 +166,36 @@ async function wakeServiceWorker(): Promise<void> {
   await page.close();
 }
 
-interface ApiFaultCase {
-  name: string;
-  fault: string;
-  /** During the contact load: enough to outlast the client's retries. */
-  contactLoad: { faults: Faults; banner: RegExp };
-}
-
-const API_FAULTS: ApiFaultCase[] = [
-  { name: 'Keap API 500s', fault: 'serverErrors ×50', contactLoad: { faults: { serverErrors: { count: 50 } }, banner: /^Keap's servers are having trouble \(HTTP 500\)/ } },
+/** Faults for the contact load, each enough to outlast the client's retries, and the banner each gives. */
+const CONTACT_LOAD_FAULTS: { name: string; fault: string; faults: Faults; banner: RegExp }[] = [
+  { name: 'Keap API 500s', fault: 'serverErrors ×50', faults: { serverErrors: { count: 50 } }, banner: /^Keap's servers are having trouble \(HTTP 500\)/ },
   {
     name: 'Keap API 429 storm',
     fault: 'rateLimitStorm ×50, Retry-After 1 s',
-    contactLoad: { faults: { rateLimitStorm: { count: 50, retryAfterSeconds: 1 } }, banner: /^Keap is limiting requests; try again in \d+ seconds?\./ },
+    faults: { rateLimitStorm: { count: 50, retryAfterSeconds: 1 } },
+    banner: /^Keap is limiting requests; try again in \d+ seconds?\./,
   },
-  { name: 'Malformed JSON from Keap', fault: 'malformedJson ×1', contactLoad: { faults: { malformedJson: { count: 1 } }, banner: /^Keap's answer to GET \/v1\/\S+ was not valid JSON\./ } },
+  { name: 'Malformed JSON from Keap', fault: 'malformedJson ×1', faults: { malformedJson: { count: 1 } }, banner: /^Keap's answer to GET \/v1\/\S+ was not valid JSON\./ },
   {
     name: 'Dropped connections',
     fault: 'droppedConnections ×50',
-    contactLoad: { faults: { droppedConnections: { count: 50 } }, banner: /^Could not reach Keap\. Check the internet connection\. Try again\./ },
+    faults: { droppedConnections: { count: 50 } },
+    banner: /^Could not reach Keap\. Check the internet connection\. Try again\./,
   },
 ];
 
 describe('Keap’s API failing while the Refunds panel loads a contact', () => {
-  for (const { name, fault, contactLoad } of API_FAULTS) {
+  for (const { name, fault, faults, banner: expectedBanner } of CONTACT_LOAD_FAULTS) {
     it(`${name}: a plain-words banner with Retry, then the panel recovers`, async () => {
       // A fresh background has nothing cached, so the contact load really asks Keap.
       await stopServiceWorker();
-      sandbox.setFaults(contactLoad.faults);
+      sandbox.setFaults(faults);
       const page = await browser.keapPage(contactPath(DEMO));
       const panel = refundsPanel(page);
       const banner = panel.getByRole('alert');
       await banner.waitFor({ timeout: 60_000 });
       const message = (await banner.locator('span').innerText()).trim();
-      expect(message).toMatch(contactLoad.banner);
+      expect(message).toMatch(expectedBanner);
       const refund = panel.getByRole('button', { name: `Refund order #${ORDER}` });
       await expect(refund.isDisabled()).resolves.toBe(true);
       sandbox.setFaults({});
