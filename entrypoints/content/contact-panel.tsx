@@ -40,7 +40,9 @@ function findAnchor(): { element: Element; where: 'before' | 'prepend' } {
  * duplicated) when Keap redraws its tabs or the user moves to another contact in-page.
  */
 export function runContactPanel(ctx: { signal: AbortSignal }): void {
-  const host = document.createElement('refund-desk-panel');
+  // A plain element: a custom tag could be claimed by the page's own customElements.define.
+  const host = document.createElement('div');
+  host.dataset.refundDesk = 'panel';
   // Open, so assistive tech and tests see it like any page content. Page scripts could reach it
   // too, but nothing in it can move money: refunds start only in the side panel, and the one
   // action here (open the side panel) ignores clicks that scripts fake (see RefundsPanel).

@@ -48,7 +48,7 @@ export const PANEL_OBSERVER = String.raw`(() => {
       if (table) marks.tableAt = now;
     }
     if (panelRoot === null) {
-      const host = document.querySelector('refund-desk-panel');
+      const host = document.querySelector('[data-refund-desk="panel"]');
       if (host && host.shadowRoot) {
         panelRoot = host.shadowRoot;
         panelObserver.observe(panelRoot, { childList: true, subtree: true, characterData: true, attributes: true });

@@ -38,11 +38,11 @@ describe('the Refunds panel on a Keap contact record', () => {
     await page.locator('#tab_link_general').click();
     await page.locator('#tab_link_orders').click();
     await page.getByRole('table').filter({ hasText: 'Balance Due' }).waitFor();
-    await expect(page.locator('refund-desk-panel').count()).resolves.toBe(1);
+    await expect(page.locator('[data-refund-desk="panel"]').count()).resolves.toBe(1);
     await page.getByRole('link', { name: 'Next Contact' }).click();
     await page.waitForURL(new RegExp(`ID=${SEED.contacts.hostile}$`));
     await page.getByRole('button', { name: `Refund order #${SEED.orders.hostile}` }).waitFor();
-    await expect(page.locator('refund-desk-panel').count()).resolves.toBe(1);
+    await expect(page.locator('[data-refund-desk="panel"]').count()).resolves.toBe(1);
     await expect(page.getByRole('button', { name: `Refund order #${SEED.orders.twoPayments}` }).count()).resolves.toBe(0);
     await page.close();
   });

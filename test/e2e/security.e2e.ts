@@ -109,7 +109,7 @@ async function inContentScriptWorld(page: Page): Promise<{ evaluate<T>(expressio
   };
 }
 
-const realPanel = (page: Page) => page.locator('refund-desk-panel:not([data-fake])').getByRole('region', { name: 'Refunds' });
+const realPanel = (page: Page) => page.locator('[data-refund-desk="panel"]:not([data-fake])').getByRole('region', { name: 'Refunds' });
 
 describe('a script on the Keap page', () => {
   it('cannot start a refund, open the side panel, or reach the key or the journal from the main world', async () => {
@@ -140,7 +140,7 @@ describe('a script on the Keap page', () => {
     const panel = realPanel(page);
     const refundOther = panel.getByRole('button', { name: `Refund order #${SEED.orders.partiallyRefunded}` });
     await expect.poll(() => refundOther.isEnabled(), { timeout: 30_000 }).toBe(true);
-    await expect(page.locator('refund-desk-panel:not([data-fake])').count()).resolves.toBe(1);
+    await expect(page.locator('[data-refund-desk="panel"]:not([data-fake])').count()).resolves.toBe(1);
 
     const attack = await page.evaluate(
       async ({ message, orderId }) => {
@@ -150,10 +150,10 @@ describe('a script on the Keap page', () => {
         }
         for (const name of ['startRefund', 'refund-desk:startRefund', 'openRefundPanel', 'message']) {
           document.dispatchEvent(new CustomEvent(name, { detail: message, bubbles: true }));
-          document.querySelector('refund-desk-panel:not([data-fake])')?.dispatchEvent(new CustomEvent(name, { detail: message, bubbles: true, composed: true }));
+          document.querySelector('[data-refund-desk="panel"]:not([data-fake])')?.dispatchEvent(new CustomEvent(name, { detail: message, bubbles: true, composed: true }));
         }
         // Synthetic clicks on the real panel's button: not the user's, so they must do nothing.
-        const host = document.querySelector('refund-desk-panel:not([data-fake])');
+        const host = document.querySelector('[data-refund-desk="panel"]:not([data-fake])');
         const button = [...(host?.shadowRoot?.querySelectorAll('button') ?? [])].find((candidate) => candidate.textContent === `Refund order #${orderId}`);
         button?.click();
         button?.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
@@ -379,7 +379,7 @@ describe('the API key stays in the background', () => {
     expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
     await expect.poll(() => consoleLines.some((line) => line.includes('could not add a note')), { timeout: 15_000 }).toBe(true);
 
-    const pageHtml = await page.evaluate(() => document.documentElement.outerHTML + (document.querySelector('refund-desk-panel')?.shadowRoot?.innerHTML ?? ''));
+    const pageHtml = await page.evaluate(() => document.documentElement.outerHTML + (document.querySelector('[data-refund-desk="panel"]')?.shadowRoot?.innerHTML ?? ''));
     expect(pageHtml).not.toContain(KEY_PREFIX);
     expect(await panel.content()).not.toContain(KEY_PREFIX);
     const options = await browser.extensionPage('options');
