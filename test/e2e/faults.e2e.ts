@@ -1,10 +1,10 @@
 import type { Page, Route } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RefundRecord } from '@/lib/audit/schema';
 import { isFinalState } from '../../lib/audit/states';
 import { SEED } from '../sandbox/seed';
-import type { Faults, Sandbox } from '../sandbox/server';
-import { configureExtension, contactPath, type ExtensionBrowser, launchExtensionBrowser, startTlsSandbox } from './harness';
+import type { Faults } from '../sandbox/server';
+import { contactPath, useSandboxedExtension } from './harness';
 import { openSidePanelOn, refundLogFor } from './refund-helpers';
 import { reliabilityReport, type ScenarioResult } from './reliability-report';
 
@@ -15,31 +15,20 @@ import { reliabilityReport, type ScenarioResult } from './reliability-report';
  * made settled (final or `needs-manual`), and words on screen the person can act on.
  */
 
-let sandbox: Sandbox;
-let browser: ExtensionBrowser;
+const env = useSandboxedExtension({ apiKey: SEED.apiKey });
 const report = reliabilityReport('faults');
-
-beforeAll(async () => {
-  sandbox = await startTlsSandbox();
-  browser = await launchExtensionBrowser(sandbox);
-  await configureExtension(browser, { apiKey: SEED.apiKey });
-});
-afterAll(async () => {
-  report.write();
-  await browser?.close({ removeProfile: true });
-  await sandbox?.close();
-});
+afterAll(() => report.write());
 
 let scenarioStartedAt = 0;
 /** An extension page that reads the journal (see `readJournal`); opened on first use in each scenario. */
 let journalObserver: Page | null = null;
 beforeEach(() => {
-  sandbox.reset();
+  env.sandbox.reset();
   scenarioStartedAt = Date.now();
 });
 afterEach(async () => {
-  await browser.context.unrouteAll({ behavior: 'ignoreErrors' });
-  for (const page of browser.context.pages()) await page.close();
+  await env.browser.context.unrouteAll({ behavior: 'ignoreErrors' });
+  for (const page of env.browser.context.pages()) await page.close();
   journalObserver = null;
 });
 
@@ -53,7 +42,7 @@ const SETTLE_TIMEOUT_MS = 90_000;
  * the worker, and a stopped worker cannot be asked anything.
  */
 async function readJournal(since: number): Promise<RefundRecord[]> {
-  journalObserver ??= await browser.extensionPage('popup');
+  journalObserver ??= await env.browser.extensionPage('popup');
   const records = await journalObserver.evaluate(
     () =>
       new Promise<unknown[]>((resolve, reject) => {
@@ -75,7 +64,7 @@ const scenarioRecords = () => readJournal(scenarioStartedAt);
 
 function paymentsRefundedTwice(): number[] {
   const counts = new Map<number, number>();
-  for (const entry of sandbox.state.refundLog) {
+  for (const entry of env.sandbox.state.refundLog) {
     if (entry.outcome === 'skipped-after-failure') continue;
     counts.set(entry.paymentId, (counts.get(entry.paymentId) ?? 0) + 1);
   }
@@ -115,12 +104,12 @@ async function waitForState(state: RefundRecord['state']): Promise<void> {
  */
 async function holdRefundFinish() {
   let heldRoute: Route | undefined;
-  await browser.context.route('**/Job/refundPayment.jsp', (route) => {
+  await env.browser.context.route('**/Job/refundPayment.jsp', (route) => {
     heldRoute = route;
   });
   const settle = async (how: (route: Route) => Promise<void>) => {
     if (heldRoute) await how(heldRoute);
-    await browser.context.unroute('**/Job/refundPayment.jsp');
+    await env.browser.context.unroute('**/Job/refundPayment.jsp');
   };
   return {
     held: () => expect.poll(() => heldRoute !== undefined, { timeout: 30_000 }).toBe(true),
@@ -137,8 +126,8 @@ async function markNoRefundWasMade(panel: Page): Promise<void> {
 
 /** Stops the extension's service worker the way Chrome does when it is idle (through CDP), and waits until it has stopped. */
 async function stopServiceWorker(): Promise<void> {
-  const page = await browser.context.newPage();
-  const cdp = await browser.context.newCDPSession(page);
+  const page = await env.browser.context.newPage();
+  const cdp = await env.browser.context.newCDPSession(page);
   const statuses: string[] = [];
   cdp.on('ServiceWorker.workerVersionUpdated', (event) => {
     for (const version of event.versions) if (version.scriptURL.endsWith('/background.js')) statuses.push(version.runningStatus);
@@ -154,7 +143,7 @@ async function stopServiceWorker(): Promise<void> {
 
 /** A message from an extension page starts the service worker again, as any message would. */
 async function wakeServiceWorker(): Promise<void> {
-  const page = await browser.extensionPage('popup');
+  const page = await env.browser.extensionPage('popup');
   await page.evaluate(() =>
     (globalThis as unknown as { chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({
       id: 0,
@@ -189,8 +178,8 @@ describe('Keap’s API failing while the Refunds panel loads a contact', () => {
     it(`${name}: a plain-words banner with Retry, then the panel recovers`, async () => {
       // A fresh background has nothing cached, so the contact load really asks Keap.
       await stopServiceWorker();
-      sandbox.setFaults(faults);
-      const page = await browser.keapPage(contactPath(DEMO));
+      env.sandbox.setFaults(faults);
+      const page = await env.browser.keapPage(contactPath(DEMO));
       const panel = refundsPanel(page);
       const banner = panel.getByRole('alert');
       await banner.waitFor({ timeout: 60_000 });
@@ -198,7 +187,7 @@ describe('Keap’s API failing while the Refunds panel loads a contact', () => {
       expect(message).toMatch(expectedBanner);
       const refund = panel.getByRole('button', { name: `Refund order #${ORDER}` });
       await expect(refund.isDisabled()).resolves.toBe(true);
-      sandbox.setFaults({});
+      env.sandbox.setFaults({});
       await banner.getByRole('button', { name: 'Retry' }).click();
       await expect.poll(() => refund.isEnabled(), { timeout: 30_000 }).toBe(true);
       await expect(banner.count()).resolves.toBe(0);
@@ -209,8 +198,8 @@ describe('Keap’s API failing while the Refunds panel loads a contact', () => {
   it('Slow answers past the client’s 15 s timeout: the client gives up on them and retries', async () => {
     await stopServiceWorker();
     // The contact load's three first requests (orders, transactions, merchants) answer after 16 s.
-    sandbox.setFaults({ slowResponses: { delayMs: 16_000, count: 3 } });
-    const page = await browser.keapPage(contactPath(DEMO));
+    env.sandbox.setFaults({ slowResponses: { delayMs: 16_000, count: 3 } });
+    const page = await env.browser.keapPage(contactPath(DEMO));
     const panel = refundsPanel(page);
     const waiting = panel.getByRole('status');
     await waiting.waitFor();
@@ -220,7 +209,7 @@ describe('Keap’s API failing while the Refunds panel loads a contact', () => {
     await expect.poll(() => refund.isEnabled(), { timeout: 45_000 }).toBe(true);
     await expect(panel.getByRole('alert').count()).resolves.toBe(0);
     // Each slow request was abandoned at the timeout and asked again.
-    expect(sandbox.stats().byPath['/crm/rest/v1/orders']).toBe(2);
+    expect(env.sandbox.stats().byPath['/crm/rest/v1/orders']).toBe(2);
     await finishScenario(
       { scenario: 'Slow answers during the contact load', fault: 'slowResponses 16 s ×3', result: 'Timed out at 15 s, retried, loaded the orders without an error', message },
       [],
@@ -230,20 +219,20 @@ describe('Keap’s API failing while the Refunds panel loads a contact', () => {
 
 describe('Keap’s API failing after the review step, when the person confirms', () => {
   it('Keap API 500s: the refund is refused up front, nothing is sent, and a second Confirm refunds once', async () => {
-    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel);
-    sandbox.setFaults({ serverErrors: { count: 50 } });
+    env.sandbox.setFaults({ serverErrors: { count: 50 } });
     await confirmButton(panel).click();
     const refusal = panel.getByRole('alert');
     await refusal.waitFor({ timeout: 30_000 });
     const message = await refusal.innerText();
     expect(message).toMatch(/^Keap's servers are having trouble \(HTTP 500\)\. Try again in a few minutes\./);
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(0);
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(0);
     await expect(scenarioRecords()).resolves.toEqual([]);
-    sandbox.setFaults({});
+    env.sandbox.setFaults({});
     await confirmButton(panel).click();
     await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     await finishScenario(
       { scenario: 'Keap API 500s during a refund', fault: 'serverErrors ×50 after review', result: 'Refused before anything was journaled or sent; Confirm after recovery refunded once', message },
       ['confirmed'],
@@ -251,17 +240,17 @@ describe('Keap’s API failing after the review step, when the person confirms',
   });
 
   it('Keap API 500s while confirming a refund that was sent: it waits and confirms, never resends', async () => {
-    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel);
     const finish = await holdRefundFinish();
     await confirmButton(panel).click();
     await finish.held();
     // The three reads of the first confirmation check (not the contact tab's reload), each with its three retries.
-    sandbox.setFaults({ serverErrors: { count: 12, pathPrefix: `/v1/orders/${ORDER}` } });
+    env.sandbox.setFaults({ serverErrors: { count: 12, pathPrefix: `/v1/orders/${ORDER}` } });
     await finish.release();
     await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
-    expect(sandbox.stats().byPath[`/crm/rest/v1/orders/${ORDER}`]).toBeGreaterThanOrEqual(6);
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    expect(env.sandbox.stats().byPath[`/crm/rest/v1/orders/${ORDER}`]).toBeGreaterThanOrEqual(6);
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     await finishScenario(
       {
         scenario: 'Keap API 500s while confirming a sent refund',
@@ -274,13 +263,13 @@ describe('Keap’s API failing after the review step, when the person confirms',
   });
 
   it('Keap API 429 storm: the client waits out Retry-After and the refund completes once', async () => {
-    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel);
-    sandbox.setFaults({ rateLimitStorm: { count: 10, retryAfterSeconds: 1 } });
+    env.sandbox.setFaults({ rateLimitStorm: { count: 10, retryAfterSeconds: 1 } });
     await confirmButton(panel).click();
     await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
-    expect(sandbox.stats().throttled).toBe(10);
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    expect(env.sandbox.stats().throttled).toBe(10);
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     await finishScenario(
       {
         scenario: 'Keap API 429 storm during a refund',
@@ -293,15 +282,15 @@ describe('Keap’s API failing after the review step, when the person confirms',
   });
 
   it('Slow answers past the timeout: the checks before sending retry, and the refund completes once', async () => {
-    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel);
     // The six reads that check the refund against Keap before anything is journaled.
-    sandbox.setFaults({ slowResponses: { delayMs: 16_000, count: 6 } });
+    env.sandbox.setFaults({ slowResponses: { delayMs: 16_000, count: 6 } });
     await confirmButton(panel).click();
     await expect(confirmButton(panel).isDisabled()).resolves.toBe(true);
     await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
-    expect(sandbox.stats().byPath['/crm/rest/v1/account/profile']).toBeGreaterThanOrEqual(2);
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    expect(env.sandbox.stats().byPath['/crm/rest/v1/account/profile']).toBeGreaterThanOrEqual(2);
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     await finishScenario(
       {
         scenario: 'Slow answers during a refund',
@@ -314,15 +303,15 @@ describe('Keap’s API failing after the review step, when the person confirms',
   });
 
   it('Malformed JSON: the refund is refused up front, nothing is sent, and a second Confirm refunds once', async () => {
-    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel);
-    sandbox.setFaults({ malformedJson: { count: 1 } });
+    env.sandbox.setFaults({ malformedJson: { count: 1 } });
     await confirmButton(panel).click();
     const refusal = panel.getByRole('alert');
     await refusal.waitFor({ timeout: 30_000 });
     const message = await refusal.innerText();
     expect(message).toMatch(/^Keap's answer to GET \/v1\/\S+ was not valid JSON\.$/);
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(0);
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(0);
     await expect(scenarioRecords()).resolves.toEqual([]);
     await confirmButton(panel).click();
     await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
@@ -333,12 +322,12 @@ describe('Keap’s API failing after the review step, when the person confirms',
   });
 
   it('Dropped connections: the reads are retried and the refund completes once', async () => {
-    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel);
-    sandbox.setFaults({ droppedConnections: { count: 3 } });
+    env.sandbox.setFaults({ droppedConnections: { count: 3 } });
     await confirmButton(panel).click();
     await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     await finishScenario(
       {
         scenario: 'Dropped connections during a refund',
@@ -353,24 +342,24 @@ describe('Keap’s API failing after the review step, when the person confirms',
 
 describe('Refund Desk itself stopping mid-refund', () => {
   it('the service worker stopped while confirming: reconciled at its restart, no second refund', async () => {
-    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel);
     const finish = await holdRefundFinish();
     await confirmButton(panel).click();
     await finish.held();
     // Keap takes the refund, but its API is too slow to confirm it before the worker stops.
-    sandbox.setFaults({ slowResponses: { delayMs: 60_000 } });
+    env.sandbox.setFaults({ slowResponses: { delayMs: 60_000 } });
     await finish.release();
-    await expect.poll(() => refundLogFor(sandbox, PAYMENT).length, { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => refundLogFor(env.sandbox, PAYMENT).length, { timeout: 30_000 }).toBe(1);
     // The confirmation check has asked for the order (after the check before sending).
-    await expect.poll(() => sandbox.stats().byPath[`/crm/rest/v1/orders/${ORDER}`] ?? 0, { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => env.sandbox.stats().byPath[`/crm/rest/v1/orders/${ORDER}`] ?? 0, { timeout: 30_000 }).toBe(2);
     await stopServiceWorker();
-    sandbox.setFaults({});
+    env.sandbox.setFaults({});
     await expect(scenarioRecords().then((records) => records.map((record) => record.state))).resolves.toEqual(['submitting']);
     await wakeServiceWorker();
     await expect.poll(async () => (await scenarioRecords())[0]?.state, { timeout: 30_000 }).toBe('confirmed');
     await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 15_000 }).toBe('Refunded $60.00');
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     await finishScenario(
       {
         scenario: 'Service worker stopped mid-refund',
@@ -383,7 +372,7 @@ describe('Refund Desk itself stopping mid-refund', () => {
   });
 
   it('the service worker stopped before Keap’s Finish got through: reconciled to needs-manual, nothing refunded', async () => {
-    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel);
     const finish = await holdRefundFinish();
     await confirmButton(panel).click();
@@ -399,7 +388,7 @@ describe('Refund Desk itself stopping mid-refund', () => {
     const message = await stopped.innerText();
     expect(message).toContain("Keap's API does not show this refund on order #5001. Check the order in Keap before trying again.");
     await expect(panel.getByRole('button', { name: 'Check Keap again' }).isEnabled()).resolves.toBe(true);
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(0);
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(0);
     await finishScenario(
       {
         scenario: 'Service worker stopped before the refund reached Keap',
@@ -414,33 +403,31 @@ describe('Refund Desk itself stopping mid-refund', () => {
 
   it('the browser closed mid-refund and reopened with the same profile: reconciled at start, history kept', async () => {
     // An earlier refund in this profile, which the journal must still hold after the restart.
-    const first = await openSidePanelOn(browser, DEMO, ORDER);
+    const first = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(first.panel, SEED.payments.twoPaymentsSecond);
     await confirmButton(first.panel).click();
     await expect.poll(() => first.panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
-    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel);
     const finish = await holdRefundFinish();
     await confirmButton(panel).click();
     await finish.held();
     // Keap takes the refund, but its API is too slow to confirm it before the browser closes.
-    sandbox.setFaults({ slowResponses: { delayMs: 60_000 } });
+    env.sandbox.setFaults({ slowResponses: { delayMs: 60_000 } });
     await finish.release();
-    await expect.poll(() => refundLogFor(sandbox, PAYMENT).length, { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => refundLogFor(env.sandbox, PAYMENT).length, { timeout: 30_000 }).toBe(1);
     const before = await readJournal(0);
     expect(before.map((record) => record.state).slice(-2)).toEqual(['confirmed', 'submitting']);
-    await browser.close({ removeProfile: false });
-    sandbox.setFaults({});
-    browser = await launchExtensionBrowser(sandbox, { userDataDir: browser.userDataDir });
+    await env.restartBrowser(() => env.sandbox.setFaults({}));
     journalObserver = null;
     await expect.poll(async () => (await scenarioRecords()).map((record) => record.state), { timeout: 30_000 }).toEqual(['confirmed', 'confirmed']);
     const after = await readJournal(0);
     expect(after.map((record) => record.id)).toEqual(before.map((record) => record.id));
-    const popup = await browser.extensionPage('popup');
+    const popup = await env.browser.extensionPage('popup');
     const row = popup.getByRole('listitem').filter({ hasText: `Order ${ORDER}` }).first();
     await expect.poll(() => row.innerText()).toContain('Refunded');
     const message = await row.innerText();
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     await finishScenario(
       {
         scenario: 'Browser closed mid-refund, reopened with the same profile',
@@ -455,8 +442,8 @@ describe('Refund Desk itself stopping mid-refund', () => {
 
 describe('Keap’s pages changing', () => {
   it('the contact page’s markup changed: the panel works from the API alone', async () => {
-    sandbox.setFaults({ alteredContactMarkup: true });
-    const page = await browser.keapPage(contactPath(DEMO));
+    env.sandbox.setFaults({ alteredContactMarkup: true });
+    const page = await env.browser.keapPage(contactPath(DEMO));
     const panel = refundsPanel(page);
     const notice = panel.getByText("Orders come from Keap's API");
     await notice.waitFor({ timeout: 30_000 });
@@ -469,8 +456,8 @@ describe('Keap’s pages changing', () => {
   });
 
   it('the refund screen’s markup changed: stops before Finish, needs-manual, nothing refunded', async () => {
-    sandbox.setFaults({ alteredRefundScreen: true });
-    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    env.sandbox.setFaults({ alteredRefundScreen: true });
+    const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel);
     await confirmButton(panel).click();
     const stopped = panel.locator('.needs-you p').first();
@@ -478,7 +465,7 @@ describe('Keap’s pages changing', () => {
     const message = await stopped.innerText();
     expect(message).toMatch(/Steps left: /);
     await expect(panel.getByRole('status').innerText()).resolves.toMatch(/^Nothing was refunded/);
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(0);
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(0);
     await finishScenario(
       { scenario: 'Refund screen markup changed', fault: 'alteredRefundScreen', result: "Stopped before Keap's Finish; order page left in front", message },
       ['needs-manual'],
@@ -489,11 +476,11 @@ describe('Keap’s pages changing', () => {
 
 describe('the person doing surprising things', () => {
   it('double-clicks Confirm: one refund', async () => {
-    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel);
     await confirmButton(panel).dblclick();
     await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     await finishScenario(
       { scenario: 'Double click on Confirm', fault: 'dblclick', result: 'One journal record, one refund', message: await panel.getByRole('status').innerText() },
       ['confirmed'],
@@ -501,9 +488,9 @@ describe('the person doing surprising things', () => {
   });
 
   it('confirms the same order from two side panels: the second is refused while the first runs', async () => {
-    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     // The side panel page opened again in a tab of the same window reads the same target.
-    const second = await browser.extensionPage('sidepanel');
+    const second = await env.browser.extensionPage('sidepanel');
     await second.getByRole('heading', { name: `Refund order #${ORDER}` }).waitFor();
     await reviewRefund(panel);
     await reviewRefund(second);
@@ -517,7 +504,7 @@ describe('the person doing surprising things', () => {
     expect(message).toMatch(new RegExp(`^Payment ${PAYMENT} already has a refund in progress or waiting for you`));
     await finish.release();
     await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     await finishScenario(
       { scenario: 'Two side panels on the same order', fault: 'second Confirm while the first refund is submitting', result: 'Second refused before journaling; exactly one refund', message },
       ['confirmed'],
@@ -525,7 +512,7 @@ describe('the person doing surprising things', () => {
   });
 
   it('closes the side panel mid-refund: the refund completes', async () => {
-    const { panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel);
     const finish = await holdRefundFinish();
     await confirmButton(panel).click();
@@ -533,8 +520,8 @@ describe('the person doing surprising things', () => {
     await panel.close();
     await finish.release();
     await expect.poll(async () => (await scenarioRecords())[0]?.state, { timeout: 60_000 }).toBe('confirmed');
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
-    const popup = await browser.extensionPage('popup');
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
+    const popup = await env.browser.extensionPage('popup');
     const row = popup.getByRole('listitem').filter({ hasText: `Order ${ORDER}` }).first();
     await expect(row.innerText()).resolves.toContain('Refunded');
     await finishScenario(
@@ -546,8 +533,8 @@ describe('the person doing surprising things', () => {
   it('moves to another contact while the first is loading: the panel ends on the new contact only', async () => {
     await stopServiceWorker();
     // The first contact's three reads answer late, after the person has moved on.
-    sandbox.setFaults({ slowResponses: { delayMs: 4_000, count: 3 } });
-    const page = await browser.keapPage(contactPath(DEMO));
+    env.sandbox.setFaults({ slowResponses: { delayMs: 4_000, count: 3 } });
+    const page = await env.browser.keapPage(contactPath(DEMO));
     const panel = refundsPanel(page);
     await panel.getByRole('status').waitFor();
     await page.getByRole('link', { name: 'Next Contact' }).click();
@@ -555,7 +542,7 @@ describe('the person doing surprising things', () => {
     const hostileRefund = panel.getByRole('button', { name: `Refund order #${SEED.orders.hostile}` });
     await expect.poll(() => hostileRefund.isEnabled(), { timeout: 30_000 }).toBe(true);
     // Wait until the first contact's late answer has reached the background (callers share one load).
-    const observer = await browser.extensionPage('popup');
+    const observer = await env.browser.extensionPage('popup');
     await observer.evaluate(
       (contactId) =>
         (globalThis as unknown as { chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({

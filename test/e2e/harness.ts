@@ -107,8 +107,11 @@ export function orderPath(orderId: number): string {
 export interface SandboxedExtension {
   readonly sandbox: Sandbox;
   readonly browser: ExtensionBrowser;
-  /** Closes the browser and opens it again on the same profile, as a user restarting it would. */
-  restartBrowser(): Promise<void>;
+  /**
+   * Closes the browser and opens it again on the same profile, as a user restarting it would;
+   * `whileClosed` runs in between.
+   */
+  restartBrowser(whileClosed?: () => void | Promise<void>): Promise<void>;
 }
 
 /**
@@ -138,9 +141,10 @@ export function useSandboxedExtension(options: { apiKey?: string | null } = {}):
     get browser() {
       return started(browser, 'browser');
     },
-    async restartBrowser() {
+    async restartBrowser(whileClosed) {
       const current = started(browser, 'browser');
       await current.close({ removeProfile: false });
+      await whileClosed?.();
       browser = await launchExtensionBrowser(started(sandbox, 'sandbox'), { userDataDir: current.userDataDir });
     },
   };

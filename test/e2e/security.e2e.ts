@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CDPSession, ConsoleMessage, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from '../sandbox/seed';
-import type { Sandbox } from '../sandbox/server';
-import { APP_ORIGIN, configureExtension, contactPath, EXTENSION_DIR, type ExtensionBrowser, launchExtensionBrowser, startTlsSandbox } from './harness';
+import { APP_ORIGIN, contactPath, EXTENSION_DIR, useSandboxedExtension } from './harness';
 import { journalRecords, openSidePanelOn, refundLogFor } from './refund-helpers';
 import { reliabilityReport } from './reliability-report';
 
@@ -14,27 +13,16 @@ import { reliabilityReport } from './reliability-report';
  * The production manifest's permissions and matches are pinned in `manifest.e2e.ts`.
  */
 
-let sandbox: Sandbox;
-let browser: ExtensionBrowser;
+const env = useSandboxedExtension({ apiKey: SEED.apiKey });
 const report = reliabilityReport('security');
-
-beforeAll(async () => {
-  sandbox = await startTlsSandbox();
-  browser = await launchExtensionBrowser(sandbox);
-  await configureExtension(browser, { apiKey: SEED.apiKey });
-});
-afterAll(async () => {
-  report.write();
-  await browser?.close({ removeProfile: true });
-  await sandbox?.close();
-});
+afterAll(() => report.write());
 let testStartedAt = 0;
 beforeEach(() => {
-  sandbox.reset();
+  env.sandbox.reset();
   testStartedAt = Date.now();
 });
 afterEach(async () => {
-  for (const page of browser.context.pages()) await page.close();
+  for (const page of env.browser.context.pages()) await page.close();
 });
 
 const DEMO = SEED.contacts.demo;
@@ -73,7 +61,7 @@ function startRefundMessage() {
 
 /** Records, in the service worker, the type of every runtime message it receives (a test observer). */
 async function watchBackgroundMessages(): Promise<() => Promise<{ type: string; data: unknown }[]>> {
-  const worker = await browser.serviceWorker();
+  const worker = await env.browser.serviceWorker();
   await worker.evaluate(() => {
     const scope = globalThis as unknown as ChromeRuntime & { seenMessages?: unknown[] };
     if (scope.seenMessages) {
@@ -92,7 +80,7 @@ async function watchBackgroundMessages(): Promise<() => Promise<{ type: string; 
 
 /** Runs `expression` in Refund Desk's content-script world on `page` (its isolated world, through CDP). */
 async function inContentScriptWorld(page: Page): Promise<{ evaluate<T>(expression: string): Promise<T>; cdp: CDPSession }> {
-  const cdp = await browser.context.newCDPSession(page);
+  const cdp = await env.browser.context.newCDPSession(page);
   const contexts: { id: number; name: string; auxData?: { type?: string; frameId?: string } }[] = [];
   cdp.on('Runtime.executionContextCreated', (event) => contexts.push(event.context as (typeof contexts)[number]));
   await cdp.send('Runtime.enable');
@@ -113,7 +101,7 @@ const realPanel = (page: Page) => page.locator('[data-refund-desk="panel"]:not([
 
 describe('a script on the Keap page', () => {
   it('cannot start a refund, open the side panel, or reach the key or the journal from the main world', async () => {
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     // Before the content script runs: the panel's tag defined as the page's own custom element,
     // a look-alike panel, and elements named like what the content script uses.
     await page.addInitScript(() => {
@@ -177,12 +165,12 @@ describe('a script on the Keap page', () => {
 
     // A real click, after everything above: the side panel opens on that order and on no other.
     await panel.getByRole('button', { name: `Refund order #${ORDER}` }).click();
-    await expect.poll(() => browser.context.pages().some((candidate) => candidate.url().includes('/sidepanel.html')), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => env.browser.context.pages().some((candidate) => candidate.url().includes('/sidepanel.html')), { timeout: 15_000 }).toBe(true);
     const received = await seenMessages();
     expect(received.filter((message) => message.type === 'openRefundPanel').map((message) => message.data)).toEqual([{ contactId: DEMO, orderId: ORDER }]);
     expect(received.map((message) => message.type)).not.toContain('startRefund');
-    await expect(journalRecords(browser, { since: testStartedAt })).resolves.toEqual([]);
-    expect(sandbox.state.refundLog).toEqual([]);
+    await expect(journalRecords(env.browser, { since: testStartedAt })).resolves.toEqual([]);
+    expect(env.sandbox.state.refundLog).toEqual([]);
     report.record({
       scenario: 'Page script in the main world',
       fault: 'postMessage and custom events shaped like refunds, the panel tag defined as a page custom element, DOM clobbering, a fake panel before load, synthetic clicks, indexedDB/localStorage/cookies',
@@ -194,7 +182,7 @@ describe('a script on the Keap page', () => {
   });
 
   it('cannot use the content script’s world to start a refund, change settings or read the key', async () => {
-    const page = await browser.keapPage(contactPath(DEMO));
+    const page = await env.browser.keapPage(contactPath(DEMO));
     await realPanel(page).getByRole('button', { name: `Refund order #${ORDER}` }).waitFor({ timeout: 30_000 });
     const world = await inContentScriptWorld(page);
     const send = (message: unknown) => world.evaluate<{ res?: { ok: boolean; error?: { kind: string; message: string } } }>(`chrome.runtime.sendMessage(${JSON.stringify(message)})`);
@@ -227,13 +215,13 @@ describe('a script on the Keap page', () => {
     await world.cdp.detach();
 
     // The key is unchanged: the forged saveSettings did not replace it.
-    const storedKey = await (await browser.serviceWorker()).evaluate(async () => {
+    const storedKey = await (await env.browser.serviceWorker()).evaluate(async () => {
       const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } };
       return (await chrome.storage.local.get('apiKey')).apiKey;
     });
     expect(storedKey).toBe(SEED.apiKey);
-    await expect(journalRecords(browser, { since: testStartedAt })).resolves.toEqual([]);
-    expect(sandbox.state.refundLog).toEqual([]);
+    await expect(journalRecords(env.browser, { since: testStartedAt })).resolves.toEqual([]);
+    expect(env.sandbox.state.refundLog).toEqual([]);
     report.record({
       scenario: 'Forged runtime messages from the content script’s world',
       fault: 'chrome.runtime.sendMessage through CDP in the isolated world: startRefund, settings, key test, order, recheck, another contact',
@@ -249,9 +237,9 @@ describe('hostile data from the page or the API', () => {
   it('a 100 KB title with markup renders as inert text in the panel and the side panel', async () => {
     const title = `<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>${'Ω'.repeat(100_000)}`;
     // A contact no earlier test loaded, so the background has nothing cached for it.
-    const order = sandbox.state.orders.find((candidate) => candidate.id === SEED.orders.hostile)!;
+    const order = env.sandbox.state.orders.find((candidate) => candidate.id === SEED.orders.hostile)!;
     order.title = title;
-    const { page, panel: sidePanel } = await openSidePanelOn(browser, SEED.contacts.hostile, SEED.orders.hostile);
+    const { page, panel: sidePanel } = await openSidePanelOn(env.browser, SEED.contacts.hostile, SEED.orders.hostile);
     const panel = realPanel(page);
     const row = panel.locator(`tr[data-order-id="${SEED.orders.hostile}"]`);
     await expect(row.locator('.rd-title > span').innerText()).resolves.toBe(title);
@@ -281,7 +269,7 @@ describe('hostile data from the page or the API', () => {
   });
 
   it('the page’s own table with wrong types and markup, and an API answer with a wrong type, cannot break the panel', async () => {
-    const page = await browser.keapPage(contactPath(DEMO));
+    const page = await env.browser.keapPage(contactPath(DEMO));
     const panel = realPanel(page);
     await expect.poll(() => panel.getByRole('button', { name: `Refund order #${ORDER}` }).isEnabled(), { timeout: 30_000 }).toBe(true);
     await page.locator('#tab_link_orders').click();
@@ -318,9 +306,9 @@ describe('hostile data from the page or the API', () => {
 
     // Keap's API answering a wrong type, for a contact not loaded yet: plain words, the page's rows kept.
     const { fiftyOrders } = SEED.generated;
-    const apiOrder = sandbox.state.orders.find((candidate) => candidate.id === fiftyOrders.firstOrderId)!;
+    const apiOrder = env.sandbox.state.orders.find((candidate) => candidate.id === fiftyOrders.firstOrderId)!;
     apiOrder.invoiceNumber = '<b>INV</b>' as unknown as number;
-    const other = await browser.keapPage(contactPath(SEED.contacts.fiftyOrders));
+    const other = await env.browser.keapPage(contactPath(SEED.contacts.fiftyOrders));
     const otherPanel = realPanel(other);
     const alert = otherPanel.getByRole('alert');
     await alert.waitFor({ timeout: 30_000 });
@@ -365,29 +353,29 @@ describe('the API key stays in the background', () => {
   it('never reaches a page, a console, the journal or an export during a refund', async () => {
     const consoleLines: string[] = [];
     const collect = (line: ConsoleMessage) => consoleLines.push(line.text());
-    browser.context.on('console', collect);
-    const worker = await browser.serviceWorker();
+    env.browser.context.on('console', collect);
+    const worker = await env.browser.serviceWorker();
     worker.on('console', collect);
-    const { page, panel } = await openSidePanelOn(browser, DEMO, ORDER);
+    const { page, panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await panel.getByRole('group', { name: `Payment #${PAYMENT}` }).getByRole('checkbox').check();
     await panel.getByLabel('Reason', { exact: true }).selectOption('Sent wrong size');
     await panel.getByRole('button', { name: 'Review refund' }).click();
     // Keap refuses the contact note, so the background logs an error: the path most likely to leak.
-    sandbox.setFaults({ serverErrors: { count: 1, pathPrefix: '/v1/notes' } });
+    env.sandbox.setFaults({ serverErrors: { count: 1, pathPrefix: '/v1/notes' } });
     await panel.getByRole('button', { name: 'Confirm refund of $60.00' }).click();
     await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
-    expect(refundLogFor(sandbox, PAYMENT)).toHaveLength(1);
+    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     await expect.poll(() => consoleLines.some((line) => line.includes('could not add a note')), { timeout: 15_000 }).toBe(true);
 
     const pageHtml = await page.evaluate(() => document.documentElement.outerHTML + (document.querySelector('[data-refund-desk="panel"]')?.shadowRoot?.innerHTML ?? ''));
     expect(pageHtml).not.toContain(KEY_PREFIX);
     expect(await panel.content()).not.toContain(KEY_PREFIX);
-    const options = await browser.extensionPage('options');
+    const options = await env.browser.extensionPage('options');
     await options.getByText('Saved key:').first().waitFor();
     expect(await options.content()).not.toContain(KEY_PREFIX);
-    expect(JSON.stringify(await journalRecords(browser))).not.toContain(KEY_PREFIX);
+    expect(JSON.stringify(await journalRecords(env.browser))).not.toContain(KEY_PREFIX);
 
-    const popup = await browser.extensionPage('popup');
+    const popup = await env.browser.extensionPage('popup');
     await popup.getByRole('listitem').first().waitFor();
     for (const format of ['CSV', 'JSON']) {
       const download = popup.waitForEvent('download');
@@ -397,7 +385,7 @@ describe('the API key stays in the background', () => {
       expect(text).toContain(String(ORDER));
       expect(text, format).not.toContain(KEY_PREFIX);
     }
-    browser.context.off('console', collect);
+    env.browser.context.off('console', collect);
     worker.off('console', collect);
     expect(consoleLines.join('\n')).not.toContain(KEY_PREFIX);
     report.record({
@@ -405,7 +393,7 @@ describe('the API key stays in the background', () => {
       fault: 'a refund whose contact note Keap refuses (an error logged); searched the Keap page HTML (with the panel), side panel, options page, page and service-worker consoles, journal, CSV and JSON exports',
       result: 'The key appears nowhere outside the background',
       refundedTwice: false,
-      finalStates: (await journalRecords(browser, { since: testStartedAt })).map((record) => record.state),
+      finalStates: (await journalRecords(env.browser, { since: testStartedAt })).map((record) => record.state),
       message: `${consoleLines.length} console line(s) checked`,
     });
   });
