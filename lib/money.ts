@@ -90,17 +90,33 @@ export function toDecimalString(minorUnits: number, currency: string = DEFAULT_C
   return digits === 0 ? `${sign}${whole}` : `${sign}${whole}.${fraction}`;
 }
 
+/** Building an Intl.NumberFormat is slow (the first one loads locale data): keep each one made. */
+const moneyFormatters = new Map<string, Intl.NumberFormat>();
+
+function moneyFormatter(currency: string, locale: string | undefined): Intl.NumberFormat {
+  const key = `${locale ?? ''}|${currency}`;
+  let formatter = moneyFormatters.get(key);
+  if (formatter === undefined) {
+    const digits = currencyFractionDigits(currency);
+    formatter = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    moneyFormatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** Minor units → text for people, e.g. 123456 → "$1,234.56"; JPY 1500 → "¥1,500". */
 export function formatMoney(minorUnits: number, currency: string = DEFAULT_CURRENCY, locale?: string): string {
-  const digits = currencyFractionDigits(currency);
   // The decimal string has at most a few fraction digits and a safe magnitude, so as a double it
   // formats back to exactly those digits.
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(Number(toDecimalString(minorUnits, currency)));
+  return moneyFormatter(currency, locale).format(Number(toDecimalString(minorUnits, currency)));
+}
+
+/**
+ * Loads the locale data money needs ahead of time: the first Intl.NumberFormat costs more than a
+ * frame, and a page should not pay it at the moment its table appears.
+ */
+export function prepareMoneyFormatting(currency: string = DEFAULT_CURRENCY): void {
+  moneyFormatter(currency, undefined);
 }
 
 function assertMinorUnits(minorUnits: number): void {

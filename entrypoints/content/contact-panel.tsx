@@ -8,6 +8,7 @@ import { callBackground, type ContactOrderRow } from '@/lib/messaging/protocol';
 import type { RuntimeSender } from '@/lib/messaging/senders';
 import { isFromBackground, TAB_MESSAGES, tabMessenger } from '@/lib/messaging/tab-protocol';
 import { readOrdersTable, watchOrdersTable, type PageOrderRow } from '@/lib/page/orders-table';
+import { prepareMoneyFormatting } from '@/lib/money';
 import { mergeOrderRows } from '@/lib/panel/order-rows';
 
 interface PanelState {
@@ -40,6 +41,7 @@ function findAnchor(): { element: Element; where: 'before' | 'prepend' } {
  * duplicated) when Keap redraws its tabs or the user moves to another contact in-page.
  */
 export function runContactPanel(ctx: { signal: AbortSignal }): void {
+  prepareMoneyFormatting();
   // A plain element: a custom tag could be claimed by the page's own customElements.define.
   const host = document.createElement('div');
   host.dataset.refundDesk = 'panel';
