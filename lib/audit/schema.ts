@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refundErrorHandlingSchema } from '@/lib/refund/rules';
 import { refundStateSchema } from './states';
 
 const keapId = z.number().int().positive();
@@ -24,8 +25,6 @@ export const refundLineSchema = z.object({
 });
 export type RefundLine = z.infer<typeof refundLineSchema>;
 
-export const errorHandlingSchema = z.enum(['record-anyway', 'skip-payment']);
-export type ErrorHandling = z.infer<typeof errorHandlingSchema>;
 
 export const refundErrorSchema = z.object({
   kind: z.string().min(1),
@@ -60,7 +59,7 @@ export const planRefundInputSchema = z.object({
   orderId: keapId,
   lines: linesSchema,
   reason: z.object({ preset: z.string(), details: z.string() }),
-  errorHandling: errorHandlingSchema,
+  errorHandling: refundErrorHandlingSchema,
   amountOwedAfterMinor: minorUnits,
   /** The Keap user the API key belongs to, from `GET /v1/account/profile`. */
   actor: z.object({ name: z.string(), email: z.string() }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refundErrorHandlingSchema } from '@/lib/refund/rules';
 import { parseMoneyInput, toDecimalString } from '@/lib/money';
 import { findControlByName, isVisible, normaliseWhitespace, roleOf, type ControlRole, type FoundControl } from '@/lib/page/accessible-name';
 import { bodyRowsOf, cellsAtPositions, columnPosition, headerRowOf } from '@/lib/page/table-layout';
@@ -45,7 +46,6 @@ const HIGHLIGHT_OUTLINE = '3px solid #d93025';
 export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
 
 const refundMethodSchema = z.enum(['refund', 'manual-refund', 'void']);
-const errorHandlingSchema = z.enum(['record-anyway', 'skip-payment']);
 
 export const refundScreenPlanSchema = z.object({
   orderId: z.number().int().positive(),
@@ -56,7 +56,7 @@ export const refundScreenPlanSchema = z.object({
   currency: z.string().min(3),
   reason: z.string().trim().min(1),
   method: refundMethodSchema,
-  errorHandling: errorHandlingSchema,
+  errorHandling: refundErrorHandlingSchema,
   amountOwedMinor: z.number().int().nonnegative(),
 });
 export type RefundScreenPlan = z.infer<typeof refundScreenPlanSchema>;
