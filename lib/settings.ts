@@ -1,12 +1,12 @@
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
 import { KEAP_API_HOSTS } from './keap-hosts';
-import { DEFAULT_ERROR_HANDLING, refundErrorHandlingSchema } from './refund/rules';
+import { refundErrorHandlingSchema } from './refund/rules';
 
 /** Settings a Keap admin changes on the options page. The API key is kept apart (see `lib/service/api-key.ts`). */
 export const settingsSchema = z.object({
   apiHost: z.enum(KEAP_API_HOSTS).default('api.infusionsoft.com'),
-  defaultErrorHandling: refundErrorHandlingSchema.default(DEFAULT_ERROR_HANDLING),
+  defaultErrorHandling: refundErrorHandlingSchema.default('skip-payment'),
   /** Days to keep finished refunds in the history; 0 keeps them forever. */
   historyRetentionDays: z.number().int().min(0).max(3650).default(0),
 });
