@@ -36,14 +36,12 @@ export const contactOrderRowSchema = z.object({
 });
 export type ContactOrderRow = z.infer<typeof contactOrderRowSchema>;
 
-/** Whether a key is set: safe for content scripts, which never learn anything of the key itself. */
-export const statusSchema = z.object({
+/** For Refund Desk's own pages: whether a key is set, and a recognisable fragment of it, never the key. */
+export const keyStatusSchema = z.object({
   configured: z.boolean(),
   apiHost: z.enum(KEAP_API_HOSTS),
+  maskedApiKey: z.string().nullable(),
 });
-
-/** For Refund Desk's own pages: the status plus a recognisable fragment of the key, never the key. */
-export const keyStatusSchema = statusSchema.extend({ maskedApiKey: z.string().nullable() });
 
 export const paymentForRefundSchema = paymentFactsSchema.extend({ channel: refundChannelSchema });
 export type PaymentForRefund = z.infer<typeof paymentForRefundSchema>;
@@ -67,8 +65,6 @@ export type OrderForRefund = z.infer<typeof orderForRefundSchema>;
 export const keapAppOriginSchema = z.string().regex(/^https:\/\/[a-z0-9-]+\.infusionsoft\.com$/i, 'a Keap app address');
 
 export const MESSAGES = {
-  /** Is an API key set? Answered to content scripts too: it says nothing secret. */
-  getStatus: { input: z.object({}), output: result(statusSchema.shape) },
   /** A contact's orders with amounts from Keap's API. */
   getContactOrders: {
     input: z.object({ contactId: keapIdSchema, refresh: z.boolean().optional() }),
@@ -130,7 +126,6 @@ export type MessageOutput<N extends MessageName> = z.infer<(typeof MESSAGES)[N][
  * and open the side panel; only extension pages may start refunds or change settings.
  */
 export const POLICY: Record<MessageName, 'any-sender' | 'own-contact-or-extension-page' | 'own-contact' | 'own-order' | 'extension-page'> = {
-  getStatus: 'any-sender',
   getContactOrders: 'own-contact-or-extension-page',
   openRefundPanel: 'own-contact',
   openOptions: 'any-sender',

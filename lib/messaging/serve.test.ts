@@ -98,8 +98,7 @@ describe('checkMessage: who may send what', () => {
     expect(errorOf('orderPageReady', { orderId: 7 }, extensionPage).kind).toBe('refused');
   });
 
-  it('an unknown sender is refused everything, even getStatus and openOptions', () => {
-    expect(errorOf('getStatus', {}, unknownSender).kind).toBe('refused');
+  it('an unknown sender is refused everything, even openOptions', () => {
     expect(errorOf('openOptions', {}, unknownSender).kind).toBe('refused');
     expect(errorOf('getContactOrders', { contactId: 42 }, unknownSender).kind).toBe('refused');
   });
@@ -109,10 +108,10 @@ describe('checkMessage: who may send what', () => {
     expect(errorOf('saveSettings', 'garbage', contactPage(42)).kind).toBe('refused');
   });
 
-  it('getStatus and openOptions are answered to content scripts and extension pages, with no payload at all', () => {
-    expect(checkMessage('getStatus', undefined, contactPage(42))).toEqual({ ok: true, data: {} });
+  it('openOptions is answered to content scripts and extension pages, with no payload at all', () => {
+    expect(checkMessage('openOptions', undefined, contactPage(42))).toEqual({ ok: true, data: {} });
     expect(checkMessage('openOptions', null, orderPage(7))).toEqual({ ok: true, data: {} });
-    expect(checkMessage('getStatus', {}, extensionPage)).toEqual({ ok: true, data: {} });
+    expect(checkMessage('openOptions', {}, extensionPage)).toEqual({ ok: true, data: {} });
   });
 
   it('a valid startRefund from an extension page is accepted with its data', () => {

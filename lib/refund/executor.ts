@@ -55,7 +55,8 @@ function keapFailure(error: KeapError): StartRefundResult {
   return { ok: false, error: { kind: error.kind, message: error.message } };
 }
 
-async function readOrderNow(client: KeapClient, orderId: number): Promise<KeapResult<OrderNow>> {
+/** The order with its invoice payments and transactions, as Keap's API shows them now. */
+export async function readOrderNow(client: KeapClient, orderId: number): Promise<KeapResult<OrderNow>> {
   const [order, payments, transactions] = await Promise.all([
     client.getOrder(orderId),
     client.listOrderPayments(orderId),
@@ -94,12 +95,10 @@ function withOrderLock<T>(orderId: number, work: () => Promise<T>): Promise<T> {
  */
 export function prepareRefund(input: StartRefundInput, deps: ExecutorDeps): Promise<StartRefundResult> {
   return withOrderLock(input.form.orderId, async () => {
-    const existing = await findByIdempotencyKey(deps.db, `${input.idempotencyKey}:keap-refund-screen`) ?? await findByIdempotencyKey(deps.db, `${input.idempotencyKey}:manual`);
-    if (existing) {
-      // A double click or a resent message: the same refund, not a second one.
-      const siblings = await Promise.all(['keap-refund-screen', 'manual'].map((channel) => findByIdempotencyKey(deps.db, `${input.idempotencyKey}:${channel}`)));
-      return { ok: true, refundIds: siblings.filter((record): record is RefundRecord => record !== undefined).map((record) => record.id) };
-    }
+    const existing = await Promise.all(['keap-refund-screen', 'manual'].map((channel) => findByIdempotencyKey(deps.db, `${input.idempotencyKey}:${channel}`)));
+    const alreadyPlanned = existing.filter((record): record is RefundRecord => record !== undefined);
+    // A double click or a resent message: the same refund, not a second one.
+    if (alreadyPlanned.length > 0) return { ok: true, refundIds: alreadyPlanned.map((record) => record.id) };
     const { form } = input;
     const [orderNow, merchants, contact, profile] = await Promise.all([
       readOrderNow(deps.client, form.orderId),

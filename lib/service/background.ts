@@ -4,7 +4,7 @@ import { getContactOrders } from './contact-handlers';
 import { openOptions, openRefundPanel } from './panel-handlers';
 import { requestPersistentStorage } from '@/lib/audit/journal';
 import { applyHistoryRetention, getOrderForRefund, markNotRefunded, orderPageReady, reconcileAtStart, recheckRefund, startRefund } from './refund-handlers';
-import { getSettings, getStatus, saveSettings, testConnection } from './settings-handlers';
+import { getSettings, saveSettings, testConnection } from './settings-handlers';
 
 interface StorageAreaWithAccessLevel {
   setAccessLevel?: (options: { accessLevel: 'TRUSTED_CONTEXTS' | 'TRUSTED_AND_UNTRUSTED_CONTEXTS' }) => Promise<void>;
@@ -20,7 +20,6 @@ export function startBackgroundService(extension: { id: string; origin: string }
   void (browser.storage.local as unknown as StorageAreaWithAccessLevel).setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' });
   serveMessages(
     {
-      getStatus,
       getContactOrders,
       openRefundPanel,
       openOptions,

@@ -8,7 +8,7 @@ import type { MessageData } from '@/lib/messaging/serve';
 import type { SenderIdentity } from '@/lib/messaging/senders';
 import { tabMessenger } from '@/lib/messaging/tab-protocol';
 import { checkRefundEvidence } from '@/lib/refund/evidence';
-import { type ExecutorDeps, executeRefund, prepareRefund } from '@/lib/refund/executor';
+import { type ExecutorDeps, executeRefund, prepareRefund, readOrderNow } from '@/lib/refund/executor';
 import { refundChannelFor } from '@/lib/refund/rules';
 import { readSettings } from '@/lib/settings';
 import { storedAccess } from './keap-access';
@@ -63,20 +63,20 @@ export async function getOrderForRefund({ orderId, contactId }: MessageData<'get
   const stored = await storedAccess();
   if (!stored.ok) return stored;
   const { client } = stored.access;
-  const [order, payments, transactions, merchants, contact, settings] = await Promise.all([
-    client.getOrder(orderId),
-    client.listOrderPayments(orderId),
-    client.listOrderTransactions(orderId),
+  const [orderNow, merchants, contact, settings] = await Promise.all([
+    readOrderNow(client, orderId),
     client.listMerchants(),
     client.getContact(contactId),
     readSettings(),
   ]);
-  for (const answer of [order, payments, transactions, merchants, contact]) if (!answer.ok) return answer;
-  if (!order.ok || !payments.ok || !transactions.ok || !merchants.ok || !contact.ok) throw new Error('unreachable');
-  if (order.value.contact.id !== contactId) {
+  if (!orderNow.ok) return orderNow;
+  if (!merchants.ok) return merchants;
+  if (!contact.ok) return contact;
+  const { order } = orderNow.value;
+  if (order.contact.id !== contactId) {
     return { ok: false, error: { kind: 'wrong-contact', message: `Order #${orderId} belongs to another contact.` } };
   }
-  const facts = derivePaymentFacts({ order: order.value, payments: payments.value, transactions: transactions.value, merchants: merchants.value });
+  const facts = derivePaymentFacts({ ...orderNow.value, merchants: merchants.value });
   const name = [contact.value.given_name, contact.value.family_name].filter(Boolean).join(' ');
   return {
     ok: true,
@@ -84,11 +84,11 @@ export async function getOrderForRefund({ orderId, contactId }: MessageData<'get
       contact: { id: contactId, name: name || `Contact ${contactId}`, email: contact.value.email_addresses?.[0]?.email ?? '' },
       order: {
         orderId,
-        title: order.value.title ?? '',
-        orderDate: order.value.order_date.slice(0, 10),
-        totalMinor: order.value.total,
-        totalDueMinor: order.value.total_due,
-        summary: summarizeOrder(order.value, facts),
+        title: order.title ?? '',
+        orderDate: order.order_date.slice(0, 10),
+        totalMinor: order.total,
+        totalDueMinor: order.total_due,
+        summary: summarizeOrder(order, facts),
       },
       payments: facts.filter((fact) => !fact.isRefundRow).map((fact) => ({ ...fact, channel: refundChannelFor(fact) })),
       defaultErrorHandling: settings.defaultErrorHandling,
@@ -116,19 +116,10 @@ export async function startRefund(data: MessageData<'startRefund'>): Promise<Mes
 function checkAgainstKeap(deps: ExecutorDeps): CheckRecord {
   return async (record) => {
     if (!record.baseline) return { confirmed: false, reason: 'Refund Desk has no "before" picture of this order to compare with. Check the order in Keap.' };
-    const [order, payments, transactions] = await Promise.all([
-      deps.client.getOrder(record.orderId),
-      deps.client.listOrderPayments(record.orderId),
-      deps.client.listOrderTransactions(record.orderId),
-    ]);
-    if (!order.ok) throw new Error(order.error.message);
-    if (!payments.ok) throw new Error(payments.error.message);
-    if (!transactions.ok) throw new Error(transactions.error.message);
-    const check = checkRefundEvidence(record.lines, record.baseline, {
-      order: order.value,
-      payments: payments.value,
-      transactions: transactions.value,
-    });
+    const orderNow = await readOrderNow(deps.client, record.orderId);
+    // Thrown, not answered: reconciliation leaves the record as it was, to be checked again later.
+    if (!orderNow.ok) throw new Error(orderNow.error.message);
+    const check = checkRefundEvidence(record.lines, record.baseline, orderNow.value);
     if (!check.allConfirmed) {
       return { confirmed: false, reason: `Keap's API does not show this refund on order #${record.orderId}. Check the order in Keap before trying again.` };
     }

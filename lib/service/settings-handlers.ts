@@ -13,11 +13,6 @@ async function currentStatus(): Promise<KeyStatus> {
   return { configured: apiKey !== null, apiHost: settings.apiHost, maskedApiKey: apiKey === null ? null : maskApiKey(apiKey) };
 }
 
-export async function getStatus(): Promise<MessageOutput<'getStatus'>> {
-  const { configured, apiHost } = await currentStatus();
-  return { ok: true, configured, apiHost };
-}
-
 export async function getSettings(): Promise<MessageOutput<'getSettings'>> {
   const [settings, status] = await Promise.all([readSettings(), currentStatus()]);
   return { ok: true, settings, status };

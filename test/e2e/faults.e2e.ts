@@ -5,7 +5,7 @@ import { isFinalState } from '../../lib/audit/states';
 import { SEED } from '../sandbox/seed';
 import type { Faults } from '../sandbox/server';
 import { contactPath, useSandboxedExtension } from './harness';
-import { openSidePanelOn, refundLogFor } from './refund-helpers';
+import { journalRecords, openSidePanelOn, refundLogFor } from './refund-helpers';
 import { reliabilityReport, type ScenarioResult } from './reliability-report';
 
 /**
@@ -20,8 +20,6 @@ const report = reliabilityReport('faults');
 afterAll(() => report.write());
 
 let scenarioStartedAt = 0;
-/** An extension page that reads the journal (see `readJournal`); opened on first use in each scenario. */
-let journalObserver: Page | null = null;
 beforeEach(() => {
   env.sandbox.reset();
   scenarioStartedAt = Date.now();
@@ -29,7 +27,6 @@ beforeEach(() => {
 afterEach(async () => {
   await env.browser.context.unrouteAll({ behavior: 'ignoreErrors' });
   for (const page of env.browser.context.pages()) await page.close();
-  journalObserver = null;
 });
 
 const DEMO = SEED.contacts.demo;
@@ -37,29 +34,7 @@ const ORDER = SEED.orders.twoPayments;
 const PAYMENT = SEED.payments.twoPaymentsFirst;
 const SETTLE_TIMEOUT_MS = 90_000;
 
-/**
- * The journal as an extension page reads it, not through the service worker: some scenarios stop
- * the worker, and a stopped worker cannot be asked anything.
- */
-async function readJournal(since: number): Promise<RefundRecord[]> {
-  journalObserver ??= await env.browser.extensionPage('popup');
-  const records = await journalObserver.evaluate(
-    () =>
-      new Promise<unknown[]>((resolve, reject) => {
-        const opening = indexedDB.open('refund-desk-journal');
-        opening.onerror = () => reject(opening.error);
-        opening.onsuccess = () => {
-          const reading = opening.result.transaction('refunds').objectStore('refunds').getAll();
-          reading.onsuccess = () => {
-            opening.result.close();
-            resolve(reading.result as unknown[]);
-          };
-          reading.onerror = () => reject(reading.error);
-        };
-      }),
-  );
-  return (records as RefundRecord[]).filter((record) => record.createdAt >= since).sort((a, b) => a.createdAt - b.createdAt);
-}
+const readJournal = (since: number) => journalRecords(env.browser, { since });
 const scenarioRecords = () => readJournal(scenarioStartedAt);
 
 function paymentsRefundedTwice(): number[] {
@@ -147,7 +122,7 @@ async function wakeServiceWorker(): Promise<void> {
   await page.evaluate(() =>
     (globalThis as unknown as { chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({
       id: 0,
-      type: 'getStatus',
+      type: 'getSettings',
       data: {},
       timestamp: Date.now(),
     }),
@@ -419,8 +394,7 @@ describe('Refund Desk itself stopping mid-refund', () => {
     const before = await readJournal(0);
     expect(before.map((record) => record.state).slice(-2)).toEqual(['confirmed', 'submitting']);
     await env.restartBrowser(() => env.sandbox.setFaults({}));
-    journalObserver = null;
-    await expect.poll(async () => (await scenarioRecords()).map((record) => record.state), { timeout: 30_000 }).toEqual(['confirmed', 'confirmed']);
+      await expect.poll(async () => (await scenarioRecords()).map((record) => record.state), { timeout: 30_000 }).toEqual(['confirmed', 'confirmed']);
     const after = await readJournal(0);
     expect(after.map((record) => record.id)).toEqual(before.map((record) => record.id));
     const popup = await env.browser.extensionPage('popup');

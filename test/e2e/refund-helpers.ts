@@ -9,10 +9,20 @@ export function refundLogFor(sandbox: Sandbox, paymentId: number) {
   return sandbox.state.refundLog.filter((entry) => entry.paymentId === paymentId && entry.outcome !== 'skipped-after-failure');
 }
 
-/** Reads the extension's journal straight from IndexedDB in the service worker, as a test observer. */
+/** One extension page per browser reads the journal; reopened when a test closed it. */
+const journalReaders = new WeakMap<ExtensionBrowser, Page>();
+
+/**
+ * Reads the extension's journal straight from IndexedDB, as a test observer. It reads from an
+ * extension page rather than the service worker, so it also works while the worker is stopped.
+ */
 export async function journalRecords(browser: ExtensionBrowser, filter: { orderId?: number; since?: number } = {}): Promise<RefundRecord[]> {
-  const worker = await browser.serviceWorker();
-  const records = await worker.evaluate(
+  let reader = journalReaders.get(browser);
+  if (reader === undefined || reader.isClosed()) {
+    reader = await browser.extensionPage('popup');
+    journalReaders.set(browser, reader);
+  }
+  const records = await reader.evaluate(
     () =>
       new Promise<unknown[]>((resolve, reject) => {
         const opening = indexedDB.open('refund-desk-journal');
