@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_CURRENCY, parseMoneyInput } from '@/lib/money';
-import { bodyRowsOf, cellsOf, cellTextsByPosition, columnPosition, headerRowOf } from '@/lib/page/table-layout';
+import { bodyRowTextsOf, columnPosition, headerRowOf } from '@/lib/page/table-layout';
 
 /**
  * Reads the Orders tab of Keap's classic contact record. The table is found by its header
@@ -8,7 +8,8 @@ import { bodyRowsOf, cellsOf, cellTextsByPosition, columnPosition, headerRowOf }
  * header position; every cell is read as text, never as HTML.
  */
 
-type OrderColumn = 'orderId' | 'orderDate' | 'title' | 'total' | 'paid' | 'due' | 'status';
+/** The columns the Refunds panel uses; Keap's other columns (Balance Due, Status) are not read. */
+type OrderColumn = 'orderId' | 'orderDate' | 'title' | 'total' | 'paid';
 
 /** Header texts accepted for each column, compared case-insensitively after trimming. */
 export const ORDER_COLUMN_HEADERS: Record<OrderColumn, readonly string[]> = {
@@ -17,8 +18,6 @@ export const ORDER_COLUMN_HEADERS: Record<OrderColumn, readonly string[]> = {
   title: ['Title', 'Order Title', 'Description'],
   total: ['Total', 'Order Total', 'Amount'],
   paid: ['Paid', 'Amount Paid'],
-  due: ['Balance Due', 'Due', 'Balance'],
-  status: ['Status'],
 };
 
 /** A table is the orders table only when it has all of these. */
@@ -30,8 +29,6 @@ export const pageOrderRowSchema = z.object({
   title: z.string(),
   totalMinor: z.number().int(),
   paidMinor: z.number().int().nullable(),
-  dueMinor: z.number().int().nullable(),
-  status: z.string().nullable(),
 });
 export type PageOrderRow = z.infer<typeof pageOrderRowSchema>;
 
@@ -43,10 +40,19 @@ export interface RejectedOrderRow {
 
 export type OrdersTableReading =
   | { found: false }
-  | { found: true; table: HTMLTableElement; rows: PageOrderRow[]; rejectedRows: RejectedOrderRow[] };
+  | {
+      found: true;
+      table: HTMLTableElement;
+      rows: PageOrderRow[];
+      rejectedRows: RejectedOrderRow[];
+      /** False when `rowLimit` stopped the reading before the table's last row. */
+      complete: boolean;
+    };
 
 export interface ReadOrdersTableOptions {
   currency?: string;
+  /** Read at most this many body rows (all by default). */
+  rowLimit?: number;
 }
 
 /** Column positions of the order columns in a header row. */
@@ -63,34 +69,34 @@ type CellReading<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 function readOrderId(text: string): CellReading<number> {
   const match = /^#?\s*(\d+)$/.exec(text);
-  if (!match) return { ok: false, reason: `Order ID "${text}" is not a number` };
-  return { ok: true, value: Number(match[1]) };
+  const orderId = match ? Number(match[1]) : Number.NaN;
+  if (!Number.isSafeInteger(orderId) || orderId <= 0) return { ok: false, reason: `Order ID "${text}" is not an order number` };
+  return { ok: true, value: orderId };
 }
 
-const isoDateSchema = z.iso.date();
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
 
 /** Keap shows dates as MM/DD/YYYY; an ISO date is accepted too. Empty cells read as null. */
 function readDate(text: string): CellReading<string | null> {
   if (text === '') return { ok: true, value: null };
   const american = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const [year, month, day] = american
-    ? [american[3], american[1], american[2]]
-    : iso
-      ? [iso[1], iso[2], iso[3]]
-      : [];
-  if (year === undefined || month === undefined || day === undefined) {
+  const iso = american ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const [yearText, monthText, dayText] = american ? [american[3], american[1], american[2]] : iso ? [iso[1], iso[2], iso[3]] : [];
+  const [year, month, day] = [Number(yearText), Number(monthText), Number(dayText)];
+  // Arithmetic rather than a Date: the check runs for every row of a thousand-order table.
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) {
     return { ok: false, reason: `Date "${text}" is not a date` };
   }
-  const isoDate = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
-  if (!isoDateSchema.safeParse(isoDate).success) return { ok: false, reason: `Date "${text}" is not a date` };
-  return { ok: true, value: isoDate };
+  return { ok: true, value: `${yearText}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` };
 }
 
 /** Money cell text → minor units; accountants' "(5.00)" and "-$5.00" read as negative. */
 function readMoney(label: string, text: string, currency: string): CellReading<number> {
-  const negative = /^\(.*\)$/.test(text) || /^-/.test(text);
-  const unsigned = text.replace(/^\((.*)\)$/, '$1').replace(/^-/, '');
+  const negative = /^\(.*\)$/.test(text) || text.startsWith('-');
+  const unsigned = negative ? text.replace(/^\((.*)\)$/, '$1').replace(/^-/, '') : text;
   const parsed = parseMoneyInput(unsigned, currency);
   if (!parsed.ok) return { ok: false, reason: `${label} "${text}" is not an amount` };
   return { ok: true, value: negative && parsed.minorUnits !== 0 ? -parsed.minorUnits : parsed.minorUnits };
@@ -101,36 +107,33 @@ function readOptionalMoney(label: string, text: string | undefined, currency: st
   return readMoney(label, text, currency);
 }
 
-function readRow(texts: string[], positions: Map<OrderColumn, number>, currency: string): CellReading<PageOrderRow> {
-  const textOf = (column: OrderColumn): string | undefined => {
-    const position = positions.get(column);
-    return position === undefined ? undefined : texts[position];
-  };
-  const orderId = readOrderId(textOf('orderId') ?? '');
-  if (!orderId.ok) return orderId;
-  const orderDate = readDate(textOf('orderDate') ?? '');
-  if (!orderDate.ok) return orderDate;
-  const total = readMoney('Total', textOf('total') ?? '', currency);
-  if (!total.ok) return total;
-  const paid = readOptionalMoney('Paid', textOf('paid'), currency);
-  if (!paid.ok) return paid;
-  const due = readOptionalMoney('Balance due', textOf('due'), currency);
-  if (!due.ok) return due;
-  const status = textOf('status');
+/** The columns read from each row, in the order `cellTextsAt` returns their texts. */
+const READ_COLUMNS: readonly OrderColumn[] = ['orderId', 'orderDate', 'title', 'total', 'paid'];
 
-  const parsed = pageOrderRowSchema.safeParse({
-    orderId: orderId.value,
-    orderDate: orderDate.value,
-    title: textOf('title') ?? '',
-    totalMinor: total.value,
-    paidMinor: paid.value,
-    dueMinor: due.value,
-    status: status === undefined || status === '' ? null : status,
-  });
-  if (!parsed.success) {
-    return { ok: false, reason: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
-  }
-  return { ok: true, value: parsed.data };
+/**
+ * One body row → an order. Every field is checked as it is read, so the result matches
+ * `pageOrderRowSchema` without a second pass over a thousand rows.
+ */
+function readRow(texts: readonly (string | undefined)[], currency: string): CellReading<PageOrderRow> {
+  const [orderIdText, dateText, title, totalText, paidText] = texts;
+  const orderId = readOrderId(orderIdText ?? '');
+  if (!orderId.ok) return orderId;
+  const orderDate = readDate(dateText ?? '');
+  if (!orderDate.ok) return orderDate;
+  const total = readMoney('Total', totalText ?? '', currency);
+  if (!total.ok) return total;
+  const paid = readOptionalMoney('Paid', paidText, currency);
+  if (!paid.ok) return paid;
+  return {
+    ok: true,
+    value: {
+      orderId: orderId.value,
+      orderDate: orderDate.value,
+      title: title ?? '',
+      totalMinor: total.value,
+      paidMinor: paid.value,
+    },
+  };
 }
 
 function findOrdersTable(root: ParentNode): { table: HTMLTableElement; headerRow: HTMLTableRowElement; positions: Map<OrderColumn, number> } | null {
@@ -144,31 +147,41 @@ function findOrdersTable(root: ParentNode): { table: HTMLTableElement; headerRow
 }
 
 /** Finds and reads the contact's orders table under `root`; rows that do not read cleanly are rejected one by one. */
-export function readOrdersTable(root: ParentNode, { currency = DEFAULT_CURRENCY }: ReadOrdersTableOptions = {}): OrdersTableReading {
+export function readOrdersTable(
+  root: ParentNode,
+  { currency = DEFAULT_CURRENCY, rowLimit = Number.POSITIVE_INFINITY }: ReadOrdersTableOptions = {},
+): OrdersTableReading {
   const located = findOrdersTable(root);
   if (!located) return { found: false };
   const { table, headerRow, positions } = located;
 
+  // A column the table lacks reads as undefined: position -1 matches no cell.
+  const readPositions = READ_COLUMNS.map((column) => positions.get(column) ?? -1);
   const rows: PageOrderRow[] = [];
   const rejectedRows: RejectedOrderRow[] = [];
-  bodyRowsOf(table, headerRow).forEach((row, index) => {
-    const cells = cellsOf(row);
-    // A single cell spanning the table is a message row such as "No orders", not an order.
-    if (cells.length === 1 && positions.size > 1 && (cells[0]?.colSpan ?? 1) > 1) return;
-    const reading = readRow(cellTextsByPosition(row), positions, currency);
+  const { bodyRows, complete } = bodyRowTextsOf(table, headerRow, readPositions, rowLimit);
+  bodyRows.forEach((bodyRow, index) => {
+    if (bodyRow.kind === 'message') return;
+    const reading = readRow(bodyRow.texts, currency);
     if (reading.ok) rows.push(reading.value);
     else rejectedRows.push({ index, reason: reading.reason });
   });
-  return { found: true, table, rows, rejectedRows };
+  return { found: true, table, rows, rejectedRows, complete };
 }
 
-export interface WatchOrdersTableOptions extends ReadOrdersTableOptions {
+export interface WatchOrdersTableOptions {
   signal: AbortSignal;
+  currency?: string;
+  /**
+   * When the table appears, read this many rows at once and the rest in the next task, so a
+   * thousand-order table shows its first page in the frame Keap draws it (all rows at once by default).
+   */
+  firstRows?: number;
 }
 
 function contentKey(reading: OrdersTableReading): string {
   if (!reading.found) return 'not-found';
-  return JSON.stringify([reading.rows, reading.rejectedRows]);
+  return JSON.stringify([reading.rows, reading.rejectedRows, reading.complete]);
 }
 
 /** Whether a batch of DOM changes can have touched a table: anything else is not worth a read. */
@@ -182,34 +195,79 @@ function touchesTables(records: readonly MutationRecord[]): boolean {
   });
 }
 
+export interface OrdersTableWatch {
+  /** Reads the table again and reports it even if nothing changed (e.g. the panel moved to another contact). */
+  reread(): void;
+}
+
 /**
  * Calls `onChange` with the current reading at the start and whenever the table appears, is
- * replaced with different content, or disappears. It reads in the MutationObserver's callback,
- * so the panel can show the rows in the same frame Keap draws them; the browser already folds a
- * task's DOM changes into one callback, changes that touch no table are skipped, and the same
- * content is never reported twice in a row.
+ * replaced with different content, or disappears. A table that appears is read in the
+ * MutationObserver's callback, so the panel shows it in the same frame Keap draws it: its first
+ * `firstRows` rows there, the rest in the next task. Later changes are read in the next task, once
+ * for a burst; changes that touch no table are skipped, and the same content is never reported
+ * twice in a row.
  */
 export function watchOrdersTable(
   root: ParentNode & Node,
   onChange: (reading: OrdersTableReading) => void,
-  { signal, currency }: WatchOrdersTableOptions,
-): void {
-  if (signal.aborted) return;
+  { signal, currency, firstRows = Number.POSITIVE_INFINITY }: WatchOrdersTableOptions,
+): OrdersTableWatch {
   let lastKey: string | null = null;
+  let tableShown = false;
+  let pendingRead: ReturnType<typeof setTimeout> | undefined;
 
-  const readNow = () => {
-    if (signal.aborted) return;
-    const reading = readOrdersTable(root, { currency });
+  const report = (reading: OrdersTableReading) => {
     const key = contentKey(reading);
     if (key === lastKey) return;
     lastKey = key;
+    tableShown = reading.found;
     onChange(reading);
+  };
+
+  const readAll = () => {
+    pendingRead = undefined;
+    if (!signal.aborted) report(readOrdersTable(root, { currency }));
+  };
+
+  const readLater = () => {
+    clearTimeout(pendingRead);
+    pendingRead = setTimeout(readAll, 0);
+  };
+
+  const readNow = () => {
+    if (signal.aborted) return;
+    // A table already on show can wait a task for its update; a new one is read while Keap draws it.
+    if (tableShown) {
+      readLater();
+      return;
+    }
+    const reading = readOrdersTable(root, { currency, rowLimit: firstRows });
+    report(reading);
+    if (reading.found && !reading.complete) readLater();
+    else clearTimeout(pendingRead);
   };
 
   const observer = new MutationObserver((records) => {
     if (touchesTables(records)) readNow();
   });
-  observer.observe(root, { childList: true, subtree: true, characterData: true });
-  signal.addEventListener('abort', () => observer.disconnect(), { once: true });
+  if (!signal.aborted) {
+    observer.observe(root, { childList: true, subtree: true, characterData: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        observer.disconnect();
+        clearTimeout(pendingRead);
+      },
+      { once: true },
+    );
+  }
   readNow();
+  return {
+    reread() {
+      lastKey = null;
+      tableShown = false;
+      readNow();
+    },
+  };
 }

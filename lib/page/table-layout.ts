@@ -1,50 +1,168 @@
 import { normaliseWhitespace } from '@/lib/page/accessible-name';
 
-/** Reading jQuery-era tables by header text: header row detection and column positions with colspan. */
+/**
+ * Reading jQuery-era tables by header text: header row detection and column positions with colspan.
+ * Keap's Orders table can hold a thousand rows and is read as it appears, so these walk element
+ * children with plain loops rather than querying the subtree and filtering copies.
+ */
 
-/** Rows belonging to this table itself, not to tables nested in its cells. */
-export function ownRows(table: HTMLTableElement): HTMLTableRowElement[] {
-  return Array.from(table.querySelectorAll('tr')).filter((row) => row.closest('table') === table);
+const ROW_GROUPS = new Set(['THEAD', 'TBODY', 'TFOOT']);
+
+/**
+ * Visits the rows belonging to this table itself, in document order (not those of tables nested
+ * in its cells), until `visit` answers false: a partial read touches only the rows it needs.
+ */
+function visitOwnRows(table: HTMLTableElement, visit: (row: HTMLTableRowElement) => boolean): void {
+  const sections = table.children;
+  for (let sectionIndex = 0; sectionIndex < sections.length; sectionIndex += 1) {
+    const section = sections[sectionIndex];
+    if (!section) continue;
+    if (section.tagName === 'TR') {
+      if (!visit(section as HTMLTableRowElement)) return;
+    } else if (ROW_GROUPS.has(section.tagName)) {
+      const sectionRows = section.children;
+      for (let rowIndex = 0; rowIndex < sectionRows.length; rowIndex += 1) {
+        const row = sectionRows[rowIndex];
+        if (row?.tagName === 'TR' && !visit(row as HTMLTableRowElement)) return;
+      }
+    }
+  }
 }
 
-export function cellsOf(row: HTMLTableRowElement): HTMLTableCellElement[] {
-  return Array.from(row.children).filter(
-    (cell): cell is HTMLTableCellElement => cell.tagName === 'TD' || cell.tagName === 'TH',
-  );
+/** The row's own `<td>` and `<th>` cells. */
+function cellsOf(row: HTMLTableRowElement): HTMLTableCellElement[] {
+  const cells: HTMLTableCellElement[] = [];
+  const children = row.children;
+  for (let index = 0; index < children.length; index += 1) {
+    const child = children[index];
+    if (child?.tagName === 'TD' || child?.tagName === 'TH') cells.push(child as HTMLTableCellElement);
+  }
+  return cells;
 }
 
-export function isHeaderOnlyRow(row: HTMLTableRowElement): boolean {
-  const cells = cellsOf(row);
+function isHeaderOnly(cells: readonly Element[]): boolean {
   return cells.length > 0 && cells.every((cell) => cell.tagName === 'TH');
 }
 
 /** The first row of the `<thead>`, or else the first row made only of `<th>` cells. */
 export function headerRowOf(table: HTMLTableElement): HTMLTableRowElement | null {
-  const rows = ownRows(table);
-  return rows.find((row) => row.parentElement?.tagName === 'THEAD') ?? rows.find(isHeaderOnlyRow) ?? null;
+  for (const row of Array.from(table.tHead?.children ?? [])) {
+    if (row.tagName === 'TR') return row as HTMLTableRowElement;
+  }
+  let headerRow: HTMLTableRowElement | null = null;
+  visitOwnRows(table, (row) => {
+    if (isHeaderOnly(cellsOf(row))) headerRow = row;
+    return headerRow === null;
+  });
+  return headerRow;
 }
 
 /** Rows after the header that hold data. */
 export function bodyRowsOf(table: HTMLTableElement, headerRow: HTMLTableRowElement): HTMLTableRowElement[] {
-  return ownRows(table).filter((row) => row !== headerRow && !isHeaderOnlyRow(row));
+  const bodyRows: HTMLTableRowElement[] = [];
+  visitOwnRows(table, (row) => {
+    if (row !== headerRow && !isHeaderOnly(cellsOf(row))) bodyRows.push(row);
+    return true;
+  });
+  return bodyRows;
 }
 
 function spanOf(cell: HTMLTableCellElement): number {
   return Math.max(1, cell.colSpan || 1);
 }
 
-/** Each cell's whitespace-normalised text at its column position (a spanning cell fills every column it covers). */
-export function cellTextsByPosition(row: HTMLTableRowElement): string[] {
-  return cellsAtPositions(row).map((cell) => normaliseWhitespace(cell.textContent ?? ''));
-}
-
 /** The cell covering each column position. */
 export function cellsAtPositions(row: HTMLTableRowElement): HTMLTableCellElement[] {
-  const cells: HTMLTableCellElement[] = [];
+  const positioned: HTMLTableCellElement[] = [];
   for (const cell of cellsOf(row)) {
-    for (let span = spanOf(cell); span > 0; span -= 1) cells.push(cell);
+    for (let span = spanOf(cell); span > 0; span -= 1) positioned.push(cell);
   }
-  return cells;
+  return positioned;
+}
+
+/**
+ * Whitespace-normalised text of the cells covering `positions` (a spanning cell covers every
+ * column it spans); undefined where the row has no cell at a position. Only those cells are read.
+ */
+function cellTextsAt(cells: readonly HTMLTableCellElement[], positions: readonly number[]): (string | undefined)[] {
+  const texts: (string | undefined)[] = new Array<string | undefined>(positions.length).fill(undefined);
+  let start = 0;
+  for (const cell of cells) {
+    const end = start + spanOf(cell);
+    let text: string | null = null;
+    for (let wanted = 0; wanted < positions.length; wanted += 1) {
+      const position = positions[wanted] ?? -1;
+      if (position >= start && position < end) {
+        text ??= normaliseWhitespace(cell.textContent ?? '');
+        texts[wanted] = text;
+      }
+    }
+    start = end;
+  }
+  return texts;
+}
+
+/**
+ * True when no cell spans columns and rows hold nothing but cells, so a cell's column position is
+ * its index. One query answers for the whole table (nested tables included, which only errs
+ * towards the general reading); each row then costs one property read per wanted cell.
+ */
+function hasPlainLayout(table: HTMLTableElement): boolean {
+  return table.querySelector('td[colspan]:not([colspan="1"]), th[colspan]:not([colspan="1"]), tr > :not(td, th)') === null;
+}
+
+/** A body row: the texts at the wanted positions, or a message (one cell across the table, e.g. "No orders"). */
+export type BodyRowTexts = { kind: 'cells'; texts: (string | undefined)[] } | { kind: 'message' };
+
+/** A row of a plain table (see hasPlainLayout); null for a header row. */
+function readPlainRow(row: HTMLTableRowElement, positions: readonly number[]): BodyRowTexts | null {
+  const cells = row.children as HTMLCollectionOf<HTMLTableCellElement>;
+  // A row starting with a data cell is not a header row: the common case needs no more checks.
+  if (cells[0]?.tagName === 'TH' && isHeaderOnly(Array.from(cells))) return null;
+  const texts: (string | undefined)[] = [];
+  for (const position of positions) {
+    const cell = position >= 0 ? cells[position] : undefined;
+    texts.push(cell === undefined ? undefined : normaliseWhitespace(cell.textContent ?? ''));
+  }
+  return { kind: 'cells', texts };
+}
+
+/** A row of any table; null for a header row. */
+function readAnyRow(row: HTMLTableRowElement, positions: readonly number[]): BodyRowTexts | null {
+  const cells = cellsOf(row);
+  if (isHeaderOnly(cells)) return null;
+  if (cells.length === 1 && spanOf(cells[0] as HTMLTableCellElement) > 1) return { kind: 'message' };
+  return { kind: 'cells', texts: cellTextsAt(cells, positions) };
+}
+
+/** The body rows read, and whether they are all of them. */
+export interface BodyRowsReading {
+  bodyRows: BodyRowTexts[];
+  complete: boolean;
+}
+
+/** The data rows after the header, read at `positions` (see cellTextsAt); at most `limit` of them. */
+export function bodyRowTextsOf(
+  table: HTMLTableElement,
+  headerRow: HTMLTableRowElement,
+  positions: readonly number[],
+  limit = Number.POSITIVE_INFINITY,
+): BodyRowsReading {
+  const readRow = hasPlainLayout(table) ? readPlainRow : readAnyRow;
+  const bodyRows: BodyRowTexts[] = [];
+  let complete = true;
+  visitOwnRows(table, (row) => {
+    if (row === headerRow) return true;
+    const bodyRow = readRow(row, positions);
+    if (bodyRow === null) return true;
+    if (bodyRows.length >= limit) {
+      complete = false;
+      return false;
+    }
+    bodyRows.push(bodyRow);
+    return true;
+  });
+  return { bodyRows, complete };
 }
 
 /** Column position of the first header cell whose text matches one of `headerTexts` (case-insensitive), or -1. */

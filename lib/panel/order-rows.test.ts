@@ -5,7 +5,7 @@ import type { PageOrderRow } from '@/lib/page/orders-table';
 import { filterOrderRows, mergeOrderRows, type PanelOrderRow } from './order-rows';
 
 function pageRow(orderId: number, overrides: Partial<PageOrderRow> = {}): PageOrderRow {
-  return { orderId, orderDate: '2025-01-10', title: `Order ${orderId}`, totalMinor: 6000, paidMinor: 6000, dueMinor: 0, status: 'Paid', ...overrides };
+  return { orderId, orderDate: '2025-01-10', title: `Order ${orderId}`, totalMinor: 6000, paidMinor: 6000, ...overrides };
 }
 
 function apiRow(orderId: number, summary: Partial<OrderSummary> = {}, overrides: Partial<Omit<ContactOrderRow, 'summary'>> = {}): ContactOrderRow {
