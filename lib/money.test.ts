@@ -161,6 +161,23 @@ describe('parseMoneyInput', () => {
     expect(parseMoneyInput('1500.5', 'JPY')).toEqual({ ok: false, message: 'JPY amounts have no decimal places.' });
   });
 
+  it('property: the quick path for "$1,234.56"-shaped text agrees with the full reading', () => {
+    const wholeUnits = fc.oneof(fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 10 ** 13 - 1 }), fc.integer({ min: 10 ** 13, max: 9 * 10 ** 13 }));
+    fc.assert(
+      fc.property(wholeUnits, fc.integer({ min: 0, max: 99 }), fc.boolean(), fc.boolean(), (whole, cents, grouped, dollarSign) => {
+        const wholeText = grouped ? whole.toLocaleString('en-US') : String(whole);
+        const text = `${dollarSign ? '$' : ''}${wholeText}.${String(cents).padStart(2, '0')}`;
+        // A leading space does not fit the quick path's pattern, so it reads the long way.
+        expect(parseMoneyInput(text, 'USD')).toEqual(parseMoneyInput(` ${text}`, 'USD'));
+        expect(parseMoneyInput(text, 'USD')).toEqual({ ok: true, minorUnits: whole * 100 + cents });
+      }),
+    );
+  });
+
+  it('reads two-decimal text in a currency without decimals as the mistake it is', () => {
+    expect(parseMoneyInput('$1,500.00', 'JPY')).toEqual({ ok: false, message: 'JPY amounts have no decimal places.' });
+  });
+
   it('property: never throws on arbitrary text', () => {
     fc.assert(
       fc.property(fc.string(), (text) => {

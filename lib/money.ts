@@ -47,6 +47,15 @@ export function toMinorUnits(decimal: number | string, currency: string = DEFAUL
   if (typeof decimal === 'number' && !Number.isFinite(decimal)) {
     throw new MoneyConversionError(`${String(decimal)} is not an amount of money.`);
   }
+  if (typeof decimal === 'number') {
+    // Quick path for a number with no more places than the currency has (19.99 in USD): scaling
+    // and rounding finds its minor units, and dividing back proves no digit was dropped. Keap's
+    // lists hold thousands of these; anything else takes the exact reading below.
+    const factor = 10 ** currencyFractionDigits(currency);
+    const magnitude = Math.abs(decimal);
+    const scaled = Math.round(magnitude * factor);
+    if (Number.isSafeInteger(scaled) && scaled / factor === magnitude) return decimal < 0 && scaled !== 0 ? -scaled : scaled;
+  }
   // String(number) is the shortest text that reads back as the same double, so 1.005 stays "1.005".
   const text = typeof decimal === 'number' ? String(decimal) : decimal.trim();
   const match = DECIMAL_PATTERN.exec(text);
@@ -70,13 +79,19 @@ export function toMinorUnits(decimal: number | string, currency: string = DEFAUL
   const splitAt = Math.max(0, pointIndex) + digits;
   const wholeMinorUnits = padded.slice(0, splitAt);
   const firstDroppedDigit = padded.charAt(splitAt);
-  let magnitude = BigInt(wholeMinorUnits === '' ? '0' : wholeMinorUnits);
-  if (firstDroppedDigit >= '5') magnitude += 1n;
+  const roundUp = firstDroppedDigit >= '5' ? 1 : 0;
+  // Up to 15 digits plus one is exact as a double; only longer ones need BigInt to check the bound.
+  const minorUnits =
+    wholeMinorUnits.length <= 15 ? Number(wholeMinorUnits) + roundUp : bigMinorUnits(wholeMinorUnits, roundUp, text);
+  return sign === '-' && minorUnits !== 0 ? -minorUnits : minorUnits;
+}
+
+function bigMinorUnits(wholeMinorUnits: string, roundUp: number, text: string): number {
+  const magnitude = BigInt(wholeMinorUnits) + BigInt(roundUp);
   if (magnitude > BigInt(Number.MAX_SAFE_INTEGER)) {
     throw new MoneyConversionError(`"${text}" is too large to be an amount of money.`);
   }
-  const minorUnits = Number(magnitude);
-  return sign === '-' && minorUnits !== 0 ? -minorUnits : minorUnits;
+  return Number(magnitude);
 }
 
 /** Minor units → plain decimal text with the currency's places, e.g. 6000 → "60.00" (for Keap's form fields). */
@@ -113,7 +128,7 @@ export function formatMoney(minorUnits: number, currency: string = DEFAULT_CURRE
 
 /**
  * Loads the locale data money needs ahead of time: the first Intl.NumberFormat costs more than a
- * frame, and a page should not pay it at the moment its table appears.
+ * frame, and a page should not pay it when its table appears, nor the background when amounts arrive.
  */
 export function prepareMoneyFormatting(currency: string = DEFAULT_CURRENCY): void {
   moneyFormatter(currency, undefined);
@@ -130,8 +145,19 @@ export type MoneyInputResult = { ok: true; minorUnits: number } | { ok: false; m
 const GROUPED_OR_PLAIN_AMOUNT = /^(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d*))?$/;
 const SYMBOLS_AND_LETTERS = /^[\p{L}\p{Sc}]*$/u;
 
+/**
+ * The common shape "$1,234.56" or "1234.56" with exactly two decimals, up to 13 whole digits: read
+ * with one pattern and integer arithmetic. Keap's Orders table is a thousand of these, read in a frame.
+ */
+const TWO_DECIMAL_AMOUNT = /^\$?(\d{1,3}(?:,\d{3}){0,4}|\d{1,13})\.(\d\d)$/;
+
 /** An amount a person typed ("$1,234.56", "12.5", " 3 ") → minor units, or a message saying what is wrong. */
 export function parseMoneyInput(text: string, currency: string = DEFAULT_CURRENCY): MoneyInputResult {
+  const twoDecimals = TWO_DECIMAL_AMOUNT.exec(text);
+  if (twoDecimals !== null && fractionDigitsByCurrency.get(currency.toUpperCase()) === 2) {
+    // Whole units below 10^13, so minor units stay far below 2^53: the sum is exact.
+    return { ok: true, minorUnits: Number((twoDecimals[1] ?? '').replace(/,/g, '')) * 100 + Number(twoDecimals[2]) };
+  }
   const compact = text.replace(/\s/g, '');
   if (compact === '') return { ok: false, message: 'Enter an amount.' };
   if (compact.includes('-') || compact.startsWith('(')) {
@@ -175,7 +201,12 @@ export function parseMoneyInput(text: string, currency: string = DEFAULT_CURRENC
 
 /** zod: a Keap v1 decimal (number or numeric string) in `currency` → integer minor units. */
 export function moneyFromDecimalIn(currency: string) {
-  return z.union([z.number(), z.string()]).transform((value, context): number => {
+  // One type check in the transform rather than z.union: a contact's lists hold thousands of amounts.
+  return z.unknown().transform((value, context): number => {
+    if (typeof value !== 'number' && typeof value !== 'string') {
+      context.addIssue({ code: 'custom', message: 'Expected an amount (a number or numeric text).' });
+      return z.NEVER;
+    }
     try {
       return toMinorUnits(value, currency);
     } catch (error) {
