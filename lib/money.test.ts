@@ -80,6 +80,24 @@ describe('toMinorUnits', () => {
     );
   });
 
+  it('property: a number converts as its shortest text does, in currencies with 0, 2 and 3 places', () => {
+    // Numbers take a quick path; their text always takes the exact one.
+    const amounts = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e16, max: 1e16 }), fc.integer({ min: -1e9, max: 1e9 }).map((units) => units / 1000));
+    fc.assert(
+      fc.property(amounts, fc.constantFrom('USD', 'JPY', 'KWD'), (amount, currency) => {
+        const outcome = (convert: () => number) => {
+          try {
+            return convert();
+          } catch (error) {
+            return (error as MoneyConversionError).message;
+          }
+        };
+        expect(outcome(() => toMinorUnits(amount, currency))).toEqual(outcome(() => toMinorUnits(String(amount), currency)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('property: sums of decimals as doubles convert to the sum of their cents', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 20 }), (centsList) => {
