@@ -20,7 +20,8 @@ import {
   invoicePaymentListSchema,
   merchantListSchema,
   noteSchema,
-  orderListSchema,
+  orderListingPageSchema,
+  transactionListingPageSchema,
   orderSchema,
   transactionListSchema,
   type KeapAccountProfile,
@@ -30,7 +31,9 @@ import {
   type KeapMerchantList,
   type KeapNote,
   type KeapOrder,
+  type KeapOrderListing,
   type KeapTransaction,
+  type KeapTransactionListing,
 } from '@/lib/keap/schemas';
 
 /**
@@ -59,11 +62,11 @@ export interface KeapClientOptions {
 export interface KeapClient {
   getAccountProfile(): Promise<KeapResult<KeapAccountProfile>>;
   getContact(contactId: number): Promise<KeapResult<KeapContact>>;
-  listOrdersForContact(contactId: number): Promise<KeapResult<KeapOrder[]>>;
+  listOrdersForContact(contactId: number): Promise<KeapResult<KeapOrderListing[]>>;
   getOrder(orderId: number): Promise<KeapResult<KeapOrder>>;
   listOrderPayments(orderId: number): Promise<KeapResult<KeapInvoicePayment[]>>;
   listOrderTransactions(orderId: number): Promise<KeapResult<KeapTransaction[]>>;
-  listTransactionsForContact(contactId: number): Promise<KeapResult<KeapTransaction[]>>;
+  listTransactionsForContact(contactId: number): Promise<KeapResult<KeapTransactionListing[]>>;
   listMerchants(): Promise<KeapResult<KeapMerchantList>>;
   createNote(note: KeapCreateNoteRequest): Promise<KeapResult<KeapNote>>;
 }
@@ -286,7 +289,7 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
         {
           method: 'GET',
           url: firstPage('/v1/orders', { contact_id: contactId }),
-          schema: orderListSchema,
+          schema: orderListingPageSchema,
           action: 'read orders',
           subject: `orders of contact ${contactId}`,
         },
@@ -324,7 +327,7 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
         {
           method: 'GET',
           url: firstPage('/v1/transactions', { contact_id: contactId }),
-          schema: transactionListSchema,
+          schema: transactionListingPageSchema,
           action: 'read transactions',
           subject: `transactions of contact ${contactId}`,
         },

@@ -1,6 +1,6 @@
 import type { KeapClient } from '@/lib/keap/client';
 import type { KeapResult } from '@/lib/keap/errors';
-import type { KeapMerchantList, KeapOrder, KeapTransaction } from '@/lib/keap/schemas';
+import type { KeapMerchantList, KeapOrderListing, KeapTransactionListing } from '@/lib/keap/schemas';
 
 /**
  * A short-lived copy of a contact's orders and transactions, so opening the panel, switching tabs
@@ -10,9 +10,9 @@ import type { KeapMerchantList, KeapOrder, KeapTransaction } from '@/lib/keap/sc
 
 export interface ContactOrders {
   contactId: number;
-  orders: KeapOrder[];
+  orders: KeapOrderListing[];
   /** All of the contact's transactions (one paged list, not one request per order). */
-  transactions: KeapTransaction[];
+  transactions: KeapTransactionListing[];
   merchants: KeapMerchantList;
   fetchedAt: number;
 }

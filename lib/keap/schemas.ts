@@ -3,7 +3,9 @@ import { moneyFromDecimal } from '@/lib/money';
 
 /**
  * Keap REST v1 objects the extension reads, with the field names of keap-rest-v1.json.
- * Objects are loose (Keap adds fields). What the extension relies on (ids, amounts, statuses,
+ * Keap adds fields, so unknown fields are accepted: single objects keep them (loose), while the
+ * lists read in bulk (transactions, a contact's order listing) drop them, as nothing reads them and
+ * copying them costs time on a thousand-order contact. What the extension relies on (ids, amounts, statuses,
  * dates) is required and checked; the rest may be absent or null, as real Keap answers often are.
  * v1 money is a decimal; it becomes integer minor units here, at the boundary. v1 money carries no
  * currency of its own, so amounts are read in the default (two-place) currency.
@@ -96,7 +98,24 @@ const pageLinks = {
 export const orderListSchema = z.looseObject({ ...pageLinks, orders: z.array(orderSchema) });
 export type KeapOrderList = z.infer<typeof orderListSchema>;
 
-export const transactionSchema = z.looseObject({
+/**
+ * An order as the Refunds panel lists it: a contact's whole order list (a thousand orders is
+ * 1.3 MB) is checked when the panel opens, so only the fields the list uses are checked and kept.
+ * A refund reads its one order again in full (`orderSchema`).
+ */
+export const orderListingSchema = z.object({
+  id: keapId,
+  title: optionalText,
+  total: moneyFromDecimal,
+  total_paid: moneyFromDecimal,
+  refund_total: moneyOrZero,
+  order_date: keapDate,
+});
+export type KeapOrderListing = z.infer<typeof orderListingSchema>;
+
+export const orderListingPageSchema = z.object({ ...pageLinks, orders: z.array(orderListingSchema) });
+
+export const transactionSchema = z.object({
   id: keapId,
   amount: moneyFromDecimal,
   currency: optionalText,
@@ -112,12 +131,27 @@ export const transactionSchema = z.looseObject({
   transaction_date: keapDate,
   contact_id: keapId.nullish(),
   order_ids: optionalText,
-  orders: z.array(z.looseObject({ id: keapId })).nullish(),
+  orders: z.array(z.object({ id: keapId })).nullish(),
 });
 export type KeapTransaction = z.infer<typeof transactionSchema>;
 
-export const transactionListSchema = z.looseObject({ ...pageLinks, transactions: z.array(transactionSchema) });
+export const transactionListSchema = z.object({ ...pageLinks, transactions: z.array(transactionSchema) });
 export type KeapTransactionList = z.infer<typeof transactionListSchema>;
+
+/** A transaction as the Refunds panel sums it up: all of a contact's are checked at once (see orderListingSchema). */
+export const transactionListingSchema = transactionSchema.pick({
+  amount: true,
+  currency: true,
+  status: true,
+  type: true,
+  gateway: true,
+  collection_method: true,
+  order_ids: true,
+  orders: true,
+});
+export type KeapTransactionListing = z.infer<typeof transactionListingSchema>;
+
+export const transactionListingPageSchema = z.object({ ...pageLinks, transactions: z.array(transactionListingSchema) });
 
 export const invoicePaymentSchema = z.looseObject({
   id: keapId,

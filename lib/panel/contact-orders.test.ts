@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { orderSchema, transactionSchema } from '@/lib/keap/schemas';
+import { orderListingSchema, transactionListingSchema } from '@/lib/keap/schemas';
 import { orderJson, transactionJson } from '@/lib/keap/test-fixtures';
 import { contactOrderRows, orderIdsOf, summarizeFromTransactions } from './contact-orders';
 
-// Raw v1 JSON through the production schemas, so decimals become cents as they do for real.
-const order = (id: number, overrides: Record<string, unknown> = {}) => orderSchema.parse(orderJson(id, overrides));
-const transaction = (id: number, overrides: Record<string, unknown> = {}) => transactionSchema.parse(transactionJson(id, overrides));
+// Raw v1 JSON through the schemas the contact's lists are read with, so decimals become cents as they do for real.
+const order = (id: number, overrides: Record<string, unknown> = {}) => orderListingSchema.parse(orderJson(id, overrides));
+const transaction = (id: number, overrides: Record<string, unknown> = {}) => transactionListingSchema.parse(transactionJson(id, overrides));
 
 describe('orderIdsOf', () => {
   it('reads both the orders list and the comma-separated order_ids, without duplicates', () => {
@@ -120,6 +120,18 @@ describe('contactOrderRows', () => {
       [],
     );
     expect(rows.map((row) => row.orderId)).toEqual([2, 4, 3, 1]);
+  });
+
+  it('gives only the newest orders when asked for a first page, summed up as in the whole list', () => {
+    const orders = [
+      order(1, { order_date: '2024-01-05T10:00:00.000Z' }),
+      order(2, { order_date: '2025-06-01T08:00:00.000Z', total: 40, total_paid: 40 }),
+      order(3, { order_date: '2024-01-05T09:00:00.000Z' }),
+    ];
+    const transactions = [transaction(9001, { order_ids: '1' }), transaction(9002, { amount: 40, order_ids: '2' })];
+    const firstPage = contactOrderRows(orders, transactions, 2);
+    expect(firstPage.map((row) => row.orderId)).toEqual([2, 3]);
+    expect(firstPage).toEqual(contactOrderRows(orders, transactions).slice(0, 2));
   });
 
   it('a contact without orders has no rows', () => {

@@ -1,5 +1,5 @@
 import { type OrderSummary, gatewayCannotRefundInKeap } from '@/lib/keap/payment-facts';
-import type { KeapOrder, KeapTransaction } from '@/lib/keap/schemas';
+import type { KeapOrderListing, KeapTransactionListing } from '@/lib/keap/schemas';
 import type { ContactOrderRow } from '@/lib/messaging/protocol';
 import { DEFAULT_CURRENCY } from '@/lib/money';
 
@@ -7,7 +7,7 @@ import { DEFAULT_CURRENCY } from '@/lib/money';
 const NOT_A_CHARGE = new Set(['REFUND', 'VOID']);
 
 /** The orders a transaction belongs to: Keap gives both `orders[]` and a comma-separated `order_ids`. */
-export function orderIdsOf(transaction: KeapTransaction): number[] {
+export function orderIdsOf(transaction: KeapTransactionListing): number[] {
   const fromList = (transaction.orders ?? []).map((order) => order.id);
   const fromText = (transaction.order_ids ?? '')
     .split(',')
@@ -20,7 +20,7 @@ export function orderIdsOf(transaction: KeapTransaction): number[] {
  * An order's summary from the contact-wide lists alone (orders + transactions: O(pages) calls for
  * the whole contact). Per-payment detail comes later, when the order is opened for a refund.
  */
-export function summarizeFromTransactions(order: KeapOrder, transactions: readonly KeapTransaction[]): OrderSummary {
+export function summarizeFromTransactions(order: KeapOrderListing, transactions: readonly KeapTransactionListing[]): OrderSummary {
   const charges = transactions.filter((transaction) => !NOT_A_CHARGE.has(transaction.type.toUpperCase()));
   const settledMinor = charges
     .filter((transaction) => transaction.status.toUpperCase() === 'APPROVED')
@@ -45,9 +45,13 @@ export function summarizeFromTransactions(order: KeapOrder, transactions: readon
   };
 }
 
-/** The Refunds panel's rows for a contact: one per order, newest first. */
-export function contactOrderRows(orders: readonly KeapOrder[], transactions: readonly KeapTransaction[]): ContactOrderRow[] {
-  const byOrder = new Map<number, KeapTransaction[]>();
+/** The Refunds panel's rows for a contact: one per order, newest first; only the newest `newest` when given. */
+export function contactOrderRows(
+  orders: readonly KeapOrderListing[],
+  transactions: readonly KeapTransactionListing[],
+  newest: number = orders.length,
+): ContactOrderRow[] {
+  const byOrder = new Map<number, KeapTransactionListing[]>();
   for (const transaction of transactions) {
     for (const orderId of orderIdsOf(transaction)) {
       const list = byOrder.get(orderId);
@@ -55,12 +59,15 @@ export function contactOrderRows(orders: readonly KeapOrder[], transactions: rea
       else byOrder.set(orderId, [transaction]);
     }
   }
+  // Sorted before summing up, so a first page costs twenty summaries rather than a thousand.
   return orders
-    .map((order) => ({
+    .map((order) => ({ order, orderDate: order.order_date.slice(0, 10) }))
+    .sort((a, b) => (a.orderDate === b.orderDate ? b.order.id - a.order.id : a.orderDate < b.orderDate ? 1 : -1))
+    .slice(0, newest)
+    .map(({ order, orderDate }) => ({
       orderId: order.id,
       title: order.title ?? '',
-      orderDate: order.order_date.slice(0, 10),
+      orderDate,
       summary: summarizeFromTransactions(order, byOrder.get(order.id) ?? []),
-    }))
-    .sort((a, b) => (a.orderDate === b.orderDate ? b.orderId - a.orderId : a.orderDate < b.orderDate ? 1 : -1));
+    }));
 }

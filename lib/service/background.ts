@@ -3,6 +3,7 @@ import { serveMessages } from '@/lib/messaging/serve';
 import { getContactOrders } from './contact-handlers';
 import { openOptions, openRefundPanel } from './panel-handlers';
 import { requestPersistentStorage } from '@/lib/audit/journal';
+import { prepareMoneyFormatting } from '@/lib/money';
 import { applyHistoryRetention, getOrderForRefund, markNotRefunded, orderPageReady, reconcileAtStart, recheckRefund, startRefund } from './refund-handlers';
 import { getSettings, saveSettings, testConnection } from './settings-handlers';
 
@@ -34,6 +35,9 @@ export function startBackgroundService(extension: { id: string; origin: string }
     },
     extension,
   );
+  // Reading Keap's amounts needs the browser's currency data, whose first use costs a frame or more:
+  // load it while the first Keap requests are in flight rather than when their answers arrive.
+  setTimeout(() => prepareMoneyFormatting(), 0);
   void requestPersistentStorage();
   void reconcileAtStart().catch((cause: unknown) => console.error('Refund Desk: reconciling interrupted refunds failed', cause));
   void applyHistoryRetention().catch((cause: unknown) => console.error('Refund Desk: applying the history retention failed', cause));

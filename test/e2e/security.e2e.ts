@@ -306,14 +306,14 @@ describe('hostile data from the page or the API', () => {
 
     // Keap's API answering a wrong type, for a contact not loaded yet: plain words, the page's rows kept.
     const { fiftyOrders } = SEED.generated;
-    const apiOrder = env.sandbox.state.orders.find((candidate) => candidate.id === fiftyOrders.firstOrderId)!;
-    apiOrder.invoiceNumber = '<b>INV</b>' as unknown as number;
+    const apiTransaction = env.sandbox.state.transactions.find((candidate) => candidate.id === fiftyOrders.firstTransactionId)!;
+    apiTransaction.status = { html: '<b>APPROVED</b>' } as unknown as string;
     const other = await env.browser.keapPage(contactPath(SEED.contacts.fiftyOrders));
     const otherPanel = realPanel(other);
     const alert = otherPanel.getByRole('alert');
     await alert.waitFor({ timeout: 30_000 });
     const message = (await alert.locator('span').innerText()).trim();
-    expect(message).toMatch(/^Keap's answer to GET \/v1\/orders had an unexpected value at orders\[\d+\]\.invoice_number\.$/);
+    expect(message).toMatch(/^Keap's answer to GET \/v1\/transactions had an unexpected value at transactions\[\d+\]\.status\.$/);
     await otherPanel.getByLabel('Filter orders').fill(String(fiftyOrders.firstOrderId));
     await expect(otherPanel.getByRole('button', { name: `Refund order #${fiftyOrders.firstOrderId}` }).isDisabled()).resolves.toBe(true);
     for (const context of [page, other]) {
@@ -321,7 +321,7 @@ describe('hostile data from the page or the API', () => {
     }
     report.record({
       scenario: 'Hostile page table and wrong API types',
-      fault: 'page rows with nonsense cells or a markup title; API invoice_number as a string',
+      fault: 'page rows with nonsense cells or a markup title; an API transaction status as an object',
       result: 'Nonsense row rejected; markup title shown as text with its refund disabled; API amounts kept; a malformed API answer gives a banner, not a broken panel',
       refundedTwice: false,
       finalStates: [],
