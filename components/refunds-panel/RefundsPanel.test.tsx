@@ -114,6 +114,12 @@ describe('RefundsPanel', () => {
     ['the API still loading', { kind: 'loading' }, row(1), "Checking this order with Keap's API…"],
     ['an API error', { kind: 'error', message: 'Keap is down' }, row(1), "Keap's API did not answer, so amounts cannot be confirmed."],
     ['an order the API does not list', READY, row(1, { fromApi: false, refundableNowMinor: null }), "Keap's API does not list this order."],
+    [
+      'only the newest orders checked so far',
+      { kind: 'first-page', orderCount: 30 },
+      row(1, { fromApi: false, refundableNowMinor: null }),
+      "Checking this order with Keap's API…",
+    ],
     ['nothing left to refund', READY, row(1, { refundableNowMinor: 0 }), 'Nothing left to refund on this order.'],
   ] as const)('with %s the refund button is disabled and says why', (_label, api, order, reason) => {
     renderPanel({ api, rows: [order] });
@@ -139,6 +145,24 @@ describe('RefundsPanel', () => {
     const { props } = renderPanel({ api: { kind: 'loading' } });
     trustedClick(refundButton(1));
     expect(props.onRefund).not.toHaveBeenCalled();
+  });
+
+  it('says the count is not final while the page is still being read, unless the API has listed every order', () => {
+    const pageOnly = [row(1, { fromApi: false, refundableNowMinor: null }), row(2, { fromApi: false, refundableNowMinor: null })];
+    const { rerender, props } = renderPanel({ rows: pageOnly, api: { kind: 'loading' }, pageRowsComplete: false });
+    expect(within(panel()).getByText("Reading Keap's orders… 2 so far")).toBeTruthy();
+    rerender(<RefundsPanel {...props} rows={[row(1), row(2), row(3)]} api={READY} pageRowsComplete={false} />);
+    expect(within(panel()).getByText('3 orders')).toBeTruthy();
+    rerender(<RefundsPanel {...props} rows={pageOnly} api={{ kind: 'loading' }} pageRowsComplete />);
+    expect(within(panel()).getByText('2 orders')).toBeTruthy();
+  });
+
+  it('while only the newest orders are checked, those can be refunded and the count is the API’s', () => {
+    renderPanel({ rows: [row(2), row(1, { fromApi: false, refundableNowMinor: null })], api: { kind: 'first-page', orderCount: 1000 } });
+    expect((refundButton(2) as HTMLButtonElement).disabled).toBe(false);
+    expect((refundButton(1) as HTMLButtonElement).disabled).toBe(true);
+    expect(within(panel()).getByText('1000 orders')).toBeTruthy();
+    expect(within(panel()).queryByRole('status')).toBeNull();
   });
 
   it('filters by order number, title or date and says how many match', async () => {

@@ -4,6 +4,8 @@ import { filterOrderRows, type PanelOrderRow } from '@/lib/panel/order-rows';
 
 export type ApiState =
   | { kind: 'loading' }
+  /** The newest orders' amounts are in; the rest of the contact's `orderCount` orders follow at once. */
+  | { kind: 'first-page'; orderCount: number }
   | { kind: 'ready' }
   | { kind: 'no-key' }
   | { kind: 'error'; message: string };
@@ -14,6 +16,8 @@ export interface RefundsPanelProps {
   api: ApiState;
   /** False when Keap's Orders table could not be read from the page (Keap changed it, or it is not drawn). */
   pageTableFound: boolean;
+  /** False while only the first rows of a long Orders table have been read (default true). */
+  pageRowsComplete?: boolean;
   onRefund: (orderId: number) => void;
   onRetry: () => void;
   onOpenOptions: () => void;
@@ -26,7 +30,7 @@ function money(minor: number | null, currency: string): string {
 
 function refundBlocker(row: PanelOrderRow, api: ApiState): string | null {
   if (api.kind === 'no-key') return 'Add your Keap API key in Refund Desk options to refund.';
-  if (api.kind === 'loading') return "Checking this order with Keap's API…";
+  if (api.kind === 'loading' || (api.kind === 'first-page' && !row.fromApi)) return "Checking this order with Keap's API…";
   if (api.kind === 'error') return "Keap's API did not answer, so amounts cannot be confirmed.";
   if (!row.fromApi) return "Keap's API does not list this order.";
   // A pending payment opens the side panel anyway, which says how to void it.
@@ -34,13 +38,28 @@ function refundBlocker(row: PanelOrderRow, api: ApiState): string | null {
   return null;
 }
 
+/** Orders per page of the panel; the content script reads this many of Keap's rows first. */
+export const REFUNDS_PANEL_PAGE_SIZE = 20;
+
 /** The Refunds panel on a Keap contact record. Presentational: data and callbacks come in. */
-export function RefundsPanel({ contactId, rows, api, pageTableFound, onRefund, onRetry, onOpenOptions, pageSize = 20 }: RefundsPanelProps) {
+export function RefundsPanel({
+  contactId,
+  rows,
+  api,
+  pageTableFound,
+  pageRowsComplete = true,
+  onRefund,
+  onRetry,
+  onOpenOptions,
+  pageSize = REFUNDS_PANEL_PAGE_SIZE,
+}: RefundsPanelProps) {
   const [filter, setFilter] = useState('');
   const [pageIndex, setPageIndex] = useState(0);
   const headingId = useId();
   const filterId = useId();
   const visible = useMemo(() => filterOrderRows(rows, filter), [rows, filter]);
+  // Until every order's amounts are in, the API's count covers orders the page has not shown.
+  const orderCount = api.kind === 'first-page' ? Math.max(rows.length, api.orderCount) : rows.length;
   const pageCount = Math.max(1, Math.ceil(visible.length / pageSize));
   const currentPage = Math.min(pageIndex, pageCount - 1);
   const shown = visible.slice(currentPage * pageSize, (currentPage + 1) * pageSize);
@@ -89,7 +108,11 @@ export function RefundsPanel({ contactId, rows, api, pageTableFound, onRefund, o
             }}
           />
           <span className="rd-count">
-            {visible.length === rows.length ? `${rows.length} ${rows.length === 1 ? 'order' : 'orders'}` : `${visible.length} of ${rows.length} orders`}
+            {!pageRowsComplete && api.kind !== 'ready' && api.kind !== 'first-page'
+              ? `Reading Keap's orders… ${rows.length} so far`
+              : visible.length === rows.length
+                ? `${orderCount} ${orderCount === 1 ? 'order' : 'orders'}`
+                : `${visible.length} of ${orderCount} orders`}
           </span>
         </div>
       )}

@@ -1,10 +1,10 @@
 import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
-import { RefundsPanel, type ApiState } from '@/components/refunds-panel/RefundsPanel';
+import { REFUNDS_PANEL_PAGE_SIZE, RefundsPanel, type ApiState } from '@/components/refunds-panel/RefundsPanel';
 import panelCss from '@/components/refunds-panel/refunds-panel.css?inline';
 import { classifyKeapUrl } from '@/lib/keap-hosts';
 import { browser } from 'wxt/browser';
-import { callBackground, type ContactOrderRow } from '@/lib/messaging/protocol';
+import { type AppError, callBackground, type ContactOrderRow } from '@/lib/messaging/protocol';
 import type { RuntimeSender } from '@/lib/messaging/senders';
 import { isFromBackground, TAB_MESSAGES, tabMessenger } from '@/lib/messaging/tab-protocol';
 import { readOrdersTable, watchOrdersTable, type PageOrderRow } from '@/lib/page/orders-table';
@@ -15,6 +15,8 @@ interface PanelState {
   contactId: number;
   pageRows: PageOrderRow[];
   pageTableFound: boolean;
+  /** False while only the first page of a long Orders table has been read. */
+  pageRowsComplete: boolean;
   apiRows: ContactOrderRow[] | null;
   api: ApiState;
 }
@@ -31,7 +33,7 @@ function contactIdOf(href: string): number | null {
 function findAnchor(): { element: Element; where: 'before' | 'prepend' } {
   const tabs = document.querySelector('ul.tabs');
   if (tabs) return { element: tabs, where: 'before' };
-  const reading = readOrdersTable(document);
+  const reading = readOrdersTable(document, { rowLimit: 0 });
   if (reading.found) return { element: reading.table, where: 'before' };
   return { element: document.body, where: 'prepend' };
 }
@@ -73,6 +75,7 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
           rows={mergeOrderRows(current.pageRows, current.apiRows)}
           api={current.api}
           pageTableFound={current.pageTableFound}
+          pageRowsComplete={current.pageRowsComplete}
           onRefund={(orderId) => void openRefund(contactId, orderId)}
           onRetry={() => void loadFromApi(contactId, true)}
           onOpenOptions={() => void callBackground('openOptions', {})}
@@ -102,12 +105,22 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
   async function loadFromApi(contactId: number, refresh: boolean) {
     const token = ++loadToken;
     update({ api: { kind: 'loading' } });
-    // Without a key the background answers "not-configured" at once, without calling Keap.
-    const answer = await callBackground('getContactOrders', { contactId, refresh });
     // The user may have moved to another contact while Keap answered.
-    if (token !== loadToken || state?.contactId !== contactId) return;
-    if (answer.ok) update({ apiRows: answer.orders, api: { kind: 'ready' } });
-    else update({ api: answer.error.kind === 'not-configured' ? { kind: 'no-key' } : { kind: 'error', message: answer.error.message } });
+    const stale = () => token !== loadToken || state?.contactId !== contactId;
+    const showError = (error: AppError) =>
+      update({ api: error.kind === 'not-configured' ? { kind: 'no-key' } : { kind: 'error', message: error.message } });
+    // The first page first: a thousand orders' amounts take a moment longer to send and check.
+    // Without a key the background answers "not-configured" at once, without calling Keap.
+    const firstPage = await callBackground('getContactOrders', { contactId, refresh, newest: REFUNDS_PANEL_PAGE_SIZE });
+    if (stale()) return;
+    if (!firstPage.ok) return showError(firstPage.error);
+    if (firstPage.orders.length >= firstPage.orderCount) return update({ apiRows: firstPage.orders, api: { kind: 'ready' } });
+    update({ apiRows: firstPage.orders, api: { kind: 'first-page', orderCount: firstPage.orderCount } });
+    // The background keeps what it just read from Keap, so this asks Keap nothing more.
+    const allOrders = await callBackground('getContactOrders', { contactId });
+    if (stale()) return;
+    if (allOrders.ok) update({ apiRows: allOrders.orders, api: { kind: 'ready' } });
+    else showError(allOrders.error);
   }
 
   async function openRefund(contactId: number, orderId: number) {
@@ -126,29 +139,26 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
       return;
     }
     if (state?.contactId === contactId) return;
-    const reading = readOrdersTable(document);
-    state = {
-      contactId,
-      pageRows: reading.found ? reading.rows : [],
-      pageTableFound: reading.found,
-      apiRows: null,
-      api: { kind: 'loading' },
-    };
-    place();
-    render();
+    state = { contactId, pageRows: [], pageTableFound: false, pageRowsComplete: false, apiRows: null, api: { kind: 'loading' } };
+    // Reports the page's table (or its absence) for this contact at once, which renders the panel.
+    tableWatch.reread();
     void loadFromApi(contactId, false);
   };
 
-  followLocation();
-  watchOrdersTable(
+  const tableWatch = watchOrdersTable(
     document.body,
     (reading) => {
       if (!state) return;
-      update({ pageRows: reading.found ? reading.rows : [], pageTableFound: reading.found });
+      update({
+        pageRows: reading.found ? reading.rows : [],
+        pageTableFound: reading.found,
+        pageRowsComplete: !reading.found || reading.complete,
+      });
       place();
     },
-    { signal: ctx.signal },
+    { signal: ctx.signal, firstRows: REFUNDS_PANEL_PAGE_SIZE },
   );
+  followLocation();
   // Keap redraws tabs by replacing elements and moves between contacts with pushState:
   // re-check both on every DOM change rather than on a timer.
   const observer = new MutationObserver(() => {

@@ -67,8 +67,14 @@ export const keapAppOriginSchema = z.string().regex(/^https:\/\/[a-z0-9-]+\.infu
 export const MESSAGES = {
   /** A contact's orders with amounts from Keap's API. */
   getContactOrders: {
-    input: z.object({ contactId: keapIdSchema, refresh: z.boolean().optional() }),
-    output: result({ contactId: keapIdSchema, orders: z.array(contactOrderRowSchema) }),
+    input: z.object({
+      contactId: keapIdSchema,
+      refresh: z.boolean().optional(),
+      /** Only the newest this many orders: the Refunds panel asks for its first page, then for all. */
+      newest: z.number().int().positive().max(1000).optional(),
+    }),
+    /** `orderCount` is how many orders the contact has, however many `orders` holds. */
+    output: result({ contactId: keapIdSchema, orders: z.array(contactOrderRowSchema), orderCount: z.number().int().nonnegative() }),
   },
   /** Opens the side panel on one order of the sender tab's contact. */
   openRefundPanel: {

@@ -56,51 +56,59 @@ function byRecency(a: PanelOrderRow, b: PanelOrderRow): number {
   return b.orderId - a.orderId;
 }
 
+function fromPage(page: PageOrderRow): PanelOrderRow {
+  return {
+    orderId: page.orderId,
+    title: page.title,
+    orderDate: page.orderDate,
+    currency: DEFAULT_CURRENCY,
+    totalMinor: page.totalMinor,
+    paidMinor: page.paidMinor,
+    refundedMinor: null,
+    refundableNowMinor: null,
+    discrepancies: [],
+    badges: [],
+    fromApi: false,
+  };
+}
+
+function fromApi(api: ContactOrderRow, page: PageOrderRow | undefined): PanelOrderRow {
+  const { summary } = api;
+  const discrepancies = page
+    ? [
+        disagreement('Total', page.totalMinor, summary.totalMinor, summary.currency),
+        disagreement('Paid', page.paidMinor, summary.paidMinor, summary.currency),
+      ].filter((note): note is string => note !== null)
+    : [];
+  return {
+    orderId: api.orderId,
+    title: api.title || page?.title || '',
+    orderDate: api.orderDate ?? page?.orderDate ?? null,
+    currency: summary.currency,
+    totalMinor: summary.totalMinor,
+    paidMinor: summary.paidMinor,
+    refundedMinor: summary.refundedMinor,
+    refundableNowMinor: summary.refundableNowMinor,
+    discrepancies,
+    badges: badgesFor(summary),
+    fromApi: true,
+  };
+}
+
 /**
  * Merges the page's Orders table with Keap's API. The API is the authority for amounts and
  * statuses; the page fills in until it answers and names any disagreement. Orders only one side
  * knows are kept, so nothing the user can see in Keap disappears from the panel.
  */
 export function mergeOrderRows(pageRows: readonly PageOrderRow[], apiRows: readonly ContactOrderRow[] | null): PanelOrderRow[] {
+  // One map by order id: the page's row, replaced by the API's where it has one (an id the page
+  // shows twice counts once, as its last row).
+  const pageById = new Map<number, PageOrderRow>();
+  for (const page of pageRows) pageById.set(page.orderId, page);
   const merged = new Map<number, PanelOrderRow>();
-  for (const page of pageRows) {
-    merged.set(page.orderId, {
-      orderId: page.orderId,
-      title: page.title,
-      orderDate: page.orderDate,
-      currency: DEFAULT_CURRENCY,
-      totalMinor: page.totalMinor,
-      paidMinor: page.paidMinor,
-      refundedMinor: null,
-      refundableNowMinor: null,
-      discrepancies: [],
-      badges: [],
-      fromApi: false,
-    });
-  }
-  const pageById = new Map(pageRows.map((row) => [row.orderId, row]));
-  for (const api of apiRows ?? []) {
-    const page = pageById.get(api.orderId);
-    const { summary } = api;
-    const discrepancies = page
-      ? [
-          disagreement('Total', page.totalMinor, summary.totalMinor, summary.currency),
-          disagreement('Paid', page.paidMinor, summary.paidMinor, summary.currency),
-        ].filter((note): note is string => note !== null)
-      : [];
-    merged.set(api.orderId, {
-      orderId: api.orderId,
-      title: api.title || page?.title || '',
-      orderDate: api.orderDate ?? page?.orderDate ?? null,
-      currency: summary.currency,
-      totalMinor: summary.totalMinor,
-      paidMinor: summary.paidMinor,
-      refundedMinor: summary.refundedMinor,
-      refundableNowMinor: summary.refundableNowMinor,
-      discrepancies,
-      badges: badgesFor(summary),
-      fromApi: true,
-    });
+  for (const api of apiRows ?? []) merged.set(api.orderId, fromApi(api, pageById.get(api.orderId)));
+  for (const page of pageById.values()) {
+    if (!merged.has(page.orderId)) merged.set(page.orderId, fromPage(page));
   }
   return [...merged.values()].sort(byRecency);
 }

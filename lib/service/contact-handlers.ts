@@ -3,12 +3,13 @@ import type { MessageData } from '@/lib/messaging/serve';
 import { contactOrderRows } from '@/lib/panel/contact-orders';
 import { storedAccess } from './keap-access';
 
-export async function getContactOrders({ contactId, refresh }: MessageData<'getContactOrders'>): Promise<MessageOutput<'getContactOrders'>> {
+export async function getContactOrders({ contactId, refresh, newest }: MessageData<'getContactOrders'>): Promise<MessageOutput<'getContactOrders'>> {
   const stored = await storedAccess();
   if (!stored.ok) return stored;
   const { contacts } = stored.access;
   if (refresh) contacts.invalidateContact(contactId);
   const loaded = await contacts.getContactOrders(contactId);
   if (!loaded.ok) return loaded;
-  return { ok: true, contactId, orders: contactOrderRows(loaded.value.orders, loaded.value.transactions) };
+  const { orders, transactions } = loaded.value;
+  return { ok: true, contactId, orders: contactOrderRows(orders, transactions, newest), orderCount: orders.length };
 }

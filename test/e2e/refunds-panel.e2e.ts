@@ -78,6 +78,21 @@ describe('the Refunds panel on a Keap contact record', () => {
     await page.close();
   });
 
+  it('shows a thousand-order contact: its newest orders first, then every one, from one read of each Keap list', async () => {
+    const { count, firstOrderId } = SEED.generated.thousandOrders;
+    const oldestOrderId = firstOrderId + count - 1;
+    const page = await env.browser.keapPage(contactPath(SEED.contacts.thousandOrders));
+    const panel = page.getByRole('region', { name: 'Refunds' });
+    await expect.poll(() => panel.locator('.rd-count').innerText()).toBe('1000 orders');
+    // The oldest order is on the last page: its amounts come with the second, complete answer.
+    await panel.getByLabel('Filter orders').fill(String(oldestOrderId));
+    await expect.poll(() => panel.getByRole('button', { name: `Refund order #${oldestOrderId}` }).isEnabled()).toBe(true);
+    await expect(orderRow(page, oldestOrderId).locator('.rd-refundable').innerText()).resolves.toBe('$28.63');
+    const { byPath } = env.sandbox.stats();
+    expect([byPath['/crm/rest/v1/orders'], byPath['/crm/rest/v1/transactions']]).toEqual([1, 1]);
+    await page.close();
+  });
+
   it('keeps page data and offers a retry when the API is down', async () => {
     // A contact no earlier test loaded, so the background has nothing cached for it.
     const contactId = SEED.contacts.fiftyOrders;
