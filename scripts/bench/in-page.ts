@@ -11,9 +11,13 @@ export interface PanelMarks {
   tableAt: number | null;
   /** The first panel change after the table appeared that showed the page's orders. */
   pageRowsAt: number | null;
+  /** Order rows the panel showed then. */
+  rowsShownFirst: number | null;
+  /** The panel's count became final ("N orders"): every row of the page was read. */
+  countedAt: number | null;
   /** Rows show the API's amounts: the "Checking amounts" status is gone and a refundable cell is filled. */
   reconciledAt: number | null;
-  /** Rows the panel counted ("N orders") when the page data showed. */
+  /** Orders the panel counted ("N orders") when its count became final. */
   orderCountShown: number | null;
   /** `performance.timeOrigin`, to line page times up with the service worker's. */
   timeOrigin: number;
@@ -21,12 +25,12 @@ export interface PanelMarks {
 
 export const PANEL_OBSERVER = String.raw`(() => {
   if (window.top !== window || !/\/contact\//i.test(location.pathname)) return;
-  const marks = { tableAt: null, pageRowsAt: null, reconciledAt: null, orderCountShown: null, timeOrigin: performance.timeOrigin };
+  const marks = { tableAt: null, pageRowsAt: null, rowsShownFirst: null, countedAt: null, reconciledAt: null, orderCountShown: null, timeOrigin: performance.timeOrigin };
   window.__refundDeskBench = marks;
   let panelRoot = null;
   const countShown = (root) => {
     const count = root.querySelector('.rd-count');
-    const match = count ? /(\d+) orders/.exec(count.textContent) : null;
+    const match = count ? /^(\d+) orders?$/.exec(count.textContent) : null;
     return match ? Number(match[1]) : null;
   };
   const inspectPanel = (now) => {
@@ -34,7 +38,12 @@ export const PANEL_OBSERVER = String.raw`(() => {
     if (rows.length === 0) return;
     if (marks.tableAt !== null && marks.pageRowsAt === null) {
       marks.pageRowsAt = Math.max(now, marks.tableAt);
-      marks.orderCountShown = countShown(panelRoot);
+      marks.rowsShownFirst = rows.length;
+    }
+    const counted = marks.tableAt === null ? null : countShown(panelRoot);
+    if (marks.countedAt === null && counted !== null) {
+      marks.countedAt = Math.max(now, marks.tableAt);
+      marks.orderCountShown = counted;
     }
     const filled = Array.from(panelRoot.querySelectorAll('.rd-refundable')).some((cell) => cell.textContent !== '\u2026');
     if (marks.reconciledAt === null && filled && !panelRoot.querySelector('[role="status"]')) marks.reconciledAt = now;

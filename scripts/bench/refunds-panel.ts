@@ -19,6 +19,10 @@ export interface PanelLoad {
   tableAtMs: number;
   /** From the table appearing to the panel's first change showing order rows after it (ms). */
   pageDataMs: number | null;
+  /** Order rows the panel showed then (one page at most). */
+  firstRowsShown: number | null;
+  /** From the table appearing to the panel's count becoming final: every page row read (ms). */
+  countedMs: number | null;
   /** From the table appearing to rows showing the API's amounts (ms; 0 when they already did). */
   reconciledMs: number | null;
   /** The API's own time: first request sent to last answer received, by the service worker (ms). */
@@ -27,7 +31,7 @@ export interface PanelLoad {
   apiSumMs: number;
   /** From Keap's last answer to rows showing it (ms; page and worker clocks lined up by their time origins). */
   afterLastAnswerMs: number | null;
-  /** Orders the panel counted ("N orders") when page data showed. */
+  /** Orders the panel counted ("N orders") once its count was final. */
   ordersShown: number | null;
   /** Keap API calls by path (below /crm/rest) during the load. */
   apiCalls: Record<string, number>;
@@ -83,7 +87,7 @@ export async function measurePanelLoad(sandbox: Sandbox, contactId: number, mode
         const marks = (window as unknown as { __refundDeskBench?: PanelMarks }).__refundDeskBench;
         return marks !== undefined && marks.tableAt !== null && marks[waitFor] !== null;
       },
-      mode === 'page-data' ? ('pageRowsAt' as const) : ('reconciledAt' as const),
+      mode === 'page-data' ? ('countedAt' as const) : ('reconciledAt' as const),
       { timeout: WAIT_MS, polling: 50 },
     );
     const marks = await page.evaluate(() => (window as unknown as { __refundDeskBench: PanelMarks }).__refundDeskBench);
@@ -98,13 +102,15 @@ export async function measurePanelLoad(sandbox: Sandbox, contactId: number, mode
     const apiCalls = apiCallsSince(statsBefore, sandbox.stats().byPath);
     const requests = await apiRequestTimings(worker);
     if (requests.length === 0) throw new Error('The service worker recorded no Keap API requests.');
-    const { tableAt, pageRowsAt, reconciledAt } = marks;
+    const { tableAt, pageRowsAt, countedAt, reconciledAt } = marks;
     if (tableAt === null) throw new Error('The Orders table was not seen.');
     const apiStart = Math.min(...requests.map((request) => request.startedAt));
     const apiEnd = Math.max(...requests.map((request) => request.endedAt));
     return {
       tableAtMs: tableAt,
       pageDataMs: mode === 'page-data' && pageRowsAt !== null ? pageRowsAt - tableAt : null,
+      firstRowsShown: mode === 'page-data' ? marks.rowsShownFirst : null,
+      countedMs: mode === 'page-data' && countedAt !== null ? countedAt - tableAt : null,
       reconciledMs: mode === 'reconcile' && reconciledAt !== null ? Math.max(0, reconciledAt - tableAt) : null,
       apiSpanMs: apiEnd - apiStart,
       apiSumMs: requests.reduce((sum, request) => sum + (request.endedAt - request.startedAt), 0),
