@@ -199,21 +199,25 @@ export function parseMoneyInput(text: string, currency: string = DEFAULT_CURRENC
   }
 }
 
+/** A Keap v1 decimal (number or numeric text) of unknown type → integer minor units, or what is wrong. */
+export function decimalToMinorUnits(value: unknown, currency: string = DEFAULT_CURRENCY): MoneyInputResult {
+  if (typeof value !== 'number' && typeof value !== 'string') return { ok: false, message: 'Expected an amount (a number or numeric text).' };
+  try {
+    return { ok: true, minorUnits: toMinorUnits(value, currency) };
+  } catch (error) {
+    if (!(error instanceof MoneyConversionError)) throw error;
+    return { ok: false, message: error.message };
+  }
+}
+
 /** zod: a Keap v1 decimal (number or numeric string) in `currency` → integer minor units. */
 export function moneyFromDecimalIn(currency: string) {
   // One type check in the transform rather than z.union: a contact's lists hold thousands of amounts.
   return z.unknown().transform((value, context): number => {
-    if (typeof value !== 'number' && typeof value !== 'string') {
-      context.addIssue({ code: 'custom', message: 'Expected an amount (a number or numeric text).' });
-      return z.NEVER;
-    }
-    try {
-      return toMinorUnits(value, currency);
-    } catch (error) {
-      if (!(error instanceof MoneyConversionError)) throw error;
-      context.addIssue({ code: 'custom', message: error.message });
-      return z.NEVER;
-    }
+    const converted = decimalToMinorUnits(value, currency);
+    if (converted.ok) return converted.minorUnits;
+    context.addIssue({ code: 'custom', message: converted.message });
+    return z.NEVER;
   });
 }
 

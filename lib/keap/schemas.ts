@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { moneyFromDecimal } from '@/lib/money';
+import { decimalToMinorUnits, moneyFromDecimal } from '@/lib/money';
 
 /**
  * Keap REST v1 objects the extension reads, with the field names of keap-rest-v1.json.
@@ -15,6 +15,19 @@ const keapId = z.number().int();
 const optionalText = z.string().nullish();
 /** Keap dates are ISO-8601 text, with various offsets ("Z", "+0000"); only the date part is checked. */
 const keapDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'not a date');
+/**
+ * An amount of a list item read in bulk (see orderListingSchema), checked like moneyFromDecimal;
+ * a bad one fails the item's parse at `key` (the 0 returned then is never used).
+ */
+const amountField = z.unknown().optional();
+
+function listedMinorUnits(value: unknown, key: string, context: z.RefinementCtx): number {
+  const converted = decimalToMinorUnits(value);
+  if (converted.ok) return converted.minorUnits;
+  context.addIssue({ code: 'custom', message: converted.message, path: [key] });
+  return 0;
+}
+
 /** Keap leaves out or nulls amounts that are zero on some objects; absent means nothing. */
 const moneyOrZero = moneyFromDecimal.nullish().transform((minorUnits) => minorUnits ?? 0);
 
@@ -103,14 +116,16 @@ export type KeapOrderList = z.infer<typeof orderListSchema>;
  * 1.3 MB) is checked when the panel opens, so only the fields the list uses are checked and kept.
  * A refund reads its one order again in full (`orderSchema`).
  */
-export const orderListingSchema = z.object({
-  id: keapId,
-  title: optionalText,
-  total: moneyFromDecimal,
-  total_paid: moneyFromDecimal,
-  refund_total: moneyOrZero,
-  order_date: keapDate,
-});
+export const orderListingSchema = z
+  // Amounts may be absent here: the transform checks them (and reads no refund total as 0).
+  .object({ id: keapId, title: optionalText, total: amountField, total_paid: amountField, refund_total: amountField, order_date: keapDate })
+  // The three amounts in one step per order: a zod transform per amount costs more than the amount.
+  .transform((order, context) => ({
+    ...order,
+    total: listedMinorUnits(order.total, 'total', context),
+    total_paid: listedMinorUnits(order.total_paid, 'total_paid', context),
+    refund_total: order.refund_total === null || order.refund_total === undefined ? 0 : listedMinorUnits(order.refund_total, 'refund_total', context),
+  }));
 export type KeapOrderListing = z.infer<typeof orderListingSchema>;
 
 export const orderListingPageSchema = z.object({ ...pageLinks, orders: z.array(orderListingSchema) });
@@ -139,16 +154,10 @@ export const transactionListSchema = z.object({ ...pageLinks, transactions: z.ar
 export type KeapTransactionList = z.infer<typeof transactionListSchema>;
 
 /** A transaction as the Refunds panel sums it up: all of a contact's are checked at once (see orderListingSchema). */
-export const transactionListingSchema = transactionSchema.pick({
-  amount: true,
-  currency: true,
-  status: true,
-  type: true,
-  gateway: true,
-  collection_method: true,
-  order_ids: true,
-  orders: true,
-});
+export const transactionListingSchema = transactionSchema
+  .pick({ currency: true, status: true, type: true, gateway: true, collection_method: true, order_ids: true, orders: true })
+  .extend({ amount: amountField })
+  .transform((transaction, context) => ({ ...transaction, amount: listedMinorUnits(transaction.amount, 'amount', context) }));
 export type KeapTransactionListing = z.infer<typeof transactionListingSchema>;
 
 export const transactionListingPageSchema = z.object({ ...pageLinks, transactions: z.array(transactionListingSchema) });

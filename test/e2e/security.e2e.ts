@@ -307,7 +307,7 @@ describe('hostile data from the page or the API', () => {
     // Keap's API answering a wrong type, for a contact not loaded yet: plain words, the page's rows kept.
     const { fiftyOrders } = SEED.generated;
     const apiTransaction = env.sandbox.state.transactions.find((candidate) => candidate.id === fiftyOrders.firstTransactionId)!;
-    apiTransaction.status = { html: '<b>APPROVED</b>' } as unknown as string;
+    apiTransaction.status = { html: '<b>APPROVED</b>' } as unknown as typeof apiTransaction.status;
     const other = await env.browser.keapPage(contactPath(SEED.contacts.fiftyOrders));
     const otherPanel = realPanel(other);
     const alert = otherPanel.getByRole('alert');
