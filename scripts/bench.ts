@@ -9,6 +9,7 @@ import { measureBundles } from './bench/bundles';
 import { describeMachine } from './bench/machine';
 import { measurePopup, type PopupResult } from './bench/popup';
 import { rateLimitResultSchema, type RateLimitResult } from './bench/rate-limit';
+import { measureMemory, type MemoryResult } from './bench/memory';
 import { measurePanelLoad, type PanelLoad } from './bench/refunds-panel';
 import {
   bundlesTable,
@@ -203,6 +204,35 @@ function popupRows(popup: PopupResult): ResultRow[] {
   ];
 }
 
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function memoryRows(memory: MemoryResult, popup: PopupResult): ResultRow[] {
+  return [
+    {
+      measurement: 'Memory: the 1,000-order contact page, JS heap after GC, every order shown in the Refunds panel',
+      result:
+        `${megabytes(memory.contactPageWithPanel)} with Refund Desk, ${megabytes(memory.contactPageWithoutPanel)} without` +
+        ` (the panel's share: ${megabytes(memory.contactPageWithPanel - memory.contactPageWithoutPanel)})`,
+      target: 'none set',
+      verdict: '—',
+    },
+    {
+      measurement: "Memory: the background's service worker, JS heap after GC",
+      result: `${megabytes(memory.backgroundIdle)} idle; ${megabytes(memory.backgroundWithContact)} holding the 1,000-order contact's lists`,
+      target: 'none set',
+      verdict: '—',
+    },
+    {
+      measurement: `Memory: the popup with ${popup.records.toLocaleString('en-US')} refunds, JS heap after GC`,
+      result: megabytes(popup.heapBytes),
+      target: 'none set',
+      verdict: '—',
+    },
+  ];
+}
+
 function rateLimitRows(result: RateLimitResult): ResultRow[] {
   const ratio = result.idealElapsedMs / result.elapsedMs;
   const limits = `${result.perSecond}/s, ${result.perMinute}/min`;
@@ -233,6 +263,7 @@ async function runBench(): Promise<Report> {
     const panels: PanelResult[] = [];
     let sidePanel: SidePanelLoad[];
     let popup: PopupResult;
+    let memory: MemoryResult;
     try {
       for (const contact of CONTACTS) {
         const result: PanelResult = { contact, pageDataLoads: [], reconcileLoads: [] };
@@ -247,6 +278,8 @@ async function runBench(): Promise<Report> {
       sidePanel = await measureSidePanel(sandbox, SIDE_PANEL_LOADS);
       progress(`popup: writing ${JOURNAL_RECORDS.toLocaleString('en-US')} journal records, then ${POPUP_RELOADS} reloads and searches`);
       popup = await measurePopup(sandbox, JOURNAL_RECORDS, POPUP_RELOADS);
+      progress('memory: the 1,000-order contact with and without Refund Desk');
+      memory = await measureMemory(sandbox);
     } finally {
       await sandbox.close();
     }
@@ -263,6 +296,7 @@ async function runBench(): Promise<Report> {
         `Popup: its page in a tab; ${JOURNAL_RECORDS.toLocaleString('en-US')} records (checked against \`refundRecordSchema\`) and their day totals written with raw IndexedDB at version 30 (Dexie's schema version 3 × 10), then ${POPUP_RELOADS} reloads. Searches set the Search box in one input event (as a paste) and end when every row shown holds the search words, checked against the expected count.`,
         `Rate limiter: the background's \`createKeapClient\` + \`createRateLimiter\` at their default limits in Node, against \`startSandbox({ port: 0 })\` enforcing Keap's limits (fixed windows), in a separate process during the browser runs. Throughput is the time the limits allow for the last send (sending each request as soon as sliding 1 s and 60 s windows permit) divided by the time it took.`,
         'Times are `performance.now()` at the DOM mutation (before paint) unless said otherwise; medians of the runs.',
+        "Memory: JS heap used after a full garbage collection (DevTools protocol `HeapProfiler.collectGarbage`, then `Performance.getMetrics` for a page, `Runtime.getHeapUsage` for the service worker). A page's figure is its renderer's heap, which Keap's scripts and the content script share, so the panel's share is the difference from the same page in a browser without Refund Desk. The contact page is measured once the panel shows the oldest order's API amounts (filtered to it), so every order has been read.",
       ],
       rows: [
         ...panels.flatMap(panelRows),
@@ -270,6 +304,7 @@ async function runBench(): Promise<Report> {
         ...sidePanelRows(sidePanel),
         ...popupRows(popup),
         ...rateLimitRows(rateLimit),
+        ...memoryRows(memory, popup),
       ],
       details: [
         {

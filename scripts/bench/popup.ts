@@ -5,6 +5,7 @@ import { searchQueryTokens } from '@/lib/audit/search';
 import { countRecord, type DayTotals } from '@/lib/audit/totals';
 import { launchExtensionBrowser } from '../../test/e2e/harness';
 import type { Sandbox } from '../../test/sandbox/server';
+import { pageHeapAfterGc } from './memory';
 import { POPUP_OBSERVER, type PopupMarks, searchScript, type SearchTiming } from './in-page';
 import { FIRST_ORDER_ID, journalRecords } from './journal-records';
 
@@ -30,6 +31,8 @@ export interface PopupResult {
   searches: PopupSearch[];
   /** Raw IndexedDB reading all keys of the `[createdAt+id]` index (ms). */
   dateIndexKeysMs: number;
+  /** The popup's JS heap after a GC, showing its first rows and the totals (bytes). */
+  heapBytes: number;
 }
 
 export const POPUP_SEARCHES: Array<{ query: string; what: string }> = [
@@ -161,6 +164,7 @@ export async function measurePopup(sandbox: Sandbox, count: number, reloads: num
       summaryMs.push(marks.summaryAt);
     }
     await summaryCounts(page, count);
+    const heapBytes = await pageHeapAfterGc(page);
     const dateIndexKeysMs = await timeDateIndexKeys(page);
     const searches: PopupSearch[] = [];
     for (const [index, { query, what }] of POPUP_SEARCHES.entries()) {
@@ -170,7 +174,7 @@ export async function measurePopup(sandbox: Sandbox, count: number, reloads: num
       await summaryCounts(page, matches);
       searches.push({ query, what, matches, ...timing });
     }
-    return { records: count, firstRowsMs, summaryMs, searches, dateIndexKeysMs };
+    return { records: count, firstRowsMs, summaryMs, searches, dateIndexKeysMs, heapBytes };
   } finally {
     await browser.close({ removeProfile: true });
   }

@@ -28,6 +28,22 @@ export interface ExtensionBrowser {
   close(options?: { removeProfile?: boolean }): Promise<void>;
 }
 
+/** Chromium switches that send Keap's hosts to the sandbox and accept its self-signed certificate. */
+export function sandboxedKeapArgs(sandbox: Sandbox): string[] {
+  const mapTo = `127.0.0.1:${sandbox.port}`;
+  return [
+    `--host-resolver-rules=MAP *.infusionsoft.com ${mapTo}, MAP api.keap.com ${mapTo}, MAP keap.app ${mapTo}`,
+    '--ignore-certificate-errors',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
+}
+
 /**
  * Starts Debian's Chromium (headless unless `headless: false`) with the production build loaded,
  * Keap's hosts mapped to the sandbox and its self-signed certificate accepted: the extension runs
@@ -41,24 +57,11 @@ export async function launchExtensionBrowser(
     throw new Error('No production build in .output/chrome-mv3: run `npm run build` first.');
   }
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'refund-desk-profile-'));
-  const mapTo = `127.0.0.1:${sandbox.port}`;
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: options.headless ?? true,
     viewport: { width: 1280, height: 900 },
-    args: [
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
-      `--host-resolver-rules=MAP *.infusionsoft.com ${mapTo}, MAP api.keap.com ${mapTo}, MAP keap.app ${mapTo}`,
-      '--ignore-certificate-errors',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`, ...sandboxedKeapArgs(sandbox)],
   });
   const serviceWorker = async (): Promise<Worker> => {
     const existing = context.serviceWorkers().find((worker) => worker.url().endsWith('/background.js'));
