@@ -107,7 +107,7 @@ function readOptionalMoney(label: string, text: string | undefined, currency: st
   return readMoney(label, text, currency);
 }
 
-/** The columns read from each row, in the order `cellTextsAt` returns their texts. */
+/** The columns read from each row, in the order `bodyRowTextsOf` returns their texts. */
 const READ_COLUMNS: readonly OrderColumn[] = ['orderId', 'orderDate', 'title', 'total', 'paid'];
 
 /**

@@ -106,7 +106,8 @@ async function withoutPanel(sandbox: Sandbox): Promise<number> {
   try {
     const page = await browser.newPage();
     await page.goto(`https://${SEED.appName}.infusionsoft.com${contactPath(SEED.contacts.thousandOrders)}`);
-    await page.getByRole('table').filter({ hasText: 'Balance Due' }).waitFor({ state: 'attached', timeout: WAIT_MS });
+    // The Orders tab may be hidden: wait for the table in the document, not for it to be visible.
+    await page.locator('table', { hasText: 'Balance Due' }).waitFor({ state: 'attached', timeout: WAIT_MS });
     return await pageHeapAfterGc(page);
   } finally {
     await browser.close();
