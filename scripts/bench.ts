@@ -30,10 +30,10 @@ import { measureSidePanel, type SidePanelLoad } from './bench/side-panel';
  */
 
 const SANDBOX_LATENCY_MS = 40;
-const PANEL_RUNS = 5;
+const PANEL_RUNS = 7;
 const SIDE_PANEL_LOADS = 5;
 const JOURNAL_RECORDS = 100_000;
-const POPUP_RELOADS = 3;
+const POPUP_RELOADS = 5;
 const RATE_LIMITED_READS = 500;
 /** The bench gives up (and cleans up) rather than hang past this. */
 const BENCH_DEADLINE_MS = 10 * 60_000;
