@@ -179,8 +179,10 @@ export interface WatchOrdersTableOptions {
   firstRows?: number;
 }
 
+const NOT_FOUND_KEY = 'not-found';
+
 function contentKey(reading: OrdersTableReading): string {
-  if (!reading.found) return 'not-found';
+  if (!reading.found) return NOT_FOUND_KEY;
   return JSON.stringify([reading.rows, reading.rejectedRows, reading.complete]);
 }
 
@@ -214,14 +216,14 @@ export function watchOrdersTable(
   { signal, currency, firstRows = Number.POSITIVE_INFINITY }: WatchOrdersTableOptions,
 ): OrdersTableWatch {
   let lastKey: string | null = null;
-  let tableShown = false;
+  // The last report showed a table (rather than none, or nothing reported yet).
+  const tableShown = () => lastKey !== null && lastKey !== NOT_FOUND_KEY;
   let pendingRead: ReturnType<typeof setTimeout> | undefined;
 
   const report = (reading: OrdersTableReading) => {
     const key = contentKey(reading);
     if (key === lastKey) return;
     lastKey = key;
-    tableShown = reading.found;
     onChange(reading);
   };
 
@@ -238,7 +240,7 @@ export function watchOrdersTable(
   const readNow = () => {
     if (signal.aborted) return;
     // A table already on show can wait a task for its update; a new one is read while Keap draws it.
-    if (tableShown) {
+    if (tableShown()) {
       readLater();
       return;
     }
@@ -266,7 +268,6 @@ export function watchOrdersTable(
   return {
     reread() {
       lastKey = null;
-      tableShown = false;
       readNow();
     },
   };

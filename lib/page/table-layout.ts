@@ -73,11 +73,11 @@ function spanOf(cell: HTMLTableCellElement): number {
 
 /** The cell covering each column position. */
 export function cellsAtPositions(row: HTMLTableRowElement): HTMLTableCellElement[] {
-  const positioned: HTMLTableCellElement[] = [];
+  const cells: HTMLTableCellElement[] = [];
   for (const cell of cellsOf(row)) {
-    for (let span = spanOf(cell); span > 0; span -= 1) positioned.push(cell);
+    for (let span = spanOf(cell); span > 0; span -= 1) cells.push(cell);
   }
-  return positioned;
+  return cells;
 }
 
 /**
