@@ -1,19 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { orderListingSchema, transactionListingSchema } from '@/lib/keap/schemas';
 import { orderJson, transactionJson } from '@/lib/keap/test-fixtures';
-import { contactOrderRows, orderIdsOf, summarizeFromTransactions } from './contact-orders';
+import { contactOrderRows, summarizeFromTransactions, transactionsByOrder } from './contact-orders';
 
 // Raw v1 JSON through the schemas the contact's lists are read with, so decimals become cents as they do for real.
 const order = (id: number, overrides: Record<string, unknown> = {}) => orderListingSchema.parse(orderJson(id, overrides));
 const transaction = (id: number, overrides: Record<string, unknown> = {}) => transactionListingSchema.parse(transactionJson(id, overrides));
 
-describe('orderIdsOf', () => {
-  it('reads both the orders list and the comma-separated order_ids, without duplicates', () => {
-    expect(orderIdsOf(transaction(1, { order_ids: ' 3, 4 ,x,, -5, 0', orders: [{ id: 4 }, { id: 9 }] }))).toEqual([4, 9, 3]);
+describe('transactionsByOrder', () => {
+  it('reads both the orders list and the comma-separated order_ids, each link once', () => {
+    const charge = transaction(1, { order_ids: ' 3, 4 ,x,, -5, 0, 1.5', orders: [{ id: 4 }, { id: 9 }, { id: 9 }] });
+    const byOrder = transactionsByOrder([charge]);
+    expect([...byOrder.keys()]).toEqual([4, 9, 3]);
+    for (const list of byOrder.values()) expect(list).toEqual([charge]);
+  });
+
+  it('keeps every transaction of an order, in the order given', () => {
+    const first = transaction(1, { order_ids: '7', orders: [{ id: 7 }] });
+    const second = transaction(2, { order_ids: null, orders: [{ id: 7 }, { id: 8 }] });
+    const third = transaction(3, { order_ids: '8,7', orders: null });
+    const byOrder = transactionsByOrder([first, second, third]);
+    expect(byOrder.get(7)).toEqual([first, second, third]);
+    expect(byOrder.get(8)).toEqual([second, third]);
   });
 
   it('a transaction linked to no order belongs to none', () => {
-    expect(orderIdsOf(transaction(1, { order_ids: null, orders: null }))).toEqual([]);
+    expect(transactionsByOrder([transaction(1, { order_ids: null, orders: null })]).size).toBe(0);
   });
 });
 

@@ -6,14 +6,30 @@ import { DEFAULT_CURRENCY } from '@/lib/money';
 /** Transaction types that move money back or cancel a charge, as opposed to taking money. */
 const NOT_A_CHARGE = new Set(['REFUND', 'VOID']);
 
-/** The orders a transaction belongs to: Keap gives both `orders[]` and a comma-separated `order_ids`. */
-export function orderIdsOf(transaction: KeapTransactionListing): number[] {
-  const fromList = (transaction.orders ?? []).map((order) => order.id);
-  const fromText = (transaction.order_ids ?? '')
-    .split(',')
-    .map((part) => Number(part.trim()))
-    .filter((id) => Number.isInteger(id) && id > 0);
-  return [...new Set([...fromList, ...fromText])];
+/**
+ * A contact's transactions by the orders they belong to. Keap links a transaction both through
+ * `orders[]` and through a comma-separated `order_ids`; each link counts once. Plain loops: this
+ * runs over every transaction of a thousand-order contact before its first page can be shown.
+ */
+export function transactionsByOrder(transactions: readonly KeapTransactionListing[]): Map<number, KeapTransactionListing[]> {
+  const byOrder = new Map<number, KeapTransactionListing[]>();
+  const link = (orderId: number, transaction: KeapTransactionListing) => {
+    const list = byOrder.get(orderId);
+    if (list === undefined) byOrder.set(orderId, [transaction]);
+    // One transaction's links are added one after another, so a repeat is the list's last entry.
+    else if (list[list.length - 1] !== transaction) list.push(transaction);
+  };
+  for (const transaction of transactions) {
+    const listed = transaction.orders;
+    if (listed) for (const order of listed) link(order.id, transaction);
+    if (!transaction.order_ids) continue;
+    for (const part of transaction.order_ids.split(',')) {
+      // Number() ignores surrounding spaces and reads an empty part as 0, which is no order id.
+      const orderId = Number(part);
+      if (Number.isInteger(orderId) && orderId > 0) link(orderId, transaction);
+    }
+  }
+  return byOrder;
 }
 
 /**
@@ -51,14 +67,7 @@ export function contactOrderRows(
   transactions: readonly KeapTransactionListing[],
   newest: number = orders.length,
 ): ContactOrderRow[] {
-  const byOrder = new Map<number, KeapTransactionListing[]>();
-  for (const transaction of transactions) {
-    for (const orderId of orderIdsOf(transaction)) {
-      const list = byOrder.get(orderId);
-      if (list) list.push(transaction);
-      else byOrder.set(orderId, [transaction]);
-    }
-  }
+  const byOrder = transactionsByOrder(transactions);
   // Sorted before summing up, so a first page costs twenty summaries rather than a thousand.
   return orders
     .map((order) => ({ order, orderDate: order.order_date.slice(0, 10) }))
