@@ -107,8 +107,9 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
     update({ api: { kind: 'loading' } });
     // The user may have moved to another contact while Keap answered.
     const stale = () => token !== loadToken || state?.contactId !== contactId;
+    // No amounts stay on show beside an error: a first page's are dropped if the rest fails its check.
     const showError = (error: AppError) =>
-      update({ api: error.kind === 'not-configured' ? { kind: 'no-key' } : { kind: 'error', message: error.message } });
+      update({ apiRows: null, api: error.kind === 'not-configured' ? { kind: 'no-key' } : { kind: 'error', message: error.message } });
     // The first page first: a thousand orders' amounts take a moment longer to send and check.
     // Without a key the background answers "not-configured" at once, without calling Keap.
     const firstPage = await callBackground('getContactOrders', { contactId, refresh, newest: REFUNDS_PANEL_PAGE_SIZE });
@@ -116,7 +117,8 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
     if (!firstPage.ok) return showError(firstPage.error);
     if (firstPage.orders.length >= firstPage.orderCount) return update({ apiRows: firstPage.orders, api: { kind: 'ready' } });
     update({ apiRows: firstPage.orders, api: { kind: 'first-page', orderCount: firstPage.orderCount } });
-    // The background keeps what it just read from Keap, so this asks Keap nothing more.
+    // The background keeps what it just read from Keap, so this asks Keap nothing more; it checks
+    // the rest of Keap's lists, which the first page did not wait for.
     const allOrders = await callBackground('getContactOrders', { contactId });
     if (stale()) return;
     if (allOrders.ok) update({ apiRows: allOrders.orders, api: { kind: 'ready' } });

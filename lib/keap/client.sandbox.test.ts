@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKeapClient, type KeapClientOptions } from '@/lib/keap/client';
 import type { KeapResult } from '@/lib/keap/errors';
+import type { KeapListing } from '@/lib/keap/listing';
 import { derivePaymentFacts, summarizeOrder } from '@/lib/keap/payment-facts';
 import { createRateLimiter } from '@/lib/keap/rate-limiter';
 import { startSandbox, type Sandbox } from '@/test/sandbox/server';
@@ -11,6 +12,11 @@ import { SEED } from '@/test/sandbox/seed';
 function valueOf<T>(result: KeapResult<T>): T {
   if (!result.ok) throw new Error(`expected a value, got ${result.error.kind}: ${result.error.message}`);
   return result.value;
+}
+
+/** A contact list's items, every one checked. */
+function itemsOf<T>(result: KeapResult<KeapListing<T>>): T[] {
+  return valueOf(valueOf(result).all());
 }
 
 function errorOf<T>(result: KeapResult<T>) {
@@ -40,11 +46,11 @@ describe('Keap client against the sandbox', () => {
     expect(valueOf(await client.getAccountProfile()).name).toEqual(expect.any(String));
     expect(valueOf(await client.getContact(SEED.contacts.demo)).id).toBe(SEED.contacts.demo);
 
-    const orders = valueOf(await client.listOrdersForContact(SEED.contacts.demo));
+    const orders = itemsOf(await client.listOrdersForContact(SEED.contacts.demo));
     expect(orders.map((order) => order.id)).toEqual(expect.arrayContaining([SEED.orders.twoPayments, SEED.orders.fullyRefunded]));
     // The contact's list keeps only what the Refunds panel lists; a refund reads its order in full.
     expect(Object.keys(orders[0] ?? {}).sort()).toEqual(['id', 'order_date', 'refund_total', 'title', 'total', 'total_paid']);
-    const otherContactsOrders = valueOf(await client.listOrdersForContact(SEED.contacts.fiftyOrders)).map((order) => order.id);
+    const otherContactsOrders = itemsOf(await client.listOrdersForContact(SEED.contacts.fiftyOrders)).map((order) => order.id);
     expect(orders.some((order) => otherContactsOrders.includes(order.id))).toBe(false);
 
     const order = valueOf(await client.getOrder(SEED.orders.twoPayments));
@@ -53,7 +59,7 @@ describe('Keap client against the sandbox', () => {
     expect(payments.map((payment) => payment.id)).toEqual([SEED.payments.twoPaymentsFirst, SEED.payments.twoPaymentsSecond]);
     const orderTransactions = valueOf(await client.listOrderTransactions(SEED.orders.twoPayments));
     expect(orderTransactions).toHaveLength(2);
-    const contactTransactions = valueOf(await client.listTransactionsForContact(SEED.contacts.demo));
+    const contactTransactions = itemsOf(await client.listTransactionsForContact(SEED.contacts.demo));
     expect(contactTransactions.length).toBeGreaterThan(orderTransactions.length);
     const merchants = valueOf(await client.listMerchants());
     expect(merchants.merchant_accounts.map((merchant) => merchant.id)).toContain(SEED.merchants.paypalExpress);
@@ -93,14 +99,14 @@ describe('Keap client against the sandbox', () => {
   });
 
   it('reads the 1,000-order contact in one request per page', async () => {
-    const orders = valueOf(await clientFor().listOrdersForContact(SEED.contacts.thousandOrders));
+    const orders = itemsOf(await clientFor().listOrdersForContact(SEED.contacts.thousandOrders));
     expect(orders).toHaveLength(SEED.generated.thousandOrders.count);
     expect(new Set(orders.map((order) => order.id)).size).toBe(1000);
     expect(sandbox.stats().byPath['/crm/rest/v1/orders']).toBe(1);
   });
 
   it('follows Keap’s `next` links page by page with a smaller page size', async () => {
-    const orders = valueOf(await clientFor({ pageSize: 100 }).listOrdersForContact(SEED.contacts.thousandOrders));
+    const orders = itemsOf(await clientFor({ pageSize: 100 }).listOrdersForContact(SEED.contacts.thousandOrders));
     expect(new Set(orders.map((order) => order.id)).size).toBe(1000);
     // Keap's `next` may end the path with a slash: count both spellings.
     const orderListRequests = Object.entries(sandbox.stats().byPath)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createKeapClient, type KeapClientOptions } from '@/lib/keap/client';
 import { keapErrorSchema, type KeapResult } from '@/lib/keap/errors';
+import type { KeapListing } from '@/lib/keap/listing';
 import { createRateLimiter, type Clock } from '@/lib/keap/rate-limiter';
 import { invoicePaymentJson, merchantsJson, orderJson, transactionJson } from '@/lib/keap/test-fixtures';
 
@@ -53,6 +54,11 @@ function valueOf<T>(result: KeapResult<T>): T {
   return result.value;
 }
 
+/** A contact list's items, every one checked. */
+function itemsOf<T>(result: KeapResult<KeapListing<T>>): T[] {
+  return valueOf(valueOf(result).all());
+}
+
 /** Serves `total` orders in pages honouring limit/offset, with Keap's absolute `next`. */
 function orderPages(total: number, options: { count?: boolean; nextOrigin?: string } = {}): Handler {
   return ({ url }) => {
@@ -96,7 +102,7 @@ describe('Keap client requests', () => {
     expect(valueOf(await client.getContact(42)).given_name).toBe('Ada');
     expect(valueOf(await client.listOrderPayments(7))[0]?.amount).toBe(6000);
     expect(valueOf(await client.listOrderTransactions(7))[0]?.id).toBe(9001);
-    expect(valueOf(await client.listTransactionsForContact(42))[0]?.amount).toBe(6000);
+    expect(itemsOf(await client.listTransactionsForContact(42))[0]?.amount).toBe(6000);
     expect(valueOf(await client.listMerchants()).merchant_accounts).toHaveLength(3);
     expect(valueOf(await client.createNote({ contact_id: 42, title: 'Refund', body: 'b', type: 'Other' })).id).toBe(77);
     expect(calls.map((call) => `${call.method} ${call.url.pathname}${call.url.search}`)).toEqual([
@@ -249,7 +255,8 @@ describe('Keap client errors', () => {
     const { client } = setup(() =>
       json({ count: 5, orders: [1, 2, 3, 4, 5].map((id) => orderJson(id, id === 4 ? { total: 'lots' } : {})) }),
     );
-    const error = errorOf(await client.listOrdersForContact(42));
+    // A contact's list is checked when read: the page came back fine, its fourth order does not.
+    const error = errorOf(valueOf(await client.listOrdersForContact(42)).all());
     expect(error).toMatchObject({
       kind: 'unexpected-answer',
       fieldPath: 'orders[3].total',
@@ -261,7 +268,7 @@ describe('Keap client errors', () => {
 describe('Keap client pagination', () => {
   it('follows same-origin `next` pages: one request per page', async () => {
     const { client, calls } = setup(orderPages(2500));
-    const orders = valueOf(await client.listOrdersForContact(42));
+    const orders = itemsOf(await client.listOrdersForContact(42));
     expect(orders).toHaveLength(2500);
     expect(new Set(orders.map((order) => order.id)).size).toBe(2500);
     expect(calls.map((call) => call.url.searchParams.get('offset'))).toEqual(['0', '1000', '2000']);
@@ -270,19 +277,19 @@ describe('Keap client pagination', () => {
 
   it('stops on the announced count without asking for an empty page', async () => {
     const { client, calls } = setup(orderPages(1000));
-    expect(valueOf(await client.listOrdersForContact(42))).toHaveLength(1000);
+    expect(itemsOf(await client.listOrdersForContact(42))).toHaveLength(1000);
     expect(calls).toHaveLength(1);
   });
 
   it('without a count, a short page ends the list', async () => {
     const { client, calls } = setup(orderPages(1000, { count: false }));
-    expect(valueOf(await client.listOrdersForContact(42))).toHaveLength(1000);
+    expect(itemsOf(await client.listOrdersForContact(42))).toHaveLength(1000);
     expect(calls).toHaveLength(2);
   });
 
   it('never follows `next` to another origin: the key stays with Keap', async () => {
     const { client, calls } = setup(orderPages(1500, { nextOrigin: 'https://collector.example' }));
-    const orders = valueOf(await client.listOrdersForContact(42));
+    const orders = itemsOf(await client.listOrdersForContact(42));
     expect(orders).toHaveLength(1500);
     expect(calls.map((call) => call.url.origin)).toEqual(['https://api.infusionsoft.com', 'https://api.infusionsoft.com']);
     expect(calls[1]?.url.searchParams.get('offset')).toBe('1000');
@@ -294,7 +301,7 @@ describe('Keap client pagination', () => {
       const size = offset === 0 ? 1000 : 3;
       return json({ transactions: Array.from({ length: size }, (_, index) => transactionJson(offset + index + 1)) });
     });
-    expect(valueOf(await client.listTransactionsForContact(42))).toHaveLength(1003);
+    expect(itemsOf(await client.listTransactionsForContact(42))).toHaveLength(1003);
     expect(calls).toHaveLength(2);
   });
 });

@@ -13,6 +13,7 @@ import {
   type KeapError,
   type KeapResult,
 } from '@/lib/keap/errors';
+import { type KeapListing, keapListing } from '@/lib/keap/listing';
 import { isQuotaSpent, quotaResetTime, type RateLimiter } from '@/lib/keap/rate-limiter';
 import {
   accountProfileSchema,
@@ -21,7 +22,9 @@ import {
   merchantListSchema,
   noteSchema,
   orderListingPageSchema,
+  orderListingSchema,
   transactionListingPageSchema,
+  transactionListingSchema,
   orderSchema,
   transactionListSchema,
   type KeapAccountProfile,
@@ -62,11 +65,13 @@ export interface KeapClientOptions {
 export interface KeapClient {
   getAccountProfile(): Promise<KeapResult<KeapAccountProfile>>;
   getContact(contactId: number): Promise<KeapResult<KeapContact>>;
-  listOrdersForContact(contactId: number): Promise<KeapResult<KeapOrderListing[]>>;
+  /** Checked page by page; the orders themselves when read (see KeapListing). */
+  listOrdersForContact(contactId: number): Promise<KeapResult<KeapListing<KeapOrderListing>>>;
   getOrder(orderId: number): Promise<KeapResult<KeapOrder>>;
   listOrderPayments(orderId: number): Promise<KeapResult<KeapInvoicePayment[]>>;
   listOrderTransactions(orderId: number): Promise<KeapResult<KeapTransaction[]>>;
-  listTransactionsForContact(contactId: number): Promise<KeapResult<KeapTransactionListing[]>>;
+  /** Checked page by page; the transactions themselves when read (see KeapListing). */
+  listTransactionsForContact(contactId: number): Promise<KeapResult<KeapListing<KeapTransactionListing>>>;
   listMerchants(): Promise<KeapResult<KeapMerchantList>>;
   createNote(note: KeapCreateNoteRequest): Promise<KeapResult<KeapNote>>;
 }
@@ -263,6 +268,16 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
     return fail(unexpectedAnswerError(endpointLabel(spec.method, spec.url), '', `kept sending pages beyond ${MAX_PAGES}`));
   }
 
+  /** A list whose pages are checked as they come and whose items are checked when read. */
+  async function collectListing<Field extends string, Item>(
+    spec: RequestSpec<{ [key in Field]: unknown[] } & { count?: number | null; next?: string | null }>,
+    field: Field,
+    itemSchema: z.ZodType<Item>,
+  ): Promise<KeapResult<KeapListing<Item>>> {
+    const items = await collectPages(spec, (page) => page[field]);
+    return items.ok ? ok(keapListing(endpointLabel(spec.method, spec.url), field, items.value, itemSchema)) : items;
+  }
+
   function firstPage(path: string, query: Record<string, number>): URL {
     return apiUrl(path, { ...query, limit: pageSize, offset: 0 });
   }
@@ -285,7 +300,7 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
         subject: `contact ${contactId}`,
       }),
     listOrdersForContact: (contactId) =>
-      collectPages(
+      collectListing(
         {
           method: 'GET',
           url: firstPage('/v1/orders', { contact_id: contactId }),
@@ -293,7 +308,8 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
           action: 'read orders',
           subject: `orders of contact ${contactId}`,
         },
-        (page) => page.orders,
+        'orders',
+        orderListingSchema,
       ),
     getOrder: (orderId) =>
       send({
@@ -323,7 +339,7 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
         (page) => page.transactions,
       ),
     listTransactionsForContact: (contactId) =>
-      collectPages(
+      collectListing(
         {
           method: 'GET',
           url: firstPage('/v1/transactions', { contact_id: contactId }),
@@ -331,7 +347,8 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
           action: 'read transactions',
           subject: `transactions of contact ${contactId}`,
         },
-        (page) => page.transactions,
+        'transactions',
+        transactionListingSchema,
       ),
     listMerchants: () =>
       send({

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { KeapClient } from '@/lib/keap/client';
-import { createContactCache } from '@/lib/keap/contact-cache';
+import { type ContactOrders, createContactCache } from '@/lib/keap/contact-cache';
 import { keapDownError, type KeapResult } from '@/lib/keap/errors';
-import { merchantListSchema, orderSchema, transactionSchema } from '@/lib/keap/schemas';
+import { keapListing } from '@/lib/keap/listing';
+import { merchantListSchema, orderListingSchema, transactionListingSchema } from '@/lib/keap/schemas';
 import { merchantsJson, orderJson, transactionJson } from '@/lib/keap/test-fixtures';
+
+/** The total of a cached contact's first order, in minor units. */
+function firstOrderTotal(result: KeapResult<ContactOrders>): number | undefined {
+  if (!result.ok) return undefined;
+  const orders = result.value.orders.all();
+  return orders.ok ? orders.value[0]?.total : undefined;
+}
 
 function stubClient() {
   const calls: string[] = [];
@@ -21,11 +29,11 @@ function stubClient() {
     createNote: unused,
     listOrdersForContact: async (contactId) => {
       calls.push(`orders ${contactId}`);
-      return { ok: true, value: [orderSchema.parse(orderJson(1, { total: orderTotal }))] };
+      return { ok: true, value: keapListing('GET /v1/orders', 'orders', [orderJson(1, { total: orderTotal })], orderListingSchema) };
     },
     listTransactionsForContact: async (contactId) => {
       calls.push(`transactions ${contactId}`);
-      return { ok: true, value: [transactionSchema.parse(transactionJson(9001))] };
+      return { ok: true, value: keapListing('GET /v1/transactions', 'transactions', [transactionJson(9001)], transactionListingSchema) };
     },
     listMerchants: async () => {
       calls.push('merchants');
@@ -48,7 +56,7 @@ describe('contact cache', () => {
     const cache = createContactCache({ client: stub.client, ttlMs: 60_000, now: () => now });
     const first = await cache.getContactOrders(42);
     expect(first.ok && first.value).toMatchObject({ contactId: 42, fetchedAt: 1_000 });
-    expect(first.ok && first.value.orders[0]?.total).toBe(6000);
+    expect(firstOrderTotal(first)).toBe(6000);
     expect(first.ok && first.value.merchants.merchant_accounts).toHaveLength(3);
     now += 59_999;
     await cache.getContactOrders(42);
@@ -63,7 +71,7 @@ describe('contact cache', () => {
     now += 60_000;
     stub.setOrderTotal(75);
     const again = await cache.getContactOrders(42);
-    expect(again.ok && again.value.orders[0]?.total).toBe(7500);
+    expect(firstOrderTotal(again)).toBe(7500);
     expect(stub.calls).toEqual(['orders 42', 'transactions 42', 'merchants', 'orders 42', 'transactions 42']);
   });
 
@@ -76,8 +84,8 @@ describe('contact cache', () => {
     stub.setOrderTotal(10);
     const fresh = await cache.getContactOrders(42);
     const other = await cache.getContactOrders(43);
-    expect(fresh.ok && fresh.value.orders[0]?.total).toBe(1000);
-    expect(other.ok && other.value.orders[0]?.total).toBe(6000);
+    expect(firstOrderTotal(fresh)).toBe(1000);
+    expect(firstOrderTotal(other)).toBe(6000);
   });
 
   it('a fetch started before invalidation is not kept', async () => {
@@ -88,7 +96,7 @@ describe('contact cache', () => {
     await early;
     stub.setOrderTotal(10);
     const after = await cache.getContactOrders(42);
-    expect(after.ok && after.value.orders[0]?.total).toBe(1000);
+    expect(firstOrderTotal(after)).toBe(1000);
   });
 
   it('callers at the same moment share one fetch', async () => {

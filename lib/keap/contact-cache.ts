@@ -1,5 +1,6 @@
 import type { KeapClient } from '@/lib/keap/client';
 import type { KeapResult } from '@/lib/keap/errors';
+import type { KeapListing } from '@/lib/keap/listing';
 import type { KeapMerchantList, KeapOrderListing, KeapTransactionListing } from '@/lib/keap/schemas';
 
 /**
@@ -10,9 +11,10 @@ import type { KeapMerchantList, KeapOrderListing, KeapTransactionListing } from 
 
 export interface ContactOrders {
   contactId: number;
-  orders: KeapOrderListing[];
-  /** All of the contact's transactions (one paged list, not one request per order). */
-  transactions: KeapTransactionListing[];
+  /** Checked when read: the whole list once, or the few orders a first page needs before that. */
+  orders: KeapListing<KeapOrderListing>;
+  /** All of the contact's transactions (one paged list, not one request per order), checked when read. */
+  transactions: KeapListing<KeapTransactionListing>;
   merchants: KeapMerchantList;
   fetchedAt: number;
 }

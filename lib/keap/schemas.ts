@@ -14,7 +14,8 @@ import { decimalToMinorUnits, moneyFromDecimal } from '@/lib/money';
 const keapId = z.number().int();
 const optionalText = z.string().nullish();
 /** Keap dates are ISO-8601 text, with various offsets ("Z", "+0000"); only the date part is checked. */
-const keapDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'not a date');
+export const KEAP_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}/;
+const keapDate = z.string().regex(KEAP_DATE_PATTERN, 'not a date');
 /**
  * An amount of a list item read in bulk (see orderListingSchema), checked like moneyFromDecimal;
  * a bad one fails the item's parse at `key` (the 0 returned then is never used).
@@ -113,7 +114,7 @@ export type KeapOrderList = z.infer<typeof orderListSchema>;
 
 /**
  * An order as the Refunds panel lists it: a contact's whole order list (a thousand orders is
- * 1.3 MB) is checked when the panel opens, so only the fields the list uses are checked and kept.
+ * 1.3 MB) is checked for the panel, so only the fields the list uses are checked and kept.
  * A refund reads its one order again in full (`orderSchema`).
  */
 export const orderListingSchema = z
@@ -128,7 +129,8 @@ export const orderListingSchema = z
   }));
 export type KeapOrderListing = z.infer<typeof orderListingSchema>;
 
-export const orderListingPageSchema = z.object({ ...pageLinks, orders: z.array(orderListingSchema) });
+/** A page of a contact's orders: the page is checked here, its orders when read (see lib/keap/listing.ts). */
+export const orderListingPageSchema = z.object({ ...pageLinks, orders: z.array(z.unknown()) });
 
 export const transactionSchema = z.object({
   id: keapId,
@@ -160,7 +162,8 @@ export const transactionListingSchema = transactionSchema
   .transform((transaction, context) => ({ ...transaction, amount: listedMinorUnits(transaction.amount, 'amount', context) }));
 export type KeapTransactionListing = z.infer<typeof transactionListingSchema>;
 
-export const transactionListingPageSchema = z.object({ ...pageLinks, transactions: z.array(transactionListingSchema) });
+/** A page of a contact's transactions: the page is checked here, its transactions when read (see lib/keap/listing.ts). */
+export const transactionListingPageSchema = z.object({ ...pageLinks, transactions: z.array(z.unknown()) });
 
 export const invoicePaymentSchema = z.looseObject({
   id: keapId,

@@ -70,7 +70,11 @@ export const MESSAGES = {
     input: z.object({
       contactId: keapIdSchema,
       refresh: z.boolean().optional(),
-      /** Only the newest this many orders: the Refunds panel asks for its first page, then for all. */
+      /**
+       * Only the newest this many orders: the Refunds panel asks for its first page, then for all.
+       * The first page is answered before the rest of Keap's lists is checked, so asking for all
+       * can still fail on an order or transaction the first page did not need.
+       */
       newest: z.number().int().positive().max(1000).optional(),
     }),
     /** `orderCount` is how many orders the contact has, however many `orders` holds. */

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { keapListing } from '@/lib/keap/listing';
 import { orderListingSchema, transactionListingSchema } from '@/lib/keap/schemas';
 import { orderJson, transactionJson } from '@/lib/keap/test-fixtures';
-import { contactOrderRows, summarizeFromTransactions, transactionsByOrder } from './contact-orders';
+import { contactOrderRows, contactOrderRowsOf, summarizeFromTransactions, transactionsByOrder } from './contact-orders';
 
 // Raw v1 JSON through the schemas the contact's lists are read with, so decimals become cents as they do for real.
 const order = (id: number, overrides: Record<string, unknown> = {}) => orderListingSchema.parse(orderJson(id, overrides));
@@ -148,5 +150,105 @@ describe('contactOrderRows', () => {
 
   it('a contact without orders has no rows', () => {
     expect(contactOrderRows([], [transaction(9001)])).toEqual([]);
+  });
+});
+
+/** A contact's lists as the client hands them over: Keap's JSON, checked when read. */
+function listsAsSent(orders: unknown[], transactions: unknown[]) {
+  return {
+    orders: keapListing('GET /v1/orders', 'orders', orders, orderListingSchema),
+    transactions: keapListing('GET /v1/transactions', 'transactions', transactions, transactionListingSchema),
+  };
+}
+
+describe('contactOrderRowsOf', () => {
+  // A small id range and few dates, so orders share days and transactions link to several orders, to none, or to missing ones.
+  const orderId = fc.integer({ min: 1, max: 40 });
+  const day = fc.constantFrom('2024-01-05', '2024-12-31', '2025-06-01', '2025-06-02');
+  const cents = fc.integer({ min: 0, max: 50_000 }).map((value) => value / 100);
+  const orderArbitrary = fc.record({ id: orderId, day, total: cents, refund: fc.option(cents, { nil: null }) });
+  const transactionArbitrary = fc.record({
+    amount: cents,
+    status: fc.constantFrom('APPROVED', 'PENDING', 'FAILED'),
+    type: fc.constantFrom('CAPTURE', 'REFUND', 'MANUAL'),
+    listed: fc.option(fc.array(orderId, { maxLength: 2 }), { nil: null }),
+    text: fc.option(fc.array(orderId, { maxLength: 2 }).map((ids) => ids.join(',')), { nil: null }),
+  });
+  const contactArbitrary = fc.record({
+    orders: fc.array(orderArbitrary, { minLength: 1, maxLength: 30 }),
+    transactions: fc.array(transactionArbitrary, { maxLength: 40 }),
+    newest: fc.integer({ min: 1, max: 30 }),
+  });
+
+  it('property: a first page read as sent is the whole checked list’s first page, and leaves the rest unchecked', () => {
+    fc.assert(
+      fc.property(contactArbitrary, (contact) => {
+        const ordersJson = contact.orders.map((item) =>
+          orderJson(item.id, { order_date: `${item.day}T10:00:00.000Z`, total: item.total, total_paid: item.total, refund_total: item.refund }),
+        );
+        const transactionsJson = contact.transactions.map((item, index) =>
+          transactionJson(9000 + index, {
+            amount: item.amount,
+            status: item.status,
+            type: item.type,
+            orders: item.listed?.map((id) => ({ id })) ?? null,
+            order_ids: item.text,
+          }),
+        );
+        const expected = contactOrderRows(
+          ordersJson.map((json) => orderListingSchema.parse(json)),
+          transactionsJson.map((json) => transactionListingSchema.parse(json)),
+          contact.newest,
+        );
+        const lists = listsAsSent(ordersJson, transactionsJson);
+        expect(contactOrderRowsOf(lists, contact.newest)).toEqual({ ok: true, value: expected });
+        // A first page smaller than the list is answered without checking the whole list.
+        expect(lists.orders.sent === undefined).toBe(contact.newest >= contact.orders.length);
+      }),
+    );
+  });
+
+  it('a bad order outside the first page lets the first page through; asking for all then fails on it', () => {
+    const lists = listsAsSent(
+      [orderJson(1, { order_date: '2025-06-01T10:00:00Z' }), orderJson(2, { order_date: '2024-01-01T10:00:00Z', total: 'lots' })],
+      [transactionJson(9001, { order_ids: '1' }), transactionJson(9002, { order_ids: '2', status: 7 })],
+    );
+    const firstPage = contactOrderRowsOf(lists, 1);
+    expect(firstPage.ok && firstPage.value.map((row) => [row.orderId, row.summary.refundableNowMinor])).toEqual([[1, 6000]]);
+    const all = contactOrderRowsOf(lists);
+    expect(all.ok ? null : all.error.message).toBe("Keap's answer to GET /v1/orders had an unexpected value at orders[1].total.");
+  });
+
+  it('a bad transaction of a first-page order fails the first page, named by its place in Keap’s list', () => {
+    const lists = listsAsSent(
+      [orderJson(1, { order_date: '2025-06-01T10:00:00Z' }), orderJson(2, { order_date: '2024-01-01T10:00:00Z' })],
+      [transactionJson(9001, { order_ids: '2' }), transactionJson(9002, { order_ids: '1', status: 7 })],
+    );
+    const firstPage = contactOrderRowsOf(lists, 1);
+    expect(firstPage.ok ? null : firstPage.error.message).toBe(
+      "Keap's answer to GET /v1/transactions had an unexpected value at transactions[1].status.",
+    );
+  });
+
+  it('links it cannot read as sent make it check everything first', () => {
+    const lists = listsAsSent(
+      [orderJson(1, { order_date: '2025-06-01T10:00:00Z' }), orderJson(2, { order_date: '2024-01-01T10:00:00Z' })],
+      [transactionJson(9001, { order_ids: '1' }), transactionJson(9002, { order_ids: 2 })],
+    );
+    const firstPage = contactOrderRowsOf(lists, 1);
+    expect(firstPage.ok ? null : firstPage.error.message).toBe(
+      "Keap's answer to GET /v1/transactions had an unexpected value at transactions[1].order_ids.",
+    );
+  });
+
+  it('once everything is checked, a first page comes from the checked lists', () => {
+    const lists = listsAsSent(
+      [orderJson(1, { order_date: '2025-06-01T10:00:00Z' }), orderJson(2, { order_date: '2024-01-01T10:00:00Z' })],
+      [transactionJson(9001, { order_ids: '1', amount: 12.5 })],
+    );
+    expect(contactOrderRowsOf(lists).ok).toBe(true);
+    expect(lists.orders.sent).toBeUndefined();
+    const firstPage = contactOrderRowsOf(lists, 1);
+    expect(firstPage.ok && firstPage.value.map((row) => [row.orderId, row.summary.refundableNowMinor])).toEqual([[1, 1250]]);
   });
 });

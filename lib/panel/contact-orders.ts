@@ -1,3 +1,6 @@
+import type { ContactOrders } from '@/lib/keap/contact-cache';
+import type { KeapResult } from '@/lib/keap/errors';
+import { forEachLinkedOrderId, type KeapListing, sentOrderSortKey, sentTransactionLinks } from '@/lib/keap/listing';
 import { type OrderSummary, gatewayCannotRefundInKeap } from '@/lib/keap/payment-facts';
 import type { KeapOrderListing, KeapTransactionListing } from '@/lib/keap/schemas';
 import type { ContactOrderRow } from '@/lib/messaging/protocol';
@@ -7,27 +10,18 @@ import { DEFAULT_CURRENCY } from '@/lib/money';
 const NOT_A_CHARGE = new Set(['REFUND', 'VOID']);
 
 /**
- * A contact's transactions by the orders they belong to. Keap links a transaction both through
- * `orders[]` and through a comma-separated `order_ids`; each link counts once. Plain loops: this
- * runs over every transaction of a thousand-order contact before its first page can be shown.
+ * A contact's transactions by the orders they belong to, each link once. Plain loops: this runs
+ * over every transaction of a thousand-order contact.
  */
 export function transactionsByOrder(transactions: readonly KeapTransactionListing[]): Map<number, KeapTransactionListing[]> {
   const byOrder = new Map<number, KeapTransactionListing[]>();
-  const link = (orderId: number, transaction: KeapTransactionListing) => {
-    const list = byOrder.get(orderId);
-    if (list === undefined) byOrder.set(orderId, [transaction]);
-    // One transaction's links are added one after another, so a repeat is the list's last entry.
-    else if (list[list.length - 1] !== transaction) list.push(transaction);
-  };
   for (const transaction of transactions) {
-    const listed = transaction.orders;
-    if (listed) for (const order of listed) link(order.id, transaction);
-    if (!transaction.order_ids) continue;
-    for (const part of transaction.order_ids.split(',')) {
-      // Number() ignores surrounding spaces and reads an empty part as 0, which is no order id.
-      const orderId = Number(part);
-      if (Number.isInteger(orderId) && orderId > 0) link(orderId, transaction);
-    }
+    forEachLinkedOrderId(transaction, (orderId) => {
+      const list = byOrder.get(orderId);
+      if (list === undefined) byOrder.set(orderId, [transaction]);
+      // One transaction's links are visited one after another, so a repeat is the list's last entry.
+      else if (list[list.length - 1] !== transaction) list.push(transaction);
+    });
   }
   return byOrder;
 }
@@ -61,6 +55,12 @@ export function summarizeFromTransactions(order: KeapOrderListing, transactions:
   };
 }
 
+/** Newest first: by order date (its day), then the higher order id. */
+function newestFirst(a: { orderDate: string; id: number }, b: { orderDate: string; id: number }): number {
+  if (a.orderDate === b.orderDate) return b.id - a.id;
+  return a.orderDate < b.orderDate ? 1 : -1;
+}
+
 /** The Refunds panel's rows for a contact: one per order, newest first; only the newest `newest` when given. */
 export function contactOrderRows(
   orders: readonly KeapOrderListing[],
@@ -70,8 +70,8 @@ export function contactOrderRows(
   const byOrder = transactionsByOrder(transactions);
   // Sorted before summing up, so a first page costs twenty summaries rather than a thousand.
   return orders
-    .map((order) => ({ order, orderDate: order.order_date.slice(0, 10) }))
-    .sort((a, b) => (a.orderDate === b.orderDate ? b.order.id - a.order.id : a.orderDate < b.orderDate ? 1 : -1))
+    .map((order) => ({ order, id: order.id, orderDate: order.order_date.slice(0, 10) }))
+    .sort(newestFirst)
     .slice(0, newest)
     .map(({ order, orderDate }) => ({
       orderId: order.id,
@@ -79,4 +79,61 @@ export function contactOrderRows(
       orderDate,
       summary: summarizeFromTransactions(order, byOrder.get(order.id) ?? []),
     }));
+}
+
+/**
+ * The newest `newest` orders' rows, checking only what they need: every order's id and date and
+ * every transaction's links are read as Keap sent them, then the chosen orders and the transactions
+ * linked to them are checked in full. The rows are those of `contactOrderRows` over the whole
+ * checked lists. Null when that cannot be vouched for (a list already checked and let go, or an
+ * order or link not plainly well-formed): the caller checks everything instead.
+ */
+export function newestOrderRowsAsSent(
+  orders: KeapListing<KeapOrderListing>,
+  transactions: KeapListing<KeapTransactionListing>,
+  newest: number,
+): KeapResult<ContactOrderRow[]> | null {
+  const sentOrders = orders.sent;
+  const sentTransactions = transactions.sent;
+  if (sentOrders === undefined || sentTransactions === undefined) return null;
+  const keys: Array<{ index: number; id: number; orderDate: string }> = [];
+  for (let index = 0; index < sentOrders.length; index += 1) {
+    const key = sentOrderSortKey(sentOrders[index]);
+    if (key === null) return null;
+    keys.push({ index, ...key });
+  }
+  const chosen = keys.sort(newestFirst).slice(0, newest);
+  const chosenIds = new Set(chosen.map((key) => key.id));
+  const linkedIndices: number[] = [];
+  for (let index = 0; index < sentTransactions.length; index += 1) {
+    const links = sentTransactionLinks(sentTransactions[index]);
+    if (links === null) return null;
+    let linked = false;
+    forEachLinkedOrderId(links, (orderId) => {
+      linked ||= chosenIds.has(orderId);
+    });
+    if (linked) linkedIndices.push(index);
+  }
+  const chosenOrders = orders.some(chosen.map((key) => key.index));
+  if (!chosenOrders.ok) return chosenOrders;
+  const linkedTransactions = transactions.some(linkedIndices);
+  if (!linkedTransactions.ok) return linkedTransactions;
+  return { ok: true, value: contactOrderRows(chosenOrders.value, linkedTransactions.value, newest) };
+}
+
+/**
+ * A contact's rows from the background's copy of Keap's lists. A first page (`newest` fewer than
+ * the contact's orders) is answered before the rest is checked; asking for all checks everything,
+ * so a bad order outside the first page still fails the whole list then.
+ */
+export function contactOrderRowsOf(lists: Pick<ContactOrders, 'orders' | 'transactions'>, newest?: number): KeapResult<ContactOrderRow[]> {
+  if (newest !== undefined && newest < lists.orders.length) {
+    const firstPage = newestOrderRowsAsSent(lists.orders, lists.transactions, newest);
+    if (firstPage !== null) return firstPage;
+  }
+  const orders = lists.orders.all();
+  if (!orders.ok) return orders;
+  const transactions = lists.transactions.all();
+  if (!transactions.ok) return transactions;
+  return { ok: true, value: contactOrderRows(orders.value, transactions.value, newest) };
 }

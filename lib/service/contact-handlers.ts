@@ -1,6 +1,6 @@
 import type { MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
-import { contactOrderRows } from '@/lib/panel/contact-orders';
+import { contactOrderRowsOf } from '@/lib/panel/contact-orders';
 import { storedAccess } from './keap-access';
 
 export async function getContactOrders({ contactId, refresh, newest }: MessageData<'getContactOrders'>): Promise<MessageOutput<'getContactOrders'>> {
@@ -10,6 +10,7 @@ export async function getContactOrders({ contactId, refresh, newest }: MessageDa
   if (refresh) contacts.invalidateContact(contactId);
   const loaded = await contacts.getContactOrders(contactId);
   if (!loaded.ok) return loaded;
-  const { orders, transactions } = loaded.value;
-  return { ok: true, contactId, orders: contactOrderRows(orders, transactions, newest), orderCount: orders.length };
+  const rows = contactOrderRowsOf(loaded.value, newest);
+  if (!rows.ok) return rows;
+  return { ok: true, contactId, orders: rows.value, orderCount: loaded.value.orders.length };
 }
