@@ -88,7 +88,7 @@ export function contactOrderRows(
  * checked lists. Null when that cannot be vouched for (a list already checked and let go, or an
  * order or link not plainly well-formed): the caller checks everything instead.
  */
-export function newestOrderRowsAsSent(
+function newestOrderRowsAsSent(
   orders: KeapListing<KeapOrderListing>,
   transactions: KeapListing<KeapTransactionListing>,
   newest: number,
