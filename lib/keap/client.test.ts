@@ -263,6 +263,16 @@ describe('Keap client errors', () => {
       message: "Keap's answer to GET /v1/orders had an unexpected value at orders[3].total.",
     });
   });
+
+  it('a contact list page whose list is not a list fails at that field', async () => {
+    const { client } = setup(() => json({ count: 1, transactions: { 0: transactionJson(9001) } }));
+    const error = errorOf(await client.listTransactionsForContact(42));
+    expect(error).toMatchObject({
+      kind: 'unexpected-answer',
+      fieldPath: 'transactions',
+      message: "Keap's answer to GET /v1/transactions had an unexpected value at transactions.",
+    });
+  });
 });
 
 describe('Keap client pagination', () => {

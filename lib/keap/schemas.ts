@@ -129,8 +129,14 @@ export const orderListingSchema = z
   }));
 export type KeapOrderListing = z.infer<typeof orderListingSchema>;
 
-/** A page of a contact's orders: the page is checked here, its orders when read (see lib/keap/listing.ts). */
-export const orderListingPageSchema = z.object({ ...pageLinks, orders: z.array(z.unknown()) });
+/**
+ * The items of a list read in bulk, as sent: here only that they are a list is checked (z.array
+ * would visit and copy a thousand items), and each item is checked when read (lib/keap/listing.ts).
+ */
+const itemsAsSent = z.custom<unknown[]>((value) => Array.isArray(value), 'not a list');
+
+/** A page of a contact's orders: the page is checked here, its orders when read. */
+export const orderListingPageSchema = z.object({ ...pageLinks, orders: itemsAsSent });
 
 export const transactionSchema = z.object({
   id: keapId,
@@ -162,8 +168,8 @@ export const transactionListingSchema = transactionSchema
   .transform((transaction, context) => ({ ...transaction, amount: listedMinorUnits(transaction.amount, 'amount', context) }));
 export type KeapTransactionListing = z.infer<typeof transactionListingSchema>;
 
-/** A page of a contact's transactions: the page is checked here, its transactions when read (see lib/keap/listing.ts). */
-export const transactionListingPageSchema = z.object({ ...pageLinks, transactions: z.array(z.unknown()) });
+/** A page of a contact's transactions: the page is checked here, its transactions when read. */
+export const transactionListingPageSchema = z.object({ ...pageLinks, transactions: itemsAsSent });
 
 export const invoicePaymentSchema = z.looseObject({
   id: keapId,
