@@ -6,8 +6,8 @@ import { KEAP_DATE_PATTERN } from '@/lib/keap/schemas';
  * A list Keap sends in bulk (a contact's orders or transactions), kept as sent and checked with
  * its schema when read. A thousand-order contact's lists are 2.9 MB: checking all of them takes
  * longer than the Refunds panel's first page should wait, and that page needs twenty orders.
- * Nothing unchecked leaves this module except through the `sent…` readers below, which read two
- * fields and give up (null) on anything not plainly well-formed.
+ * Items as sent are for the `sent…` readers below only: they read two fields each and give up
+ * (null) on anything not plainly well-formed; everything else reads checked items.
  */
 export interface KeapListing<Item> {
   /** How many items Keap sent. */
