@@ -329,8 +329,9 @@ describe('hostile data from the page or the API', () => {
     }
     report.record({
       scenario: 'Hostile page table and wrong API types',
-      fault: 'page rows with nonsense cells or a markup title; an API transaction status as an object',
-      result: 'Nonsense row rejected; markup title shown as text with its refund disabled; API amounts kept; a malformed API answer gives a banner, not a broken panel',
+      fault: "page rows with nonsense cells or a markup title; an API transaction status as an object, on an order beyond the panel's first page",
+      result:
+        "Nonsense row rejected; markup title shown as text with its refund disabled; API amounts kept; the malformed API answer gives a banner naming the field, no amount shown as Keap's and no refund offered, not a broken panel",
       refundedTwice: false,
       finalStates: [],
       message,
