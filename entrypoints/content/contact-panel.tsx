@@ -104,10 +104,11 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
 
   async function loadFromApi(contactId: number, refresh: boolean) {
     const token = ++loadToken;
-    update({ api: { kind: 'loading' } });
+    // Amounts from an earlier load (before a refund, say) are not shown while Keap is asked again.
+    update({ apiRows: null, api: { kind: 'loading' } });
     // The user may have moved to another contact while Keap answered.
     const stale = () => token !== loadToken || state?.contactId !== contactId;
-    // No amounts stay on show beside an error: a first page's are dropped if the rest fails its check.
+    // A load that fails shows no amounts: a first page's are dropped if the rest fails its check.
     const showError = (error: AppError) =>
       update({ apiRows: null, api: error.kind === 'not-configured' ? { kind: 'no-key' } : { kind: 'error', message: error.message } });
     // The first page first: a thousand orders' amounts take a moment longer to send and check.

@@ -15,7 +15,7 @@ function valueOf<T>(result: KeapResult<T>): T {
 }
 
 /** A contact list's items, every one checked. */
-function itemsOf<T>(result: KeapResult<KeapListing<T>>): T[] {
+function itemsOf<T>(result: KeapResult<KeapListing<T>>): readonly T[] {
   return valueOf(valueOf(result).all());
 }
 

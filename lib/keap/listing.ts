@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatFieldPath, type KeapResult, unexpectedAnswerError } from '@/lib/keap/errors';
-import { KEAP_DATE_PATTERN } from '@/lib/keap/schemas';
+import { KEAP_DATE_PATTERN, type KeapTransactionListing } from '@/lib/keap/schemas';
 
 /**
  * A list Keap sends in bulk (a contact's orders or transactions), kept as sent and checked with
@@ -17,19 +17,22 @@ export interface KeapListing<Item> {
    * so the background keeps only the checked items).
    */
   readonly sent: readonly unknown[] | undefined;
-  /** Every item, checked once; the first bad one fails the list, named by its place ("orders[517].total"). */
-  all(): KeapResult<Item[]>;
+  /**
+   * Every item, checked once (a failure too: it is kept and given again). The first bad one fails
+   * the list, named by its place in the contact's whole list, pages joined ("orders[517].total").
+   */
+  all(): KeapResult<readonly Item[]>;
   /** The items at `indices`, checked, in that order. */
   some(indices: readonly number[]): KeapResult<Item[]>;
 }
 
 /**
  * `endpoint` names the request in messages ("GET /v1/orders"); `field` is the list's name in
- * Keap's answer ("orders"), so a bad item is named as Keap's answer has it.
+ * Keap's answer ("orders"), so a bad item is named by that list.
  */
 export function keapListing<Item>(endpoint: string, field: string, items: readonly unknown[], schema: z.ZodType<Item>): KeapListing<Item> {
   let sent: readonly unknown[] | undefined = items;
-  let checked: Item[] | undefined;
+  let checked: KeapResult<readonly Item[]> | undefined;
 
   const badItem = (path: ReadonlyArray<PropertyKey>): KeapResult<never> => ({
     ok: false,
@@ -42,17 +45,21 @@ export function keapListing<Item>(endpoint: string, field: string, items: readon
       return sent;
     },
     all() {
-      if (checked !== undefined) return { ok: true, value: checked };
+      if (checked !== undefined) return checked;
       const parsed = z.array(schema).safeParse(sent);
-      if (!parsed.success) return badItem(parsed.error.issues[0]?.path ?? []);
-      checked = parsed.data;
+      if (!parsed.success) {
+        checked = badItem(parsed.error.issues[0]?.path ?? []);
+        return checked;
+      }
+      checked = { ok: true, value: parsed.data };
       sent = undefined;
-      return { ok: true, value: checked };
+      return checked;
     },
     some(indices) {
+      const checkedItems = checked?.ok ? checked.value : undefined;
       const picked: Item[] = [];
       for (const index of indices) {
-        const item = checked?.[index];
+        const item = checkedItems?.[index];
         if (item !== undefined) {
           picked.push(item);
           continue;
@@ -67,10 +74,7 @@ export function keapListing<Item>(endpoint: string, field: string, items: readon
 }
 
 /** What links a transaction to orders: Keap gives both `orders[]` and a comma-separated `order_ids`. */
-export interface TransactionLinks {
-  orders?: ReadonlyArray<{ id: number }> | null;
-  order_ids?: string | null;
-}
+type TransactionLinks = Pick<KeapTransactionListing, 'orders' | 'order_ids'>;
 
 /** Calls `visit` with each order id a transaction names, `orders[]` first; an id named in both comes twice. */
 export function forEachLinkedOrderId(links: TransactionLinks, visit: (orderId: number) => void): void {

@@ -3,33 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { keapListing } from '@/lib/keap/listing';
 import { orderListingSchema, transactionListingSchema } from '@/lib/keap/schemas';
 import { orderJson, transactionJson } from '@/lib/keap/test-fixtures';
-import { contactOrderRows, contactOrderRowsOf, summarizeFromTransactions, transactionsByOrder } from './contact-orders';
+import { contactOrderRows, contactOrderRowsOf, summarizeFromTransactions } from './contact-orders';
 
 // Raw v1 JSON through the schemas the contact's lists are read with, so decimals become cents as they do for real.
 const order = (id: number, overrides: Record<string, unknown> = {}) => orderListingSchema.parse(orderJson(id, overrides));
 const transaction = (id: number, overrides: Record<string, unknown> = {}) => transactionListingSchema.parse(transactionJson(id, overrides));
-
-describe('transactionsByOrder', () => {
-  it('reads both the orders list and the comma-separated order_ids, each link once', () => {
-    const charge = transaction(1, { order_ids: ' 3, 4 ,x,, -5, 0, 1.5', orders: [{ id: 4 }, { id: 9 }, { id: 9 }] });
-    const byOrder = transactionsByOrder([charge]);
-    expect([...byOrder.keys()]).toEqual([4, 9, 3]);
-    for (const list of byOrder.values()) expect(list).toEqual([charge]);
-  });
-
-  it('keeps every transaction of an order, in the order given', () => {
-    const first = transaction(1, { order_ids: '7', orders: [{ id: 7 }] });
-    const second = transaction(2, { order_ids: null, orders: [{ id: 7 }, { id: 8 }] });
-    const third = transaction(3, { order_ids: '8,7', orders: null });
-    const byOrder = transactionsByOrder([first, second, third]);
-    expect(byOrder.get(7)).toEqual([first, second, third]);
-    expect(byOrder.get(8)).toEqual([second, third]);
-  });
-
-  it('a transaction linked to no order belongs to none', () => {
-    expect(transactionsByOrder([transaction(1, { order_ids: null, orders: null })]).size).toBe(0);
-  });
-});
 
 describe('summarizeFromTransactions', () => {
   it('a settled card charge is refundable in full', () => {
@@ -118,6 +96,15 @@ describe('contactOrderRows', () => {
     expect(refundable).toEqual({ 1: 6000, 2: 4000, 3: 0 });
   });
 
+  it('counts a transaction once for an order it names in both orders[] and order_ids, or twice in either', () => {
+    const rows = contactOrderRows(
+      [order(4), order(9)],
+      [transaction(9001, { amount: 30, order_ids: ' 4, 4 ,x,, -5, 0, 1.5', orders: [{ id: 4 }, { id: 9 }, { id: 9 }] })],
+    );
+    const refundable = Object.fromEntries(rows.map((row) => [row.orderId, row.summary.refundableNowMinor]));
+    expect(refundable).toEqual({ 4: 3000, 9: 3000 });
+  });
+
   it('a row carries the order’s id, title and date (without the time)', () => {
     const [row] = contactOrderRows([order(7, { title: null, order_date: '2025-02-03T23:59:00.000+0000' })], []);
     expect(row).toMatchObject({ orderId: 7, title: '', orderDate: '2025-02-03' });
@@ -153,11 +140,18 @@ describe('contactOrderRows', () => {
   });
 });
 
-/** A contact's lists as the client hands them over: Keap's JSON, checked when read. */
+/** A contact's lists as the client hands them over: Keap's JSON, checked when read; `checked` counts the items checked. */
 function listsAsSent(orders: unknown[], transactions: unknown[]) {
+  const checked = { orders: 0, transactions: 0 };
   return {
-    orders: keapListing('GET /v1/orders', 'orders', orders, orderListingSchema),
-    transactions: keapListing('GET /v1/transactions', 'transactions', transactions, transactionListingSchema),
+    checked,
+    orders: keapListing('GET /v1/orders', 'orders', orders, orderListingSchema.refine(() => ++checked.orders > 0)),
+    transactions: keapListing(
+      'GET /v1/transactions',
+      'transactions',
+      transactions,
+      transactionListingSchema.refine(() => ++checked.transactions > 0),
+    ),
   };
 }
 
@@ -169,6 +163,8 @@ describe('contactOrderRowsOf', () => {
   const orderArbitrary = fc.record({ id: orderId, day, total: cents, refund: fc.option(cents, { nil: null }) });
   const transactionArbitrary = fc.record({
     amount: cents,
+    // Which charge names the currency first depends on the transactions' order, kept by both paths.
+    currency: fc.constantFrom('USD', 'EUR', null),
     status: fc.constantFrom('APPROVED', 'PENDING', 'FAILED'),
     type: fc.constantFrom('CAPTURE', 'REFUND', 'MANUAL'),
     listed: fc.option(fc.array(orderId, { maxLength: 2 }), { nil: null }),
@@ -189,6 +185,7 @@ describe('contactOrderRowsOf', () => {
         const transactionsJson = contact.transactions.map((item, index) =>
           transactionJson(9000 + index, {
             amount: item.amount,
+            currency: item.currency,
             status: item.status,
             type: item.type,
             orders: item.listed?.map((id) => ({ id })) ?? null,
@@ -202,8 +199,17 @@ describe('contactOrderRowsOf', () => {
         );
         const lists = listsAsSent(ordersJson, transactionsJson);
         expect(contactOrderRowsOf(lists, contact.newest)).toEqual({ ok: true, value: expected });
-        // A first page smaller than the list is answered without checking the whole list.
-        expect(lists.orders.sent === undefined).toBe(contact.newest >= contact.orders.length);
+        if (contact.newest >= contact.orders.length) {
+          expect(lists.checked).toEqual({ orders: contact.orders.length, transactions: contact.transactions.length });
+          return;
+        }
+        // A first page smaller than the list checks its orders and the transactions naming them, nothing else.
+        const firstPageIds = new Set(expected.map((row) => row.orderId));
+        const namingFirstPage = contact.transactions.filter((item) =>
+          [...(item.listed ?? []), ...(item.text ? item.text.split(',').map(Number) : [])].some((id) => firstPageIds.has(id)),
+        );
+        expect(lists.checked).toEqual({ orders: contact.newest, transactions: namingFirstPage.length });
+        expect(lists.orders.sent).toHaveLength(contact.orders.length);
       }),
     );
   });

@@ -13,7 +13,7 @@ const NOT_A_CHARGE = new Set(['REFUND', 'VOID']);
  * A contact's transactions by the orders they belong to, each link once. Plain loops: this runs
  * over every transaction of a thousand-order contact.
  */
-export function transactionsByOrder(transactions: readonly KeapTransactionListing[]): Map<number, KeapTransactionListing[]> {
+function transactionsByOrder(transactions: readonly KeapTransactionListing[]): Map<number, KeapTransactionListing[]> {
   const byOrder = new Map<number, KeapTransactionListing[]>();
   for (const transaction of transactions) {
     forEachLinkedOrderId(transaction, (orderId) => {
@@ -86,7 +86,8 @@ export function contactOrderRows(
  * every transaction's links are read as Keap sent them, then the chosen orders and the transactions
  * linked to them are checked in full. The rows are those of `contactOrderRows` over the whole
  * checked lists. Null when that cannot be vouched for (a list already checked and let go, or an
- * order or link not plainly well-formed): the caller checks everything instead.
+ * order or link not plainly well-formed): the caller checks everything instead. When several items
+ * are bad, the one named may differ from the full check's (chosen orders go newest first).
  */
 function newestOrderRowsAsSent(
   orders: KeapListing<KeapOrderListing>,

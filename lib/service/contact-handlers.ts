@@ -11,6 +11,10 @@ export async function getContactOrders({ contactId, refresh, newest }: MessageDa
   const loaded = await contacts.getContactOrders(contactId);
   if (!loaded.ok) return loaded;
   const rows = contactOrderRowsOf(loaded.value, newest);
-  if (!rows.ok) return rows;
+  if (!rows.ok) {
+    // Like a failed read, lists that fail their check are not kept: the next look reads Keap again.
+    contacts.invalidateContact(contactId);
+    return rows;
+  }
   return { ok: true, contactId, orders: rows.value, orderCount: loaded.value.orders.length };
 }

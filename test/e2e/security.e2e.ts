@@ -310,6 +310,7 @@ describe('hostile data from the page or the API', () => {
     const { fiftyOrders } = SEED.generated;
     const oldOrderIndex = 45;
     const apiTransaction = env.sandbox.state.transactions.find((candidate) => candidate.id === fiftyOrders.firstTransactionId + oldOrderIndex)!;
+    const sentStatus = apiTransaction.status;
     apiTransaction.status = { html: '<b>APPROVED</b>' } as unknown as typeof apiTransaction.status;
     const other = await env.browser.keapPage(contactPath(SEED.contacts.fiftyOrders));
     const otherPanel = realPanel(other);
@@ -327,6 +328,16 @@ describe('hostile data from the page or the API', () => {
     for (const context of [page, other]) {
       await expect(context.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).resolves.toBeUndefined();
     }
+    // The lists that failed their check were not kept: once Keap answers well, the contact opened
+    // again (no Retry) reads Keap afresh and shows its amounts.
+    apiTransaction.status = sentStatus;
+    await other.close();
+    const again = realPanel(await env.browser.keapPage(contactPath(SEED.contacts.fiftyOrders)));
+    await again.getByLabel('Filter orders').fill(String(fiftyOrders.firstOrderId + oldOrderIndex));
+    const oldRow = again.locator(`tr[data-order-id="${fiftyOrders.firstOrderId + oldOrderIndex}"]`);
+    await oldRow.getByRole('button', { name: `Refund order #${fiftyOrders.firstOrderId + oldOrderIndex}` }).and(again.locator('button:enabled')).waitFor({ timeout: 30_000 });
+    await expect(oldRow.locator('.rd-refundable').innerText()).resolves.toMatch(/^\$\d+\.\d\d$/);
+    await expect(again.getByRole('alert').count()).resolves.toBe(0);
     report.record({
       scenario: 'Hostile page table and wrong API types',
       fault: "page rows with nonsense cells or a markup title; an API transaction status as an object, on an order beyond the panel's first page",
