@@ -154,6 +154,8 @@ const TWO_DECIMAL_AMOUNT = /^\$?(\d{1,3}(?:,\d{3}){0,4}|\d{1,13})\.(\d\d)$/;
 /** An amount a person typed ("$1,234.56", "12.5", " 3 ") → minor units, or a message saying what is wrong. */
 export function parseMoneyInput(text: string, currency: string = DEFAULT_CURRENCY): MoneyInputResult {
   const twoDecimals = TWO_DECIMAL_AMOUNT.exec(text);
+  // The cache, not currencyFractionDigits: a currency not yet known takes the full reading below,
+  // which learns it, rather than building an Intl formatter here.
   if (twoDecimals !== null && fractionDigitsByCurrency.get(currency.toUpperCase()) === 2) {
     // Whole units below 10^13, so minor units stay far below 2^53: the sum is exact.
     return { ok: true, minorUnits: Number((twoDecimals[1] ?? '').replace(/,/g, '')) * 100 + Number(twoDecimals[2]) };
@@ -210,15 +212,22 @@ export function decimalToMinorUnits(value: unknown, currency: string = DEFAULT_C
   }
 }
 
+/**
+ * For a zod transform: a Keap v1 decimal → integer minor units. A bad one adds an issue to
+ * `context` (at `path`, relative to the transformed value) and fails the parse; the 0 returned
+ * then is never used.
+ */
+export function minorUnitsInTransform(value: unknown, context: z.RefinementCtx, currency: string = DEFAULT_CURRENCY, path: PropertyKey[] = []): number {
+  const converted = decimalToMinorUnits(value, currency);
+  if (converted.ok) return converted.minorUnits;
+  context.addIssue({ code: 'custom', message: converted.message, path });
+  return 0;
+}
+
 /** zod: a Keap v1 decimal (number or numeric string) in `currency` → integer minor units. */
 export function moneyFromDecimalIn(currency: string) {
   // One type check in the transform rather than z.union: a contact's lists hold thousands of amounts.
-  return z.unknown().transform((value, context): number => {
-    const converted = decimalToMinorUnits(value, currency);
-    if (converted.ok) return converted.minorUnits;
-    context.addIssue({ code: 'custom', message: converted.message });
-    return z.NEVER;
-  });
+  return z.unknown().transform((value, context): number => minorUnitsInTransform(value, context, currency));
 }
 
 /** zod: a Keap v1 decimal in the default currency (two decimal places) → integer minor units. */

@@ -7,7 +7,7 @@ import { browser } from 'wxt/browser';
 import { type AppError, callBackground, type ContactOrderRow } from '@/lib/messaging/protocol';
 import type { RuntimeSender } from '@/lib/messaging/senders';
 import { isFromBackground, TAB_MESSAGES, tabMessenger } from '@/lib/messaging/tab-protocol';
-import { readOrdersTable, watchOrdersTable, type PageOrderRow } from '@/lib/page/orders-table';
+import { ordersTableIn, watchOrdersTable, type PageOrderRow } from '@/lib/page/orders-table';
 import { prepareMoneyFormatting } from '@/lib/money';
 import { mergeOrderRows } from '@/lib/panel/order-rows';
 
@@ -28,13 +28,14 @@ function contactIdOf(href: string): number | null {
 
 /**
  * Where the panel goes: just above the contact's tabs (one of which is Orders), so it shows
- * whichever tab is open; else above Keap's Orders table; else atop the page.
+ * whichever tab is open; else above Keap's Orders table; else atop the page. `ordersTable` is
+ * passed by a caller that has just read the page (null: there is none), so it is not looked up again.
  */
-function findAnchor(): { element: Element; where: 'before' | 'prepend' } {
+function findAnchor(ordersTable?: Element | null): { element: Element; where: 'before' | 'prepend' } {
   const tabs = document.querySelector('ul.tabs');
   if (tabs) return { element: tabs, where: 'before' };
-  const reading = readOrdersTable(document, { rowLimit: 0 });
-  if (reading.found) return { element: reading.table, where: 'before' };
+  const table = ordersTable === undefined ? ordersTableIn(document) : ordersTable;
+  if (table) return { element: table, where: 'before' };
   return { element: document.body, where: 'prepend' };
 }
 
@@ -84,9 +85,9 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
     );
   };
 
-  const place = () => {
+  const place = (ordersTable?: Element | null) => {
     if (!state) return;
-    const anchor = findAnchor();
+    const anchor = findAnchor(ordersTable);
     const alreadyThere =
       host.isConnected &&
       ((anchor.where === 'before' && host.nextElementSibling === anchor.element) ||
@@ -157,7 +158,7 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
         pageTableFound: reading.found,
         pageRowsComplete: !reading.found || reading.complete,
       });
-      place();
+      place(reading.found ? reading.table : null);
     },
     { signal: ctx.signal, firstRows: REFUNDS_PANEL_PAGE_SIZE },
   );

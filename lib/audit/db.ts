@@ -1,6 +1,6 @@
 import { Dexie, type EntityTable } from 'dexie';
 import { JournalError } from './errors';
-import { isRefundIdFor, refundIdFor } from './journal';
+import { refundIdFor } from './journal';
 import type { RefundEvent, RefundRecord } from './schema';
 import { searchTokensFor } from './search';
 import { countRecord, type DayTotals } from './totals';
@@ -58,13 +58,12 @@ function declareSchema(db: Dexie): void {
       const ids = await refunds.toCollection().primaryKeys();
       for (let start = 0; start < ids.length; start += REKEY_BATCH) {
         const batch = (await refunds.bulkGet(ids.slice(start, start + REKEY_BATCH))).filter((record) => record !== undefined);
-        // Random (UUIDv4) ids become time-ordered ones, their events follow them, and their
-        // search tokens lose the words that begin another.
+        // Version 2's random (UUIDv4) ids become time-ordered ones, their events follow them, and
+        // their search tokens lose the words that begin another.
         const renamed = new Map<string, string>();
         const rekeyed: RefundRecord[] = [];
         for (const record of batch) {
           countRecord(days, record);
-          if (isRefundIdFor(record.id, record.createdAt)) continue;
           const id = refundIdFor(record.createdAt);
           renamed.set(record.id, id);
           rekeyed.push({ ...record, id, searchTokens: searchTokensFor(record) });

@@ -243,6 +243,23 @@ describe('reconcileInterrupted', () => {
     expect((await eventsFor(db, sentNotVisible.id)).map((event) => [event.from, event.to])).toEqual([['unconfirmed', 'needs-manual']]);
   });
 
+  it('a refund the API shows marks lines made through Keap refunded and manual lines recorded', async () => {
+    const db = await openTestJournal();
+    const mixed = await addInState(db, 'submitting', {
+      lines: [
+        { paymentId: 7001, amountMinor: 100, currency: 'USD', channel: 'keap-refund-screen' },
+        { paymentId: 7002, amountMinor: 200, currency: 'USD', channel: 'manual' },
+      ],
+    });
+    await reconcileInterrupted(db, async () => ({ confirmed: true, evidence }));
+    const settled = await db.refunds.get(mixed.id);
+    expect(settled?.state).toBe('confirmed');
+    expect(settled?.lines.map((line) => [line.paymentId, line.outcome])).toEqual([
+      [7001, 'refunded'],
+      [7002, 'recorded'],
+    ]);
+  });
+
   it('keeps a newer state set by another context while the check was running', async () => {
     const db = await openTestJournal();
     const record = await addInState(db, 'submitting');

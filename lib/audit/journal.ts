@@ -24,8 +24,11 @@ function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]
   return error.issues.map((issue) => `${issue.path.map(String).join('.') || 'input'}: ${issue.message}`).join('; ');
 }
 
-/** The 12 hex digits of a UUIDv7's timestamp, as they appear in its text (`xxxxxxxx-xxxx`). */
-function timestampText(createdAt: number): string {
+/**
+ * The 12 hex digits of a UUIDv7's timestamp, as they appear in its text (`xxxxxxxx-xxxx`): the
+ * start of the id of every refund created at `createdAt`.
+ */
+export function timestampText(createdAt: number): string {
   const hex = createdAt.toString(16).padStart(12, '0');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}`;
 }
@@ -38,11 +41,6 @@ export function refundIdFor(createdAt: number): string {
   const random = Array.from(crypto.getRandomValues(new Uint8Array(10)), (byte) => byte.toString(16).padStart(2, '0')).join('');
   const variant = ((parseInt(random.slice(3, 4), 16) & 0x3) | 0x8).toString(16);
   return `${timestampText(createdAt)}-7${random.slice(0, 3)}-${variant}${random.slice(4, 7)}-${random.slice(7, 19)}`;
-}
-
-/** Whether `id` is the time-ordered id of a refund created at `createdAt` (not a pre-v3 random one). */
-export function isRefundIdFor(id: string, createdAt: number): boolean {
-  return id.startsWith(`${timestampText(createdAt)}-7`);
 }
 
 /** The `planned` record for `input`, with the derived fields filled in. */
@@ -183,9 +181,22 @@ export type CheckResult = { confirmed: true; evidence: RefundEvidence } | { conf
 /** Asks Keap's API (read-only) whether the refund in `record` happened. Must never send a refund. */
 export type CheckRecord = (record: RefundRecord) => Promise<CheckResult>;
 
-/** Keap's API shows every line of a confirmed refund: each line says so too, as the executor's do. */
-export function apiConfirmedLineOutcomes(record: RefundRecord): { paymentId: number; outcome: 'refunded' | 'recorded' }[] {
-  return record.lines.map((line) => ({ paymentId: line.paymentId, outcome: line.channel === 'manual' ? 'recorded' : 'refunded' }));
+/**
+ * Settles a refund Keap's API shows, found by a later check rather than by the executor: confirmed,
+ * or recorded when every line was made outside Keap (manual). Each line says so too, as the
+ * executor's lines do. Returns the state set.
+ */
+export async function markConfirmedByApi(
+  db: JournalDb,
+  record: RefundRecord,
+  evidence: RefundEvidence,
+  note: string,
+  options: MarkStateOptions,
+): Promise<'confirmed' | 'recorded'> {
+  const to = record.lines.every((line) => line.channel === 'manual') ? 'recorded' : 'confirmed';
+  const lineOutcomes = record.lines.map((line) => ({ paymentId: line.paymentId, outcome: line.channel === 'manual' ? ('recorded' as const) : ('refunded' as const) }));
+  await markState(db, record.id, to, { evidence, lineOutcomes, note }, options);
+  return to;
 }
 
 export type ReconcileReport = {
@@ -228,9 +239,7 @@ export async function reconcileInterrupted(
         continue;
       }
       if (result.confirmed) {
-        const madeElsewhere = record.lines.every((line) => line.channel === 'manual');
-        const to = madeElsewhere ? 'recorded' : 'confirmed';
-        await markState(db, record.id, to, { evidence: result.evidence, lineOutcomes: apiConfirmedLineOutcomes(record), note: 'Confirmed after an interruption' }, guard);
+        const to = await markConfirmedByApi(db, record, result.evidence, 'Confirmed after an interruption', guard);
         report[to].push(record.id);
       } else {
         await markState(
@@ -267,10 +276,12 @@ async function finalIdsCreatedBetween(db: JournalDb, from: number, before: numbe
 /** Deletes final refunds (and their events) matching `createdBefore`; in-flight ones always stay. */
 async function deleteFinalRecords(db: JournalDb, createdBefore: number): Promise<number> {
   return db.transaction('rw', db.refunds, db.events, db.dailyTotals, async () => {
-    const ids = await finalIdsCreatedBetween(db, -Infinity, createdBefore);
     // Days wholly before the cut lose their final states outright; only the cut's own day is read.
+    // (Clearing everything cuts at Infinity: that "day" starts at Infinity and holds nothing.)
     const cutDay = dayOf(createdBefore);
-    const cutDayIds = Number.isFinite(createdBefore) ? await finalIdsCreatedBetween(db, cutDay * DAY_MS, createdBefore) : [];
+    const wholeDayIds = await finalIdsCreatedBetween(db, -Infinity, cutDay * DAY_MS);
+    const cutDayIds = await finalIdsCreatedBetween(db, cutDay * DAY_MS, createdBefore);
+    const ids = [...wholeDayIds, ...cutDayIds];
     const cutDayRecords = (await db.refunds.bulkGet(cutDayIds)).filter((record) => record !== undefined);
     await db.events.where('refundId').anyOf(ids).delete();
     await db.refunds.bulkDelete(ids);

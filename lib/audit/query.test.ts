@@ -105,6 +105,8 @@ describe('listing, search, paging and totals over 10,000 refunds', () => {
     ['an order id prefix', { search: '1234' }],
     ['a common prefix with many hits', { search: 'j' }],
     ['search with a state', { search: 'noor', states: ['failed'] }],
+    ['search with a date range, its ends on records', { search: 'j', from: START + 1000 * MINUTE, to: START + 1500 * MINUTE }],
+    ['search with a date range, its ends between records', { search: 'okafor', from: START + 200 * MINUTE + 1, to: START + 3000 * MINUTE - 1 }],
     ['no states at all', { states: [] }],
     ['a search nobody matches', { search: 'zzz' }],
   ];

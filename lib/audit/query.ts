@@ -1,5 +1,6 @@
 import { Dexie } from 'dexie';
 import type { JournalDb } from './db';
+import { timestampText } from './journal';
 import type { JournalFilter, RefundRecord } from './schema';
 import { searchQueryTokens } from './search';
 import { REFUND_STATES } from './states';
@@ -93,7 +94,16 @@ async function* searchMatches(
   options: { before?: PageCursor; firstChunk: number },
 ): AsyncGenerator<RefundRecord[]> {
   const { before } = options;
-  const hits = (await searchHits(db, tokens)).filter((id) => before === undefined || id < before.id);
+  // Ids start with their creation time (see `refundIdFor`), so the date range and the page's end
+  // narrow the hits before any record is read; `matchesFilter` stays the exact check.
+  const oldest = filter.from === undefined ? undefined : timestampText(filter.from);
+  const newest = filter.to === undefined ? undefined : timestampText(filter.to);
+  const hits = (await searchHits(db, tokens)).filter(
+    (id) =>
+      (before === undefined || id < before.id) &&
+      (oldest === undefined || id >= oldest) &&
+      (newest === undefined || id.slice(0, newest.length) <= newest),
+  );
   let chunk = options.firstChunk;
   for (let start = 0; start < hits.length; start += chunk, chunk = Math.min(chunk * 2, MAX_FETCH_CHUNK)) {
     const found = await db.refunds.bulkGet(hits.slice(start, start + chunk));
@@ -152,17 +162,11 @@ async function addMatchingRecords(db: JournalDb, sum: StateSum, filter: JournalF
 export async function countAndTotal(db: JournalDb, filter: JournalFilter = {}): Promise<CountAndTotal> {
   const sum: StateSum = { count: 0, refunded: new Map() };
   const tokens = searchQueryTokens(filter.search ?? '');
-  if (tokens.length > 0) {
-    for await (const records of searchMatches(db, filter, tokens, { firstChunk: MAX_FETCH_CHUNK })) addRecords(sum, records);
-    return { count: sum.count, refunded: sortedTotals(sum.refunded) };
-  }
-  if (filter.contactId !== undefined) {
-    await addMatchingRecords(db, sum, filter);
-    return { count: sum.count, refunded: sortedTotals(sum.refunded) };
-  }
   const firstWholeDay = filter.from === undefined ? -Infinity : Math.ceil(filter.from / DAY_MS);
   const lastWholeDay = filter.to === undefined ? Infinity : Math.floor((filter.to + 1) / DAY_MS) - 1;
-  if (firstWholeDay > lastWholeDay) {
+  if (tokens.length > 0) {
+    for await (const records of searchMatches(db, filter, tokens, { firstChunk: MAX_FETCH_CHUNK })) addRecords(sum, records);
+  } else if (filter.contactId !== undefined || firstWholeDay > lastWholeDay) {
     await addMatchingRecords(db, sum, filter);
   } else {
     const days = await db.dailyTotals.where('day').between(firstWholeDay, lastWholeDay, true, true).toArray();

@@ -1,11 +1,17 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { openJournal, type JournalDb, type OpenJournalOptions } from './db';
+import { timestampText } from './journal';
 import type { PlanRefundInput, RefundRecord } from './schema';
 import { updateDayTotals } from './totals';
 
 /** A private in-memory IndexedDB, so that tests never share databases. */
 export function freshFactory(): NonNullable<OpenJournalOptions['factory']> {
   return { indexedDB: new IDBFactory(), IDBKeyRange };
+}
+
+/** Whether `id` is the time-ordered id of a refund created at `createdAt` (not a pre-v3 random one). */
+export function isRefundIdFor(id: string, createdAt: number): boolean {
+  return id.startsWith(`${timestampText(createdAt)}-7`);
 }
 
 export function openTestJournal(factory = freshFactory()) {

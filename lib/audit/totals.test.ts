@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { JournalDb } from './db';
-import { applyRetention, clearHistory, countFinished, isRefundIdFor, markState, planRefund, refundIdFor } from './journal';
+import { applyRetention, clearHistory, countFinished, markState, planRefund, refundIdFor } from './journal';
 import { countAndTotal } from './query';
 import type { JournalFilter, RefundRecord } from './schema';
 import { FINAL_STATES, type RefundState } from './states';
-import { openTestJournal, samplePlan } from './test-support';
+import { isRefundIdFor, openTestJournal, samplePlan } from './test-support';
 import { DAY_MS, countRecord, dayTotalsSchema, settledMinor, type DayTotals } from './totals';
 
 const START = Date.UTC(2025, 5, 1);

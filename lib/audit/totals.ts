@@ -6,7 +6,7 @@ import { refundStateSchema, type RefundState } from './states';
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** States whose money has left (or been recorded as leaving) the merchant. */
-export const SETTLED_STATES: readonly RefundState[] = ['confirmed', 'recorded'];
+const SETTLED_STATES: readonly RefundState[] = ['confirmed', 'recorded'];
 
 const stateTotalSchema = z.object({
   count: z.number().int().positive(),

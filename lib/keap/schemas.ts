@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decimalToMinorUnits, moneyFromDecimal } from '@/lib/money';
+import { DEFAULT_CURRENCY, minorUnitsInTransform, moneyFromDecimal } from '@/lib/money';
 
 /**
  * Keap REST v1 objects the extension reads, with the field names of keap-rest-v1.json.
@@ -17,16 +17,13 @@ const optionalText = z.string().nullish();
 export const KEAP_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}/;
 const keapDate = z.string().regex(KEAP_DATE_PATTERN, 'not a date');
 /**
- * An amount of a list item read in bulk (see orderListingSchema), checked like moneyFromDecimal;
- * a bad one fails the item's parse at `key` (the 0 returned then is never used).
+ * An amount of a list item read in bulk (see orderListingSchema), checked like moneyFromDecimal
+ * in the item's transform; a bad one fails the item's parse at its key.
  */
 const amountField = z.unknown().optional();
 
 function listedMinorUnits(value: unknown, key: string, context: z.RefinementCtx): number {
-  const converted = decimalToMinorUnits(value);
-  if (converted.ok) return converted.minorUnits;
-  context.addIssue({ code: 'custom', message: converted.message, path: [key] });
-  return 0;
+  return minorUnitsInTransform(value, context, DEFAULT_CURRENCY, [key]);
 }
 
 /** Keap leaves out or nulls amounts that are zero on some objects; absent means nothing. */
@@ -108,9 +105,6 @@ const pageLinks = {
   next: optionalText,
   previous: optionalText,
 };
-
-export const orderListSchema = z.looseObject({ ...pageLinks, orders: z.array(orderSchema) });
-export type KeapOrderList = z.infer<typeof orderListSchema>;
 
 /**
  * An order as the Refunds panel lists it: a contact's whole order list (a thousand orders is

@@ -146,6 +146,11 @@ function findOrdersTable(root: ParentNode): { table: HTMLTableElement; headerRow
   return null;
 }
 
+/** Keap's Orders table under `root` (found by its headers), without reading it. */
+export function ordersTableIn(root: ParentNode): HTMLTableElement | null {
+  return findOrdersTable(root)?.table ?? null;
+}
+
 /** Finds and reads the contact's orders table under `root`; rows that do not read cleanly are rejected one by one. */
 export function readOrdersTable(
   root: ParentNode,
@@ -186,15 +191,21 @@ function contentKey(reading: OrdersTableReading): string {
   return JSON.stringify([reading.rows, reading.rejectedRows, reading.complete]);
 }
 
+const isOrHasTable = (node: Node) =>
+  node.nodeType === Node.ELEMENT_NODE && ((node as Element).tagName === 'TABLE' || (node as Element).querySelector('table') !== null);
+
 /** Whether a batch of DOM changes can have touched a table: anything else is not worth a read. */
 function touchesTables(records: readonly MutationRecord[]): boolean {
-  const isOrHasTable = (node: Node) =>
-    node.nodeType === Node.ELEMENT_NODE && ((node as Element).tagName === 'TABLE' || (node as Element).querySelector('table') !== null);
   return records.some((record) => {
     const target = record.target.nodeType === Node.ELEMENT_NODE ? (record.target as Element) : record.target.parentElement;
     if (target?.closest('table')) return true;
     return [...record.addedNodes, ...record.removedNodes].some(isOrHasTable);
   });
+}
+
+/** Whether a batch of DOM changes put a table (or an element holding one) into the page. */
+function addsTable(records: readonly MutationRecord[]): boolean {
+  return records.some((record) => [...record.addedNodes].some(isOrHasTable));
 }
 
 export interface OrdersTableWatch {
@@ -239,11 +250,6 @@ export function watchOrdersTable(
 
   const readNow = () => {
     if (signal.aborted) return;
-    // A table already on show can wait a task for its update; a new one is read while Keap draws it.
-    if (tableShown()) {
-      readLater();
-      return;
-    }
     const reading = readOrdersTable(root, { currency, rowLimit: firstRows });
     report(reading);
     if (reading.found && !reading.complete) readLater();
@@ -251,7 +257,10 @@ export function watchOrdersTable(
   };
 
   const observer = new MutationObserver((records) => {
-    if (touchesTables(records)) readNow();
+    if (!touchesTables(records)) return;
+    // A table that appears is read while Keap draws it; any other change can wait a task.
+    if (!tableShown() && addsTable(records)) readNow();
+    else readLater();
   });
   if (!signal.aborted) {
     observer.observe(root, { childList: true, subtree: true, characterData: true });

@@ -71,35 +71,18 @@ function spanOf(cell: HTMLTableCellElement): number {
   return Math.max(1, cell.colSpan || 1);
 }
 
-/** The cell covering each column position. */
-export function cellsAtPositions(row: HTMLTableRowElement): HTMLTableCellElement[] {
-  const cells: HTMLTableCellElement[] = [];
-  for (const cell of cellsOf(row)) {
-    for (let span = spanOf(cell); span > 0; span -= 1) cells.push(cell);
+/** The cell covering each column position (a spanning cell covers every column it spans). */
+function coveringCells(cells: readonly HTMLTableCellElement[]): HTMLTableCellElement[] {
+  const covering: HTMLTableCellElement[] = [];
+  for (const cell of cells) {
+    for (let span = spanOf(cell); span > 0; span -= 1) covering.push(cell);
   }
-  return cells;
+  return covering;
 }
 
-/**
- * Whitespace-normalised text of the cells covering `positions` (a spanning cell covers every
- * column it spans); undefined where the row has no cell at a position. Only those cells are read.
- */
-function cellTextsAt(cells: readonly HTMLTableCellElement[], positions: readonly number[]): (string | undefined)[] {
-  const texts: (string | undefined)[] = new Array<string | undefined>(positions.length).fill(undefined);
-  let start = 0;
-  for (const cell of cells) {
-    const end = start + spanOf(cell);
-    let text: string | null = null;
-    for (let wanted = 0; wanted < positions.length; wanted += 1) {
-      const position = positions[wanted] ?? -1;
-      if (position >= start && position < end) {
-        text ??= normaliseWhitespace(cell.textContent ?? '');
-        texts[wanted] = text;
-      }
-    }
-    start = end;
-  }
-  return texts;
+/** The cell covering each column position of `row`. */
+export function cellsAtPositions(row: HTMLTableRowElement): HTMLTableCellElement[] {
+  return coveringCells(cellsOf(row));
 }
 
 /**
@@ -112,7 +95,7 @@ function hasPlainLayout(table: HTMLTableElement): boolean {
 }
 
 /** A body row: the texts at the wanted positions, or a message (one cell across the table, e.g. "No orders"). */
-export type BodyRowTexts = { kind: 'cells'; texts: (string | undefined)[] } | { kind: 'message' };
+type BodyRowTexts = { kind: 'cells'; texts: (string | undefined)[] } | { kind: 'message' };
 
 /** A row of a plain table (see hasPlainLayout); null for a header row. */
 function readPlainRow(row: HTMLTableRowElement, positions: readonly number[]): BodyRowTexts | null {
@@ -132,7 +115,12 @@ function readAnyRow(row: HTMLTableRowElement, positions: readonly number[]): Bod
   const cells = cellsOf(row);
   if (isHeaderOnly(cells)) return null;
   if (cells.length === 1 && spanOf(cells[0] as HTMLTableCellElement) > 1) return { kind: 'message' };
-  return { kind: 'cells', texts: cellTextsAt(cells, positions) };
+  const covering = coveringCells(cells);
+  const texts = positions.map((position) => {
+    const cell = position >= 0 ? covering[position] : undefined;
+    return cell === undefined ? undefined : normaliseWhitespace(cell.textContent ?? '');
+  });
+  return { kind: 'cells', texts };
 }
 
 /** The body rows read, and whether they are all of them. */
@@ -141,7 +129,10 @@ export interface BodyRowsReading {
   complete: boolean;
 }
 
-/** The data rows after the header, read at `positions` (see cellTextsAt); at most `limit` of them. */
+/**
+ * The data rows after the header: the whitespace-normalised texts of the cells covering `positions`
+ * (undefined where a row has no cell there); at most `limit` rows.
+ */
 export function bodyRowTextsOf(
   table: HTMLTableElement,
   headerRow: HTMLTableRowElement,

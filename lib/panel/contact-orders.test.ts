@@ -155,6 +155,11 @@ function listsAsSent(orders: unknown[], transactions: unknown[]) {
   };
 }
 
+/** Order 1, newer (the first page of one), and order 2, older, with `olderOverrides`. */
+function newerAndOlder(olderOverrides: Record<string, unknown> = {}) {
+  return [orderJson(1, { order_date: '2025-06-01T10:00:00Z' }), orderJson(2, { order_date: '2024-01-01T10:00:00Z', ...olderOverrides })];
+}
+
 describe('contactOrderRowsOf', () => {
   // A small id range and few dates, so orders share days and transactions link to several orders, to none, or to missing ones.
   const orderId = fc.integer({ min: 1, max: 40 });
@@ -216,7 +221,7 @@ describe('contactOrderRowsOf', () => {
 
   it('a bad order outside the first page lets the first page through; asking for all then fails on it', () => {
     const lists = listsAsSent(
-      [orderJson(1, { order_date: '2025-06-01T10:00:00Z' }), orderJson(2, { order_date: '2024-01-01T10:00:00Z', total: 'lots' })],
+      newerAndOlder({ total: 'lots' }),
       [transactionJson(9001, { order_ids: '1' }), transactionJson(9002, { order_ids: '2', status: 7 })],
     );
     const firstPage = contactOrderRowsOf(lists, 1);
@@ -227,7 +232,7 @@ describe('contactOrderRowsOf', () => {
 
   it('a bad transaction of a first-page order fails the first page, named by its place in Keap’s list', () => {
     const lists = listsAsSent(
-      [orderJson(1, { order_date: '2025-06-01T10:00:00Z' }), orderJson(2, { order_date: '2024-01-01T10:00:00Z' })],
+      newerAndOlder(),
       [transactionJson(9001, { order_ids: '2' }), transactionJson(9002, { order_ids: '1', status: 7 })],
     );
     const firstPage = contactOrderRowsOf(lists, 1);
@@ -238,18 +243,19 @@ describe('contactOrderRowsOf', () => {
 
   it('links it cannot read as sent make it check everything first', () => {
     const lists = listsAsSent(
-      [orderJson(1, { order_date: '2025-06-01T10:00:00Z' }), orderJson(2, { order_date: '2024-01-01T10:00:00Z' })],
+      newerAndOlder(),
       [transactionJson(9001, { order_ids: '1' }), transactionJson(9002, { order_ids: 2 })],
     );
     const firstPage = contactOrderRowsOf(lists, 1);
     expect(firstPage.ok ? null : firstPage.error.message).toBe(
       "Keap's answer to GET /v1/transactions had an unexpected value at transactions[1].order_ids.",
     );
+    expect(lists.checked.orders).toBe(2);
   });
 
   it('once everything is checked, a first page comes from the checked lists', () => {
     const lists = listsAsSent(
-      [orderJson(1, { order_date: '2025-06-01T10:00:00Z' }), orderJson(2, { order_date: '2024-01-01T10:00:00Z' })],
+      newerAndOlder(),
       [transactionJson(9001, { order_ids: '1', amount: 12.5 })],
     );
     expect(contactOrderRowsOf(lists).ok).toBe(true);

@@ -4,6 +4,7 @@ import { forEachLinkedOrderId, type KeapListing, sentOrderSortKey, sentTransacti
 import { type OrderSummary, gatewayCannotRefundInKeap } from '@/lib/keap/payment-facts';
 import type { KeapOrderListing, KeapTransactionListing } from '@/lib/keap/schemas';
 import type { ContactOrderRow } from '@/lib/messaging/protocol';
+import { byRecency } from '@/lib/panel/order-rows';
 import { DEFAULT_CURRENCY } from '@/lib/money';
 
 /** Transaction types that move money back or cancel a charge, as opposed to taking money. */
@@ -55,12 +56,6 @@ export function summarizeFromTransactions(order: KeapOrderListing, transactions:
   };
 }
 
-/** Newest first: by order date (its day), then the higher order id. */
-function newestFirst(a: { orderDate: string; id: number }, b: { orderDate: string; id: number }): number {
-  if (a.orderDate === b.orderDate) return b.id - a.id;
-  return a.orderDate < b.orderDate ? 1 : -1;
-}
-
 /** The Refunds panel's rows for a contact: one per order, newest first; only the newest `newest` when given. */
 export function contactOrderRows(
   orders: readonly KeapOrderListing[],
@@ -70,8 +65,8 @@ export function contactOrderRows(
   const byOrder = transactionsByOrder(transactions);
   // Sorted before summing up, so a first page costs twenty summaries rather than a thousand.
   return orders
-    .map((order) => ({ order, id: order.id, orderDate: order.order_date.slice(0, 10) }))
-    .sort(newestFirst)
+    .map((order) => ({ order, orderId: order.id, orderDate: order.order_date.slice(0, 10) }))
+    .sort(byRecency)
     .slice(0, newest)
     .map(({ order, orderDate }) => ({
       orderId: order.id,
@@ -97,14 +92,14 @@ function newestOrderRowsAsSent(
   const sentOrders = orders.sent;
   const sentTransactions = transactions.sent;
   if (sentOrders === undefined || sentTransactions === undefined) return null;
-  const keys: Array<{ index: number; id: number; orderDate: string }> = [];
+  const keys: Array<{ index: number; orderId: number; orderDate: string }> = [];
   for (let index = 0; index < sentOrders.length; index += 1) {
     const key = sentOrderSortKey(sentOrders[index]);
     if (key === null) return null;
-    keys.push({ index, ...key });
+    keys.push({ index, orderId: key.id, orderDate: key.orderDate });
   }
-  const chosen = keys.sort(newestFirst).slice(0, newest);
-  const chosenIds = new Set(chosen.map((key) => key.id));
+  const chosen = keys.sort(byRecency).slice(0, newest);
+  const chosenIds = new Set(chosen.map((key) => key.orderId));
   const linkedIndices: number[] = [];
   for (let index = 0; index < sentTransactions.length; index += 1) {
     const links = sentTransactionLinks(sentTransactions[index]);

@@ -46,8 +46,11 @@ function disagreement(label: string, pageMinor: number | null, apiMinor: number,
   return `${label}: page shows ${formatMoney(pageMinor, currency)}, Keap API says ${formatMoney(apiMinor, currency)}`;
 }
 
-/** Newest first; orders without a date after dated ones; then by id, newest first. */
-function byRecency(a: PanelOrderRow, b: PanelOrderRow): number {
+/**
+ * Newest first; orders without a date after dated ones; then by id, newest first. The background
+ * sorts Keap's lists with it too, so the panel's pages and the API's first page agree.
+ */
+export function byRecency(a: { orderDate: string | null; orderId: number }, b: { orderDate: string | null; orderId: number }): number {
   if (a.orderDate !== b.orderDate) {
     if (a.orderDate === null) return 1;
     if (b.orderDate === null) return -1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiConfirmedLineOutcomes, buildPlannedRecord } from '@/lib/audit/journal';
+import { buildPlannedRecord } from '@/lib/audit/journal';
 import type { RefundRecord } from '@/lib/audit/schema';
 import { samplePlan } from '@/lib/audit/test-support';
 import { refundSummary } from './progress';
@@ -44,15 +44,5 @@ describe('refundSummary', () => {
     expect(refundSummary([stopped])).toMatch(/^Nothing was refunded: 1 not confirmed yet/);
     const failed = record('failed', [stripeLine(7, 6000)], { kind: 'not-refunded', message: 'No refund was made' });
     expect(refundSummary([failed])).toMatch(/^Nothing was refunded: 1 failed/);
-  });
-});
-
-describe('apiConfirmedLineOutcomes', () => {
-  it('marks lines refunded through Keap as refunded and manual lines as recorded', () => {
-    const mixed = record('needs-manual', [stripeLine(1, 100), { ...stripeLine(2, 200), channel: 'manual' }]);
-    expect(apiConfirmedLineOutcomes(mixed)).toEqual([
-      { paymentId: 1, outcome: 'refunded' },
-      { paymentId: 2, outcome: 'recorded' },
-    ]);
   });
 });

@@ -35,8 +35,9 @@ export function startBackgroundService(extension: { id: string; origin: string }
     },
     extension,
   );
-  // Reading Keap's amounts needs the browser's currency data, whose first use costs a frame or more:
-  // load it while the first Keap requests are in flight rather than when their answers arrive.
+  // Reading Keap's amounts asks Intl for the currency's decimal places (and notes format amounts);
+  // the browser's first currency formatter costs a frame or more: make it while the first Keap
+  // requests are in flight rather than when their answers arrive. It runs on every wake-up.
   setTimeout(() => prepareMoneyFormatting(), 0);
   void requestPersistentStorage();
   void reconcileAtStart().catch((cause: unknown) => console.error('Refund Desk: reconciling interrupted refunds failed', cause));

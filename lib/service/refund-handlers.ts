@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { type JournalDb, openJournal } from '@/lib/audit/db';
-import { apiConfirmedLineOutcomes, applyRetention, markState, reconcileInterrupted, type CheckRecord } from '@/lib/audit/journal';
+import { applyRetention, markConfirmedByApi, markState, reconcileInterrupted, type CheckRecord } from '@/lib/audit/journal';
 import { derivePaymentFacts, summarizeOrder } from '@/lib/keap/payment-facts';
 import { classifyKeapUrl } from '@/lib/keap-hosts';
 import type { MessageOutput } from '@/lib/messaging/protocol';
@@ -160,14 +160,7 @@ export async function recheckRefund({ refundId }: MessageData<'recheckRefund'>):
     return { ok: false, error: { kind: 'keap-unavailable', message: cause instanceof Error ? cause.message : String(cause) } };
   }
   if (!result.confirmed) return { ok: false, error: { kind: 'not-confirmed', message: result.reason } };
-  const to = record.lines.every((line) => line.channel === 'manual') ? 'recorded' : 'confirmed';
-  await markState(
-    access.deps.db,
-    refundId,
-    to,
-    { evidence: result.evidence, lineOutcomes: apiConfirmedLineOutcomes(record), note: 'Confirmed when a person asked to check again' },
-    { from: 'needs-manual' },
-  );
+  const to = await markConfirmedByApi(access.deps.db, record, result.evidence, 'Confirmed when a person asked to check again', { from: 'needs-manual' });
   access.deps.onContactChanged(record.contact.id);
   return { ok: true, state: to };
 }
