@@ -1,11 +1,10 @@
 import type { Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RefundRecord } from '@/lib/audit/schema';
-import { isFinalState } from '../../lib/audit/states';
 import { SEED } from '../sandbox/seed';
 import type { Faults } from '../sandbox/server';
 import { contactPath, useSandboxedExtension } from './harness';
-import { journalRecords, openSidePanelOn, refundLogFor } from './refund-helpers';
+import { isSettled, journalRecords, openSidePanelOn, paymentsRefundedTwice, refundLogFor, reviewRefund as reviewRefundOf } from './refund-helpers';
 import { reliabilityReport, type ScenarioResult } from './reliability-report';
 
 /**
@@ -37,40 +36,30 @@ const SETTLE_TIMEOUT_MS = 90_000;
 const readJournal = (since: number) => journalRecords(env.browser, { since });
 const scenarioRecords = () => readJournal(scenarioStartedAt);
 
-function paymentsRefundedTwice(): number[] {
-  const counts = new Map<number, number>();
-  for (const entry of env.sandbox.state.refundLog) {
-    if (entry.outcome === 'skipped-after-failure') continue;
-    counts.set(entry.paymentId, (counts.get(entry.paymentId) ?? 0) + 1);
-  }
-  return [...counts].filter(([, count]) => count > 1).map(([paymentId]) => paymentId);
-}
-
-const isSettled = (record: RefundRecord) => isFinalState(record.state) || record.state === 'needs-manual';
-
 /** Waits (bounded) until every record the scenario made is settled, then checks the common ending and records the row. */
 async function finishScenario(row: Omit<ScenarioResult, 'refundedTwice' | 'finalStates'>, expectedStates: RefundRecord['state'][]): Promise<void> {
   await expect.poll(async () => (await scenarioRecords()).every(isSettled), { timeout: SETTLE_TIMEOUT_MS }).toBe(true);
   const finalStates = (await scenarioRecords()).map((record) => record.state);
   expect(finalStates).toEqual(expectedStates);
-  expect(paymentsRefundedTwice()).toEqual([]);
+  expect(paymentsRefundedTwice(env.sandbox)).toEqual([]);
   expect(row.message.trim()).not.toBe('');
   report.record({ ...row, refundedTwice: false, finalStates });
 }
 
-/** Ticks one payment in the side panel, gives a reason and goes to the review step. */
-async function reviewRefund(panel: Page, paymentId: number = PAYMENT): Promise<void> {
-  await panel.getByRole('group', { name: `Payment #${paymentId}` }).getByRole('checkbox').check();
-  await panel.getByLabel('Reason', { exact: true }).selectOption('Sent wrong size');
-  await panel.getByRole('button', { name: 'Review refund' }).click();
-  await confirmButton(panel).waitFor();
-}
-
-const confirmButton = (panel: Page) => panel.getByRole('button', { name: 'Confirm refund of $60.00' });
+const CONFIRM = 'Confirm refund of $60.00';
+const confirmButton = (panel: Page) => panel.getByRole('button', { name: CONFIRM });
+const reviewRefund = (panel: Page, paymentId: number = PAYMENT) => reviewRefundOf(panel, paymentId, CONFIRM);
 const refundsPanel = (page: Page) => page.getByRole('region', { name: 'Refunds' });
 
-async function waitForState(state: RefundRecord['state']): Promise<void> {
-  await expect.poll(async () => (await scenarioRecords()).map((record) => record.state), { timeout: 30_000 }).toEqual([state]);
+/** Waits for the side panel to say the refund is done, and checks that Keap refunded the payment once. */
+async function refundedOnce(panel: Page, timeout = 60_000): Promise<void> {
+  await expect.poll(() => panel.getByRole('status').innerText(), { timeout }).toBe('Refunded $60.00');
+  expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
+}
+
+/** Waits until the scenario's one journal record is in `state`. */
+async function waitForState(state: RefundRecord['state'], timeout = 30_000): Promise<void> {
+  await expect.poll(async () => (await scenarioRecords()).map((record) => record.state), { timeout }).toEqual([state]);
 }
 
 /**
@@ -206,8 +195,7 @@ describe('Keap’s API failing after the review step, when the person confirms',
     await expect(scenarioRecords()).resolves.toEqual([]);
     env.sandbox.setFaults({});
     await confirmButton(panel).click();
-    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
-    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
+    await refundedOnce(panel);
     await finishScenario(
       { scenario: 'Keap API 500s during a refund', fault: 'serverErrors ×50 after review', result: 'Refused before anything was journaled or sent; Confirm after recovery refunded once', message },
       ['confirmed'],
@@ -223,9 +211,8 @@ describe('Keap’s API failing after the review step, when the person confirms',
     // The three reads of the first confirmation check (not the contact tab's reload), each with its three retries.
     env.sandbox.setFaults({ serverErrors: { count: 12, pathPrefix: `/v1/orders/${ORDER}` } });
     await finish.release();
-    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
+    await refundedOnce(panel);
     expect(env.sandbox.stats().byPath[`/crm/rest/v1/orders/${ORDER}`]).toBeGreaterThanOrEqual(6);
-    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     await finishScenario(
       {
         scenario: 'Keap API 500s while confirming a sent refund',
@@ -242,9 +229,8 @@ describe('Keap’s API failing after the review step, when the person confirms',
     await reviewRefund(panel);
     env.sandbox.setFaults({ rateLimitStorm: { count: 10, retryAfterSeconds: 1 } });
     await confirmButton(panel).click();
-    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
+    await refundedOnce(panel);
     expect(env.sandbox.stats().throttled).toBe(10);
-    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     await finishScenario(
       {
         scenario: 'Keap API 429 storm during a refund',
@@ -263,9 +249,8 @@ describe('Keap’s API failing after the review step, when the person confirms',
     env.sandbox.setFaults({ slowResponses: { delayMs: 16_000, count: 6 } });
     await confirmButton(panel).click();
     await expect(confirmButton(panel).isDisabled()).resolves.toBe(true);
-    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
+    await refundedOnce(panel);
     expect(env.sandbox.stats().byPath['/crm/rest/v1/account/profile']).toBeGreaterThanOrEqual(2);
-    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     await finishScenario(
       {
         scenario: 'Slow answers during a refund',
@@ -289,7 +274,7 @@ describe('Keap’s API failing after the review step, when the person confirms',
     expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(0);
     await expect(scenarioRecords()).resolves.toEqual([]);
     await confirmButton(panel).click();
-    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
+    await refundedOnce(panel);
     await finishScenario(
       { scenario: 'Malformed JSON during a refund', fault: 'malformedJson ×1 after review', result: 'Refused before anything was journaled or sent; Confirm again refunded once', message },
       ['confirmed'],
@@ -301,8 +286,7 @@ describe('Keap’s API failing after the review step, when the person confirms',
     await reviewRefund(panel);
     env.sandbox.setFaults({ droppedConnections: { count: 3 } });
     await confirmButton(panel).click();
-    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
-    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
+    await refundedOnce(panel);
     await finishScenario(
       {
         scenario: 'Dropped connections during a refund',
@@ -332,9 +316,8 @@ describe('Refund Desk itself stopping mid-refund', () => {
     env.sandbox.setFaults({});
     await expect(scenarioRecords().then((records) => records.map((record) => record.state))).resolves.toEqual(['submitting']);
     await wakeServiceWorker();
-    await expect.poll(async () => (await scenarioRecords())[0]?.state, { timeout: 30_000 }).toBe('confirmed');
-    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 15_000 }).toBe('Refunded $60.00');
-    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
+    await waitForState('confirmed');
+    await refundedOnce(panel, 15_000);
     await finishScenario(
       {
         scenario: 'Service worker stopped mid-refund',
@@ -355,7 +338,7 @@ describe('Refund Desk itself stopping mid-refund', () => {
     await stopServiceWorker();
     await expect(scenarioRecords().then((records) => records.map((record) => record.state))).resolves.toEqual(['submitting']);
     await wakeServiceWorker();
-    await expect.poll(async () => (await scenarioRecords())[0]?.state, { timeout: 30_000 }).toBe('needs-manual');
+    await waitForState('needs-manual');
     // The refund screen's Finish then fails on the way to Keap.
     await finish.fail();
     const stopped = panel.locator('.needs-you p').first();
@@ -453,8 +436,7 @@ describe('the person doing surprising things', () => {
     const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel);
     await confirmButton(panel).dblclick();
-    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
-    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
+    await refundedOnce(panel);
     await finishScenario(
       { scenario: 'Double click on Confirm', fault: 'dblclick', result: 'One journal record, one refund', message: await panel.getByRole('status').innerText() },
       ['confirmed'],
@@ -477,8 +459,7 @@ describe('the person doing surprising things', () => {
     const message = await refusal.innerText();
     expect(message).toMatch(new RegExp(`^Payment ${PAYMENT} already has a refund in progress or waiting for you`));
     await finish.release();
-    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
-    expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
+    await refundedOnce(panel);
     await finishScenario(
       { scenario: 'Two side panels on the same order', fault: 'second Confirm while the first refund is submitting', result: 'Second refused before journaling; exactly one refund', message },
       ['confirmed'],
@@ -493,7 +474,7 @@ describe('the person doing surprising things', () => {
     await finish.held();
     await panel.close();
     await finish.release();
-    await expect.poll(async () => (await scenarioRecords())[0]?.state, { timeout: 60_000 }).toBe('confirmed');
+    await waitForState('confirmed', 60_000);
     expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     const popup = await env.browser.extensionPage('popup');
     const row = popup.getByRole('listitem').filter({ hasText: `Order ${ORDER}` }).first();

@@ -1,12 +1,34 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { RefundRecord } from '@/lib/audit/schema';
+import { isFinalState } from '../../lib/audit/states';
 import type { Sandbox } from '../sandbox/server';
 import { contactPath, type ExtensionBrowser } from './harness';
 
 /** Lines of the sandbox's refund log where money moved back (or was recorded as moved) for a payment. */
 export function refundLogFor(sandbox: Sandbox, paymentId: number) {
   return sandbox.state.refundLog.filter((entry) => entry.paymentId === paymentId && entry.outcome !== 'skipped-after-failure');
+}
+
+/** Payments the sandbox refunded more than once (an attempt Keap skipped moved no money). */
+export function paymentsRefundedTwice(sandbox: Sandbox): number[] {
+  const counts = new Map<number, number>();
+  for (const entry of sandbox.state.refundLog) {
+    if (entry.outcome === 'skipped-after-failure') continue;
+    counts.set(entry.paymentId, (counts.get(entry.paymentId) ?? 0) + 1);
+  }
+  return [...counts].filter(([, count]) => count > 1).map(([paymentId]) => paymentId);
+}
+
+/** Final, or handed to a person: nothing more happens to the record by itself. */
+export const isSettled = (record: RefundRecord) => isFinalState(record.state) || record.state === 'needs-manual';
+
+/** Ticks one payment in the side panel, gives a reason and goes to the review step. */
+export async function reviewRefund(panel: Page, paymentId: number, confirmName: string | RegExp = /^Confirm refund of \$/): Promise<void> {
+  await panel.getByRole('group', { name: `Payment #${paymentId}` }).getByRole('checkbox').check();
+  await panel.getByLabel('Reason', { exact: true }).selectOption('Sent wrong size');
+  await panel.getByRole('button', { name: 'Review refund' }).click();
+  await panel.getByRole('button', { name: confirmName }).waitFor();
 }
 
 /** One extension page per browser reads the journal; reopened when a test closed it. */

@@ -4,8 +4,8 @@ import type { CDPSession, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from '../sandbox/seed';
 import { APP_ORIGIN, contactPath, EXTENSION_DIR, useSandboxedExtension } from './harness';
-import { journalRecords, openSidePanelOn, refundLogFor } from './refund-helpers';
-import { reliabilityReport } from './reliability-report';
+import { isSettled, journalRecords, openSidePanelOn, paymentsRefundedTwice, refundLogFor, reviewRefund } from './refund-helpers';
+import { reliabilityReport, type ScenarioResult } from './reliability-report';
 
 /**
  * What a script on Keap's page, or hostile data from the page or the API, can do to Refund Desk:
@@ -24,6 +24,14 @@ beforeEach(() => {
 afterEach(async () => {
   for (const page of env.browser.context.pages()) await page.close();
 });
+
+/** Checks the report's common ending (every journal record settled, no payment refunded twice), then records the row. */
+async function recordRow(row: Omit<ScenarioResult, 'refundedTwice' | 'finalStates'>): Promise<void> {
+  const records = await journalRecords(env.browser, { since: testStartedAt });
+  expect(records.filter((record) => !isSettled(record))).toEqual([]);
+  expect(paymentsRefundedTwice(env.sandbox)).toEqual([]);
+  report.record({ ...row, refundedTwice: false, finalStates: records.map((record) => record.state) });
+}
 
 const DEMO = SEED.contacts.demo;
 const ORDER = SEED.orders.twoPayments;
@@ -171,12 +179,10 @@ describe('a script on the Keap page', () => {
     expect(received.map((message) => message.type)).not.toContain('startRefund');
     await expect(journalRecords(env.browser, { since: testStartedAt })).resolves.toEqual([]);
     expect(env.sandbox.state.refundLog).toEqual([]);
-    report.record({
+    await recordRow({
       scenario: 'Page script in the main world',
       fault: 'postMessage and custom events shaped like refunds, the panel tag defined as a page custom element, DOM clobbering, a fake panel before load, synthetic clicks, indexedDB/localStorage/cookies',
-      result: 'No message reached the background but the real click; no journal or key visible; the real panel still worked',
-      refundedTwice: false,
-      finalStates: [],
+      result: 'No startRefund reached the background, and openRefundPanel only from the real click; no journal or key visible; the real panel still worked',
       message: `indexedDB.databases() in the page: [${attack.databases.join(', ')}]`,
     });
   });
@@ -222,12 +228,10 @@ describe('a script on the Keap page', () => {
     expect(storedKey).toBe(SEED.apiKey);
     await expect(journalRecords(env.browser, { since: testStartedAt })).resolves.toEqual([]);
     expect(env.sandbox.state.refundLog).toEqual([]);
-    report.record({
+    await recordRow({
       scenario: 'Forged runtime messages from the content script’s world',
       fault: 'chrome.runtime.sendMessage through CDP in the isolated world: startRefund, settings, key test, order, recheck, another contact',
       result: 'All refused by the sender policy; storage.local not readable; key unchanged; nothing journaled or refunded',
-      refundedTwice: false,
-      finalStates: [],
       message: startRefund?.error?.message ?? '',
     });
   });
@@ -254,16 +258,11 @@ describe('hostile data from the page or the API', () => {
     await expect(panel.locator('tbody tr').count()).resolves.toBe(0);
     await panel.getByLabel('Filter orders').fill(String(SEED.orders.hostile));
     await expect(row.isVisible()).resolves.toBe(true);
-    await sidePanel.getByRole('group', { name: `Payment #${SEED.payments.hostile}` }).getByRole('checkbox').check();
-    await sidePanel.getByLabel('Reason', { exact: true }).selectOption('Sent wrong size');
-    await sidePanel.getByRole('button', { name: 'Review refund' }).click();
-    await sidePanel.getByRole('button', { name: /^Confirm refund of \$/ }).waitFor();
-    report.record({
+    await reviewRefund(sidePanel, SEED.payments.hostile);
+    await recordRow({
       scenario: 'Hostile 100 KB order title',
       fault: 'order title from the API and the page: markup + 100,000 characters',
       result: 'Shown as text in the Refunds panel and the side panel; no element created, no script ran; filter and review still work',
-      refundedTwice: false,
-      finalStates: [],
       message: 'The title, verbatim, as text',
     });
   });
@@ -338,20 +337,18 @@ describe('hostile data from the page or the API', () => {
     await oldRow.getByRole('button', { name: `Refund order #${fiftyOrders.firstOrderId + oldOrderIndex}` }).and(again.locator('button:enabled')).waitFor({ timeout: 30_000 });
     await expect(oldRow.locator('.rd-refundable').innerText()).resolves.toMatch(/^\$\d+\.\d\d$/);
     await expect(again.getByRole('alert').count()).resolves.toBe(0);
-    report.record({
+    await recordRow({
       scenario: 'Hostile page table and wrong API types',
       fault: "page rows with nonsense cells or a markup title; an API transaction status as an object, on an order beyond the panel's first page",
       result:
         "Nonsense row rejected; markup title shown as text with its refund disabled; API amounts kept; the malformed API answer gives a banner naming the field, no amount shown as Keap's and no refund offered, not a broken panel",
-      refundedTwice: false,
-      finalStates: [],
       message,
     });
   });
 });
 
 describe('the API key stays in the background', () => {
-  it('is absent from the content script bundles', () => {
+  it('is absent from the content script bundles', async () => {
     const dir = join(EXTENSION_DIR, 'content-scripts');
     const bundles = readdirSync(dir).filter((name) => name.endsWith('.js'));
     expect(bundles.length).toBeGreaterThan(0);
@@ -360,12 +357,10 @@ describe('the API key stays in the background', () => {
       expect(code, name).not.toContain(KEY_PREFIX);
       expect(code, name).not.toContain('local:apiKey');
     }
-    report.record({
+    await recordRow({
       scenario: 'Content script bundles',
       fault: 'grep .output/chrome-mv3/content-scripts/*.js',
       result: 'No key prefix and no reference to the key’s storage item',
-      refundedTwice: false,
-      finalStates: [],
       message: `${bundles.length} bundle(s) checked`,
     });
   });
@@ -377,9 +372,7 @@ describe('the API key stays in the background', () => {
     const worker = await env.browser.serviceWorker();
     worker.on('console', collect);
     const { page, panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
-    await panel.getByRole('group', { name: `Payment #${PAYMENT}` }).getByRole('checkbox').check();
-    await panel.getByLabel('Reason', { exact: true }).selectOption('Sent wrong size');
-    await panel.getByRole('button', { name: 'Review refund' }).click();
+    await reviewRefund(panel, PAYMENT);
     // Keap refuses the contact note, so the background logs an error: the path most likely to leak.
     env.sandbox.setFaults({ serverErrors: { count: 1, pathPrefix: '/v1/notes' } });
     await panel.getByRole('button', { name: 'Confirm refund of $60.00' }).click();
@@ -408,12 +401,10 @@ describe('the API key stays in the background', () => {
     env.browser.context.off('console', collect);
     worker.off('console', collect);
     expect(consoleLines.join('\n')).not.toContain(KEY_PREFIX);
-    report.record({
+    await recordRow({
       scenario: 'API key during a refund',
       fault: 'a refund whose contact note Keap refuses (an error logged); searched the Keap page HTML (with the panel), side panel, options page, page and service-worker consoles, journal, CSV and JSON exports',
       result: 'The key appears nowhere outside the background',
-      refundedTwice: false,
-      finalStates: (await journalRecords(env.browser, { since: testStartedAt })).map((record) => record.state),
       message: `${consoleLines.length} console line(s) checked`,
     });
   });
