@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SCREEN_FORMS } from './screen-forms';
 import { SEED } from './seed';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -13,9 +14,13 @@ interface RunningCli {
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the CLI on a free port and resolves once it has printed its five lines. */
-function startCli(env: Record<string, string>): Promise<RunningCli> {
-  const child = spawn(TSX, ['test/sandbox/cli.ts'], { cwd: REPO_ROOT, env: { ...process.env, SANDBOX_PORT: '0', ...env } });
+function spawnCli(env: Record<string, string>, args: string[]) {
+  return spawn(TSX, ['test/sandbox/cli.ts', ...args], { cwd: REPO_ROOT, env: { ...process.env, SANDBOX_PORT: '0', ...env } });
+}
+
+/** Starts the CLI on a free port and resolves once it has printed its lines (the last is `origin`). */
+function startCli(env: Record<string, string>, args: string[] = []): Promise<RunningCli> {
+  const child = spawnCli(env, args);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let output = '';
@@ -58,6 +63,7 @@ describe('npm run sandbox (cli.ts)', () => {
       api: 'https://api.infusionsoft.com/crm/rest',
       key: SEED.apiKey,
       contact: String(SEED.contacts.demo),
+      screen: 'dialog',
     });
     const answer = await httpsStatus(`${cli.lines.origin}/__sandbox/stats`);
     expect(answer.status).toBe(200);
@@ -73,5 +79,22 @@ describe('npm run sandbox (cli.ts)', () => {
     const response = await fetch(`${cli.lines.api}/v1/account/profile`, { headers: { 'X-Keap-API-Key': SEED.apiKey } });
     expect(response.status).toBe(200);
     expect(await cli.stop('SIGINT')).toBe(0);
+  });
+
+  it.each([{ args: ['--screen', 'jquery'] }, { args: ['--screen=jquery'] }])('$args draws the refund screen in the jquery form', async ({ args }) => {
+    const cli = await startCli({ SANDBOX_TLS: '0' }, args);
+    expect(cli.lines.screen).toBe('jquery');
+    expect(await (await fetch(`${cli.lines.origin}/__sandbox/screen`)).json()).toEqual({ form: 'jquery' });
+    expect(await cli.stop('SIGTERM')).toBe(0);
+  });
+
+  it('exits 2 on an unknown form, naming the forms it knows', async () => {
+    const child = spawnCli({ SANDBOX_TLS: '0' }, ['--screen', 'popover']);
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(errors).toContain('"popover"');
+    for (const name of SCREEN_FORMS) expect(errors).toContain(name);
   });
 });

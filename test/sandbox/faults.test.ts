@@ -80,13 +80,13 @@ describe('fault switches', () => {
     expect(await status('/v1/merchants')).toBe(200);
   });
 
-  it('alteredContactMarkup: orders come as a div grid with no table; alteredRefundScreen relabels the dialog', async () => {
+  it('alteredContactMarkup: orders come as a div grid with no table; alteredRefundScreen renames the button that sends the refund', async () => {
     sandbox.setFaults({ alteredContactMarkup: true, alteredRefundScreen: true });
     const contactHtml = await (await fetch(`${sandbox.appBase}/Contact/manageContact.jsp?view=edit&ID=${SEED.contacts.demo}`)).text();
     expect(contactHtml).toContain('purchase-grid');
     expect(contactHtml).not.toContain('<table class="list orders-table"');
     const orderHtml = await (await fetch(`${sandbox.appBase}/Job/manageJob.jsp?view=edit&ID=${SEED.orders.twoPayments}`)).text();
-    expect(orderHtml).toContain('"altered":true');
+    expect(orderHtml).toContain('"finalButtons":["Make it so"]');
     sandbox.setFaults({});
     const plainHtml = await (await fetch(`${sandbox.appBase}/Contact/manageContact.jsp?view=edit&ID=${SEED.contacts.demo}`)).text();
     expect(plainHtml).toContain('<table class="list orders-table"');

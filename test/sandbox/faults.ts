@@ -14,11 +14,13 @@ export const FaultsSchema = z.object({
   malformedJson: z.object({ count: countSchema }).optional(),
   /** The socket is destroyed without an answer for the next `count` API requests. */
   droppedConnections: z.object({ count: countSchema }).optional(),
+  /** Invoice payments' `payment_id` is no transaction's id, as on an account where the linking guess is wrong (contract). */
+  paymentIdsAreNotTransactionIds: z.boolean().optional(),
   /** Automatic refunds of these invoice payment ids (or of every payment) are declined by the gateway. */
   declinePayments: z.union([z.literal('all'), z.array(z.number().int())]).optional(),
   /** Contact page draws orders as a div grid elsewhere, with no table (contract). */
   alteredContactMarkup: z.boolean().optional(),
-  /** Refund dialog says `Ref` for `Payment ID` and `Continue` for `Next` (contract). */
+  /** Every button of the refund screen's last step that sends the refund reads "Make it so", in every screen form (contract). */
   alteredRefundScreen: z.boolean().optional(),
 });
 

@@ -1,7 +1,10 @@
 import { Browser, type BrowserPage } from 'happy-dom';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pageFixtures } from './fixtures';
-import { SEED } from './seed';
+import { formatUsd } from './money';
+import { renderContactPage } from './pages';
+import { createSeedState, SEED } from './seed';
+import { ordersOfContact } from './state';
 import { startSandbox, type Sandbox } from './server';
 
 /**
@@ -84,6 +87,60 @@ describe('contact page', () => {
   });
 });
 
+describe("contact page with the Orders tab as public sources describe it (ordersLayout 'name-links')", () => {
+  const state = createSeedState();
+  const demoOrders = ordersOfContact(state, SEED.contacts.demo);
+
+  function nameLinksPage(ordersDrawn: boolean): string {
+    const html = renderContactPage(state, SEED.contacts.demo, { ordersLayout: 'name-links', ordersDrawn });
+    if (html === undefined) throw new Error('no demo contact');
+    return html;
+  }
+
+  /** Parsed without running scripts. */
+  function parse(html: string): Document {
+    const window = browser.newPage().mainFrame.window;
+    return new window.DOMParser().parseFromString(html, 'text/html') as unknown as Document;
+  }
+
+  it('labels the tab "Order" and lists each order by a name linking to its page, with no id column and no id as text', () => {
+    const document = parse(nameLinksPage(true));
+    const tabLink = document.querySelector('ul.tabs > li#tab_orders > a#tab_link_orders');
+    expect(tabLink?.textContent).toBe('Order');
+    const table = document.querySelector('#ordersHolder table') as Element;
+    expect(headerTexts(table)).toEqual(['Order Name', 'Date', 'Total', 'Paid', 'Balance Due', 'Status']);
+    const rows = [...table.querySelectorAll('tbody tr')];
+    expect(rows.map((row) => {
+      const link = row.querySelector('td:first-child a');
+      return [link?.getAttribute('href'), link?.textContent, row.querySelector('td:nth-child(3)')?.textContent];
+    })).toEqual(demoOrders.map((order) => [`../Job/manageJob.jsp?view=edit&ID=${order.id}`, order.title, formatUsd(order.totalMinor)]));
+    for (const [index, row] of rows.entries()) expect(row.textContent).not.toContain(String(demoOrders[index]?.id));
+  });
+
+  it('keeps the default table, and the "Orders" tab label, without the option', () => {
+    const document = parse(renderContactPage(state, SEED.contacts.demo, { ordersDrawn: true }) ?? '');
+    expect(document.querySelector('#tab_link_orders')?.textContent).toBe('Orders');
+    expect(headerTexts(document.querySelector('#ordersHolder table') as Element)).toEqual(['Order ID', 'Date', 'Title', 'Total', 'Paid', 'Balance Due', 'Status']);
+  });
+
+  it('draws the table after load and redraws it when the Order tab is clicked', async () => {
+    const page = browser.newPage();
+    page.content = nameLinksPage(false);
+    const document = documentOf(page);
+    expect(document.querySelector('#ordersHolder table')).toBeNull();
+    const table = await waitFor(() => document.querySelector('#ordersHolder table'));
+    expect(headerTexts(table)[0]).toBe('Order Name');
+    expect(table.querySelectorAll('tbody tr')).toHaveLength(demoOrders.length);
+
+    (document.querySelector('#tab_link_orders') as HTMLElement).click();
+    const redrawn = await waitFor(() => {
+      const current = document.querySelector('#ordersHolder table');
+      return current && current !== table ? current : null;
+    });
+    expect(redrawn.querySelectorAll('tbody a[href*="manageJob.jsp"]')).toHaveLength(demoOrders.length);
+  });
+});
+
 describe('order page refund dialog', () => {
   function dialogOf(page: BrowserPage) {
     const document = documentOf(page);
@@ -160,15 +217,24 @@ describe('order page refund dialog', () => {
     expect(dialog.heading()).toBe('Issuing a Credit');
   });
 
-  it('relabels Payment ID and Next on the altered refund screen', async () => {
+  it('names the last step\'s button "Make it so" on the altered refund screen, and nothing else', async () => {
     sandbox.setFaults({ alteredRefundScreen: true });
     const page = await open(`/Job/manageJob.jsp?view=edit&ID=${SEED.orders.twoPayments}`);
     const dialog = dialogOf(page);
     (dialog.document.querySelector('input[value="Refund Payment"]') as HTMLInputElement).click();
     await waitFor(() => dialog.heading() === 'Refund Payment');
-    expect(headerTexts(dialog.document.querySelector('[role="dialog"] table') as Element)).toContain('Ref');
-    expect(dialog.button('Next')).toBeUndefined();
-    expect(dialog.button('Continue')).toBeDefined();
+    expect(headerTexts(dialog.document.querySelector('[role="dialog"] table') as Element).filter(Boolean)).toEqual(['Date', 'Payment ID', 'Type', 'Amount', 'Refund Amount']);
+    (dialog.document.querySelector('[role="dialog"] input[type="checkbox"][value="7001"]') as HTMLInputElement).click();
+    (dialog.document.getElementById('refundReason') as HTMLInputElement).value = 'Late delivery';
+    dialog.button('Next')?.click();
+    await waitFor(() => dialog.heading() === 'Refund Method');
+    dialog.radio('Manual Refund').click();
+    dialog.button('Next')?.click();
+    await waitFor(() => dialog.heading() === 'Issuing a Credit');
+    expect(dialog.button('Finish')).toBeUndefined();
+    dialog.button('Make it so')?.click();
+    await waitFor(() => dialog.heading() === 'Refund Results');
+    expect(sandbox.state.refundLog.map((entry) => entry.outcome)).toEqual(['manual-refund-recorded']);
   });
 });
 

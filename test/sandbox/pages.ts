@@ -11,6 +11,8 @@ import {
   type Order,
   type SandboxState,
 } from './state';
+import { launcherScript } from './refund-screen-scripts';
+import { dialogScreen, formTraits, isDialogForm, type ScreenForm } from './screen-forms';
 
 /**
  * The classic Keap pages, following docs/keap-screen-contract.md. Every piece of state text goes
@@ -23,10 +25,18 @@ export interface ContactPageOptions {
   altered?: boolean;
   /** Put the orders where the script would draw them, as the page is after the script ran. */
   ordersDrawn?: boolean;
+  /**
+   * How the Orders tab shows orders: `id-column` (default) is the contract's table with an Order ID
+   * column; `name-links` is the tab as public sources describe it, labelled "Order", each order's
+   * name a link to its page and its id only in that link.
+   */
+  ordersLayout?: 'id-column' | 'name-links';
 }
 
 export interface OrderPageOptions {
-  /** Contract's altered refund screen: `Ref` for `Payment ID`, `Continue` for `Next`. */
+  /** The form of the refund screen the page opens (screen-forms.ts); default 'dialog'. */
+  form?: ScreenForm;
+  /** Contract's altered refund screen: the last step's button that sends the refund reads "Make it so". */
   alteredRefundScreen?: boolean;
 }
 
@@ -54,7 +64,7 @@ function jsonForScript(value: unknown): string {
 }
 
 /** MM/DD/YYYY in UTC, as the classic tables show dates. */
-function formatDate(iso: string): string {
+export function formatDate(iso: string): string {
   const date = new Date(iso);
   const pad = (value: number) => String(value).padStart(2, '0');
   return `${pad(date.getUTCMonth() + 1)}/${pad(date.getUTCDate())}/${date.getUTCFullYear()}`;
@@ -86,10 +96,13 @@ table.list th,table.list td{border:1px solid #ccc;padding:3px 6px;text-align:lef
 .purchase-grid{display:grid;grid-template-columns:repeat(4,auto);gap:2px}
 .purchase-grid .cell{border:1px solid #ddd;padding:2px 4px}
 .modal{position:fixed;top:60px;left:50%;transform:translateX(-50%);background:#fff;border:2px solid #555;padding:12px;min-width:480px}
+.dlgBox,.frameOverlay{position:fixed;top:40px;left:50%;transform:translateX(-50%);background:#fff;border:1px solid #333;padding:8px;min-width:500px}
+.dlgTitle{background:#2a4d14;color:#fff;font-weight:bold;padding:4px 6px;margin:-8px -8px 8px}
+.errorMsg{color:#b00;font-weight:bold}
 .error{color:#b00}
 `;
 
-function pageShell(title: string, body: string, script: string): string {
+export function pageShell(title: string, body: string, script: string): string {
   return `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${PAGE_STYLE}</style></head>
 <body>
@@ -116,9 +129,31 @@ function ordersTableHtml(state: SandboxState, contactId: number): string {
 </tr>`,
     )
     .join('\n');
-  const empty = orders.length === 0 ? '<p class="no-records">No orders found.</p>' : '';
   return `<table class="list orders-table"><thead><tr><th>Order ID</th><th>Date</th><th>Title</th><th>Total</th><th>Paid</th><th>Balance Due</th><th>Status</th></tr></thead>
-<tbody>${rows}</tbody></table>${empty}`;
+<tbody>${rows}</tbody></table>${noOrdersHtml(orders)}`;
+}
+
+/** "Click on the Order Name (blue link)", "look at the Balance Due column": no id column, the id only in the link. */
+function ordersNameLinksTableHtml(state: SandboxState, contactId: number): string {
+  const orders = ordersOfContact(state, contactId);
+  const rows = orders
+    .map(
+      (order) => `<tr class="order-row">
+<td><a href="${escapeHtml(orderUrlFromContact(order.id))}">${escapeHtml(order.title)}</a></td>
+<td>${formatDate(order.orderDate)}</td>
+<td>${formatUsd(order.totalMinor)}</td>
+<td>${formatUsd(order.totalPaidMinor)}</td>
+<td>${formatUsd(order.totalDueMinor)}</td>
+<td>${orderStatusText(order)}</td>
+</tr>`,
+    )
+    .join('\n');
+  return `<table class="list orders-table"><thead><tr><th>Order Name</th><th>Date</th><th>Total</th><th>Paid</th><th>Balance Due</th><th>Status</th></tr></thead>
+<tbody>${rows}</tbody></table>${noOrdersHtml(orders)}`;
+}
+
+function noOrdersHtml(orders: readonly Order[]): string {
+  return orders.length === 0 ? '<p class="no-records">No orders found.</p>' : '';
 }
 
 /** The altered markup: a grid of divs with other classes and no table. */
@@ -157,7 +192,12 @@ export function renderContactPage(state: SandboxState, contactId: number, option
   const previous = state.contacts[index - 1];
   const next = state.contacts[index + 1];
   const fullName = `${contact.givenName} ${contact.familyName}`;
-  const ordersMarkup = options.altered ? ordersGridHtml(state, contactId) : ordersTableHtml(state, contactId);
+  const nameLinks = options.ordersLayout === 'name-links';
+  const ordersMarkup = options.altered
+    ? ordersGridHtml(state, contactId)
+    : nameLinks
+      ? ordersNameLinksTableHtml(state, contactId)
+      : ordersTableHtml(state, contactId);
   const drawTargetId = options.altered ? 'recentPurchases' : 'ordersHolder';
   const placeholder = '<span class="loading">Loading...</span>';
   const drawn = (targetId: string) => (options.ordersDrawn && targetId === drawTargetId ? ordersMarkup : placeholder);
@@ -175,7 +215,7 @@ export function renderContactPage(state: SandboxState, contactId: number, option
 ${alteredBlock}
 <ul class="tabs">
 <li id="tab_general" class="active"><a id="tab_link_general" href="#general">General</a></li>
-<li id="tab_orders"><a id="tab_link_orders" href="#orders">Orders</a></li>
+<li id="tab_orders"><a id="tab_link_orders" href="#orders">${nameLinks ? 'Order' : 'Orders'}</a></li>
 <li id="tab_notes"><a id="tab_link_notes" href="#notes">Notes</a></li>
 </ul>
 <div id="panel_general" class="tab-panel">
@@ -256,7 +296,7 @@ const CONTACT_PAGE_SCRIPT = `
 })();
 `;
 
-function paymentTypeText(state: SandboxState, payment: InvoicePayment): string {
+export function paymentTypeText(state: SandboxState, payment: InvoicePayment): string {
   if (payment.refundOfPaymentId !== null) return 'Refund';
   const charge = findTransaction(state, payment.transactionId);
   const merchant = findMerchant(state, charge?.merchantAccountId ?? null);
@@ -264,18 +304,19 @@ function paymentTypeText(state: SandboxState, payment: InvoicePayment): string {
   return merchant.type === 'PAYPAL' ? `PayPal (${merchant.accountName})` : `Credit Card (${merchant.accountName})`;
 }
 
-/** The order record with its payments and the Refund Payment dialog (drawn by script). */
-export function renderOrderPage(state: SandboxState, orderId: number, options: OrderPageOptions = {}): string | undefined {
-  const order = findOrder(state, orderId);
-  if (!order) return undefined;
-  const contact = findContact(state, order.contactId);
-  const payments = paymentsOfOrder(state, order.id);
-  const paymentRows = payments
-    .map(
-      (payment) => `<tr><td>${formatDate(payment.payDate)}</td><td>${payment.id}</td><td>${escapeHtml(paymentTypeText(state, payment))}</td><td>${formatUsd(payment.amountMinor)}</td><td>${escapeHtml(payment.payStatus)}</td></tr>`,
-    )
-    .join('\n');
-  const refundable = payments
+/** A payment the refund screen lists: one with something left to refund. */
+export interface RefundablePaymentRow {
+  id: number;
+  date: string;
+  type: string;
+  amount: string;
+  /** The full refundable amount as plain decimal (`60.00`), which prefills the amount field. */
+  refundable: string;
+  pending: boolean;
+}
+
+export function refundablePaymentRows(state: SandboxState, order: Order): RefundablePaymentRow[] {
+  return paymentsOfOrder(state, order.id)
     .filter((payment) => refundableMinor(state, payment) > 0)
     .map((payment) => ({
       id: payment.id,
@@ -285,9 +326,33 @@ export function renderOrderPage(state: SandboxState, orderId: number, options: O
       refundable: formatPlainAmount(refundableMinor(state, payment)),
       pending: payment.payStatus === 'PENDING',
     }));
-  const dialogData = { orderId: order.id, altered: options.alteredRefundScreen === true, payments: refundable };
+}
+
+/**
+ * The order record with its payments and a Refund Payment button that opens the refund screen
+ * in the chosen form. Forms whose order page hides the id show it only in the URL and in the
+ * script's data.
+ */
+export function renderOrderPage(state: SandboxState, orderId: number, options: OrderPageOptions = {}): string | undefined {
+  const order = findOrder(state, orderId);
+  if (!order) return undefined;
+  const form = options.form ?? 'dialog';
+  const { orderIdInHeading } = formTraits(form);
+  const contact = findContact(state, order.contactId);
+  const payments = paymentsOfOrder(state, order.id);
+  const paymentRows = payments
+    .map(
+      (payment) => `<tr><td>${formatDate(payment.payDate)}</td><td>${payment.id}</td><td>${escapeHtml(paymentTypeText(state, payment))}</td><td>${formatUsd(payment.amountMinor)}</td><td>${escapeHtml(payment.payStatus)}</td></tr>`,
+    )
+    .join('\n');
+  const dialogData = isDialogForm(form)
+    ? { orderId: order.id, screen: dialogScreen(form, options.alteredRefundScreen === true), payments: refundablePaymentRows(state, order) }
+    : { orderId: order.id };
   const contactName = contact ? `${contact.givenName} ${contact.familyName}` : '';
-  const body = `<h1 class="order-heading">Order ${order.id}: ${escapeHtml(order.title)}</h1>
+  const heading = orderIdInHeading
+    ? `<h1 class="order-heading">Order ${order.id}: ${escapeHtml(order.title)}</h1>`
+    : `<div class="pageTitle">${escapeHtml(order.title)}</div>`;
+  const body = `${heading}
 <table class="form order-summary"><tbody>
 <tr><td>Contact</td><td><a href="../Contact/${escapeHtml(contactUrl(order.contactId))}">${escapeHtml(contactName)}</a></td></tr>
 <tr><td>Order Date</td><td>${formatDate(order.orderDate)}</td></tr>
@@ -301,15 +366,20 @@ export function renderOrderPage(state: SandboxState, orderId: number, options: O
 <tbody>${paymentRows}</tbody></table>
 <p><input type="button" class="button" id="refundPaymentButton" value="Refund Payment"></p>
 <script type="application/json" id="refundDialogData">${jsonForScript(dialogData)}</script>`;
-  return pageShell(`Order ${order.id} - ${order.title}`, body, ORDER_PAGE_SCRIPT);
+  const pageTitle = orderIdInHeading ? `Order ${order.id} - ${order.title}` : `${order.title} - Order`;
+  return pageShell(pageTitle, body, isDialogForm(form) ? ORDER_PAGE_SCRIPT : launcherScript(form));
 }
 
-/** The Refund Payment dialog: steps of the contract, each drawn after a delay; Finish posts JSON. */
+/**
+ * The Refund Payment dialog: steps of the contract, each drawn after a delay; the last step posts
+ * JSON. Its words and shape come from the page's data (`screen`, see `DialogScreen`), so the
+ * contract's dialog and its variants (words, two-submits, no-owed) share these mechanics.
+ */
 const ORDER_PAGE_SCRIPT = `
 (function () {
   var STEP_DELAY_MS = ${DIALOG_STEP_DELAY_MS};
   var data = JSON.parse(document.getElementById('refundDialogData').textContent);
-  var words = data.altered ? { paymentId: 'Ref', next: 'Continue' } : { paymentId: 'Payment ID', next: 'Next' };
+  var screen = data.screen;
   var choice = null;
   var dialog = null;
 
@@ -357,27 +427,35 @@ const ORDER_PAGE_SCRIPT = `
     }, STEP_DELAY_MS);
   }
 
+  function withPaymentId(cells, payment) {
+    if (screen.paymentIdHeader !== null) cells.splice(2, 0, payment === null ? el('th', {}, [screen.paymentIdHeader]) : el('td', {}, [String(payment.id)]));
+    return cells;
+  }
+  function namedFor(attributes, label) {
+    if (screen.ariaLabels) attributes['aria-label'] = label;
+    return attributes;
+  }
   function choosePayments() {
-    var headerRow = el('tr', {}, [el('th'), el('th', {}, ['Date']), el('th', {}, [words.paymentId]), el('th', {}, ['Type']), el('th', {}, ['Amount']), el('th', {}, ['Refund Amount'])]);
+    var headerRow = el('tr', {}, withPaymentId([el('th'), el('th', {}, ['Date']), el('th', {}, ['Type']), el('th', {}, ['Amount']), el('th', {}, [screen.amountHeader])], null));
     var rows = data.payments.map(function (payment) {
-      return el('tr', { 'data-payment-id': String(payment.id) }, [
-        el('td', {}, [el('input', { type: 'checkbox', name: 'refundPayment', value: String(payment.id), 'aria-label': 'Refund payment ' + payment.id })]),
+      var rowAttributes = screen.paymentIdHeader === null ? {} : { 'data-payment-id': String(payment.id) };
+      return el('tr', rowAttributes, withPaymentId([
+        el('td', {}, [el('input', namedFor({ type: 'checkbox', name: screen.checkboxName, value: String(payment.id) }, 'Refund payment ' + payment.id))]),
         el('td', {}, [payment.date]),
-        el('td', {}, [String(payment.id)]),
         el('td', {}, [payment.type]),
         el('td', {}, [payment.amount]),
-        el('td', {}, [el('input', { type: 'text', name: 'refundAmount_' + payment.id, value: payment.refundable, size: '8', 'aria-label': 'Refund amount for payment ' + payment.id })]),
-      ]);
+        el('td', {}, [el('input', namedFor({ type: 'text', name: 'refundAmount_' + payment.id, value: payment.refundable, size: '8' }, 'Refund amount for payment ' + payment.id))]),
+      ], payment));
     });
     var table = el('table', { class: 'list' }, [el('thead', {}, [headerRow]), el('tbody', {}, rows)]);
-    var reason = el('div', {}, [el('label', { for: 'refundReason' }, ['Reason']), ' ', el('input', { type: 'text', id: 'refundReason', name: 'reason', size: '40' })]);
-    return [heading('Refund Payment'), errorBox(), table, reason, el('p', {}, [button(words.next, afterPayments), ' ', button('Cancel', closeDialog)])];
+    var reason = el('div', {}, [el('label', { for: 'refundReason' }, [screen.reasonLabel]), ' ', el('input', { type: 'text', id: 'refundReason', name: 'reason', size: '40' })]);
+    return [heading(screen.headings.payments), errorBox(), table, reason, el('p', {}, [button('Next', afterPayments), ' ', button('Cancel', closeDialog)])];
   }
   function afterPayments() {
     var lines = [];
     var problem = null;
     data.payments.forEach(function (payment) {
-      var box = dialog.querySelector('input[name="refundPayment"][value="' + payment.id + '"]');
+      var box = dialog.querySelector('input[name="' + screen.checkboxName + '"][value="' + payment.id + '"]');
       if (!box.checked || problem) return;
       var typed = dialog.querySelector('input[name="refundAmount_' + payment.id + '"]').value;
       var cents = parseAmount(typed);
@@ -398,8 +476,8 @@ const ORDER_PAGE_SCRIPT = `
     var allPending = choice.lines.every(function (line) { return line.pending; });
     var options = [radio('refundMethod', 'refund', 'Refund'), radio('refundMethod', 'manual', 'Manual Refund')];
     if (allPending) options.push(radio('refundMethod', 'void', 'Void'));
-    var hint = el('p', {}, ["If the payment's gateway is not listed, the refund must be made in the merchant account itself."]);
-    return [heading('Refund Method'), errorBox(), el('div', {}, options), hint, el('p', {}, [button(words.next, afterMethod), ' ', button('Cancel', closeDialog)])];
+    var hint = el('p', {}, [screen.methodHint]);
+    return [heading(screen.headings.method), errorBox(), el('div', {}, options), hint, el('p', {}, [button('Next', afterMethod), ' ', button('Cancel', closeDialog)])];
   }
   function afterMethod() {
     var method = checked('refundMethod');
@@ -412,7 +490,7 @@ const ORDER_PAGE_SCRIPT = `
       radio('errorHandling', 'record', 'If an automatic refund fails, record the refund anyway'),
       radio('errorHandling', 'skip', 'If an automatic refund fails, skip that payment'),
     ];
-    return [heading('Error Handling'), errorBox(), el('div', {}, options), el('p', {}, [button(words.next, afterErrorHandling), ' ', button('Cancel', closeDialog)])];
+    return [heading(screen.headings.errorHandling), errorBox(), el('div', {}, options), el('p', {}, [button('Next', afterErrorHandling), ' ', button('Cancel', closeDialog)])];
   }
   function afterErrorHandling() {
     var onFailure = checked('errorHandling');
@@ -422,11 +500,16 @@ const ORDER_PAGE_SCRIPT = `
   }
   function chooseCredit() {
     var label = 'How much should the client owe you after this transaction is complete';
-    var field = el('div', {}, [el('label', { for: 'amountOwed' }, [label]), ' ', el('input', { type: 'text', id: 'amountOwed', name: 'amountOwed', value: '0.00', size: '8' })]);
-    return [heading('Issuing a Credit'), errorBox(), field, el('p', {}, [button('Finish', finish), ' ', button('Cancel', closeDialog)])];
+    var field = screen.owedField
+      ? el('div', {}, [el('label', { for: 'amountOwed' }, [label]), ' ', el('input', { type: 'text', id: 'amountOwed', name: 'amountOwed', value: '0.00', size: '8' })])
+      : el('div');
+    var row = el('p');
+    screen.finalButtons.forEach(function (label) { row.append(button(label, finish), ' '); });
+    row.append(button('Cancel', closeDialog));
+    return [heading(screen.headings.credit), errorBox(), field, row];
   }
   function finish(event) {
-    var owed = document.getElementById('amountOwed').value.trim();
+    var owed = screen.owedField ? document.getElementById('amountOwed').value.trim() : '0.00';
     if (parseAmount(owed) === null) return showError('Enter how much the client should owe, 0.00 or more.');
     var finishButton = event.target;
     finishButton.disabled = true;
@@ -438,7 +521,7 @@ const ORDER_PAGE_SCRIPT = `
       payments: choice.lines.map(function (line) { return { paymentId: line.paymentId, amount: line.amount }; }),
     };
     if (choice.onFailure) submission.onFailure = choice.onFailure;
-    fetch('refundPayment.jsp', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(submission) })
+    fetch(screen.postUrl, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(submission) })
       .then(function (response) { return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; }); })
       .then(function (result) {
         if (!result.ok) {
@@ -447,7 +530,7 @@ const ORDER_PAGE_SCRIPT = `
         }
         showStep(function () {
           var items = result.answer.results.map(function (line) { return el('li', {}, [line.text]); });
-          return [heading('Refund Results'), el('ul', { class: 'refund-results' }, items), el('p', {}, [button('Close', closeDialog)])];
+          return [heading(screen.headings.results), el('ul', { class: 'refund-results' }, items), el('p', {}, [button(screen.closeButton, closeDialog)])];
         });
       })
       .catch(function () {

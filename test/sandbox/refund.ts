@@ -28,8 +28,12 @@ export type RefundSubmission = z.infer<typeof RefundSubmissionSchema>;
 export interface RefundLineResult {
   paymentId: number;
   outcome: RefundOutcome;
-  /** The line the results step shows, e.g. `Payment 7001: Refunded $60.00`. */
+  /** The line the dialog's results step shows, e.g. `Payment 7001: Refunded $60.00`. */
   text: string;
+  /** What the line refunded or voided, in cents; other screen forms word their lines from it. */
+  amountMinor: number;
+  /** Why the automatic refund failed, in Keap's words (recorded or skipped after a failure). */
+  failure?: string;
 }
 
 /** A refund Keap refuses as a whole; `message` is shown in the dialog. */
@@ -111,30 +115,31 @@ function processLine(
     state.refundLog.push(entry);
   };
   const label = `Payment ${payment.id}:`;
+  const facts = { paymentId: payment.id, amountMinor };
 
   if (submission.method === 'void') {
     voidPayment(state, order, payment, at);
     log('voided');
-    return { paymentId: payment.id, outcome: 'voided', text: `${label} Voided ${formatUsd(amountMinor)}` };
+    return { ...facts, outcome: 'voided', text: `${label} Voided ${formatUsd(amountMinor)}` };
   }
   if (submission.method === 'manual') {
     recordRefund(state, order, payment, amountMinor, submission.reason, 'MANUAL', at);
     log('manual-refund-recorded');
-    return { paymentId: payment.id, outcome: 'manual-refund-recorded', text: `${label} Manual refund recorded ${formatUsd(amountMinor)}` };
+    return { ...facts, outcome: 'manual-refund-recorded', text: `${label} Manual refund recorded ${formatUsd(amountMinor)}` };
   }
   const failure = automaticRefundFailure(state, payment, declines);
   if (failure === undefined) {
     recordRefund(state, order, payment, amountMinor, submission.reason, 'AUTOMATIC', at);
     log('refunded');
-    return { paymentId: payment.id, outcome: 'refunded', text: `${label} Refunded ${formatUsd(amountMinor)}` };
+    return { ...facts, outcome: 'refunded', text: `${label} Refunded ${formatUsd(amountMinor)}` };
   }
   if (submission.onFailure === 'record') {
     recordRefund(state, order, payment, amountMinor, submission.reason, 'AUTOMATIC', at);
     log('recorded-after-failure');
-    return { paymentId: payment.id, outcome: 'recorded-after-failure', text: `${label} Automatic refund failed (${failure}); refund recorded anyway` };
+    return { ...facts, failure, outcome: 'recorded-after-failure', text: `${label} Automatic refund failed (${failure}); refund recorded anyway` };
   }
   log('skipped-after-failure');
-  return { paymentId: payment.id, outcome: 'skipped-after-failure', text: `${label} Automatic refund failed (${failure}); payment skipped` };
+  return { ...facts, failure, outcome: 'skipped-after-failure', text: `${label} Automatic refund failed (${failure}); payment skipped` };
 }
 
 /** Why the gateway cannot refund this payment now, in Keap's words; undefined when it can. */

@@ -6,6 +6,8 @@ import { answerApi } from './api';
 import { FaultBoard, FaultsSchema, type Faults } from './faults';
 import { renderContactPage, renderOrderPage } from './pages';
 import { processRefund, RefundSubmissionSchema } from './refund';
+import { answerStepPage, answerStepPost, type StepContext } from './refund-steps';
+import { formTraits, resultText, SCREEN_FORMS, screenFormSchema, type ScreenForm } from './screen-forms';
 import { createSeedState, SEED } from './seed';
 import type { SandboxState } from './state';
 import { KEAP_PAT_LIMITS, Throttle, type ThrottleLimits } from './throttle';
@@ -22,6 +24,8 @@ export interface SandboxOptions {
   throttle?: ThrottleLimits;
   /** Added to every API answer (default 0). */
   latencyMs?: number;
+  /** The form Keap's refund screen is drawn in (screen-forms.ts); default 'dialog'. */
+  screenForm?: ScreenForm;
 }
 
 export interface SandboxStats {
@@ -42,6 +46,10 @@ export interface Sandbox {
   demoContactId: number;
   state: SandboxState;
   setFaults(faults: Faults): void;
+  /** Draws the refund screen (and the pages around it) in another form from the next page on. */
+  setScreenForm(form: ScreenForm): void;
+  screenForm(): ScreenForm;
+  /** Seed data, no faults, zeroed counters, and the screen form the sandbox started with. */
   reset(): void;
   stats(): SandboxStats;
   close(): Promise<void>;
@@ -110,6 +118,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultBoard();
   const throttle = new Throttle(options.throttle ?? KEAP_PAT_LIMITS);
   const latencyMs = options.latencyMs ?? 0;
+  const startScreenForm = options.screenForm ?? 'dialog';
+  let screenForm: ScreenForm = startScreenForm;
   let stats: SandboxStats = { requests: 0, throttled: 0, byPath: {} };
   const pendingWaits = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closing = false;
@@ -128,6 +138,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults.clear();
     throttle.reset();
     stats = { requests: 0, throttled: 0, byPath: {} };
+    screenForm = startScreenForm;
   }
 
   async function handleApi(request: http.IncomingMessage, response: ServerResponse, url: URL, requestOrigin: string): Promise<void> {
@@ -194,12 +205,39 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults.replace(parsed.data);
       return sendJson(response, 200, { ok: true, faults: faults.current });
     }
+    if (method === 'POST' && route === 'screen') {
+      let body: unknown;
+      try {
+        body = parseJsonBody(await readBody(request));
+      } catch {
+        return sendJson(response, 400, { message: 'The screen form must be JSON: {"form": "<name>"}' });
+      }
+      const parsed = screenFormSchema.safeParse((body as { form?: unknown } | undefined)?.form);
+      if (!parsed.success) return sendJson(response, 400, { message: `Unknown screen form; one of: ${SCREEN_FORMS.join(', ')}` });
+      screenForm = parsed.data;
+      return sendJson(response, 200, { ok: true, form: screenForm });
+    }
+    if (method === 'GET' && route === 'screen') return sendJson(response, 200, { form: screenForm });
     if (method === 'GET' && route === 'state') return sendJson(response, 200, state);
     if (method === 'GET' && route === 'stats') return sendJson(response, 200, stats);
     return sendJson(response, 404, { message: `No admin route ${method} ${ADMIN_PREFIX}${route}` });
   }
 
-  async function handleRefundPost(request: http.IncomingMessage, response: ServerResponse): Promise<void> {
+  function refundContext(): StepContext {
+    return { declines: (paymentId) => faults.declines(paymentId), now: new Date(), altered: faults.current.alteredRefundScreen === true };
+  }
+
+  /**
+   * The last step of the in-page dialog forms posts JSON; `?screen=` names the form whose results
+   * wording to answer with (default the dialog's). Form-encoded posts are the server-drawn forms' steps.
+   */
+  async function handleRefundPost(request: http.IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    if ((request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      const answer = answerStepPost(state, new URLSearchParams(await readBody(request)), refundContext());
+      return sendHtml(response, answer.status, answer.html);
+    }
+    const wording = screenFormSchema.safeParse(url.searchParams.get('screen') ?? 'dialog');
+    if (!wording.success) return sendJson(response, 400, { message: 'The refund request could not be read.' });
     let parsed: ReturnType<typeof RefundSubmissionSchema.safeParse>;
     try {
       parsed = RefundSubmissionSchema.safeParse(parseJsonBody(await readBody(request)));
@@ -207,21 +245,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return sendJson(response, 400, { message: 'The refund request could not be read.' });
     }
     if (!parsed.success) return sendJson(response, 400, { message: 'The refund request could not be read.' });
-    const answer = processRefund(state, parsed.data, { declines: (paymentId) => faults.declines(paymentId), now: new Date() });
+    const answer = processRefund(state, parsed.data, refundContext());
     if (!answer.ok) return sendJson(response, 400, { message: answer.error.message });
-    sendJson(response, 200, { results: answer.results });
+    const results = answer.results.map((line) => ({ paymentId: line.paymentId, outcome: line.outcome, text: resultText(wording.data, line) }));
+    sendJson(response, 200, { results });
   }
 
   function handlePage(request: http.IncomingMessage, response: ServerResponse, url: URL): Promise<void> | void {
     const path = url.pathname.toLowerCase();
     const id = Number([...url.searchParams].find(([name]) => name.toLowerCase() === 'id')?.[1]);
-    if (request.method === 'POST' && path === '/job/refundpayment.jsp') return handleRefundPost(request, response);
+    if (request.method === 'POST' && path === '/job/refundpayment.jsp') return handleRefundPost(request, response, url);
+    if (request.method === 'GET' && path === '/job/refundpayment.jsp') {
+      const requestedWith = request.headers['x-requested-with'];
+      const answer = answerStepPage(state, url.searchParams, typeof requestedWith === 'string' ? requestedWith : undefined, refundContext());
+      return sendHtml(response, answer.status, answer.html);
+    }
     if (request.method === 'GET' && path === '/contact/managecontact.jsp') {
-      const html = renderContactPage(state, id, { altered: faults.current.alteredContactMarkup === true });
+      const html = renderContactPage(state, id, {
+        altered: faults.current.alteredContactMarkup === true,
+        ordersLayout: formTraits(screenForm).contactOrdersLayout,
+      });
       return html ? sendHtml(response, 200, html) : sendHtml(response, 404, '<!DOCTYPE html><title>Not found</title><p>Contact not found.</p>');
     }
     if (request.method === 'GET' && path === '/job/managejob.jsp') {
-      const html = renderOrderPage(state, id, { alteredRefundScreen: faults.current.alteredRefundScreen === true });
+      const html = renderOrderPage(state, id, { form: screenForm, alteredRefundScreen: faults.current.alteredRefundScreen === true });
       return html ? sendHtml(response, 200, html) : sendHtml(response, 404, '<!DOCTYPE html><title>Not found</title><p>Order not found.</p>');
     }
     sendHtml(response, 404, '<!DOCTYPE html><title>Not found</title><p>Page not found.</p>');
@@ -262,6 +309,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     demoContactId: SEED.contacts.demo,
     state,
     setFaults: (next) => faults.replace(next),
+    setScreenForm: (form) => {
+      screenForm = screenFormSchema.parse(form);
+    },
+    screenForm: () => screenForm,
     reset,
     stats: () => structuredClone(stats),
     close: () =>
