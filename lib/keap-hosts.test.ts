@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { apiBaseUrl, classicAppOrigin, classicContactUrl, classicOrderUrl, classifyKeapUrl, KEAP_API_HOSTS } from './keap-hosts';
+import {
+  apiBaseUrl,
+  classicAppOrigin,
+  classicContactUrl,
+  classicOrderIdOfHref,
+  classicOrderUrl,
+  classifyKeapUrl,
+  isKeapAppPage,
+  KEAP_API_HOSTS,
+} from './keap-hosts';
 
 describe('classifyKeapUrl', () => {
   it('reads the contact id of a classic contact record', () => {
@@ -58,6 +67,79 @@ describe('classifyKeapUrl, more shapes of Keap URLs', () => {
   it('recognises newer-UI contacts on keap.app subdomains and under a list', () => {
     expect(classifyKeapUrl('https://ab123.keap.app/contacts/details/55/')).toEqual({ kind: 'new-ui-contact', contactId: 55 });
     expect(classifyKeapUrl('https://keap.app/contacts/list/all/56')).toEqual({ kind: 'new-ui-contact', contactId: 56 });
+  });
+});
+
+describe('classicOrderIdOfHref', () => {
+  it('reads the order id of links to an order record, relative or on a Keap host, whatever the case of the id key', () => {
+    expect(classicOrderIdOfHref('../Job/manageJob.jsp?view=edit&ID=5001')).toBe(5001);
+    expect(classicOrderIdOfHref('/Job/manageJob.jsp?id=5002&view=edit')).toBe(5002);
+    expect(classicOrderIdOfHref('manageJob.jsp?Id=5003#payments')).toBe(5003);
+    expect(classicOrderIdOfHref('https://ab123.infusionsoft.com/Job/manageJob.jsp?view=edit&ID=5004')).toBe(5004);
+    expect(classicOrderIdOfHref('https://AB123.Infusionsoft.com/job/MANAGEJOB.jsp?view=edit&ID=5005')).toBe(5005);
+    expect(classicOrderIdOfHref(classicOrderUrl(classicAppOrigin('ab123'), 5006))).toBe(5006);
+  });
+
+  it('refuses links elsewhere, to other pages, or without a whole positive id', () => {
+    for (const href of [
+      'https://evil.test/Job/manageJob.jsp?ID=1',
+      'https://infusionsoft.com.evil.test/Job/manageJob.jsp?ID=1',
+      'https://ab123.infusionsoft.com@evil.test/Job/manageJob.jsp?ID=1',
+      'https://infusionsoft.com/Job/manageJob.jsp?ID=1',
+      'http://ab123.infusionsoft.com/Job/manageJob.jsp?ID=1',
+      '//evil.test/Job/manageJob.jsp?ID=1',
+      'javascript:manageJob.jsp?ID=1',
+      '../Job/manageJob.jsp.evil?ID=1',
+      '../Job/notmanageJob.jsp?ID=1',
+      '../Job/manageJob.jsp?orderID=1',
+      '../Job/manageJob.jsp?view=edit',
+      '../Job/manageJob.jsp?ID=0',
+      '../Job/manageJob.jsp?ID=1.5',
+      '../Job/manageJob.jsp?ID=1234567890123',
+      '../Job/manageJob.jsp#ID=1',
+    ]) {
+      expect(classicOrderIdOfHref(href), href).toBeNull();
+    }
+  });
+});
+
+describe('isKeapAppPage', () => {
+  it('is any https page of a classic Keap app, records or not', () => {
+    for (const href of [
+      'https://ab123.infusionsoft.com/app/home',
+      'https://ab123.infusionsoft.com/',
+      'https://ab123.infusionsoft.com',
+      'https://ab123.infusionsoft.com/Job/refundPayment.jsp?orderId=7&step=2#top',
+      'https://AB123.Infusionsoft.COM/app/home',
+      classicContactUrl(classicAppOrigin('cd456'), 42),
+      classicOrderUrl(classicAppOrigin('cd456'), 7),
+    ]) {
+      expect(isKeapAppPage(href), href).toBe(true);
+    }
+  });
+
+  it('is not the API host, another site, a lookalike, plain http or no URL at all', () => {
+    for (const href of [
+      'https://api.infusionsoft.com/crm/rest/v1/orders',
+      'https://API.Infusionsoft.com/',
+      'https://api.keap.com/crm/rest/v1/orders',
+      'https://infusionsoft.com/app/home',
+      'https://evilinfusionsoft.com/app/home',
+      'https://ab123.infusionsoft.com.evil.test/app/home',
+      'https://ab123.infusionsoft.com@evil.test/app/home',
+      'https://evil.test/?next=https://ab123.infusionsoft.com/',
+      'http://ab123.infusionsoft.com/app/home',
+      'ftp://ab123.infusionsoft.com/',
+      'wss://ab123.infusionsoft.com/',
+      'https://keap.app/contacts/details/55',
+      'https://ab123.keap.app/app/home',
+      '/app/home',
+      'ab123.infusionsoft.com/app/home',
+      'not a url',
+      '',
+    ]) {
+      expect(isKeapAppPage(href), href).toBe(false);
+    }
   });
 });
 

@@ -44,6 +44,17 @@ export function classicAppOrigin(appName: string): string {
   return `https://${appName}.infusionsoft.com`;
 }
 
+/** A page of a classic Keap app (`https://<app>.infusionsoft.com/…`), not its API host. */
+export function isKeapAppPage(href: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'https:' && url.hostname.endsWith('.infusionsoft.com') && !(KEAP_API_HOSTS as readonly string[]).includes(url.hostname);
+}
+
 export type KeapPage =
   | { kind: 'classic-contact'; contactId: number }
   | { kind: 'classic-order'; orderId: number }
@@ -57,6 +68,24 @@ function positiveId(value: string | null): number | undefined {
   if (value === null || !/^\d{1,12}$/.test(value)) return undefined;
   const id = Number(value);
   return id > 0 ? id : undefined;
+}
+
+/** Links to a classic order record, for `querySelector`; `classicOrderIdOfHref` then checks the whole link. */
+export const CLASSIC_ORDER_LINK_SELECTOR = 'a[href*="manageJob.jsp" i]';
+
+/**
+ * A link to a classic order record as written in a page's `href`: relative (`../Job/manageJob.jsp?…`,
+ * the contact page's own host) or absolute on https://*.infusionsoft.com. Read from the text rather
+ * than through `URL`, because the Orders table reader checks one link per row of a thousand-row table.
+ */
+const CLASSIC_ORDER_HREF = /^(?:https:\/\/(?:[a-z0-9-]+\.)+infusionsoft\.com(?=\/))?(?!\/\/)(?:[^?#:]*\/)?manageJob\.jsp\?([^#]*)/i;
+const ID_QUERY_PARAMETER = /(?:^|&)id=([^&]*)/i;
+
+/** The order id a link to a classic order record carries in its `ID` (or `id`) query key; null for any other link. */
+export function classicOrderIdOfHref(href: string): number | null {
+  const query = CLASSIC_ORDER_HREF.exec(href.trim())?.[1];
+  if (query === undefined) return null;
+  return positiveId(ID_QUERY_PARAMETER.exec(query)?.[1] ?? null) ?? null;
 }
 
 /** Which Keap page a URL is. Query keys are matched case-insensitively because Keap mixes `ID` and `id`. */

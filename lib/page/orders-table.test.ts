@@ -1,7 +1,12 @@
 // @vitest-environment happy-dom
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { pageOrderRowSchema, readOrdersTable, watchOrdersTable, type OrdersTableReading } from '@/lib/page/orders-table';
+import { normaliseWhitespace } from '@/lib/page/accessible-name';
+import { ordersTableIn, pageOrderRowSchema, readOrdersTable, watchOrdersTable, type OrdersTableReading, type PageOrderRow } from '@/lib/page/orders-table';
+import { formatUsd } from '@/test/sandbox/money';
+import { renderContactPage, renderOrderPage, type ContactPageOptions } from '@/test/sandbox/pages';
+import { createSeedState, SEED } from '@/test/sandbox/seed';
+import { ordersOfContact } from '@/test/sandbox/state';
 
 const CONTRACT_HEADERS = '<tr><th>Order ID</th><th>Date</th><th>Title</th><th>Total</th><th>Paid</th><th>Balance Due</th><th>Status</th></tr>';
 
@@ -11,6 +16,13 @@ function ordersTable(bodyRows: string, headers = CONTRACT_HEADERS): string {
 
 function orderRow(cells: string[]): string {
   return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
+}
+
+/** Headers of the Orders table as public sources describe it: no id column, the order's name a link. */
+const NAME_LINK_HEADERS = '<tr><th>Order Name</th><th>Date</th><th>Total</th><th>Paid</th><th>Balance Due</th><th>Status</th></tr>';
+
+function orderLink(href: string, text: string): string {
+  return `<a href="${href}">${text}</a>`;
 }
 
 function render(html: string): HTMLElement {
@@ -174,6 +186,212 @@ describe('readOrdersTable', () => {
     const reading = readOrdersTable(root);
     expect(reading.found && reading.rows.map((row) => row.orderId)).toEqual([930, 931]);
     expect(reading.found && reading.rejectedRows).toEqual([]);
+  });
+
+  it('reads a table with no id column, each order id from the link on its name (relative, absolute, lowercase id)', () => {
+    const root = render(ordersTable(
+      orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5001', 'Annual plan'), '03/07/2024', '$120.00', '$60.00', '$60.00', 'Unpaid']) +
+        orderRow([orderLink('https://ab123.infusionsoft.com/Job/manageJob.jsp?view=edit&amp;ID=5002', 'Workshop'), '03/08/2024', '$75.00', '$75.00', '$0.00', 'Paid']) +
+        orderRow([orderLink('/Job/manageJob.jsp?view=edit&amp;id=5003', 'Coaching'), '', '$10.00', '', '', '']),
+      NAME_LINK_HEADERS,
+    ));
+    const reading = readOrdersTable(root);
+    expect(reading.found && reading.rejectedRows).toEqual([]);
+    expect(reading.found && reading.rows).toEqual([
+      { orderId: 5001, orderDate: '2024-03-07', title: 'Annual plan', totalMinor: 12000, paidMinor: 6000 },
+      { orderId: 5002, orderDate: '2024-03-08', title: 'Workshop', totalMinor: 7500, paidMinor: 7500 },
+      { orderId: 5003, orderDate: null, title: 'Coaching', totalMinor: 1000, paidMinor: null },
+    ]);
+    expect(ordersTableIn(root)).toBe(document.querySelector('table'));
+  });
+
+  it('rejects, in a table with no id column, a row without an order link and a link that is not to a Keap order', () => {
+    const root = render(ordersTable(
+      orderRow(['Plain name', '', '$1.00', '', '', '']) +
+        orderRow([orderLink('https://infusionsoft.com.evil.test/Job/manageJob.jsp?ID=5001', 'Lookalike host'), '', '$1.00', '', '', '']) +
+        orderRow([orderLink('http://ab123.infusionsoft.com/Job/manageJob.jsp?ID=5001', 'Not https'), '', '$1.00', '', '', '']) +
+        orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=abc', 'No number'), '', '$1.00', '', '', '']) +
+        orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5004', 'Good'), '', '$1.00', '', '', '']),
+      NAME_LINK_HEADERS,
+    ));
+    const reading = readOrdersTable(root);
+    if (!reading.found) throw new Error('table not found');
+    expect(reading.rows.map((row) => row.orderId)).toEqual([5004]);
+    expect(reading.rejectedRows).toEqual([
+      { index: 0, reason: 'The row has no order ID and no link to an order' },
+      { index: 1, reason: 'The link "https://infusionsoft.com.evil.test/Job/manageJob.jsp?ID=5001" does not open a Keap order' },
+      { index: 2, reason: 'The link "http://ab123.infusionsoft.com/Job/manageJob.jsp?ID=5001" does not open a Keap order' },
+      { index: 3, reason: 'The link "../Job/manageJob.jsp?view=edit&ID=abc" does not open a Keap order' },
+    ]);
+  });
+
+  it.each(['Order', 'Order Name', 'Title', 'Description'])('takes titles from a column headed "%s"', (titleHeader) => {
+    const headers = `<tr><th>${titleHeader}</th><th>Total</th></tr>`;
+    const root = render(ordersTable(orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5001', 'Annual plan'), '$120.00']), headers));
+    const reading = readOrdersTable(root);
+    expect(reading.found && reading.rows).toEqual([{ orderId: 5001, orderDate: null, title: 'Annual plan', totalMinor: 12000, paidMinor: null }]);
+  });
+
+  it('prefers a "Title" column to an "Order" column for titles', () => {
+    const headers = '<tr><th>Order</th><th>Title</th><th>Total</th></tr>';
+    const root = render(ordersTable(orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5001', '#5001'), 'Annual plan', '$120.00']), headers));
+    const reading = readOrdersTable(root);
+    expect(reading.found && reading.rows.map((row) => [row.orderId, row.title])).toEqual([[5001, 'Annual plan']]);
+  });
+
+  it('compares headers leniently: case, surrounding space, a trailing colon and sort arrows', () => {
+    const headers = '<tr><th>\n  order NAME ▲ </th><th>DATE:</th><th>▼ Total</th><th> paid : </th><th>Balance Due ↓</th><th>STATUS</th></tr>';
+    const root = render(ordersTable(orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5001', 'Annual plan'), '03/07/2024', '$120.00', '$60.00', '$60.00', 'Unpaid']), headers));
+    const reading = readOrdersTable(root);
+    expect(reading.found && reading.rows).toEqual([{ orderId: 5001, orderDate: '2024-03-07', title: 'Annual plan', totalMinor: 12000, paidMinor: 6000 }]);
+  });
+
+  it('checks an id column against the order link: a row whose two disagree is rejected, an empty id cell takes the link', () => {
+    const root = render(ordersTable(
+      orderRow(['5001', '', orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5001', 'Agrees'), '$1.00', '', '', '']) +
+        orderRow(['5002', '', orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5009', 'Disagrees'), '$1.00', '', '', '']) +
+        orderRow(['', '', orderLink('../Job/manageJob.jsp?view=edit&amp;id=5003', 'Link only'), '$1.00', '', '', '']) +
+        orderRow(['5004', '', 'No link', '$1.00', '', '', '']) +
+        orderRow(['', '', 'Neither', '$1.00', '', '', '']),
+    ));
+    const reading = readOrdersTable(root);
+    if (!reading.found) throw new Error('table not found');
+    expect(reading.rows.map((row) => [row.orderId, row.title])).toEqual([[5001, 'Agrees'], [5003, 'Link only'], [5004, 'No link']]);
+    expect(reading.rejectedRows).toEqual([
+      { index: 1, reason: 'Order ID 5002 does not match its link, which opens order 5009' },
+      { index: 4, reason: 'The row has no order ID and no link to an order' },
+    ]);
+  });
+
+  it('does not take a table with titles and totals that names no orders, before the Orders table or alone', () => {
+    const unrelated = '<table><thead><tr><th>Description</th><th>Total</th></tr></thead><tbody><tr><td>Monthly subscription</td><td>$9.00</td></tr></tbody></table>';
+    const orders = ordersTable(orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5001', 'Annual plan'), '', '$120.00', '', '', '']), NAME_LINK_HEADERS);
+    const root = render(unrelated + orders);
+    const reading = readOrdersTable(root);
+    expect(reading.found && reading.table).toBe(document.querySelectorAll('table')[1]);
+    expect(reading.found && reading.rows.map((row) => row.orderId)).toEqual([5001]);
+
+    render(unrelated);
+    expect(readOrdersTable(document.body)).toEqual({ found: false });
+    expect(ordersTableIn(document.body)).toBeNull();
+  });
+
+  it('takes an empty table only when it has an id column: without one, nothing shows it lists orders', () => {
+    render(ordersTable('', NAME_LINK_HEADERS));
+    expect(readOrdersTable(document.body)).toEqual({ found: false });
+    render(ordersTable(''));
+    expect(readOrdersTable(document.body)).toMatchObject({ found: true, rows: [], rejectedRows: [] });
+  });
+
+  it("does not take the sandbox order page's payments table", () => {
+    const html = renderOrderPage(createSeedState(), SEED.orders.twoPayments);
+    if (html === undefined) throw new Error('no order page');
+    const page = new DOMParser().parseFromString(html, 'text/html');
+    expect(page.querySelectorAll('table').length).toBeGreaterThan(0);
+    expect(readOrdersTable(page)).toEqual({ found: false });
+  });
+
+  describe("the sandbox contact page's Orders tab, read end to end", () => {
+    function readContactPage(contactId: number, options: ContactPageOptions): OrdersTableReading {
+      const html = renderContactPage(createSeedState(), contactId, { ...options, ordersDrawn: true });
+      if (html === undefined) throw new Error(`no contact ${contactId}`);
+      return readOrdersTable(new DOMParser().parseFromString(html, 'text/html'));
+    }
+
+    function seedRows(contactId: number): PageOrderRow[] {
+      return ordersOfContact(createSeedState(), contactId).map((order) => ({
+        orderId: order.id,
+        orderDate: order.orderDate.slice(0, 10),
+        title: normaliseWhitespace(order.title),
+        totalMinor: order.totalMinor,
+        paidMinor: order.totalPaidMinor,
+      }));
+    }
+
+    it.each(['name-links', 'id-column'] as const)('reads every order of the demo contact in the %s layout', (ordersLayout) => {
+      const reading = readContactPage(SEED.contacts.demo, { ordersLayout });
+      if (!reading.found) throw new Error('table not found');
+      expect(reading.rejectedRows).toEqual([]);
+      expect(reading.rows).toEqual(seedRows(SEED.contacts.demo));
+      expect(reading.rows).toHaveLength(9);
+    });
+
+    it('reads the hostile title as text in the name-links layout', () => {
+      const reading = readContactPage(SEED.contacts.hostile, { ordersLayout: 'name-links' });
+      expect(reading.found && reading.rows).toEqual(seedRows(SEED.contacts.hostile));
+      expect(reading.found && reading.rows[0]?.title).toBe(SEED.hostileText.orderTitle);
+    });
+  });
+
+  it('reads generated orders back exactly from either layout, whatever the header decoration', () => {
+    type Layout = 'id-column' | 'name-links';
+    const HEADERS: Record<Layout, readonly string[]> = {
+      'id-column': ['Order ID', 'Date', 'Title', 'Total', 'Paid', 'Balance Due', 'Status'],
+      'name-links': ['Order Name', 'Date', 'Total', 'Paid', 'Balance Due', 'Status'],
+    };
+    const decorations = fc.constantFrom(
+      (header: string) => header,
+      (header: string) => header.toUpperCase(),
+      (header: string) => ` ${header.toLowerCase()}: `,
+      (header: string) => `${header} ▲`,
+      (header: string) => `▼ ${header}`,
+    );
+    const generatedOrder = fc.record({
+      orderId: fc.integer({ min: 1, max: 999_999_999 }),
+      title: fc.string({ maxLength: 16 }),
+      date: fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }),
+      totalMinor: fc.integer({ min: 0, max: 99_999_999 }),
+      paidMinor: fc.option(fc.integer({ min: 0, max: 99_999_999 }), { nil: null }),
+    });
+    const usDate = (date: Date) =>
+      `${String(date.getUTCMonth() + 1).padStart(2, '0')}/${String(date.getUTCDate()).padStart(2, '0')}/${date.getUTCFullYear()}`;
+
+    fc.assert(
+      fc.property(
+        fc.constantFrom<Layout>('id-column', 'name-links'),
+        fc.array(decorations, { minLength: 7, maxLength: 7 }),
+        // At least one order: an empty table without an id column shows nothing that makes it the Orders table.
+        fc.uniqueArray(generatedOrder, { selector: (order) => order.orderId, minLength: 1, maxLength: 8 }),
+        (layout, decorate, orders) => {
+          const table = document.createElement('table');
+          const headerRow = table.createTHead().insertRow();
+          HEADERS[layout].forEach((header, index) => {
+            const cell = document.createElement('th');
+            cell.textContent = decorate[index]!(header);
+            headerRow.append(cell);
+          });
+          const body = table.createTBody();
+          for (const order of orders) {
+            const row = body.insertRow();
+            const link = document.createElement('a');
+            link.href = `../Job/manageJob.jsp?view=edit&ID=${order.orderId}`;
+            const paid = order.paidMinor === null ? '' : formatUsd(order.paidMinor);
+            if (layout === 'name-links') {
+              link.textContent = order.title;
+              row.insertCell().append(link);
+              for (const text of [usDate(order.date), formatUsd(order.totalMinor), paid, '', '']) row.insertCell().textContent = text;
+            } else {
+              link.textContent = String(order.orderId);
+              row.insertCell().append(link);
+              for (const text of [usDate(order.date), order.title, formatUsd(order.totalMinor), paid, '', '']) row.insertCell().textContent = text;
+            }
+          }
+          document.body.replaceChildren(table);
+          const reading = readOrdersTable(document.body);
+          if (!reading.found) throw new Error('table not found');
+          expect(reading.rejectedRows).toEqual([]);
+          expect(reading.rows).toEqual(
+            orders.map((order) => ({
+              orderId: order.orderId,
+              orderDate: order.date.toISOString().slice(0, 10),
+              title: normaliseWhitespace(order.title),
+              totalMinor: order.totalMinor,
+              paidMinor: order.paidMinor,
+            })),
+          );
+        },
+      ),
+    );
   });
 
   it('turns any cell text into rows that match the schema or rejections with a reason, one per body row', () => {

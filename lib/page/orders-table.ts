@@ -1,27 +1,43 @@
 import { z } from 'zod';
+import { CLASSIC_ORDER_LINK_SELECTOR, classicOrderIdOfHref } from '@/lib/keap-hosts';
 import { DEFAULT_CURRENCY, parseMoneyInput } from '@/lib/money';
-import { bodyRowTextsOf, columnPosition, headerRowOf } from '@/lib/page/table-layout';
+import { normaliseWhitespace } from '@/lib/page/accessible-name';
+import { bodyRowTextsOf, cellsAtPositions, headerRowOf } from '@/lib/page/table-layout';
 
 /**
  * Reads the Orders tab of Keap's classic contact record. The table is found by its header
- * texts (Keap's exact wording is a guess, so synonyms are accepted) and columns are mapped by
- * header position; every cell is read as text, never as HTML.
+ * texts (Keap's exact wording is not documented, so synonyms are accepted) and columns are mapped
+ * by header position; every cell is read as text, never as HTML. An order's id comes from an id
+ * column, or from the link to the order's page (`manageJob.jsp?…ID=<order id>`), which public
+ * sources describe on the order's name; when a row has both, they must agree.
  */
 
 /** The columns the Refunds panel uses; Keap's other columns (Balance Due, Status) are not read. */
 type OrderColumn = 'orderId' | 'orderDate' | 'title' | 'total' | 'paid';
 
-/** Header texts accepted for each column, compared case-insensitively after trimming. */
+/**
+ * Header texts accepted for each column, most telling first: a table with both a "Title" and an
+ * "Order" column takes its titles from "Title". Compared as `headerKey` leaves them.
+ */
 export const ORDER_COLUMN_HEADERS: Record<OrderColumn, readonly string[]> = {
-  orderId: ['Order ID', 'Order #', 'Order Id', 'ID'],
+  orderId: ['Order ID', 'Order #', 'ID'],
   orderDate: ['Date', 'Order Date'],
-  title: ['Title', 'Order Title', 'Description'],
+  title: ['Title', 'Order Title', 'Order Name', 'Description', 'Order'],
   total: ['Total', 'Order Total', 'Amount'],
   paid: ['Paid', 'Amount Paid'],
 };
 
-/** A table is the orders table only when it has all of these. */
-const REQUIRED_COLUMNS: readonly OrderColumn[] = ['orderId', 'title', 'total'];
+/** Sort arrows and markers that sortable headers carry after (or before) their text. */
+const SORT_MARKERS = /[\u2190-\u21ff\u25b2-\u25c1\u2b06\u2b07]/g;
+
+/** A header text as compared: case, surrounding whitespace, sort markers and a trailing ":" ignored. */
+function headerKey(text: string): string {
+  return normaliseWhitespace(text.replace(SORT_MARKERS, ' ')).replace(/\s*:$/, '').toLowerCase();
+}
+
+const ORDER_COLUMN_KEYS = Object.entries(ORDER_COLUMN_HEADERS).map(
+  ([column, headers]) => [column as OrderColumn, headers.map(headerKey)] as const,
+);
 
 export const pageOrderRowSchema = z.object({
   orderId: z.number().int().positive(),
@@ -57,10 +73,11 @@ export interface ReadOrdersTableOptions {
 
 /** Column positions of the order columns in a header row. */
 function columnPositions(headerRow: HTMLTableRowElement): Map<OrderColumn, number> {
+  const headerKeys = cellsAtPositions(headerRow).map((cell) => headerKey(cell.textContent ?? ''));
   const positions = new Map<OrderColumn, number>();
-  for (const [column, synonyms] of Object.entries(ORDER_COLUMN_HEADERS) as [OrderColumn, readonly string[]][]) {
-    const position = columnPosition(headerRow, synonyms);
-    if (position >= 0) positions.set(column, position);
+  for (const [column, keys] of ORDER_COLUMN_KEYS) {
+    const position = keys.map((key) => headerKeys.indexOf(key)).find((found) => found >= 0);
+    if (position !== undefined) positions.set(column, position);
   }
   return positions;
 }
@@ -72,6 +89,26 @@ function readOrderId(text: string): CellReading<number> {
   const orderId = match ? Number(match[1]) : Number.NaN;
   if (!Number.isSafeInteger(orderId) || orderId <= 0) return { ok: false, reason: `Order ID "${text}" is not an order number` };
   return { ok: true, value: orderId };
+}
+
+/**
+ * The row's order id from its id cell, its link to the order's page, or both, which must then agree.
+ * `checkLink` is false for a table with an id column and no order links at all, whose rows need no
+ * link query each.
+ */
+function readRowOrderId(idText: string | undefined, row: HTMLTableRowElement, checkLink: boolean): CellReading<number> {
+  const link = checkLink ? row.querySelector(CLASSIC_ORDER_LINK_SELECTOR) : null;
+  const hasIdText = idText !== undefined && idText !== '';
+  if (link === null) return hasIdText ? readOrderId(idText) : { ok: false, reason: 'The row has no order ID and no link to an order' };
+  const href = link.getAttribute('href') ?? '';
+  const linkedId = classicOrderIdOfHref(href);
+  if (linkedId === null) return { ok: false, reason: `The link "${href}" does not open a Keap order` };
+  if (!hasIdText) return { ok: true, value: linkedId };
+  const statedId = readOrderId(idText);
+  if (statedId.ok && statedId.value !== linkedId) {
+    return { ok: false, reason: `Order ID ${statedId.value} does not match its link, which opens order ${linkedId}` };
+  }
+  return statedId;
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -114,9 +151,9 @@ const READ_COLUMNS: readonly OrderColumn[] = ['orderId', 'orderDate', 'title', '
  * One body row → an order. Every field is checked as it is read, so the result matches
  * `pageOrderRowSchema` without a second pass over a thousand rows.
  */
-function readRow(texts: readonly (string | undefined)[], currency: string): CellReading<PageOrderRow> {
+function readRow(texts: readonly (string | undefined)[], row: HTMLTableRowElement, checkLink: boolean, currency: string): CellReading<PageOrderRow> {
   const [orderIdText, dateText, title, totalText, paidText] = texts;
-  const orderId = readOrderId(orderIdText ?? '');
+  const orderId = readRowOrderId(orderIdText, row, checkLink);
   if (!orderId.ok) return orderId;
   const orderDate = readDate(dateText ?? '');
   if (!orderDate.ok) return orderDate;
@@ -136,12 +173,20 @@ function readRow(texts: readonly (string | undefined)[], currency: string): Cell
   };
 }
 
+const hasOrderLinks = (table: HTMLTableElement) => table.querySelector(CLASSIC_ORDER_LINK_SELECTOR) !== null;
+
+/**
+ * The first table with a title-like and a total column that names its orders, by an id column or by
+ * links to the orders' pages: a table of amounts that names no orders (an order page's payments, a
+ * list of subscriptions) is never taken.
+ */
 function findOrdersTable(root: ParentNode): { table: HTMLTableElement; headerRow: HTMLTableRowElement; positions: Map<OrderColumn, number> } | null {
   for (const table of Array.from(root.querySelectorAll('table'))) {
     const headerRow = headerRowOf(table);
     if (!headerRow) continue;
     const positions = columnPositions(headerRow);
-    if (REQUIRED_COLUMNS.every((column) => positions.has(column))) return { table, headerRow, positions };
+    if (!positions.has('title') || !positions.has('total')) continue;
+    if (positions.has('orderId') || hasOrderLinks(table)) return { table, headerRow, positions };
   }
   return null;
 }
@@ -162,12 +207,15 @@ export function readOrdersTable(
 
   // A column the table lacks reads as undefined: position -1 matches no cell.
   const readPositions = READ_COLUMNS.map((column) => positions.get(column) ?? -1);
+  // A table without an id column was recognised by its order links. With one, a single query for
+  // the whole table spares a thousand rows a query each when no row has a link to check.
+  const checkLinks = !positions.has('orderId') || hasOrderLinks(table);
   const rows: PageOrderRow[] = [];
   const rejectedRows: RejectedOrderRow[] = [];
   const { bodyRows, complete } = bodyRowTextsOf(table, headerRow, readPositions, rowLimit);
   bodyRows.forEach((bodyRow, index) => {
     if (bodyRow.kind === 'message') return;
-    const reading = readRow(bodyRow.texts, currency);
+    const reading = readRow(bodyRow.texts, bodyRow.row, checkLinks, currency);
     if (reading.ok) rows.push(reading.value);
     else rejectedRows.push({ index, reason: reading.reason });
   });

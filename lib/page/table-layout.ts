@@ -94,8 +94,11 @@ function hasPlainLayout(table: HTMLTableElement): boolean {
   return table.querySelector('td[colspan]:not([colspan="1"]), th[colspan]:not([colspan="1"]), tr > :not(td, th)') === null;
 }
 
-/** A body row: the texts at the wanted positions, or a message (one cell across the table, e.g. "No orders"). */
-type BodyRowTexts = { kind: 'cells'; texts: (string | undefined)[] } | { kind: 'message' };
+/**
+ * A body row: the texts at the wanted positions (and the row, for what texts do not carry, such as
+ * links), or a message (one cell across the table, e.g. "No orders").
+ */
+type BodyRowTexts = { kind: 'cells'; texts: (string | undefined)[]; row: HTMLTableRowElement } | { kind: 'message' };
 
 /** A row of a plain table (see hasPlainLayout); null for a header row. */
 function readPlainRow(row: HTMLTableRowElement, positions: readonly number[]): BodyRowTexts | null {
@@ -107,7 +110,7 @@ function readPlainRow(row: HTMLTableRowElement, positions: readonly number[]): B
     const cell = position >= 0 ? cells[position] : undefined;
     texts.push(cell === undefined ? undefined : normaliseWhitespace(cell.textContent ?? ''));
   }
-  return { kind: 'cells', texts };
+  return { kind: 'cells', texts, row };
 }
 
 /** A row of any table; null for a header row. */
@@ -120,7 +123,7 @@ function readAnyRow(row: HTMLTableRowElement, positions: readonly number[]): Bod
     const cell = position >= 0 ? covering[position] : undefined;
     return cell === undefined ? undefined : normaliseWhitespace(cell.textContent ?? '');
   });
-  return { kind: 'cells', texts };
+  return { kind: 'cells', texts, row };
 }
 
 /** The body rows read, and whether they are all of them. */
