@@ -93,7 +93,7 @@ describe('Keap client against the sandbox', () => {
     expect(partial.summary).toMatchObject({ partiallyRefunded: true, refundableNowMinor: 6000 });
     expect((await factsOf(SEED.orders.fullyRefunded)).summary).toMatchObject({ fullyRefunded: true, refundableNowMinor: 0 });
     expect((await factsOf(SEED.orders.pending)).summary).toMatchObject({ hasPending: true, refundableNowMinor: 0 });
-    expect((await factsOf(SEED.orders.paypalExpress)).summary.gatewaysThatCannotRefundInKeap).toEqual(['PayPal Express']);
+    expect((await factsOf(SEED.orders.paypalExpress)).summary.gatewayLimits.map((limit) => limit.gatewayName)).toEqual(['PayPal Express']);
     expect((await factsOf(SEED.orders.check)).facts[0]).toMatchObject({ isManual: true, gatewayName: null, merchantType: null });
     expect((await factsOf(SEED.orders.stripeTest)).facts[0]).toMatchObject({ isTestMode: true, merchantType: 'STRIPE' });
   });

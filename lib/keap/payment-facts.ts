@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { classifyGateway } from '@/lib/refund/rules';
+import { classifyGateway, gatewayLimitOf, gatewayLimitSchema, gatewayLimitsOfPayment, type GatewayKind, type GatewayLimit } from '@/lib/refund/rules';
 import type { KeapInvoicePayment, KeapMerchant, KeapMerchantList, KeapOrder, KeapTransaction } from '@/lib/keap/schemas';
 import { DEFAULT_CURRENCY } from '@/lib/money';
 
@@ -12,7 +12,7 @@ export const paymentFactsSchema = z.object({
   /** The invoice payment's `id` (what Keap's Refund Payment screen lists as "Payment ID"). */
   paymentId: z.number().int(),
   orderId: z.number().int(),
-  /** The transaction taken to have charged this payment, when one could be linked. */
+  /** The transaction taken to have charged this payment, when one could be told apart (see `chargesOfPayments`). */
   transactionId: z.number().int().nullable(),
   /** Signed: refund rows are negative. */
   amountMinor: z.number().int(),
@@ -23,11 +23,16 @@ export const paymentFactsSchema = z.object({
   refundedMinor: z.number().int().nonnegative(),
   /** amount − refunded, never below 0 (0 for refund rows). */
   refundableMinor: z.number().int().nonnegative(),
-  /** The transaction's `gateway`, e.g. "Stripe" or "PayPal Express"; null when unknown. */
+  /** The gateway its charge names, e.g. "Stripe" or "PayPal Express"; null when unknown. */
   gatewayName: z.string().nullable(),
   merchantAccountName: z.string().nullable(),
   /** Merchant `type` from GET /v1/merchants, e.g. STRIPE, PAYPAL, EWAY; null when unknown. */
   merchantType: z.string().nullable(),
+  /**
+   * When the charges this payment may be name different gateways (Refund Desk cannot tell which took
+   * it): those gateways, each once. Empty otherwise.
+   */
+  possibleGatewayNames: z.array(z.string()),
   isTestMode: z.boolean(),
   /** Recorded by hand (cash, check): pay_status MANUAL_PAID or a MANUAL transaction. */
   isManual: z.boolean(),
@@ -48,28 +53,146 @@ export const orderSummarySchema = z.object({
   refundableNowMinor: z.number().int().nonnegative(),
   hasPending: z.boolean(),
   hasManual: z.boolean(),
-  /** Gateways on this order's payments that Keap cannot refund through (e.g. "PayPal Express"). */
-  gatewaysThatCannotRefundInKeap: z.array(z.string()),
+  /**
+   * The named gateways of this order's payments that Refund Desk cannot refund through with Keap's
+   * screen, each once with its limit in the words of `gatewayLimitText` (lib/refund/rules.ts).
+   */
+  gatewayLimits: z.array(gatewayLimitSchema),
   partiallyRefunded: z.boolean(),
   fullyRefunded: z.boolean(),
 });
 export type OrderSummary = z.infer<typeof orderSummarySchema>;
 
-/**
- * The linking guess (docs/keap-screen-contract.md): v1 gives no gateway on an invoice payment, so
- * an invoice payment's `payment_id` is taken to be the `id` of the transaction that charged it.
- * This is the only place that guess is made; correct it here.
- */
-export function transactionForPayment(
-  payment: KeapInvoicePayment,
-  transactionsById: ReadonlyMap<number, KeapTransaction>,
-): KeapTransaction | undefined {
-  return payment.payment_id == null ? undefined : transactionsById.get(payment.payment_id);
+/** Transaction types that move money back or cancel a charge, as opposed to taking money. */
+const NOT_A_CHARGE = new Set(['REFUND', 'VOID']);
+
+/** A transaction that took money (not a refund or a void), read without regard to case. */
+export function isCharge(transaction: Pick<KeapTransaction, 'type'>): boolean {
+  return !NOT_A_CHARGE.has(transaction.type.toUpperCase());
 }
 
-/** True for gateways Keap cannot refund or void through (the list lives in lib/refund/rules.ts). */
-export function gatewayCannotRefundInKeap(gatewayName: string): boolean {
-  return classifyGateway(gatewayName).kind === 'refunds-elsewhere';
+/** Money recorded by hand (cash, check) rather than taken through a merchant account. */
+export function isManualCharge(transaction: Pick<KeapTransaction, 'type' | 'collection_method'>): boolean {
+  return transaction.type.toUpperCase() === 'MANUAL' || transaction.collection_method?.toUpperCase() === 'MANUAL';
+}
+
+/** What a charge's gateway is read from, in the full transaction and in the contact-wide listing alike. */
+export type ChargeGatewayFields = Pick<KeapTransaction, 'type' | 'collection_method' | 'gateway' | 'gateway_account_name'>;
+
+/** The merchant account a charge names, when the merchant list has it. */
+function merchantOfCharge(charge: Pick<KeapTransaction, 'gateway_account_name'>, merchants: KeapMerchantList): KeapMerchant | undefined {
+  const accountName = charge.gateway_account_name;
+  return accountName ? merchants.merchant_accounts.find((account) => account.account_name === accountName) : undefined;
+}
+
+/**
+ * The gateway a charge went through: the name it shows, else its merchant account's type; a
+ * manual charge went through none. Both the Refunds panel and the side panel read gateways here.
+ */
+export function gatewayOfCharge(charge: ChargeGatewayFields, merchants: KeapMerchantList): GatewayKind {
+  if (isManualCharge(charge)) return { kind: 'unknown', name: null };
+  // The account is looked up only when needed: the Refunds panel classifies every charge of a contact.
+  return charge.gateway ? classifyGateway(charge.gateway) : classifyGateway(null, merchantOfCharge(charge, merchants)?.type || null);
+}
+
+/** The limits of the named gateways an order's charges went through, each once, in the order first met: the Refunds panel's gateway badges. */
+export function gatewayLimitsOfCharges(charges: readonly ChargeGatewayFields[], merchants: KeapMerchantList): GatewayLimit[] {
+  const limits: GatewayLimit[] = [];
+  for (const charge of charges) {
+    const limit = gatewayLimitOf(gatewayOfCharge(charge, merchants));
+    if (limit !== null && !limits.some((known) => known.gatewayName === limit.gatewayName)) limits.push(limit);
+  }
+  return limits;
+}
+
+/** The charges an invoice payment may have been taken by. */
+export interface ChargesOfPayment {
+  payment: KeapInvoicePayment;
+  /** The one transaction that took it, when it can be told apart. */
+  linked: KeapTransaction | undefined;
+  /**
+   * Every charge it may be: `[linked]` when linked; else the unlinked charges of its amount and
+   * day; else all of the order's charges (none when the order has none).
+   */
+  possible: readonly KeapTransaction[];
+}
+
+const ZONED_DATE_TIME = /(?:z|[+-]\d{2}:?\d{2})$/i;
+
+/** The calendar day (UTC) of a Keap date; a date without a zone is taken as UTC. */
+function utcDay(keapDate: string): string {
+  const time = ZONED_DATE_TIME.test(keapDate) ? Date.parse(keapDate) : Number.NaN;
+  return Number.isNaN(time) ? keapDate.slice(0, 10) : new Date(time).toISOString().slice(0, 10);
+}
+
+/**
+ * The linking guess (docs/keap-screen-contract.md, "Linking payments to transactions"): v1 gives no
+ * gateway on an invoice payment, so each payment is linked to the transaction that charged it —
+ * 1. the transaction whose `id` is the payment's `payment_id`;
+ * 2. else the one charge (not a refund or void) not linked in 1 with the payment's amount on its
+ *    pay date's UTC day, when it is the only payment of that amount and day left: several such
+ *    payments or charges cannot be told apart, and each such payment may be any of those charges;
+ * 3. else it may be any of the order's charges.
+ * A payment that may be several charges takes what they all agree on (`derivePaymentFacts`), so
+ * when every charge of the order names one gateway, that is the payment's gateway. This is the only
+ * place payments are linked to transactions; correct the guess here.
+ */
+export function chargesOfPayments(payments: readonly KeapInvoicePayment[], transactions: readonly KeapTransaction[]): ChargesOfPayment[] {
+  const transactionsById = new Map(transactions.map((transaction) => [transaction.id, transaction]));
+  const linkedById = payments.map((payment) => (payment.payment_id == null ? undefined : transactionsById.get(payment.payment_id)));
+  const takenIds = new Set(linkedById.flatMap((transaction) => (transaction === undefined ? [] : [transaction.id])));
+  const charges = transactions.filter(isCharge);
+  const amountAndDayKey = (amountMinor: number, keapDate: string) => `${amountMinor}@${utcDay(keapDate)}`;
+  const unlinkedChargesByKey = new Map<string, KeapTransaction[]>();
+  for (const charge of charges) {
+    if (takenIds.has(charge.id)) continue;
+    const key = amountAndDayKey(charge.amount, charge.transaction_date);
+    const sameKey = unlinkedChargesByKey.get(key);
+    if (sameKey === undefined) unlinkedChargesByKey.set(key, [charge]);
+    else sameKey.push(charge);
+  }
+  const paymentKey = (payment: KeapInvoicePayment) => amountAndDayKey(payment.amount, payment.pay_date);
+  const unlinkedPaymentsByKey = new Map<string, number>();
+  payments.forEach((payment, index) => {
+    if (linkedById[index] !== undefined) return;
+    const key = paymentKey(payment);
+    unlinkedPaymentsByKey.set(key, (unlinkedPaymentsByKey.get(key) ?? 0) + 1);
+  });
+  return payments.map((payment, index): ChargesOfPayment => {
+    const byId = linkedById[index];
+    if (byId !== undefined) return { payment, linked: byId, possible: [byId] };
+    const key = paymentKey(payment);
+    const candidates = unlinkedChargesByKey.get(key) ?? [];
+    if (candidates.length === 1 && unlinkedPaymentsByKey.get(key) === 1) return { payment, linked: candidates[0], possible: candidates };
+    return { payment, linked: undefined, possible: candidates.length > 0 ? candidates : charges };
+  });
+}
+
+/** The one value every item gives, or undefined when they give different ones or there are none. */
+function sharedValue<Item, Value>(items: readonly Item[], read: (item: Item) => Value): Value | undefined {
+  const [first, ...rest] = items;
+  if (first === undefined) return undefined;
+  const value = read(first);
+  return rest.every((item) => read(item) === value) ? value : undefined;
+}
+
+/**
+ * What the charges a payment may be agree on: the gateway they all name, the merchant account they
+ * all name; where they name different gateways, those gateways (Refund Desk cannot tell which).
+ */
+function gatewayOfCharges(possible: readonly KeapTransaction[], merchants: KeapMerchantList) {
+  const gateways = possible.map((charge) => gatewayOfCharge(charge, merchants));
+  const sharedName = sharedValue(gateways, (gateway) => gateway.name) ?? null;
+  // A manual charge names no account, however Keap fills the field.
+  const accountName = sharedValue(possible, (charge) => (isManualCharge(charge) ? null : charge.gateway_account_name || null)) ?? null;
+  const names = sharedName === null ? gateways.flatMap((gateway) => (gateway.name === null ? [] : [gateway.name])) : [];
+  return {
+    // As the charges show the name, else as their accounts' type tells it.
+    gatewayName: sharedName === null ? null : (possible.find((charge) => charge.gateway)?.gateway ?? sharedName),
+    merchant: accountName === null || possible[0] === undefined ? undefined : merchantOfCharge(possible[0], merchants),
+    merchantAccountName: accountName,
+    possibleGatewayNames: [...new Set(names)],
+  };
 }
 
 /** Payment statuses under which no money was collected, so nothing can be refunded. */
@@ -85,27 +208,10 @@ function isRefundRow(payment: KeapInvoicePayment): boolean {
   return payment.amount < 0 || refundedPaymentId(payment) !== undefined;
 }
 
-function merchantFor(
-  transaction: KeapTransaction | undefined,
-  order: KeapOrder,
-  merchants: KeapMerchantList,
-): KeapMerchant | undefined {
-  // A linked transaction is the authority: one without an account (cash, check) has no merchant,
-  // and the order's payment plan would only name the account it would have been charged to.
-  if (transaction !== undefined) {
-    const accountName = transaction.gateway_account_name;
-    return accountName ? merchants.merchant_accounts.find((merchant) => merchant.account_name === accountName) : undefined;
-  }
-  const merchantAccountId = order.payment_plan?.payment_gateway?.merchant_account_id;
-  return merchantAccountId == null
-    ? undefined
-    : merchants.merchant_accounts.find((merchant) => merchant.id === merchantAccountId);
-}
-
 export interface PaymentFactsInput {
   order: KeapOrder;
   payments: KeapInvoicePayment[];
-  /** The order's transactions, or all of the contact's: only those linked to a payment are used. */
+  /** The order's transactions (GET /v1/orders/{id}/transactions): a payment may be any of its charges. */
   transactions: KeapTransaction[];
   merchants: KeapMerchantList;
   /** v1 orders carry no currency; used when no transaction says one. */
@@ -115,34 +221,35 @@ export interface PaymentFactsInput {
 /** One PaymentFacts per invoice payment of the order, in Keap's order. */
 export function derivePaymentFacts(input: PaymentFactsInput): PaymentFacts[] {
   const { order, payments, merchants } = input;
-  const transactionsById = new Map(input.transactions.map((transaction) => [transaction.id, transaction]));
   const refundedById = new Map<number, number>();
   for (const payment of payments) {
     const target = refundedPaymentId(payment);
     if (target !== undefined) refundedById.set(target, (refundedById.get(target) ?? 0) + Math.abs(payment.amount));
   }
-  return payments.map((payment): PaymentFacts => {
-    const transaction = transactionForPayment(payment, transactionsById);
-    const merchant = merchantFor(transaction, order, merchants);
+  return chargesOfPayments(payments, input.transactions).map(({ payment, linked, possible }): PaymentFacts => {
+    const gateway = gatewayOfCharges(possible, merchants);
+    // What every charge the payment may be says holds for the payment; one charge when linked.
+    const everyCharge = (holds: (charge: KeapTransaction) => boolean) => possible.length > 0 && possible.every(holds);
     const refundRow = isRefundRow(payment);
     const refundedMinor = refundRow ? 0 : (refundedById.get(payment.id) ?? 0);
     const collected = !refundRow && !NOT_COLLECTED_STATUSES.has(payment.pay_status);
     return paymentFactsSchema.parse({
       paymentId: payment.id,
       orderId: order.id,
-      transactionId: transaction?.id ?? null,
+      transactionId: linked?.id ?? null,
       amountMinor: payment.amount,
-      currency: transaction?.currency || (input.defaultCurrency ?? DEFAULT_CURRENCY),
+      currency: sharedValue(possible, (charge) => charge.currency) || (input.defaultCurrency ?? DEFAULT_CURRENCY),
       payDate: payment.pay_date,
       payStatus: payment.pay_status,
       refundedMinor,
       refundableMinor: collected ? Math.max(0, payment.amount - refundedMinor) : 0,
-      gatewayName: transaction?.gateway || null,
-      merchantAccountName: transaction?.gateway_account_name || merchant?.account_name || null,
-      merchantType: merchant?.type || null,
-      isTestMode: transaction?.test === true || merchant?.is_test === true,
-      isManual: payment.pay_status === 'MANUAL_PAID' || transaction?.type === 'MANUAL' || transaction?.collection_method === 'MANUAL',
-      isPending: payment.pay_status === 'PENDING' || transaction?.status === 'PENDING',
+      gatewayName: gateway.gatewayName,
+      merchantAccountName: gateway.merchantAccountName,
+      merchantType: gateway.merchant?.type || null,
+      possibleGatewayNames: gateway.possibleGatewayNames,
+      isTestMode: everyCharge((charge) => charge.test === true) || gateway.merchant?.is_test === true,
+      isManual: payment.pay_status === 'MANUAL_PAID' || everyCharge(isManualCharge),
+      isPending: payment.pay_status === 'PENDING' || everyCharge((charge) => charge.status === 'PENDING'),
       isRefundRow: refundRow,
     });
   });
@@ -158,9 +265,12 @@ export function summarizeOrder(order: KeapOrder, facts: PaymentFacts[], defaultC
   const refundableNowMinor = payments
     .filter((fact) => !fact.isPending)
     .reduce((sum, fact) => sum + fact.refundableMinor, 0);
-  const gateways = new Set(
-    payments.flatMap((fact) => (fact.gatewayName !== null && gatewayCannotRefundInKeap(fact.gatewayName) ? [fact.gatewayName] : [])),
-  );
+  // Manual payments went through no gateway, as manual charges do on the Refunds panel.
+  const limits = new Map<string, GatewayLimit>();
+  for (const fact of payments) {
+    if (fact.isManual) continue;
+    for (const limit of gatewayLimitsOfPayment(fact)) limits.set(limit.gatewayName, limit);
+  }
   return orderSummarySchema.parse({
     orderId: order.id,
     currency: facts[0]?.currency ?? defaultCurrency,
@@ -170,7 +280,7 @@ export function summarizeOrder(order: KeapOrder, facts: PaymentFacts[], defaultC
     refundableNowMinor,
     hasPending: payments.some((fact) => fact.isPending),
     hasManual: payments.some((fact) => fact.isManual),
-    gatewaysThatCannotRefundInKeap: [...gateways],
+    gatewayLimits: [...limits.values()],
     partiallyRefunded: refundedMinor > 0 && refundedMinor < collectedMinor,
     fullyRefunded: collectedMinor > 0 && refundedMinor >= collectedMinor,
   });

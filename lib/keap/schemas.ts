@@ -155,9 +155,12 @@ export type KeapTransaction = z.infer<typeof transactionSchema>;
 export const transactionListSchema = z.object({ ...pageLinks, transactions: z.array(transactionSchema) });
 export type KeapTransactionList = z.infer<typeof transactionListSchema>;
 
-/** A transaction as the Refunds panel sums it up: all of a contact's are checked at once (see orderListingSchema). */
+/**
+ * A transaction as the Refunds panel sums it up: all of a contact's are checked at once (see
+ * orderListingSchema). Its gateway is read from `gateway`, else its account's type, as the side panel's.
+ */
 export const transactionListingSchema = transactionSchema
-  .pick({ currency: true, status: true, type: true, gateway: true, collection_method: true, order_ids: true, orders: true })
+  .pick({ currency: true, status: true, type: true, gateway: true, gateway_account_name: true, collection_method: true, order_ids: true, orders: true })
   .extend({ amount: amountField })
   .transform((transaction, context) => ({ ...transaction, amount: listedMinorUnits(transaction.amount, 'amount', context) }));
 export type KeapTransactionListing = z.infer<typeof transactionListingSchema>;
@@ -170,7 +173,7 @@ export const invoicePaymentSchema = z.looseObject({
   /** Negative on refund rows. */
   amount: moneyFromDecimal,
   invoice_id: keapId.nullish(),
-  /** Taken to be the id of the transaction that charged this payment (see payment-facts.ts). */
+  /** Guessed to be the id of the transaction that charged this payment (see `chargesOfPayments` in payment-facts.ts). */
   payment_id: keapId.nullish(),
   pay_date: keapDate,
   /** e.g. MANUAL_PAID, REFUNDED, VOIDED, PAYPAL_PAID, APPROVED, FAILED, ERROR, PENDING */

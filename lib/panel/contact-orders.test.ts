@@ -1,17 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keapListing } from '@/lib/keap/listing';
-import { orderListingSchema, transactionListingSchema } from '@/lib/keap/schemas';
-import { orderJson, transactionJson } from '@/lib/keap/test-fixtures';
+import { merchantListSchema, orderListingSchema, transactionListingSchema } from '@/lib/keap/schemas';
+import { merchantsJson, orderJson, transactionJson } from '@/lib/keap/test-fixtures';
 import { contactOrderRows, contactOrderRowsOf, summarizeFromTransactions } from './contact-orders';
 
 // Raw v1 JSON through the schemas the contact's lists are read with, so decimals become cents as they do for real.
 const order = (id: number, overrides: Record<string, unknown> = {}) => orderListingSchema.parse(orderJson(id, overrides));
 const transaction = (id: number, overrides: Record<string, unknown> = {}) => transactionListingSchema.parse(transactionJson(id, overrides));
+const merchants = merchantListSchema.parse(merchantsJson);
+const summarize = (listed: ReturnType<typeof order>, transactions: ReturnType<typeof transaction>[]) => summarizeFromTransactions(listed, transactions, merchants);
 
 describe('summarizeFromTransactions', () => {
   it('a settled card charge is refundable in full', () => {
-    expect(summarizeFromTransactions(order(1), [transaction(9001)])).toEqual({
+    expect(summarize(order(1), [transaction(9001)])).toEqual({
       orderId: 1,
       currency: 'USD',
       totalMinor: 6000,
@@ -20,14 +22,14 @@ describe('summarizeFromTransactions', () => {
       refundableNowMinor: 6000,
       hasPending: false,
       hasManual: false,
-      gatewaysThatCannotRefundInKeap: [],
+      gatewayLimits: [],
       partiallyRefunded: false,
       fullyRefunded: false,
     });
   });
 
   it('refundable is settled charges minus the order’s refund_total; refund rows are not charges', () => {
-    const summary = summarizeFromTransactions(order(1, { total: 80, total_paid: 80, refund_total: 25.5 }), [
+    const summary = summarize(order(1, { total: 80, total_paid: 80, refund_total: 25.5 }), [
       transaction(9001, { amount: 50 }),
       transaction(9002, { amount: 30 }),
       transaction(9003, { type: 'REFUND', amount: 25.5 }),
@@ -36,12 +38,12 @@ describe('summarizeFromTransactions', () => {
   });
 
   it('an order refunded in full has nothing left and is fully refunded', () => {
-    const summary = summarizeFromTransactions(order(1, { refund_total: 60 }), [transaction(9001), transaction(9002, { type: 'REFUND' })]);
+    const summary = summarize(order(1, { refund_total: 60 }), [transaction(9001), transaction(9002, { type: 'REFUND' })]);
     expect(summary).toMatchObject({ refundedMinor: 6000, refundableNowMinor: 0, partiallyRefunded: false, fullyRefunded: true });
   });
 
   it('pending, failed and voided money is not refundable; pending is flagged', () => {
-    const summary = summarizeFromTransactions(order(1, { total: 120, total_paid: 30 }), [
+    const summary = summarize(order(1, { total: 120, total_paid: 30 }), [
       transaction(9001, { amount: 30 }),
       transaction(9002, { amount: 30, status: 'PENDING' }),
       transaction(9003, { amount: 30, status: 'FAILED' }),
@@ -51,33 +53,44 @@ describe('summarizeFromTransactions', () => {
   });
 
   it('reads statuses and types without regard to case', () => {
-    const summary = summarizeFromTransactions(order(1), [transaction(9001, { status: 'approved', type: 'capture' }), transaction(9002, { type: 'refund' })]);
+    const summary = summarize(order(1), [transaction(9001, { status: 'approved', type: 'capture' }), transaction(9002, { type: 'refund' })]);
     expect(summary).toMatchObject({ refundableNowMinor: 6000, hasPending: false });
   });
 
   it('a manual payment is flagged, by type or by collection method', () => {
-    expect(summarizeFromTransactions(order(1), [transaction(9001, { type: 'MANUAL', gateway: null })]).hasManual).toBe(true);
-    expect(summarizeFromTransactions(order(1), [transaction(9001, { collection_method: 'manual' })]).hasManual).toBe(true);
-    expect(summarizeFromTransactions(order(1), [transaction(9001)]).hasManual).toBe(false);
+    expect(summarize(order(1), [transaction(9001, { type: 'MANUAL', gateway: null })]).hasManual).toBe(true);
+    expect(summarize(order(1), [transaction(9001, { collection_method: 'manual' })]).hasManual).toBe(true);
+    expect(summarize(order(1), [transaction(9001)]).hasManual).toBe(false);
   });
 
-  it('names each gateway Keap cannot refund through, once', () => {
-    const summary = summarizeFromTransactions(order(1, { total: 90, total_paid: 90 }), [
+  it('names each gateway Refund Desk cannot refund through with Keap’s screen, once, with its limit', () => {
+    const summary = summarize(order(1, { total: 120, total_paid: 120 }), [
       transaction(9001, { amount: 30, gateway: 'PayPal Express' }),
       transaction(9002, { amount: 30, gateway: 'PayPal Express' }),
       transaction(9003, { amount: 30, gateway: 'Stripe' }),
+      transaction(9004, { amount: 30, gateway: 'Braintree', gateway_account_name: null }),
     ]);
-    expect(summary.gatewaysThatCannotRefundInKeap).toEqual(['PayPal Express']);
-    expect(summarizeFromTransactions(order(1), [transaction(9001, { gateway: 'eWAY' })]).gatewaysThatCannotRefundInKeap).toEqual(['eWAY']);
+    expect(summary.gatewayLimits).toEqual([
+      { gatewayName: 'PayPal Express', text: 'PayPal Express cannot refund from Keap: refund it in your PayPal account, then record it here' },
+      { gatewayName: 'Braintree', text: 'Refund Desk does not know whether Braintree can refund from Keap: refund it in your merchant account, then record it here' },
+    ]);
+    expect(summarize(order(1), [transaction(9001, { gateway: 'eWAY' })]).gatewayLimits.map((limit) => limit.gatewayName)).toEqual(['eWAY']);
+  });
+
+  it('reads a charge without a gateway name by its merchant account’s type; manual charges name no gateway', () => {
+    const ewayMerchants = merchantListSchema.parse({ merchant_accounts: [{ id: 5, account_name: 'eWAY AU', type: 'EWAY' }] });
+    const summary = summarizeFromTransactions(order(1), [transaction(9001, { gateway: null, gateway_account_name: 'eWAY AU' })], ewayMerchants);
+    expect(summary.gatewayLimits.map((limit) => limit.gatewayName)).toEqual(['eWAY']);
+    expect(summarize(order(1), [transaction(9001, { type: 'MANUAL', gateway: 'PayPal Express' })]).gatewayLimits).toEqual([]);
   });
 
   it('takes the currency from the transactions, USD when there are none', () => {
-    expect(summarizeFromTransactions(order(1), [transaction(9001, { currency: 'EUR' })]).currency).toBe('EUR');
-    expect(summarizeFromTransactions(order(1), [])).toMatchObject({ currency: 'USD', refundableNowMinor: 0, fullyRefunded: false });
+    expect(summarize(order(1), [transaction(9001, { currency: 'EUR' })]).currency).toBe('EUR');
+    expect(summarize(order(1), [])).toMatchObject({ currency: 'USD', refundableNowMinor: 0, fullyRefunded: false });
   });
 
   it('a refund_total larger than what settled leaves nothing, never a negative amount', () => {
-    const summary = summarizeFromTransactions(order(1, { refund_total: 100 }), [transaction(9001)]);
+    const summary = summarize(order(1, { refund_total: 100 }), [transaction(9001)]);
     expect(summary).toMatchObject({ refundableNowMinor: 0, fullyRefunded: true });
   });
 });
@@ -91,6 +104,7 @@ describe('contactOrderRows', () => {
         transaction(9002, { amount: 40, order_ids: null, orders: [{ id: 2 }] }),
         transaction(9003, { amount: 99, order_ids: null, orders: null }),
       ],
+      merchants,
     );
     const refundable = Object.fromEntries(rows.map((row) => [row.orderId, row.summary.refundableNowMinor]));
     expect(refundable).toEqual({ 1: 6000, 2: 4000, 3: 0 });
@@ -100,13 +114,14 @@ describe('contactOrderRows', () => {
     const rows = contactOrderRows(
       [order(4), order(9)],
       [transaction(9001, { amount: 30, order_ids: ' 4, 4 ,x,, -5, 0, 1.5', orders: [{ id: 4 }, { id: 9 }, { id: 9 }] })],
+      merchants,
     );
     const refundable = Object.fromEntries(rows.map((row) => [row.orderId, row.summary.refundableNowMinor]));
     expect(refundable).toEqual({ 4: 3000, 9: 3000 });
   });
 
   it('a row carries the order’s id, title and date (without the time)', () => {
-    const [row] = contactOrderRows([order(7, { title: null, order_date: '2025-02-03T23:59:00.000+0000' })], []);
+    const [row] = contactOrderRows([order(7, { title: null, order_date: '2025-02-03T23:59:00.000+0000' })], [], merchants);
     expect(row).toMatchObject({ orderId: 7, title: '', orderDate: '2025-02-03' });
   });
 
@@ -119,6 +134,7 @@ describe('contactOrderRows', () => {
         order(4, { order_date: '2024-12-31T00:00:00.000Z' }),
       ],
       [],
+      merchants,
     );
     expect(rows.map((row) => row.orderId)).toEqual([2, 4, 3, 1]);
   });
@@ -130,13 +146,13 @@ describe('contactOrderRows', () => {
       order(3, { order_date: '2024-01-05T09:00:00.000Z' }),
     ];
     const transactions = [transaction(9001, { order_ids: '1' }), transaction(9002, { amount: 40, order_ids: '2' })];
-    const firstPage = contactOrderRows(orders, transactions, 2);
+    const firstPage = contactOrderRows(orders, transactions, merchants, 2);
     expect(firstPage.map((row) => row.orderId)).toEqual([2, 3]);
-    expect(firstPage).toEqual(contactOrderRows(orders, transactions).slice(0, 2));
+    expect(firstPage).toEqual(contactOrderRows(orders, transactions, merchants).slice(0, 2));
   });
 
   it('a contact without orders has no rows', () => {
-    expect(contactOrderRows([], [transaction(9001)])).toEqual([]);
+    expect(contactOrderRows([], [transaction(9001)], merchants)).toEqual([]);
   });
 });
 
@@ -145,6 +161,7 @@ function listsAsSent(orders: unknown[], transactions: unknown[]) {
   const checked = { orders: 0, transactions: 0 };
   return {
     checked,
+    merchants,
     orders: keapListing('GET /v1/orders', 'orders', orders, orderListingSchema.refine(() => ++checked.orders > 0)),
     transactions: keapListing(
       'GET /v1/transactions',
@@ -172,6 +189,7 @@ describe('contactOrderRowsOf', () => {
     currency: fc.constantFrom('USD', 'EUR', null),
     status: fc.constantFrom('APPROVED', 'PENDING', 'FAILED'),
     type: fc.constantFrom('CAPTURE', 'REFUND', 'MANUAL'),
+    gateway: fc.constantFrom('Stripe', 'PayPal Express', null),
     listed: fc.option(fc.array(orderId, { maxLength: 2 }), { nil: null }),
     text: fc.option(fc.array(orderId, { maxLength: 2 }).map((ids) => ids.join(',')), { nil: null }),
   });
@@ -193,6 +211,7 @@ describe('contactOrderRowsOf', () => {
             currency: item.currency,
             status: item.status,
             type: item.type,
+            gateway: item.gateway,
             orders: item.listed?.map((id) => ({ id })) ?? null,
             order_ids: item.text,
           }),
@@ -200,6 +219,7 @@ describe('contactOrderRowsOf', () => {
         const expected = contactOrderRows(
           ordersJson.map((json) => orderListingSchema.parse(json)),
           transactionsJson.map((json) => transactionListingSchema.parse(json)),
+          merchants,
           contact.newest,
         );
         const lists = listsAsSent(ordersJson, transactionsJson);

@@ -1,14 +1,11 @@
 import type { ContactOrders } from '@/lib/keap/contact-cache';
 import type { KeapResult } from '@/lib/keap/errors';
-import { forEachLinkedOrderId, type KeapListing, sentOrderSortKey, sentTransactionLinks } from '@/lib/keap/listing';
-import { type OrderSummary, gatewayCannotRefundInKeap } from '@/lib/keap/payment-facts';
-import type { KeapOrderListing, KeapTransactionListing } from '@/lib/keap/schemas';
+import { forEachLinkedOrderId, sentOrderSortKey, sentTransactionLinks } from '@/lib/keap/listing';
+import { type OrderSummary, gatewayLimitsOfCharges, isCharge, isManualCharge } from '@/lib/keap/payment-facts';
+import type { KeapMerchantList, KeapOrderListing, KeapTransactionListing } from '@/lib/keap/schemas';
 import type { ContactOrderRow } from '@/lib/messaging/protocol';
 import { byRecency } from '@/lib/panel/order-rows';
 import { DEFAULT_CURRENCY } from '@/lib/money';
-
-/** Transaction types that move money back or cancel a charge, as opposed to taking money. */
-const NOT_A_CHARGE = new Set(['REFUND', 'VOID']);
 
 /**
  * A contact's transactions by the orders they belong to, each link once. Plain loops: this runs
@@ -29,17 +26,19 @@ function transactionsByOrder(transactions: readonly KeapTransactionListing[]): M
 
 /**
  * An order's summary from the contact-wide lists alone (orders + transactions: O(pages) calls for
- * the whole contact). Per-payment detail comes later, when the order is opened for a refund.
+ * the whole contact). Per-payment detail comes later, when the order is opened for a refund; the
+ * gateways are read and their limits worded as the side panel's payments read and word them.
  */
-export function summarizeFromTransactions(order: KeapOrderListing, transactions: readonly KeapTransactionListing[]): OrderSummary {
-  const charges = transactions.filter((transaction) => !NOT_A_CHARGE.has(transaction.type.toUpperCase()));
+export function summarizeFromTransactions(
+  order: KeapOrderListing,
+  transactions: readonly KeapTransactionListing[],
+  merchants: KeapMerchantList,
+): OrderSummary {
+  const charges = transactions.filter(isCharge);
   const settledMinor = charges
     .filter((transaction) => transaction.status.toUpperCase() === 'APPROVED')
     .reduce((sum, transaction) => sum + transaction.amount, 0);
   const refundedMinor = Math.max(0, order.refund_total);
-  const gateways = new Set(
-    charges.flatMap((transaction) => (transaction.gateway && gatewayCannotRefundInKeap(transaction.gateway) ? [transaction.gateway] : [])),
-  );
   const collectedMinor = Math.max(order.total_paid, settledMinor);
   return {
     orderId: order.id,
@@ -49,8 +48,8 @@ export function summarizeFromTransactions(order: KeapOrderListing, transactions:
     refundedMinor,
     refundableNowMinor: Math.max(0, settledMinor - refundedMinor),
     hasPending: charges.some((transaction) => transaction.status.toUpperCase() === 'PENDING'),
-    hasManual: charges.some((transaction) => transaction.type.toUpperCase() === 'MANUAL' || transaction.collection_method?.toUpperCase() === 'MANUAL'),
-    gatewaysThatCannotRefundInKeap: [...gateways],
+    hasManual: charges.some(isManualCharge),
+    gatewayLimits: gatewayLimitsOfCharges(charges, merchants),
     partiallyRefunded: refundedMinor > 0 && refundedMinor < collectedMinor,
     fullyRefunded: collectedMinor > 0 && refundedMinor >= collectedMinor,
   };
@@ -60,6 +59,7 @@ export function summarizeFromTransactions(order: KeapOrderListing, transactions:
 export function contactOrderRows(
   orders: readonly KeapOrderListing[],
   transactions: readonly KeapTransactionListing[],
+  merchants: KeapMerchantList,
   newest: number = orders.length,
 ): ContactOrderRow[] {
   const byOrder = transactionsByOrder(transactions);
@@ -72,7 +72,7 @@ export function contactOrderRows(
       orderId: order.id,
       title: order.title ?? '',
       orderDate,
-      summary: summarizeFromTransactions(order, byOrder.get(order.id) ?? []),
+      summary: summarizeFromTransactions(order, byOrder.get(order.id) ?? [], merchants),
     }));
 }
 
@@ -85,8 +85,7 @@ export function contactOrderRows(
  * are bad, the one named may differ from the full check's (chosen orders go newest first).
  */
 function newestOrderRowsAsSent(
-  orders: KeapListing<KeapOrderListing>,
-  transactions: KeapListing<KeapTransactionListing>,
+  { orders, transactions, merchants }: Pick<ContactOrders, 'orders' | 'transactions' | 'merchants'>,
   newest: number,
 ): KeapResult<ContactOrderRow[]> | null {
   const sentOrders = orders.sent;
@@ -114,7 +113,7 @@ function newestOrderRowsAsSent(
   if (!chosenOrders.ok) return chosenOrders;
   const linkedTransactions = transactions.some(linkedIndices);
   if (!linkedTransactions.ok) return linkedTransactions;
-  return { ok: true, value: contactOrderRows(chosenOrders.value, linkedTransactions.value, newest) };
+  return { ok: true, value: contactOrderRows(chosenOrders.value, linkedTransactions.value, merchants, newest) };
 }
 
 /**
@@ -122,14 +121,14 @@ function newestOrderRowsAsSent(
  * the contact's orders) is answered before the rest is checked; asking for all checks everything,
  * so a bad order outside the first page still fails the whole list then.
  */
-export function contactOrderRowsOf(lists: Pick<ContactOrders, 'orders' | 'transactions'>, newest?: number): KeapResult<ContactOrderRow[]> {
+export function contactOrderRowsOf(lists: Pick<ContactOrders, 'orders' | 'transactions' | 'merchants'>, newest?: number): KeapResult<ContactOrderRow[]> {
   if (newest !== undefined && newest < lists.orders.length) {
-    const firstPage = newestOrderRowsAsSent(lists.orders, lists.transactions, newest);
+    const firstPage = newestOrderRowsAsSent(lists, newest);
     if (firstPage !== null) return firstPage;
   }
   const orders = lists.orders.all();
   if (!orders.ok) return orders;
   const transactions = lists.transactions.all();
   if (!transactions.ok) return transactions;
-  return { ok: true, value: contactOrderRows(orders.value, transactions.value, newest) };
+  return { ok: true, value: contactOrderRows(orders.value, transactions.value, lists.merchants, newest) };
 }

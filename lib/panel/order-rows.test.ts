@@ -22,7 +22,7 @@ function apiRow(orderId: number, summary: Partial<OrderSummary> = {}, overrides:
       refundableNowMinor: 6000,
       hasPending: false,
       hasManual: false,
-      gatewaysThatCannotRefundInKeap: [],
+      gatewayLimits: [],
       partiallyRefunded: false,
       fullyRefunded: false,
       ...summary,
@@ -92,7 +92,12 @@ describe('mergeOrderRows', () => {
   it('badges say what is special about an order', () => {
     const rows = mergeOrderRows([], [
       apiRow(1, { hasPending: true }),
-      apiRow(2, { gatewaysThatCannotRefundInKeap: ['PayPal Express', 'eWAY'] }),
+      apiRow(2, {
+        gatewayLimits: [
+          { gatewayName: 'PayPal Express', text: 'PayPal Express cannot refund from Keap: refund it in your PayPal account, then record it here' },
+          { gatewayName: 'eWAY', text: 'eWAY cannot refund from Keap: refund it in your eWAY account, then record it here' },
+        ],
+      }),
       apiRow(3, { hasManual: true }),
       apiRow(4, { partiallyRefunded: true, refundedMinor: 1000 }),
       apiRow(5, { fullyRefunded: true, refundedMinor: 6000, refundableNowMinor: 0 }),
@@ -101,8 +106,8 @@ describe('mergeOrderRows', () => {
     const badgesOf = (orderId: number) => rows.find((row) => row.orderId === orderId)?.badges;
     expect(badgesOf(1)).toEqual([{ kind: 'pending', text: 'Pending payment: void it in Keap instead' }]);
     expect(badgesOf(2)).toEqual([
-      { kind: 'gateway-cannot-refund', text: 'PayPal Express cannot refund from Keap: refund in the merchant account, then record it' },
-      { kind: 'gateway-cannot-refund', text: 'eWAY cannot refund from Keap: refund in the merchant account, then record it' },
+      { kind: 'gateway-cannot-refund', text: 'PayPal Express cannot refund from Keap: refund it in your PayPal account, then record it here' },
+      { kind: 'gateway-cannot-refund', text: 'eWAY cannot refund from Keap: refund it in your eWAY account, then record it here' },
     ]);
     expect(badgesOf(3)).toEqual([{ kind: 'manual-payment', text: 'Manual payment' }]);
     expect(badgesOf(4)).toEqual([{ kind: 'partially-refunded', text: 'Partially refunded' }]);

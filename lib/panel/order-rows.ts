@@ -29,12 +29,8 @@ export interface PanelOrderRow {
 function badgesFor(summary: ContactOrderRow['summary']): OrderBadge[] {
   const badges: OrderBadge[] = [];
   if (summary.hasPending) badges.push({ kind: 'pending', text: 'Pending payment: void it in Keap instead' });
-  for (const gateway of summary.gatewaysThatCannotRefundInKeap) {
-    badges.push({
-      kind: 'gateway-cannot-refund',
-      text: `${gateway} cannot refund from Keap: refund in the merchant account, then record it`,
-    });
-  }
+  // Worded by the refund rules (gatewayLimitText), as the side panel words each payment's limit.
+  for (const limit of summary.gatewayLimits) badges.push({ kind: 'gateway-cannot-refund', text: limit.text });
   if (summary.hasManual) badges.push({ kind: 'manual-payment', text: 'Manual payment' });
   if (summary.fullyRefunded) badges.push({ kind: 'fully-refunded', text: 'Fully refunded' });
   else if (summary.partiallyRefunded) badges.push({ kind: 'partially-refunded', text: 'Partially refunded' });

@@ -8,6 +8,9 @@ import {
   defaultRefundAmountMinor,
   GATEWAYS_THAT_CANNOT_REFUND_IN_KEAP,
   GATEWAYS_THAT_REFUND_IN_KEAP,
+  gatewayLimitOf,
+  gatewayLimitsOfPayment,
+  gatewayLimitText,
   reasonText,
   refundChannelFor,
 } from '@/lib/refund/rules';
@@ -67,6 +70,31 @@ describe('refundChannelFor', () => {
       reason: 'The gateway of this payment is not known: refund it in your merchant account, then record it here',
     });
     expect(classifyGateway(null, 'KEAP_PAY')).toEqual({ kind: 'unknown', name: null });
+  });
+
+  it('makes payments Refund Desk cannot tell apart manual, naming the gateways they may have gone through', () => {
+    expect(refundChannelFor(paymentFacts({ gatewayName: null, merchantType: null, possibleGatewayNames: ['PayPal Express', 'Stripe'] }))).toEqual({
+      kind: 'manual',
+      reason: 'Refund Desk cannot tell whether PayPal Express or Stripe took this payment: refund it in the merchant account that did, then record it here',
+    });
+    expect(gatewayLimitText({ kind: 'one-of', names: ['eWAY', 'PayPal Express', 'Stripe'] })).toMatch(/^Refund Desk cannot tell whether eWAY, PayPal Express or Stripe took/);
+    // A gateway the payment's charges agree on wins over the names of the ones they may be.
+    expect(refundChannelFor(paymentFacts({ gatewayName: null, merchantType: 'STRIPE', possibleGatewayNames: ['Stripe'] }))).toEqual({ kind: 'keap-refund-screen' });
+  });
+
+  it('words each gateway limit once, for the side panel’s payments and the Refunds panel’s badges', () => {
+    for (const gatewayName of ['PayPal Express', 'eWAY', 'Braintree', null]) {
+      const fact = paymentFacts({ gatewayName, merchantType: null });
+      const channel = refundChannelFor(fact);
+      expect(channel.kind === 'manual' && channel.reason).toBe(gatewayLimitText(classifyGateway(gatewayName)));
+      const limits = gatewayLimitsOfPayment(fact);
+      expect(limits).toEqual(gatewayName === null ? [] : [{ gatewayName: classifyGateway(gatewayName).name, text: gatewayLimitText(classifyGateway(gatewayName)) }]);
+    }
+    expect(gatewayLimitOf(classifyGateway('Stripe'))).toBeNull();
+    expect(gatewayLimitsOfPayment(paymentFacts({ gatewayName: null, merchantType: null, possibleGatewayNames: ['PayPal Express', 'Stripe', 'Braintree'] }))).toEqual([
+      gatewayLimitOf(classifyGateway('PayPal Express')),
+      gatewayLimitOf(classifyGateway('Braintree')),
+    ]);
   });
 
   it('blocks pending payments, which must be voided', () => {

@@ -15,6 +15,7 @@ export function paymentFacts(overrides: Partial<PaymentFacts> = {}): PaymentFact
     gatewayName: 'Stripe',
     merchantAccountName: 'Stripe',
     merchantType: 'STRIPE',
+    possibleGatewayNames: [],
     isTestMode: false,
     isManual: false,
     isPending: false,

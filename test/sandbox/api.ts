@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Faults } from './faults';
 import { toKeapDecimal } from './money';
 import {
   findContact,
@@ -29,6 +30,8 @@ export interface ApiRequest {
   requestOrigin: string;
   body: unknown;
   now: Date;
+  /** The fault switches that change what the API answers (the server's fault board). */
+  faults?: Pick<Faults, 'paymentIdsAreNotTransactionIds'>;
 }
 
 export interface ApiAnswer {
@@ -76,7 +79,10 @@ export function answerApi(state: SandboxState, request: ApiRequest): ApiAnswer {
     const order = id === undefined ? undefined : findOrder(state, id);
     if (id !== undefined && !order) return notFound(`Order ${id} not found`);
     if (get && order && child === undefined) return { status: 200, body: reportingOrder(state, order) };
-    if (get && order && child === 'payments') return { status: 200, body: paymentsOfOrder(state, order.id).map(invoicePayment) };
+    if (get && order && child === 'payments') {
+      const transactionIdsHidden = request.faults?.paymentIdsAreNotTransactionIds === true;
+      return { status: 200, body: paymentsOfOrder(state, order.id).map((payment) => invoicePayment(payment, transactionIdsHidden)) };
+    }
     if (get && order && child === 'transactions') {
       const transactions = state.transactions.filter((transaction) => transaction.orderId === order.id);
       return transactionPage(state, request, transactions);
@@ -333,12 +339,16 @@ export function reportingOrder(state: SandboxState, order: Order) {
   };
 }
 
-function invoicePayment(payment: InvoicePayment) {
+/** Above every id the sandbox gives a transaction, so a `payment_id` from here names none. */
+const NOT_A_TRANSACTION_ID_BASE = 10_000_000;
+
+/** `transactionIdsHidden`: `payment_id` is of Keap's own numbering, not the charging transaction's id. */
+function invoicePayment(payment: InvoicePayment, transactionIdsHidden: boolean) {
   return {
     id: payment.id,
     amount: toKeapDecimal(payment.amountMinor),
     invoice_id: payment.invoiceId,
-    payment_id: payment.transactionId,
+    payment_id: transactionIdsHidden ? NOT_A_TRANSACTION_ID_BASE + payment.id : payment.transactionId,
     pay_date: payment.payDate,
     pay_status: payment.payStatus,
     note: payment.note,

@@ -184,7 +184,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } catch {
       return sendJson(response, 400, { message: 'Request body is not valid JSON' }, decision.headers);
     }
-    const answer = answerApi(state, { method, apiPath, query: url.searchParams, requestOrigin, body, now: new Date() });
+    const answer = answerApi(state, { method, apiPath, query: url.searchParams, requestOrigin, body, now: new Date(), faults: faults.current });
     sendJson(response, answer.status, answer.body, decision.headers);
   }
 
