@@ -11,6 +11,10 @@ export default defineConfig({
     permissions: [
       'storage',
       'unlimitedStorage',
+      // Injects the refund-screen script into the tabs of a refund being carried out, wherever Keap draws that screen.
+      'scripting',
+      // Resumes the watch on Keap's API for a refund a person finishes in Keap, after the service worker sleeps.
+      'alarms',
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
     host_permissions: [...new Set([...KEAP_APP_HOST_PATTERNS, ...KEAP_API_HOST_PATTERNS])],

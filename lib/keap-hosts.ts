@@ -17,13 +17,12 @@ export type KeapApiHost = (typeof KEAP_API_HOSTS)[number];
 
 export const KEAP_API_HOST_PATTERNS = KEAP_API_HOSTS.map((host) => `https://${host}/*`);
 
-/** Pages the content script runs on: classic contact and order records, and the newer UI. */
-export const CONTENT_SCRIPT_MATCHES = [
-  'https://*.infusionsoft.com/Contact/*',
-  'https://*.infusionsoft.com/Job/*',
-  'https://keap.app/*',
-  'https://*.keap.app/*',
-];
+/**
+ * Pages the Refunds panel's content script runs on: classic contact records and the newer UI.
+ * The refund screen's script is not listed: the background injects it only into the tabs of a
+ * refund it is carrying out, wherever Keap draws that screen.
+ */
+export const CONTENT_SCRIPT_MATCHES = ['https://*.infusionsoft.com/Contact/*', 'https://keap.app/*', 'https://*.keap.app/*'];
 
 export function apiBaseUrl(host: KeapApiHost): string {
   return `https://${host}/crm/rest`;

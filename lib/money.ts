@@ -235,3 +235,16 @@ export const moneyFromDecimal = moneyFromDecimalIn(DEFAULT_CURRENCY);
 
 /** zod: an amount already in integer minor units (zod's int() accepts only safe integers). */
 export const minorUnitsSchema = z.number().int();
+
+/** Amounts with decimals written in running text ("Paid $1,234.56 on …"), each read as `parseMoneyInput` reads it. */
+const AMOUNT_IN_TEXT = /(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+(?![.,]?\d)/g;
+
+/** Every amount in `text` that reads cleanly in `currency`, in minor units, in order. */
+export function amountsInText(text: string, currency: string = DEFAULT_CURRENCY): number[] {
+  const amounts: number[] = [];
+  for (const match of text.matchAll(AMOUNT_IN_TEXT)) {
+    const parsed = parseMoneyInput(match[0], currency);
+    if (parsed.ok) amounts.push(parsed.minorUnits);
+  }
+  return amounts;
+}

@@ -4,11 +4,11 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 // settings.ts defines storage items on import, and WXT's storage needs a browser global for that.
 vi.stubGlobal('chrome', fakeBrowser);
 vi.stubGlobal('browser', fakeBrowser);
-const { apiKeySchema, DEFAULT_SETTINGS, maskApiKey, readSettings, settingsItem, settingsSchema } = await import('./settings');
+const { apiKeySchema, DEFAULT_SETTINGS, learnedWordsItem, maskApiKey, readLearnedWords, readSettings, settingsItem, settingsSchema } = await import('./settings');
 
 describe('settingsSchema', () => {
   it('fills every missing setting with its default', () => {
-    const defaults = { apiHost: 'api.infusionsoft.com', defaultErrorHandling: 'skip-payment', historyRetentionDays: 0 };
+    const defaults = { apiHost: 'api.infusionsoft.com', defaultErrorHandling: 'skip-payment', historyRetentionDays: 0, defaultRefundMode: 'automatic' };
     expect(settingsSchema.parse({})).toEqual(defaults);
     expect(DEFAULT_SETTINGS).toEqual(defaults);
     expect(settingsSchema.parse({ apiHost: 'api.keap.com' })).toEqual({ ...defaults, apiHost: 'api.keap.com' });
@@ -21,8 +21,15 @@ describe('settingsSchema', () => {
     ['fractional retention', { historyRetentionDays: 1.5 }],
     ['retention over ten years', { historyRetentionDays: 3651 }],
     ['retention as text', { historyRetentionDays: '30' }],
+    ['an unknown refund mode', { defaultRefundMode: 'manual' }],
+    ['a refund mode in other case', { defaultRefundMode: 'Guided' }],
   ])('refuses %s', (_label, candidate) => {
     expect(settingsSchema.safeParse(candidate).success).toBe(false);
+  });
+
+  it('accepts both refund modes', () => {
+    expect(settingsSchema.parse({ defaultRefundMode: 'guided' }).defaultRefundMode).toBe('guided');
+    expect(settingsSchema.parse({ defaultRefundMode: 'automatic' }).defaultRefundMode).toBe('automatic');
   });
 
   it('accepts ten years of retention', () => {
@@ -80,7 +87,7 @@ describe('readSettings', () => {
   beforeEach(() => fakeBrowser.reset());
 
   it('reads what was saved, under the "settings" key of local storage', async () => {
-    const saved = { apiHost: 'api.keap.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 30 } as const;
+    const saved = { apiHost: 'api.keap.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 30, defaultRefundMode: 'guided' } as const;
     await settingsItem.setValue(saved);
     expect(await fakeBrowser.storage.local.get('settings')).toEqual({ settings: saved });
     expect(await readSettings()).toEqual(saved);
@@ -93,5 +100,58 @@ describe('readSettings', () => {
   it('gives the defaults rather than a stored value that is no longer valid', async () => {
     await fakeBrowser.storage.local.set({ settings: { apiHost: 'api.evil.example', historyRetentionDays: -5 } });
     expect(await readSettings()).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('settings saved before refund modes existed keep their values and get the automatic mode', async () => {
+    await fakeBrowser.storage.local.set({ settings: { apiHost: 'api.keap.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 30 } });
+    expect(await readSettings()).toEqual({ apiHost: 'api.keap.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 30, defaultRefundMode: 'automatic' });
+  });
+
+  it('a stored refund mode that is not known gives the defaults', async () => {
+    await fakeBrowser.storage.local.set({ settings: { apiHost: 'api.keap.com', defaultRefundMode: 'yolo' } });
+    expect(await readSettings()).toEqual(DEFAULT_SETTINGS);
+  });
+});
+
+describe('readLearnedWords', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('gives no words when nothing was stored', async () => {
+    expect(await readLearnedWords()).toEqual({});
+  });
+
+  it('reads what was saved, under the "learnedWords" key of local storage', async () => {
+    const saved = { ab123: { 'payments-next': ['Weiter', 'Go on'], 'credit-final': ['Do it'] }, zz999: { 'payments-reason': ['Why'] } };
+    await learnedWordsItem.setValue(saved);
+    expect(await fakeBrowser.storage.local.get('learnedWords')).toEqual({ learnedWords: saved });
+    expect(await readLearnedWords()).toEqual(saved);
+  });
+
+  it('reads words stored by something else than the item, trimmed', async () => {
+    await fakeBrowser.storage.local.set({ learnedWords: { ab123: { 'options-next': ['  Onward  '] } } });
+    expect(await readLearnedWords()).toEqual({ ab123: { 'options-next': ['Onward'] } });
+  });
+
+  it.each([
+    ['a string', 'Weiter'],
+    ['a list', [['Weiter']]],
+    ['null', null],
+    ['an app whose words are not a list', { ab123: { 'payments-next': 'Weiter' } }],
+    ['an app that is a list', { ab123: ['Weiter'] }],
+    ['a word that is not text', { ab123: { 'payments-next': [42] } }],
+    ['an empty word', { ab123: { 'payments-next': ['   '] } }],
+    ['a word over 200 characters', { ab123: { 'payments-next': ['w'.repeat(201)] } }],
+    ['more than 20 words for one control', { ab123: { 'payments-next': Array.from({ length: 21 }, (_, i) => `word ${i}`) } }],
+    ['a control Refund Desk does not know', { ab123: { 'delete-everything': ['Go'] } }],
+    ['one malformed app among good ones', { ab123: { 'payments-next': ['Weiter'] }, zz999: { 'credit-final': [null] } }],
+  ])('gives no words when what is stored is malformed: %s', async (_label, stored) => {
+    await fakeBrowser.storage.local.set({ learnedWords: stored });
+    expect(await readLearnedWords()).toEqual({});
+  });
+
+  it('accepts 20 words of 200 characters for one control', async () => {
+    const words = Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(200, 'w'));
+    await fakeBrowser.storage.local.set({ learnedWords: { ab123: { 'credit-final': words } } });
+    expect(await readLearnedWords()).toEqual({ ab123: { 'credit-final': words } });
   });
 });

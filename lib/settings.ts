@@ -2,6 +2,11 @@ import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
 import { KEAP_API_HOSTS } from './keap-hosts';
 import { refundErrorHandlingSchema } from './refund/rules';
+import { type LearnedWords, learnedWordsSchema } from './page/refund-screen/words';
+
+/** Refund Desk works Keap's refund screen itself, or the person does and Refund Desk guides them. */
+export const refundModeSchema = z.enum(['automatic', 'guided']);
+export type RefundMode = z.infer<typeof refundModeSchema>;
 
 /** Settings a Keap admin changes on the options page. The API key is kept apart (see `lib/service/api-key.ts`). */
 export const settingsSchema = z.object({
@@ -9,6 +14,8 @@ export const settingsSchema = z.object({
   defaultErrorHandling: refundErrorHandlingSchema.default('skip-payment'),
   /** Days to keep finished refunds in the history; 0 keeps them forever. */
   historyRetentionDays: z.number().int().min(0).max(3650).default(0),
+  /** Whether the side panel's Confirm has Refund Desk work Keap's refund screen, or guide the person through it. */
+  defaultRefundMode: refundModeSchema.default('automatic'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -34,4 +41,12 @@ export function maskApiKey(apiKey: string): string {
   if (apiKey.length >= 16) return `${apiKey.slice(0, 4)}…${apiKey.slice(-4)}`;
   if (apiKey.length >= 8) return `…${apiKey.slice(-4)}`;
   return '••••';
+}
+
+/** Words people showed Refund Desk on Keap's refund screen, per Keap app name (options lists them, with Forget). */
+export const learnedWordsItem = storage.defineItem<Record<string, LearnedWords>>('local:learnedWords', { fallback: {} });
+
+export async function readLearnedWords(): Promise<Record<string, LearnedWords>> {
+  const stored = z.record(z.string(), learnedWordsSchema).safeParse(await learnedWordsItem.getValue());
+  return stored.success ? stored.data : {};
 }

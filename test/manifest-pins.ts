@@ -8,15 +8,10 @@ export const PINNED_HOST_PERMISSIONS = [
   'https://api.infusionsoft.com/*',
   'https://api.keap.com/*',
 ];
-export const PINNED_CONTENT_MATCHES = [
-  'https://*.infusionsoft.com/Contact/*',
-  'https://*.infusionsoft.com/Job/*',
-  'https://keap.app/*',
-  'https://*.keap.app/*',
-];
+export const PINNED_CONTENT_MATCHES = ['https://*.infusionsoft.com/Contact/*', 'https://keap.app/*', 'https://*.keap.app/*'];
 export const PINNED_PERMISSIONS = {
-  chrome: ['storage', 'unlimitedStorage', 'sidePanel'],
-  firefox: ['storage', 'unlimitedStorage'],
+  chrome: ['storage', 'unlimitedStorage', 'scripting', 'alarms', 'sidePanel'],
+  firefox: ['storage', 'unlimitedStorage', 'scripting', 'alarms'],
 };
 export const GECKO_ID = 'refund-desk@refund-desk.app';
 

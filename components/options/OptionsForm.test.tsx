@@ -1,13 +1,15 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { LearnedWordsByApp } from '@/lib/messaging/protocol';
+import { LEARN_SLOT_DESCRIPTIONS } from '@/lib/page/refund-screen/words';
 import type { Settings } from '@/lib/settings';
 import { OptionsForm, type OptionsFormProps } from './OptionsForm';
 
 afterEach(cleanup);
 
-const SETTINGS: Settings = { apiHost: 'api.infusionsoft.com', defaultErrorHandling: 'skip-payment', historyRetentionDays: 0 };
+const SETTINGS: Settings = { apiHost: 'api.infusionsoft.com', defaultErrorHandling: 'skip-payment', historyRetentionDays: 0, defaultRefundMode: 'automatic' };
 
 function renderForm(overrides: Partial<OptionsFormProps> = {}) {
   const props: OptionsFormProps = {
@@ -19,6 +21,8 @@ function renderForm(overrides: Partial<OptionsFormProps> = {}) {
     onSave: vi.fn(),
     onTestConnection: vi.fn(),
     onRemoveKey: vi.fn(),
+    learnedWords: {},
+    onForgetWord: vi.fn(),
     ...overrides,
   };
   const view = render(<OptionsForm {...props} />);
@@ -33,7 +37,7 @@ const save = () => userEvent.click(screen.getByRole('button', { name: 'Save' }))
 
 describe('OptionsForm', () => {
   it('shows the stored settings: host, default error handling and retention', () => {
-    renderForm({ settings: { apiHost: 'api.keap.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 90 } });
+    renderForm({ settings: { apiHost: 'api.keap.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 90, defaultRefundMode: 'automatic' } });
     expect(hostField().value).toBe('api.keap.com');
     expect([...hostField().options].map((option) => option.value)).toEqual(['api.infusionsoft.com', 'api.keap.com']);
     expect(radio('Record the refund anyway').checked).toBe(true);
@@ -80,7 +84,7 @@ describe('OptionsForm', () => {
     await userEvent.type(retentionField(), '30');
     await save();
     expect(props.onSave).toHaveBeenCalledExactlyOnceWith(
-      { apiHost: 'api.keap.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 30 },
+      { apiHost: 'api.keap.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 30, defaultRefundMode: 'automatic' },
       'KeapAK-0123456789abcdef',
     );
   });
@@ -128,6 +132,107 @@ describe('OptionsForm', () => {
     for (const name of ['Save', 'Test connection', 'Remove saved key']) {
       expect((screen.getByRole('button', { name }) as HTMLButtonElement).disabled).toBe(true);
     }
+  });
+
+  it('the default refund mode radios show the stored mode', () => {
+    renderForm({ settings: { ...SETTINGS, defaultRefundMode: 'guided' } });
+    const group = within(screen.getByRole('group', { name: "On Keap's refund screen (default)" }));
+    expect((group.getByRole('radio', { name: 'I do it myself in Keap, guided step by step' }) as HTMLInputElement).checked).toBe(true);
+    expect((group.getByRole('radio', { name: 'Refund Desk fills it in and sends it' }) as HTMLInputElement).checked).toBe(false);
+    cleanup();
+    renderForm({ settings: { ...SETTINGS, defaultRefundMode: 'automatic' } });
+    expect(radio('Refund Desk fills it in and sends it').checked).toBe(true);
+    expect(radio('I do it myself in Keap, guided step by step').checked).toBe(false);
+  });
+
+  it('saving sends the stored refund mode unchanged when it was not touched', async () => {
+    const { props } = renderForm({ settings: { ...SETTINGS, defaultRefundMode: 'guided' } });
+    await save();
+    expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, defaultRefundMode: 'guided' }, undefined);
+  });
+
+  it.each([
+    ['automatic', 'I do it myself in Keap, guided step by step', 'guided'],
+    ['guided', 'Refund Desk fills it in and sends it', 'automatic'],
+  ] as const)('saving after switching from %s sends the chosen refund mode', async (stored, choice, sent) => {
+    const { props } = renderForm({ settings: { ...SETTINGS, defaultRefundMode: stored } });
+    await userEvent.click(radio(choice));
+    expect(radio(choice).checked).toBe(true);
+    await save();
+    expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, defaultRefundMode: sent }, undefined);
+  });
+
+  it('choosing a refund mode does not touch the error handling radios', async () => {
+    const { props } = renderForm({ settings: { ...SETTINGS, defaultErrorHandling: 'record-anyway' } });
+    await userEvent.click(radio('I do it myself in Keap, guided step by step'));
+    expect(radio('Record the refund anyway').checked).toBe(true);
+    await save();
+    expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, defaultErrorHandling: 'record-anyway', defaultRefundMode: 'guided' }, undefined);
+  });
+
+  describe('learned words', () => {
+    const LEARNED: LearnedWordsByApp = {
+      ab123: { 'payments-next': ['Weiter', 'Go on'], 'credit-final': ['Do it'] },
+      zz999: { 'payments-reason': ['Why'] },
+    };
+    const learnedList = () => screen.getByRole('list', { name: 'Learned words' });
+
+    it('says "None." when nothing was learned, with no list', () => {
+      renderForm({ learnedWords: {} });
+      expect(screen.getByText(/^None\. When Refund Desk stops at a control it does not know/)).toBeTruthy();
+      expect(screen.queryByRole('list', { name: 'Learned words' })).toBeNull();
+      expect(screen.queryByRole('button', { name: /^Forget/ })).toBeNull();
+    });
+
+    it('an app whose slots hold no words counts as nothing learned', () => {
+      renderForm({ learnedWords: { ab123: { 'payments-next': [] }, zz999: {} } });
+      expect(screen.getByText(/^None\./)).toBeTruthy();
+      expect(screen.queryByRole('list', { name: 'Learned words' })).toBeNull();
+    });
+
+    it('lists every word with what it names and its app', () => {
+      renderForm({ learnedWords: LEARNED });
+      expect(screen.queryByText(/^None\./)).toBeNull();
+      const items = within(learnedList()).getAllByRole('listitem');
+      expect(items.map((item) => within(item).getByText(/^“/).textContent)).toEqual([
+        `“Weiter” — ${LEARN_SLOT_DESCRIPTIONS['payments-next']} (ab123)`,
+        `“Go on” — ${LEARN_SLOT_DESCRIPTIONS['payments-next']} (ab123)`,
+        `“Do it” — ${LEARN_SLOT_DESCRIPTIONS['credit-final']} (ab123)`,
+        `“Why” — ${LEARN_SLOT_DESCRIPTIONS['payments-reason']} (zz999)`,
+      ]);
+      expect(items[0]!.textContent).toContain('the button that moves on from the payments step');
+      expect(items[3]!.textContent).toContain('the field for the refund reason');
+      expect(
+        items.map((item) => within(item).getByRole('button').getAttribute('aria-label')),
+      ).toEqual(['Forget “Weiter” for ab123', 'Forget “Go on” for ab123', 'Forget “Do it” for ab123', 'Forget “Why” for zz999']);
+    });
+
+    it.each([
+      ['Forget “Weiter” for ab123', 'ab123', 'payments-next', 'Weiter'],
+      ['Forget “Go on” for ab123', 'ab123', 'payments-next', 'Go on'],
+      ['Forget “Do it” for ab123', 'ab123', 'credit-final', 'Do it'],
+      ['Forget “Why” for zz999', 'zz999', 'payments-reason', 'Why'],
+    ] as const)('%s forgets that word of that app, and saves nothing', async (name, appName, slot, word) => {
+      const { props } = renderForm({ learnedWords: LEARNED });
+      await userEvent.click(screen.getByRole('button', { name }));
+      expect(props.onForgetWord).toHaveBeenCalledExactlyOnceWith(appName, slot, word);
+      expect(props.onSave).not.toHaveBeenCalled();
+    });
+
+    it('the same word learned for two apps has a Forget button for each', async () => {
+      const { props } = renderForm({ learnedWords: { ab123: { 'options-next': ['Go'] }, cd456: { 'options-next': ['Go'] } } });
+      await userEvent.click(screen.getByRole('button', { name: 'Forget “Go” for cd456' }));
+      expect(props.onForgetWord).toHaveBeenCalledExactlyOnceWith('cd456', 'options-next', 'Go');
+      expect(screen.getByText(`“Go” — ${LEARN_SLOT_DESCRIPTIONS['options-next']} (ab123)`)).toBeTruthy();
+    });
+
+    it('while busy, the Forget buttons are disabled', async () => {
+      const { props } = renderForm({ busy: true, learnedWords: LEARNED });
+      const forget = screen.getByRole('button', { name: 'Forget “Why” for zz999' }) as HTMLButtonElement;
+      expect(forget.disabled).toBe(true);
+      await userEvent.click(forget);
+      expect(props.onForgetWord).not.toHaveBeenCalled();
+    });
   });
 
   it('shows connection and save feedback', () => {

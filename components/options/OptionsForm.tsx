@@ -1,5 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { KEAP_API_HOSTS, type KeapApiHost } from '@/lib/keap-hosts';
+import type { LearnedWordsByApp } from '@/lib/messaging/protocol';
+import { LEARN_SLOT_DESCRIPTIONS, type LearnSlot } from '@/lib/page/refund-screen/words';
 import type { Settings } from '@/lib/settings';
 
 export type Feedback = { tone: 'success' | 'error' | 'info'; text: string } | null;
@@ -15,6 +17,16 @@ export interface OptionsFormProps {
   onSave: (settings: Settings, apiKey: string | undefined) => void;
   onTestConnection: (apiHost: KeapApiHost, apiKey: string | undefined) => void;
   onRemoveKey: () => void;
+  /** Words people showed Refund Desk on Keap's refund screen, per Keap app. */
+  learnedWords: LearnedWordsByApp;
+  onForgetWord: (appName: string, slot: LearnSlot, word: string) => void;
+}
+
+/** Every learned word as one row: app, the control it names, the word. */
+function learnedRows(learned: LearnedWordsByApp): { appName: string; slot: LearnSlot; word: string }[] {
+  return Object.entries(learned).flatMap(([appName, slots]) =>
+    (Object.entries(slots) as [LearnSlot, string[]][]).flatMap(([slot, words]) => words.map((word) => ({ appName, slot, word }))),
+  );
 }
 
 /** Refund Desk's settings. Presentational: the entry point stores and tests. */
@@ -23,6 +35,7 @@ export function OptionsForm(props: OptionsFormProps) {
   const [apiKey, setApiKey] = useState('');
   const [apiHost, setApiHost] = useState<KeapApiHost>(settings.apiHost);
   const [errorHandling, setErrorHandling] = useState(settings.defaultErrorHandling);
+  const [refundMode, setRefundMode] = useState(settings.defaultRefundMode);
   const [retentionDays, setRetentionDays] = useState(String(settings.historyRetentionDays));
   const ids = { key: useId(), keyHelp: useId(), host: useId(), retention: useId(), retentionHelp: useId() };
   const typedKey = apiKey.trim() === '' ? undefined : apiKey.trim();
@@ -32,7 +45,7 @@ export function OptionsForm(props: OptionsFormProps) {
     // Number('') is 0, which means "keep forever": an emptied field must not say that.
     const days = retentionDays.trim() === '' ? Number.NaN : Number(retentionDays);
     props.onSave(
-      { apiHost, defaultErrorHandling: errorHandling, historyRetentionDays: Number.isInteger(days) && days >= 0 ? days : -1 },
+      { apiHost, defaultErrorHandling: errorHandling, defaultRefundMode: refundMode, historyRetentionDays: Number.isInteger(days) && days >= 0 ? days : -1 },
       typedKey,
     );
   };
@@ -89,6 +102,36 @@ export function OptionsForm(props: OptionsFormProps) {
           <input type="radio" name="errorHandling" checked={errorHandling === 'skip-payment'} onChange={() => setErrorHandling('skip-payment')} />
           Skip that payment
         </label>
+      </fieldset>
+      <fieldset>
+        <legend>On Keap's refund screen (default)</legend>
+        <label className="choice">
+          <input type="radio" name="refundMode" checked={refundMode === 'automatic'} onChange={() => setRefundMode('automatic')} />
+          Refund Desk fills it in and sends it
+        </label>
+        <label className="choice">
+          <input type="radio" name="refundMode" checked={refundMode === 'guided'} onChange={() => setRefundMode('guided')} />
+          I do it myself in Keap, guided step by step
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Words Refund Desk learned on Keap's refund screen</legend>
+        {learnedRows(props.learnedWords).length === 0 ? (
+          <p className="help">None. When Refund Desk stops at a control it does not know, you can show it that control once.</p>
+        ) : (
+          <ul className="learned" aria-label="Learned words">
+            {learnedRows(props.learnedWords).map(({ appName, slot, word }) => (
+              <li key={`${appName}:${slot}:${word}`}>
+                <span>
+                  “{word}” — {LEARN_SLOT_DESCRIPTIONS[slot]} ({appName})
+                </span>
+                <button type="button" disabled={busy} aria-label={`Forget “${word}” for ${appName}`} onClick={() => props.onForgetWord(appName, slot, word)}>
+                  Forget
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
       </fieldset>
       <fieldset>
         <legend>Refund history</legend>

@@ -2,9 +2,13 @@ import { useId } from 'react';
 import { formatMoney } from '@/lib/money';
 import type { RefundPlan } from '@/lib/refund/plan';
 import { ERROR_HANDLING_LABELS, reasonText } from '@/lib/refund/rules';
+import type { RefundMode } from '@/lib/settings';
 
 export interface RefundReviewProps {
   plan: RefundPlan;
+  /** Who works Keap's refund screen: Refund Desk, or the person with Refund Desk's checklist. */
+  mode: RefundMode;
+  onModeChange: (mode: RefundMode) => void;
   manualRefundsDone: boolean;
   busy: boolean;
   error: string | null;
@@ -14,8 +18,9 @@ export interface RefundReviewProps {
 }
 
 /** Step two: what will happen, line by line, before any money moves. Presentational. */
-export function RefundReview({ plan, manualRefundsDone, busy, error, onManualRefundsDoneChange, onConfirm, onBack }: RefundReviewProps) {
+export function RefundReview({ plan, mode, onModeChange, manualRefundsDone, busy, error, onManualRefundsDoneChange, onConfirm, onBack }: RefundReviewProps) {
   const confirmId = useId();
+  const modeName = useId();
   const money = (minor: number) => formatMoney(minor, plan.currency);
   const hasManual = plan.lines.some((line) => line.channel.kind === 'manual');
   return (
@@ -53,6 +58,17 @@ export function RefundReview({ plan, manualRefundsDone, busy, error, onManualRef
         <dt>Amount owed after refund</dt>
         <dd>{money(plan.amountOwedAfterMinor)}</dd>
       </dl>
+      <fieldset className="mode">
+        <legend>On Keap's refund screen</legend>
+        <label className="choice">
+          <input type="radio" name={modeName} checked={mode === 'automatic'} onChange={() => onModeChange('automatic')} />
+          Refund Desk fills it in and sends it for me
+        </label>
+        <label className="choice">
+          <input type="radio" name={modeName} checked={mode === 'guided'} onChange={() => onModeChange('guided')} />
+          Do it myself in Keap: Refund Desk opens it and guides me step by step
+        </label>
+      </fieldset>
       {hasManual && (
         <label className="choice confirm-manual" htmlFor={confirmId}>
           <input id={confirmId} type="checkbox" checked={manualRefundsDone} onChange={(event) => onManualRefundsDoneChange(event.target.checked)} />

@@ -1,6 +1,5 @@
 import { CONTENT_SCRIPT_MATCHES } from '@/lib/keap-hosts';
 import { runContactPanel } from './contact-panel';
-import { serveRefundScreen } from './refund-screen';
 
 export default defineContentScript({
   matches: CONTENT_SCRIPT_MATCHES,
@@ -9,6 +8,5 @@ export default defineContentScript({
     const controller = new AbortController();
     ctx.onInvalidated(() => controller.abort());
     runContactPanel({ signal: controller.signal });
-    serveRefundScreen({ signal: controller.signal });
   },
 });

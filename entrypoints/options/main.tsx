@@ -48,6 +48,15 @@ function OptionsApp() {
       connectionFeedback={connectionFeedback}
       onSave={(settings, apiKey) => void save(settings, apiKey)}
       onRemoveKey={() => void save(loaded.settings, null)}
+      learnedWords={loaded.learnedWords}
+      onForgetWord={(appName, slot, word) => {
+        setBusy(true);
+        void callBackground('forgetLearnedWord', { appName, slot, word }).then((answer) => {
+          setBusy(false);
+          if (answer.ok) setLoaded({ ...loaded, learnedWords: answer.learnedWords });
+          else setSaveFeedback({ tone: 'error', text: answer.error.message });
+        });
+      }}
       onTestConnection={(apiHost, apiKey) => {
         setBusy(true);
         setConnectionFeedback({ tone: 'info', text: 'Testing the connection to Keap…' });

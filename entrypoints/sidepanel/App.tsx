@@ -12,15 +12,15 @@ import { type RefundForm, type RefundFormErrors, validateRefundForm } from '@/li
 import type { RefundPlan } from '@/lib/refund/plan';
 import { refundSummary } from '@/lib/refund/progress';
 import { defaultAmountText } from '@/lib/refund/rules';
+import type { GuidedRefund } from '@/lib/refund/guided';
+import type { RefundMode } from '@/lib/settings';
+import { guidedRefundOf, guidedRefundsItem } from '@/lib/service/guided-refunds';
 import { refundTargetFor, refundTargetsItem } from '@/lib/service/refund-target';
 
-/** Which order the panel works on, and where the request came from. */
-interface Target {
-  contactId: number;
-  orderId: number | null;
-  appOrigin: string;
-  requestedAt: number;
-}
+/** Which order the panel works on (or which refund of the history it follows up), and where the request came from. */
+type Target =
+  | { kind: 'order'; contactId: number; orderId: number | null; appOrigin: string; requestedAt: number }
+  | { kind: 'refund'; refundId: string; requestedAt: number };
 
 type Step =
   | { kind: 'form' }
@@ -37,7 +37,8 @@ function useTarget(): Target | null | undefined {
     const fromStorage = (targets: Record<string, unknown>) => {
       if (windowId === undefined) return;
       const chosen = refundTargetFor(targets, windowId);
-      if (chosen) setTarget({ contactId: chosen.contactId, orderId: chosen.orderId, appOrigin: chosen.appOrigin, requestedAt: chosen.requestedAt });
+      if (chosen?.kind === 'order') setTarget({ kind: 'order', contactId: chosen.contactId, orderId: chosen.orderId, appOrigin: chosen.appOrigin, requestedAt: chosen.requestedAt });
+      else if (chosen?.kind === 'refund') setTarget({ kind: 'refund', refundId: chosen.refundId, requestedAt: chosen.requestedAt });
     };
     void (async () => {
       const current = await browser.windows.getCurrent();
@@ -50,7 +51,7 @@ function useTarget(): Target | null | undefined {
       const [activeTab] = await browser.tabs.query({ active: true, currentWindow: true });
       const page = activeTab?.url ? classifyKeapUrl(activeTab.url) : { kind: 'other' as const };
       if (activeTab?.url && (page.kind === 'classic-contact' || page.kind === 'new-ui-contact')) {
-        setTarget({ contactId: page.contactId, orderId: null, appOrigin: new URL(activeTab.url).origin, requestedAt: Date.now() });
+        setTarget({ kind: 'order', contactId: page.contactId, orderId: null, appOrigin: new URL(activeTab.url).origin, requestedAt: Date.now() });
       } else {
         setTarget(null);
       }
@@ -80,17 +81,66 @@ function toRefundForm(view: OrderForRefund, values: RefundFormState): RefundForm
   return { ...values, orderId: view.order.orderId, contactId: view.contact.id, currency: view.order.summary.currency } as RefundForm;
 }
 
-function OrderRefund({ target, orderId, onPickAnother }: { target: Target; orderId: number; onPickAnother: () => void }) {
+/** The guided checklists the background keeps for refunds people finish on Keap's screen, live. */
+function useGuidedRefunds(refundIds: readonly string[] | null): Record<string, GuidedRefund | undefined> {
+  const [all, setAll] = useState<Record<string, unknown>>({});
+  useEffect(() => {
+    void guidedRefundsItem.getValue().then(setAll);
+    return guidedRefundsItem.watch((next) => setAll(next ?? {}));
+  }, []);
+  return useMemo(() => Object.fromEntries((refundIds ?? []).map((id) => [id, guidedRefundOf(all, id) ?? undefined])), [all, refundIds]);
+}
+
+/** The journal's records of `refundIds`, live, with what a person can do about those that need them. */
+function ProgressView({ refundIds, onStartOver }: { refundIds: string[]; onStartOver: () => void }) {
+  const records = useLiveQuery(async () => (await (await journalPromise).refunds.bulkGet(refundIds)).filter((record) => record !== undefined), [refundIds]);
+  const summary = useMemo(() => (records ? refundSummary(records) : null), [records]);
+  const guided = useGuidedRefunds(refundIds);
+  const [busyRecordId, setBusyRecordId] = useState<string | null>(null);
+  const [learning, setLearning] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const act = (refundId: string, call: () => Promise<{ ok: boolean; error?: { message: string } }>) => {
+    setBusyRecordId(refundId);
+    setActionError(null);
+    void call().then((answer) => {
+      setBusyRecordId(null);
+      if (!answer.ok) setActionError(answer.error?.message ?? 'Refund Desk could not do that.');
+    });
+  };
+  return (
+    <RefundProgress
+      records={records ?? []}
+      guided={guided}
+      summary={summary}
+      busyRecordId={busyRecordId}
+      actionError={actionError}
+      learning={learning}
+      onRecheck={(refundId) => act(refundId, () => callBackground('recheckRefund', { refundId }))}
+      onMarkNotRefunded={(refundId) => act(refundId, () => callBackground('markNotRefunded', { refundId }))}
+      onContinueInKeap={(refundId) => act(refundId, () => callBackground('continueInKeap', { refundId }))}
+      onLearn={(refundId) => {
+        setLearning(refundId);
+        setActionError(null);
+        void callBackground('learnControl', { refundId }).then((answer) => {
+          setLearning(null);
+          if (!answer.ok) setActionError(answer.error.message);
+        });
+      }}
+      onStartOver={onStartOver}
+    />
+  );
+}
+
+function OrderRefund({ target, orderId, onPickAnother }: { target: Extract<Target, { kind: 'order' }>; orderId: number; onPickAnother: () => void }) {
   const [view, setView] = useState<OrderForRefund | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [values, setValues] = useState<RefundFormState | null>(null);
   const [errors, setErrors] = useState<RefundFormErrors>({});
   const [step, setStep] = useState<Step>({ kind: 'form' });
   const [manualRefundsDone, setManualRefundsDone] = useState(false);
+  const [mode, setMode] = useState<RefundMode>('automatic');
   const [busy, setBusy] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
-  const [busyRecordId, setBusyRecordId] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<string | null>(null);
 
   const load = useCallback(() => {
     setView(null);
@@ -101,6 +151,7 @@ function OrderRefund({ target, orderId, onPickAnother }: { target: Target; order
         return;
       }
       setView(answer.view);
+      setMode(answer.view.defaultRefundMode);
       setValues(initialForm(answer.view));
       setErrors({});
       setStep({ kind: 'form' });
@@ -108,9 +159,6 @@ function OrderRefund({ target, orderId, onPickAnother }: { target: Target; order
   }, [orderId, target.contactId]);
   useEffect(load, [load]);
 
-  const refundIds = step.kind === 'progress' ? step.refundIds : null;
-  const records = useLiveQuery(async () => (refundIds ? (await (await journalPromise).refunds.bulkGet(refundIds)).filter((record) => record !== undefined) : []), [refundIds]);
-  const summary = useMemo(() => (records ? refundSummary(records) : null), [records]);
 
   if (loadError) {
     return (
@@ -128,6 +176,8 @@ function OrderRefund({ target, orderId, onPickAnother }: { target: Target; order
     return (
       <RefundReview
         plan={step.plan}
+        mode={mode}
+        onModeChange={setMode}
         manualRefundsDone={manualRefundsDone}
         busy={busy}
         error={submitError}
@@ -141,6 +191,7 @@ function OrderRefund({ target, orderId, onPickAnother }: { target: Target; order
             form: toRefundForm(view, values),
             appOrigin: target.appOrigin,
             manualRefundsDone,
+            mode,
           }).then((answer) => {
             setBusy(false);
             if (answer.ok) {
@@ -156,32 +207,7 @@ function OrderRefund({ target, orderId, onPickAnother }: { target: Target; order
       />
     );
   }
-  if (step.kind === 'progress') {
-    return (
-      <RefundProgress
-        records={records ?? []}
-        summary={summary}
-        busyRecordId={busyRecordId}
-        actionError={actionError}
-        onRecheck={(refundId) => {
-          setBusyRecordId(refundId);
-          setActionError(null);
-          void callBackground('recheckRefund', { refundId }).then((answer) => {
-            setBusyRecordId(null);
-            if (!answer.ok) setActionError(answer.error.message);
-          });
-        }}
-        onMarkNotRefunded={(refundId) => {
-          setBusyRecordId(refundId);
-          void callBackground('markNotRefunded', { refundId }).then((answer) => {
-            setBusyRecordId(null);
-            if (!answer.ok) setActionError(answer.error.message);
-          });
-        }}
-        onStartOver={onPickAnother}
-      />
-    );
-  }
+  if (step.kind === 'progress') return <ProgressView refundIds={step.refundIds} onStartOver={onPickAnother} />;
   return (
     <RefundFormView
       view={view}
@@ -204,7 +230,7 @@ function OrderRefund({ target, orderId, onPickAnother }: { target: Target; order
   );
 }
 
-function ContactOrders({ target, onPick }: { target: Target; onPick: (orderId: number) => void }) {
+function ContactOrders({ target, onPick }: { target: Extract<Target, { kind: 'order' }>; onPick: (orderId: number) => void }) {
   const [orders, setOrders] = useState<ContactOrderRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -221,7 +247,7 @@ export function SidePanelApp() {
   const [choice, setChoice] = useState<{ orderId: number | null } | null>(null);
   // A new choice in the Refunds panel replaces whatever was picked here.
   useEffect(() => setChoice(null), [target?.requestedAt]);
-  const orderId = choice ? choice.orderId : (target?.orderId ?? null);
+  const orderId = choice ? choice.orderId : target?.kind === 'order' ? target.orderId : null;
 
   if (target === undefined) return <p role="status">Loading…</p>;
   if (target === null) {
@@ -229,6 +255,14 @@ export function SidePanelApp() {
       <main>
         <h1>Refund Desk</h1>
         <p>Open a contact in Keap and click “Refund order #…” in its Refunds panel, or open this panel while a Keap contact is on screen.</p>
+      </main>
+    );
+  }
+  if (target.kind === 'refund') {
+    return (
+      <main>
+        <h1>Refund Desk</h1>
+        <ProgressView key={target.requestedAt} refundIds={[target.refundId]} onStartOver={() => setChoice(null)} />
       </main>
     );
   }

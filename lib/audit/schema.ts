@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orderPaymentSchema } from '@/lib/page/refund-screen/protocol';
 import { refundErrorHandlingSchema } from '@/lib/refund/rules';
 import { refundStateSchema } from './states';
 
@@ -72,6 +73,8 @@ export const planRefundInputSchema = z.object({
       refundRowIds: z.array(keapId),
       refundTransactionIds: z.array(keapId),
       orderRefundTotalMinor: z.number().int(),
+      /** The order's payments (refund rows left out): Keap's refund screen must list the same ones. */
+      payments: z.array(orderPaymentSchema).optional(),
     })
     .optional(),
 });

@@ -4,7 +4,9 @@ import { orderSummarySchema, paymentFactsSchema } from '@/lib/keap/payment-facts
 import { refundFormSchema } from '@/lib/refund/form';
 import { refundChannelSchema, refundErrorHandlingSchema } from '@/lib/refund/rules';
 import { KEAP_API_HOSTS } from '@/lib/keap-hosts';
-import { settingsSchema } from '@/lib/settings';
+import { refundModeSchema, settingsSchema } from '@/lib/settings';
+import { checklistItemSchema, screenProgressSchema } from '@/lib/page/refund-screen/protocol';
+import { learnedWordsSchema, learnSlotSchema } from '@/lib/page/refund-screen/words';
 
 /**
  * Every message between Refund Desk's contexts, with a zod schema for what goes in and what comes
@@ -58,8 +60,13 @@ export const orderForRefundSchema = z.object({
   }),
   payments: z.array(paymentForRefundSchema),
   defaultErrorHandling: refundErrorHandlingSchema,
+  defaultRefundMode: refundModeSchema,
 });
 export type OrderForRefund = z.infer<typeof orderForRefundSchema>;
+
+/** Words people showed Refund Desk on Keap's refund screen, per Keap app name. */
+export const learnedWordsByAppSchema = z.record(z.string(), learnedWordsSchema);
+export type LearnedWordsByApp = z.infer<typeof learnedWordsByAppSchema>;
 
 /** A Keap app origin, e.g. https://ab123.infusionsoft.com: where the refund screen is driven. */
 export const keapAppOriginSchema = z.string().regex(/^https:\/\/[a-z0-9-]+\.infusionsoft\.com$/i, 'a Keap app address');
@@ -87,8 +94,15 @@ export const MESSAGES = {
   },
   /** Opens Refund Desk's options page (from the panel's "add your API key" link). */
   openOptions: { input: z.object({}), output: result({}) },
-  /** The order page's content script is ready to drive Keap's refund screen. */
-  orderPageReady: { input: z.object({ orderId: keapIdSchema }), output: result({}) },
+  /** Keap's refund screen: how far the walk got, saved before the click that depends on it. */
+  refundScreenProgress: { input: z.object({ attemptId: z.uuid(), progress: screenProgressSchema }), output: result({}) },
+  /** Keap's refund screen: may the final click be made? Only for the attempt that is live now. */
+  approveFinalClick: { input: z.object({ attemptId: z.uuid() }), output: result({ go: z.boolean() }) },
+  /** Keap's refund screen in guided mode: what the person has done so far. */
+  refundScreenGuide: {
+    input: z.object({ attemptId: z.uuid(), progress: screenProgressSchema, items: z.array(checklistItemSchema).max(40) }),
+    output: result({}),
+  },
   /** Everything the side panel needs to refund an order, fresh from Keap's API. */
   getOrderForRefund: {
     input: z.object({ orderId: keapIdSchema, contactId: keapIdSchema }),
@@ -101,6 +115,8 @@ export const MESSAGES = {
       form: refundFormSchema,
       appOrigin: keapAppOriginSchema,
       manualRefundsDone: z.boolean(),
+      /** Refund Desk works Keap's refund screen, or the person does and Refund Desk guides them. */
+      mode: refundModeSchema,
     }),
     output: z.discriminatedUnion('ok', [
       z.object({ ok: z.literal(true), refundIds: z.array(z.uuid()) }),
@@ -111,9 +127,20 @@ export const MESSAGES = {
   recheckRefund: { input: z.object({ refundId: z.uuid() }), output: result({ state: z.string() }) },
   /** A person checked in Keap and found that no refund happened. */
   markNotRefunded: { input: z.object({ refundId: z.uuid() }), output: result({}) },
+  /** Opens Keap's screen for a refund that needs the person, with the guided checklist following them. */
+  continueInKeap: { input: z.object({ refundId: z.uuid() }), output: result({}) },
+  /** "Show Refund Desk this control": the person clicks the control on Keap's screen; its word is remembered. */
+  learnControl: { input: z.object({ refundId: z.uuid() }), output: result({ slot: learnSlotSchema, word: z.string() }) },
+  /** Opens the side panel on one refund of the history (from the popup). */
+  openRefundInSidePanel: { input: z.object({ refundId: z.uuid(), windowId: z.number().int() }), output: result({}) },
   getSettings: {
     input: z.object({}),
-    output: result({ settings: settingsSchema, status: keyStatusSchema }),
+    output: result({ settings: settingsSchema, status: keyStatusSchema, learnedWords: learnedWordsByAppSchema }),
+  },
+  /** Options: forget a word Refund Desk was shown on Keap's screen. */
+  forgetLearnedWord: {
+    input: z.object({ appName: z.string(), slot: learnSlotSchema, word: z.string() }),
+    output: result({ learnedWords: learnedWordsByAppSchema }),
   },
   /** `apiKey` absent keeps the stored key; null removes it. */
   saveSettings: {
@@ -133,17 +160,24 @@ export type MessageOutput<N extends MessageName> = z.infer<(typeof MESSAGES)[N][
 
 /**
  * Who may send each message. Content scripts may read the orders of the contact on their own tab
- * and open the side panel; only extension pages may start refunds or change settings.
+ * and open the side panel; the refund screen's script speaks only for the attempt its tab serves
+ * (checked by the handler); only extension pages may start refunds or change settings.
  */
-export const POLICY: Record<MessageName, 'any-sender' | 'own-contact-or-extension-page' | 'own-contact' | 'own-order' | 'extension-page'> = {
+export const POLICY: Record<MessageName, 'any-sender' | 'own-contact-or-extension-page' | 'own-contact' | 'refund-screen' | 'extension-page'> = {
   getContactOrders: 'own-contact-or-extension-page',
   openRefundPanel: 'own-contact',
   openOptions: 'any-sender',
-  orderPageReady: 'own-order',
+  refundScreenProgress: 'refund-screen',
+  approveFinalClick: 'refund-screen',
+  refundScreenGuide: 'refund-screen',
   getOrderForRefund: 'extension-page',
   startRefund: 'extension-page',
   recheckRefund: 'extension-page',
   markNotRefunded: 'extension-page',
+  continueInKeap: 'extension-page',
+  learnControl: 'extension-page',
+  openRefundInSidePanel: 'extension-page',
+  forgetLearnedWord: 'extension-page',
   getSettings: 'extension-page',
   saveSettings: 'extension-page',
   testConnection: 'extension-page',

@@ -59,11 +59,62 @@ describe('identifySender', () => {
     expect(identify({ url: `${EXTENSION_ORIGIN}/sidepanel.html` })).toEqual({ kind: 'unknown' });
   });
 
-  it('our content script on a page that is not a Keap contact or order is unknown', () => {
-    const url = 'https://example.com/Contact/manageContact.jsp?ID=42';
-    expect(identify(contentScript({ url, tab: { id: 5, url } }))).toEqual({ kind: 'unknown' });
+  it('our content script on any other page of a classic Keap app is a content script on an "other" page (the refund screen may be anywhere)', () => {
     const keapHome = 'https://ab123.infusionsoft.com/app/home';
-    expect(identify(contentScript({ url: keapHome, tab: { id: 5, url: keapHome } }))).toEqual({ kind: 'unknown' });
+    const identity = identify(contentScript({ url: keapHome, origin: 'https://ab123.infusionsoft.com', tab: { id: 5, windowId: 2, url: keapHome } }));
+    expect(identity).toEqual({
+      kind: 'content-script',
+      tabId: 5,
+      windowId: 2,
+      frameId: 0,
+      page: { kind: 'other' },
+      origin: 'https://ab123.infusionsoft.com',
+    });
+    expect(contactOfSender(identity)).toBeUndefined();
+  });
+
+  it.each([
+    ['a refund screen in a window of its own', 'https://ab123.infusionsoft.com/Job/refundPayment.jsp?orderId=7&step=2', 'https://ab123.infusionsoft.com'],
+    ['a contact page without an id', 'https://ab123.infusionsoft.com/Contact/manageContact.jsp?view=add', 'https://ab123.infusionsoft.com'],
+    ['the root of the app', 'https://cd456.infusionsoft.com/', 'https://cd456.infusionsoft.com'],
+    ['an app host in capitals', 'https://AB123.Infusionsoft.COM/Job/refund.jsp', 'https://ab123.infusionsoft.com'],
+  ])('%s is a Keap app page, with its origin', (_label, url, origin) => {
+    expect(identify(contentScript({ url, tab: { id: 11, windowId: 4, url } }))).toEqual({
+      kind: 'content-script',
+      tabId: 11,
+      windowId: 4,
+      frameId: 0,
+      page: { kind: 'other' },
+      origin,
+    });
+  });
+
+  it('the tab’s url decides, not the url the message says it came from', () => {
+    const keapPage = 'https://ab123.infusionsoft.com/app/refunds';
+    expect(identify(contentScript({ url: 'https://example.com/', tab: { id: 5, url: keapPage } }))).toMatchObject({ kind: 'content-script', page: { kind: 'other' } });
+    expect(identify(contentScript({ url: keapPage, tab: { id: 5, url: 'https://example.com/' } }))).toEqual({ kind: 'unknown' });
+  });
+
+  it.each([
+    ['another site, even with a Keap path', 'https://example.com/Contact/manageContact.jsp?ID=42'],
+    ['a host that only ends like a Keap name', 'https://evilinfusionsoft.com/app/home'],
+    ['a lookalike host', 'https://ab123.infusionsoft.com.evil.test/app/home'],
+    ['a user name that looks like a Keap host', 'https://ab123.infusionsoft.com@evil.test/app/home'],
+    ['infusionsoft.com itself', 'https://infusionsoft.com/app/home'],
+    ['the Keap API host', 'https://api.infusionsoft.com/crm/rest/v1/orders'],
+    ['the other Keap API host', 'https://api.keap.com/crm/rest/v1/orders'],
+    ['a Keap app over http', 'http://ab123.infusionsoft.com/app/home'],
+    ['a Keap contact over http', 'http://ab123.infusionsoft.com/Contact/manageContact.jsp?view=edit&ID=42'],
+    ['a newer-UI page that is not a contact', 'https://keap.app/contacts'],
+    ['a url that is not one', 'not a url'],
+  ])('our content script on %s is unknown', (_label, url) => {
+    expect(identify(contentScript({ url, tab: { id: 5, url } }))).toEqual({ kind: 'unknown' });
+  });
+
+  it('a message from an iframe inside any Keap app page is unknown', () => {
+    const keapHome = 'https://ab123.infusionsoft.com/app/home';
+    expect(identify(contentScript({ url: keapHome, frameId: 1, tab: { id: 5, url: keapHome } }))).toEqual({ kind: 'unknown' });
+    expect(identify(contentScript({ url: ORDER_URL, frameId: 2, tab: { id: 6, url: ORDER_URL } }))).toEqual({ kind: 'unknown' });
   });
 
   it('a sender without a url is unknown', () => {

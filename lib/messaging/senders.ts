@@ -1,4 +1,4 @@
-import { classifyKeapUrl, type KeapPage } from '@/lib/keap-hosts';
+import { classifyKeapUrl, isKeapAppPage, type KeapPage } from '@/lib/keap-hosts';
 
 /** Who sent a runtime message, as far as the browser vouches for it. */
 export type SenderIdentity =
@@ -28,7 +28,8 @@ export function identifySender(sender: RuntimeSender, extensionId: string, exten
   if ((sender.frameId ?? 0) !== 0) return { kind: 'unknown' };
   const pageUrl = sender.tab?.url ?? sender.url;
   const page = classifyKeapUrl(pageUrl);
-  if (page.kind === 'other') return { kind: 'unknown' };
+  // Keap's refund screen may be any page of the app (a window of its own, a page per step).
+  if (page.kind === 'other' && !isKeapAppPage(pageUrl)) return { kind: 'unknown' };
   return { kind: 'content-script', tabId, windowId: sender.tab?.windowId, frameId: 0, page, origin: new URL(pageUrl).origin };
 }
 

@@ -8,6 +8,7 @@ import type { SenderIdentity } from './senders';
 vi.stubGlobal('chrome', fakeBrowser);
 vi.stubGlobal('browser', fakeBrowser);
 const { checkMessage } = await import('./serve');
+const { MESSAGES, POLICY } = await import('./protocol');
 
 const extensionPage: SenderIdentity = { kind: 'extension-page', url: 'chrome-extension://abc/sidepanel.html' };
 const contactPage = (contactId: number): SenderIdentity => ({
@@ -26,7 +27,19 @@ const orderPage = (orderId: number): SenderIdentity => ({
   page: { kind: 'classic-order', orderId },
   origin: 'https://ab123.infusionsoft.com',
 });
+/** Keap's refund screen may be any page of the app: the sender identifies it as an 'other' Keap page. */
+const keapAppPage: SenderIdentity = {
+  kind: 'content-script',
+  tabId: 7,
+  windowId: 3,
+  frameId: 0,
+  page: { kind: 'other' },
+  origin: 'https://ab123.infusionsoft.com',
+};
 const unknownSender: SenderIdentity = { kind: 'unknown' };
+const REFUND_ID = '3f2b8c1e-7a4d-4b6e-9c2f-1d2e3f4a5b6c';
+const ATTEMPT_ID = '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
+const progress = { opened: true, submitted: ['payments'], finalClicked: false };
 
 const validForm: RefundForm = {
   orderId: 7,
@@ -43,6 +56,7 @@ const validStartRefund = {
   form: validForm,
   appOrigin: 'https://ab123.infusionsoft.com',
   manualRefundsDone: false,
+  mode: 'automatic',
 };
 
 function errorOf(name: MessageName, data: unknown, sender: SenderIdentity) {
@@ -54,7 +68,7 @@ function errorOf(name: MessageName, data: unknown, sender: SenderIdentity) {
 describe('checkMessage: who may send what', () => {
   it.each([
     ['startRefund', validStartRefund],
-    ['saveSettings', { settings: { apiHost: 'api.infusionsoft.com', defaultErrorHandling: 'skip-payment', historyRetentionDays: 0 }, apiKey: 'KeapAK-0123456789abcdef' }],
+    ['saveSettings', { settings: { apiHost: 'api.infusionsoft.com', defaultErrorHandling: 'skip-payment', historyRetentionDays: 0, defaultRefundMode: 'guided' }, apiKey: 'KeapAK-0123456789abcdef' }],
     ['getOrderForRefund', { orderId: 7, contactId: 42 }],
     ['testConnection', { apiHost: 'api.infusionsoft.com' }],
     ['getSettings', {}],
@@ -91,11 +105,74 @@ describe('checkMessage: who may send what', () => {
     expect(errorOf('openRefundPanel', { contactId: 42, orderId: 7 }, orderPage(7)).kind).toBe('refused');
   });
 
-  it('orderPageReady comes only from the order page of that order', () => {
-    expect(checkMessage('orderPageReady', { orderId: 7 }, orderPage(7))).toEqual({ ok: true, data: { orderId: 7 } });
-    expect(errorOf('orderPageReady', { orderId: 8 }, orderPage(7)).kind).toBe('refused');
-    expect(errorOf('orderPageReady', { orderId: 7 }, contactPage(42)).kind).toBe('refused');
-    expect(errorOf('orderPageReady', { orderId: 7 }, extensionPage).kind).toBe('refused');
+  const refundScreenMessages = [
+    ['refundScreenProgress', { attemptId: ATTEMPT_ID, progress }],
+    ['approveFinalClick', { attemptId: ATTEMPT_ID }],
+    ['refundScreenGuide', { attemptId: ATTEMPT_ID, progress, items: [{ id: 'payments', text: 'Tick payment #7001', done: true }] }],
+  ] as const;
+
+  describe.each(refundScreenMessages)('%s (the refund screen speaks; its handler checks the session)', (name, data) => {
+    it.each([
+      ['any page of a Keap app', keapAppPage],
+      ['a Keap order page', orderPage(7)],
+      ['a Keap contact page', contactPage(42)],
+    ])('is accepted with its data from a content script on %s', (_label, sender) => {
+      expect(checkMessage(name, data, sender)).toEqual({ ok: true, data });
+    });
+
+    it('is refused from an extension page, naming the refund screen', () => {
+      expect(errorOf(name, data, extensionPage)).toEqual({ kind: 'refused', message: `Only Keap's refund screen may ask for "${name}".` });
+    });
+
+    it('is refused from an unknown sender', () => {
+      expect(errorOf(name, data, unknownSender).kind).toBe('refused');
+    });
+
+    it('a malformed one from an extension page or a stranger is refused, not called malformed', () => {
+      expect(errorOf(name, { attemptId: 'nope' }, extensionPage).kind).toBe('refused');
+      expect(errorOf(name, { attemptId: 'nope' }, unknownSender).kind).toBe('refused');
+    });
+  });
+
+  const extensionPageOnly = [
+    ['continueInKeap', { refundId: REFUND_ID }],
+    ['learnControl', { refundId: REFUND_ID }],
+    ['openRefundInSidePanel', { refundId: REFUND_ID, windowId: 4 }],
+    ['forgetLearnedWord', { appName: 'ab123', slot: 'credit-final', word: 'Do it' }],
+  ] as const;
+
+  describe.each(extensionPageOnly)('%s (only Refund Desk’s own pages)', (name, data) => {
+    it('is accepted with its data from an extension page', () => {
+      expect(checkMessage(name, data, extensionPage)).toEqual({ ok: true, data });
+    });
+
+    it.each([
+      ['a Keap contact page', contactPage(42)],
+      ['a Keap order page', orderPage(7)],
+      ['any other page of a Keap app', keapAppPage],
+    ])('is refused from a content script on %s', (_label, sender) => {
+      expect(errorOf(name, data, sender)).toEqual({ kind: 'refused', message: `Only Refund Desk's own pages may ask for "${name}".` });
+    });
+
+    it('is refused from an unknown sender', () => {
+      expect(errorOf(name, data, unknownSender).kind).toBe('refused');
+    });
+  });
+
+  it('the refund screen’s messages are exactly the ones any Keap content script may send for an attempt', () => {
+    const names = (Object.keys(POLICY) as MessageName[]).filter((name) => POLICY[name] === 'refund-screen').sort();
+    expect(names).toEqual(['approveFinalClick', 'refundScreenGuide', 'refundScreenProgress']);
+  });
+
+  it('every message has a policy, and the order page no longer has messages of its own', () => {
+    expect(Object.keys(POLICY).sort()).toEqual(Object.keys(MESSAGES).sort());
+    expect(Object.keys(MESSAGES)).not.toContain('orderPageReady');
+    expect(Object.values(POLICY)).not.toContain('own-order');
+  });
+
+  it('a Keap app page that is not a contact may not ask for contact orders or open the refund panel', () => {
+    expect(errorOf('getContactOrders', { contactId: 42 }, keapAppPage).kind).toBe('refused');
+    expect(errorOf('openRefundPanel', { contactId: 42, orderId: 7 }, keapAppPage).kind).toBe('refused');
   });
 
   it('an unknown sender is refused everything, even openOptions', () => {
@@ -111,11 +188,18 @@ describe('checkMessage: who may send what', () => {
   it('openOptions is answered to content scripts and extension pages, with no payload at all', () => {
     expect(checkMessage('openOptions', undefined, contactPage(42))).toEqual({ ok: true, data: {} });
     expect(checkMessage('openOptions', null, orderPage(7))).toEqual({ ok: true, data: {} });
+    expect(checkMessage('openOptions', undefined, keapAppPage)).toEqual({ ok: true, data: {} });
     expect(checkMessage('openOptions', {}, extensionPage)).toEqual({ ok: true, data: {} });
   });
 
-  it('a valid startRefund from an extension page is accepted with its data', () => {
+  it('a valid startRefund from an extension page is accepted with its data, in either mode', () => {
     expect(checkMessage('startRefund', validStartRefund, extensionPage)).toEqual({ ok: true, data: validStartRefund });
+    const guided = { ...validStartRefund, mode: 'guided' };
+    expect(checkMessage('startRefund', guided, extensionPage)).toEqual({ ok: true, data: guided });
+  });
+
+  it('startRefund is refused from the refund screen, whatever page of Keap it is on', () => {
+    expect(errorOf('startRefund', validStartRefund, keapAppPage)).toEqual({ kind: 'refused', message: "Only Refund Desk's own pages may start a refund." });
   });
 });
 
@@ -123,13 +207,26 @@ describe('checkMessage: malformed payloads', () => {
   it.each([
     ['a string contact id', 'getContactOrders', { contactId: '42' }, contactPage(42), 'contactId'],
     ['a negative contact id', 'getContactOrders', { contactId: -42 }, extensionPage, 'contactId'],
-    ['a zero order id', 'orderPageReady', { orderId: 0 }, orderPage(7), 'orderId'],
+    ['a zero order id', 'getOrderForRefund', { orderId: 0, contactId: 42 }, extensionPage, 'orderId'],
     ['a fractional order id', 'getOrderForRefund', { orderId: 7.5, contactId: 42 }, extensionPage, 'orderId'],
     ['an id beyond the safe integers', 'getContactOrders', { contactId: 2 ** 53 }, extensionPage, 'contactId'],
     ['a missing field', 'getOrderForRefund', { orderId: 7 }, extensionPage, 'contactId'],
     ['a key that is not a uuid', 'startRefund', { ...validStartRefund, idempotencyKey: 'refund-1' }, extensionPage, 'idempotencyKey'],
     ['a form field of the wrong type', 'startRefund', { ...validStartRefund, form: { ...validForm, payments: [{ paymentId: 7001, selected: 'yes', amount: '1' }] } }, extensionPage, 'form.payments.0.selected'],
     ['an app origin that is not Keap', 'startRefund', { ...validStartRefund, appOrigin: 'https://evil.example' }, extensionPage, 'appOrigin'],
+    ['a startRefund without a mode', 'startRefund', { ...validStartRefund, mode: undefined }, extensionPage, 'mode'],
+    ['a startRefund in a mode Refund Desk does not know', 'startRefund', { ...validStartRefund, mode: 'manual' }, extensionPage, 'mode'],
+    ['an attempt id that is not a uuid', 'refundScreenProgress', { attemptId: 'attempt-1', progress }, keapAppPage, 'attemptId'],
+    ['a progress without its steps', 'refundScreenProgress', { attemptId: ATTEMPT_ID, progress: { opened: true, finalClicked: false } }, orderPage(7), 'progress.submitted'],
+    ['a step Refund Desk does not know', 'refundScreenProgress', { attemptId: ATTEMPT_ID, progress: { ...progress, submitted: ['everything'] } }, keapAppPage, 'progress.submitted.0'],
+    ['a missing attempt id', 'approveFinalClick', {}, keapAppPage, 'attemptId'],
+    ['a guide of more than 40 items', 'refundScreenGuide', { attemptId: ATTEMPT_ID, progress, items: Array.from({ length: 41 }, (_, i) => ({ id: `${i}`, text: 'x', done: false })) }, keapAppPage, 'items'],
+    ['a guide item without done', 'refundScreenGuide', { attemptId: ATTEMPT_ID, progress, items: [{ id: 'payments', text: 'Tick it' }] }, contactPage(42), 'items.0.done'],
+    ['a refund id that is not a uuid', 'continueInKeap', { refundId: '42' }, extensionPage, 'refundId'],
+    ['a missing refund id', 'learnControl', {}, extensionPage, 'refundId'],
+    ['a fractional window id', 'openRefundInSidePanel', { refundId: REFUND_ID, windowId: 1.5 }, extensionPage, 'windowId'],
+    ['a control Refund Desk does not know', 'forgetLearnedWord', { appName: 'ab123', slot: 'delete-button', word: 'Go' }, extensionPage, 'slot'],
+    ['an unknown refund mode in settings', 'saveSettings', { settings: { apiHost: 'api.keap.com', defaultRefundMode: 'yolo' } }, extensionPage, 'settings.defaultRefundMode'],
     ['an unknown API host', 'testConnection', { apiHost: 'api.evil.example' }, extensionPage, 'apiHost'],
     ['retention beyond ten years', 'saveSettings', { settings: { apiHost: 'api.keap.com', defaultErrorHandling: 'skip-payment', historyRetentionDays: 5000 } }, extensionPage, 'settings.historyRetentionDays'],
   ] as const)('%s is refused as invalid-message, naming the path', (_label, name, data, sender, path) => {

@@ -24,11 +24,8 @@ export function checkMessage<N extends MessageName>(name: N, rawData: unknown, s
     case 'extension-page':
       if (sender.kind !== 'extension-page') return refused(`Only Refund Desk's own pages may ${describe(name)}.`);
       break;
-    case 'own-order':
-      if (sender.kind !== 'content-script' || sender.page.kind !== 'classic-order') return refused(`Only a Keap order page may ${describe(name)}.`);
-      if (parsed.success && (parsed.data as { orderId?: number }).orderId !== sender.page.orderId) {
-        return refused('A Keap page may only speak for the order it shows.');
-      }
+    case 'refund-screen':
+      if (sender.kind !== 'content-script') return refused(`Only Keap's refund screen may ${describe(name)}.`);
       break;
     case 'own-contact':
     case 'own-contact-or-extension-page':

@@ -71,3 +71,19 @@ export function checkRefundEvidence(
     allConfirmed: matched.every((line) => line.refundRowId !== null) && totalRose,
   };
 }
+
+/**
+ * Refund rows of `paymentIds` that Keap's API shows now and did not show in the baseline: a refund
+ * made after the plan was written (by this attempt, a retry, or someone else).
+ */
+export function refundsSince(
+  baseline: RefundBaseline,
+  payments: readonly KeapInvoicePayment[],
+  paymentIds: readonly number[],
+): { refundRowId: number; refundedPaymentId: number }[] {
+  const known = new Set(baseline.refundRowIds);
+  return payments.flatMap((payment) => {
+    const refunded = payment.refund_invoice_payment_id;
+    return !known.has(payment.id) && refunded != null && paymentIds.includes(refunded) ? [{ refundRowId: payment.id, refundedPaymentId: refunded }] : [];
+  });
+}

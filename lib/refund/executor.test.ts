@@ -6,12 +6,22 @@ import { eventsFor } from '@/lib/audit/journal';
 import type { RefundRecord } from '@/lib/audit/schema';
 import { createKeapClient } from '@/lib/keap/client';
 import { createRateLimiter } from '@/lib/keap/rate-limiter';
-import type { RefundScreenResult } from '@/lib/page/refund-screen-driver';
+import type { RefundScreenPlan } from '@/lib/page/refund-screen/protocol';
 import { sandboxRefundScreen, submissionFor } from '@/test/support/sandbox-refund-screen';
 import { processRefund } from '@/test/sandbox/refund';
 import { SEED } from '@/test/sandbox/seed';
 import { startSandbox, type Sandbox } from '@/test/sandbox/server';
-import { executeRefund, prepareRefund, type ExecutorDeps, type RefundScreenRunner, type StartRefundInput, type StartRefundResult } from './executor';
+import {
+  confirmFromApi,
+  executeRefund,
+  GUIDED_MESSAGE,
+  prepareRefund,
+  type ExecutorDeps,
+  type RefundScreenResult,
+  type RefundScreenRunner,
+  type StartRefundInput,
+  type StartRefundResult,
+} from './executor';
 import type { RefundForm } from './form';
 
 /**
@@ -40,11 +50,14 @@ interface Harness {
   /** Contacts the executor said changed, in order. */
   changedContacts: number[];
   sleeps: number[];
+  /** Every refund handed to the person on Keap's screen, with why. */
+  handOvers: { refundId: string; plan: RefundScreenPlan; stop: { problem: string; learnable?: string } | null }[];
 }
 
 function harness(runRefundScreen: RefundScreenRunner = sandboxRefundScreen(sandbox.appBase).run): Harness {
   const changedContacts: number[] = [];
   const sleeps: number[] = [];
+  const handOvers: Harness['handOvers'] = [];
   const client = createKeapClient({
     apiKey: sandbox.apiKey,
     baseUrl: sandbox.apiBase,
@@ -53,10 +66,15 @@ function harness(runRefundScreen: RefundScreenRunner = sandboxRefundScreen(sandb
   return {
     changedContacts,
     sleeps,
+    handOvers,
     deps: {
       db,
       client,
       runRefundScreen,
+      handOver: (record, plan, stop) => {
+        handOvers.push({ refundId: record.id, plan, stop });
+        return Promise.resolve();
+      },
       onContactChanged: (contactId) => changedContacts.push(contactId),
       confirmation: { attempts: 3, intervalMs: 0 },
       sleep: (ms) => {
@@ -131,12 +149,19 @@ function halfOfFirstPayment() {
     orderId: orders.twoPayments,
     lines: [{ paymentId: payments.twoPaymentsFirst, amountMinor: 3000 }],
     currency: 'USD',
+    orderPayments: [],
     reason: 'Refunded in Keap directly',
     method: 'refund',
     errorHandling: 'skip-payment',
     amountOwedMinor: 0,
   });
 }
+
+/** The two-payment order's payments as Keap's API shows them before any refund. */
+const twoPaymentsAsPlanned = [
+  { paymentId: payments.twoPaymentsFirst, payDate: expect.any(String), amountMinor: 6000, refundableMinor: 6000 },
+  { paymentId: payments.twoPaymentsSecond, payDate: expect.any(String), amountMinor: 6000, refundableMinor: 6000 },
+];
 
 describe('executeRefund through Keap’s refund screen', () => {
   it('confirms a full refund of a Stripe payment from the API, with the new refund row as evidence and a note on the contact', async () => {
@@ -155,6 +180,7 @@ describe('executeRefund through Keap’s refund screen', () => {
       {
         orderId: orders.twoPayments,
         lines: [{ paymentId: payments.twoPaymentsFirst, amountMinor: 6000 }],
+        orderPayments: twoPaymentsAsPlanned,
         currency: 'USD',
         reason: 'Customer did not want it: Changed their mind',
         method: 'refund',
@@ -169,7 +195,7 @@ describe('executeRefund through Keap’s refund screen', () => {
       refundTransactionIds: [refundRow.transactionId],
       orderRefundTotalMinor: 6000,
     });
-    expect(record.baseline).toEqual({ refundRowIds: [], refundTransactionIds: [], orderRefundTotalMinor: 0 });
+    expect(record.baseline).toEqual({ refundRowIds: [], refundTransactionIds: [], orderRefundTotalMinor: 0, payments: twoPaymentsAsPlanned });
     expect(await db.refunds.get(record.id)).toEqual(record);
     expect(await trail(record.id)).toEqual(['planned', 'submitting', 'confirmed']);
     expect(h.changedContacts).toContain(contacts.demo);
@@ -300,7 +326,7 @@ describe('manual refunds (PayPal Express)', () => {
   it('records a manual refund the API shows even when the results step was not read', async () => {
     const sendWithoutReading: RefundScreenRunner = async (plan, target) => {
       await sandboxRefundScreen(sandbox.appBase).run(plan, target);
-      return { ok: false, sent: true, stoppedAt: 'results', problem: 'Keap’s Refund Results did not appear.', stepsLeft: ['Check the order'] };
+      return { ok: false, sent: true, stoppedAt: 'results', problem: 'Keap’s Refund Results did not appear.' };
     };
     const h = harness(sendWithoutReading);
     const record = await refund(
@@ -392,16 +418,16 @@ describe('one refund per payment', () => {
 });
 
 describe('when Keap’s screen or API does not show a refund', () => {
-  const stoppedAtRefundMethod: RefundScreenResult = {
+  const stoppedAtFinalButton: RefundScreenResult = {
     ok: false,
     sent: false,
-    stoppedAt: 'refund-method',
-    problem: "Could not find the Next button on Keap's Refund Method step.",
-    stepsLeft: ['Choose "Refund"', 'Click "Next"', 'Click "Finish"'],
+    stoppedAt: 'credit',
+    problem: 'Refund Desk does not know the button "Make it so" that seems to complete the refund',
+    learnable: 'credit-final',
   };
 
-  it('hands a walk that stopped before Finish to a person, naming the steps left, and keeps the payment locked', async () => {
-    const h = harness(() => Promise.resolve(stoppedAtRefundMethod));
+  it('hands a walk that stopped before the final click to the person on Keap’s screen, and keeps the payment locked', async () => {
+    const h = harness(() => Promise.resolve(stoppedAtFinalButton));
     const form = refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }]);
     const record = await refund(h, startInput(form));
 
@@ -410,8 +436,15 @@ describe('when Keap’s screen or API does not show a refund', () => {
     expect(record.state).toBe('needs-manual');
     expect(record.error).toEqual({
       kind: 'refund-screen-stopped',
-      message: `Could not find the Next button on Keap's Refund Method step. Steps left: Choose "Refund" → Click "Next" → Click "Finish".`,
+      message: `Refund Desk does not know the button "Make it so" that seems to complete the refund. Nothing was sent; finish it on Keap's screen with the checklist.`,
     });
+    expect(h.handOvers).toEqual([
+      {
+        refundId: record.id,
+        plan: expect.objectContaining({ orderId: orders.twoPayments, orderPayments: twoPaymentsAsPlanned }),
+        stop: { problem: stoppedAtFinalButton.problem, learnable: 'credit-final' },
+      },
+    ]);
     expect(record.lines[0]!.outcome).toBeUndefined();
     expect(await trail(record.id)).toEqual(['planned', 'submitting', 'needs-manual']);
     expect(notesOnDemoContactSinceSeed()[0]!.body).toContain('stopped: needs a person to finish it in Keap');
@@ -464,7 +497,66 @@ describe('when Keap’s screen or API does not show a refund', () => {
     expect(sandboxBooks(payments.twoPaymentsFirst).log).toEqual([expect.objectContaining({ amountMinor: 3000 })]);
     expect(record.state).toBe('needs-manual');
     expect(record.error!.message).toMatch(/only \$30\.00 left to refund\. The refund may have been sent/);
+    expect(h.handOvers).toEqual([]);
     expect(record.lines[0]!.outcome).toBe('pending');
     expect(await trail(record.id)).toEqual(['planned', 'submitting', 'unconfirmed', 'unconfirmed', 'unconfirmed', 'needs-manual']);
+  });
+});
+
+describe('guided: the person refunds on Keap’s screen, Refund Desk confirms through the API', () => {
+  it('opens nothing itself: hands the refund over with nothing sent, then confirms it once the API shows it', async () => {
+    const screen = sandboxRefundScreen(sandbox.appBase);
+    const h = harness(screen.run);
+    const form = refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }]);
+    const ids = refundIdsOf(await prepareRefund(startInput(form), h.deps));
+    const record = await executeRefund(ids[0]!, h.deps, 'guided');
+
+    expect(screen.plans).toEqual([]);
+    expect(sandbox.state.refundLog).toEqual([]);
+    expect(record.state).toBe('needs-manual');
+    expect(record.error).toEqual({ kind: 'guided', message: GUIDED_MESSAGE });
+    expect(h.handOvers.map((handOver) => [handOver.refundId, handOver.stop])).toEqual([[record.id, null]]);
+    await expect(confirmFromApi(record.id, h.deps, 'Confirmed by the watch')).resolves.toMatchObject({ kind: 'not-shown' });
+
+    // The person finishes it on Keap's screen.
+    const sent = await screen.run(h.handOvers[0]!.plan, { appOrigin: APP_ORIGIN, attemptId: record.id });
+    expect(sent.ok).toBe(true);
+    await expect(confirmFromApi(record.id, h.deps, 'Confirmed by the watch')).resolves.toEqual({ kind: 'confirmed', to: 'confirmed' });
+
+    const settled = (await db.refunds.get(record.id))!;
+    expect(settled.state).toBe('confirmed');
+    expect(settled.lines[0]!.outcome).toBe('refunded');
+    expect(settled.evidence!.refundInvoicePaymentIds).toEqual(sandboxBooks(payments.twoPaymentsFirst).refundRows.map((row) => row.id));
+    expect(await trail(record.id)).toEqual(['planned', 'submitting', 'needs-manual', 'confirmed']);
+    expect(notesOnDemoContactSinceSeed().map((note) => note.title)).toEqual([`Refund Desk: $60.00 on order #${orders.twoPayments} — confirmed`]);
+    await expect(confirmFromApi(record.id, h.deps, 'again')).resolves.toMatchObject({ kind: 'settled' });
+  });
+
+  it('does not take a refund made before the plan for this one', async () => {
+    const h = harness();
+    const elsewhere = processRefund(sandbox.state, halfOfFirstPayment(), { declines: () => false, now: new Date() });
+    expect(elsewhere.ok).toBe(true);
+    const ids = refundIdsOf(
+      await prepareRefund(startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '30.00' }])), h.deps),
+    );
+    const record = await executeRefund(ids[0]!, h.deps, 'guided');
+    await expect(confirmFromApi(record.id, h.deps, 'watch')).resolves.toMatchObject({ kind: 'not-shown' });
+    expect((await db.refunds.get(record.id))!.state).toBe('needs-manual');
+  });
+});
+
+describe('what the API cannot tell', () => {
+  it('says when Keap’s results could not be read for a refund that may have been recorded anyway', async () => {
+    const unread: RefundScreenRunner = async (plan, target) => {
+      await sandboxRefundScreen(sandbox.appBase).run(plan, target);
+      return { ok: true, results: plan.lines.map((line) => ({ paymentId: line.paymentId, text: 'Done', outcome: 'unknown' as const })) };
+    };
+    const h = harness(unread);
+    const record = await refund(
+      h,
+      startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }], { errorHandling: 'record-anyway' })),
+    );
+    expect(record.state).toBe('confirmed');
+    expect(record.lines[0]).toMatchObject({ outcome: 'refunded', detail: expect.stringMatching(/could not read .* whether the automatic refund went through/) });
   });
 });

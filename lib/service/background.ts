@@ -1,11 +1,25 @@
 import { browser } from 'wxt/browser';
 import { serveMessages } from '@/lib/messaging/serve';
 import { getContactOrders } from './contact-handlers';
-import { openOptions, openRefundPanel } from './panel-handlers';
+import { openOptions, openRefundInSidePanel, openRefundPanel } from './panel-handlers';
 import { requestPersistentStorage } from '@/lib/audit/journal';
 import { prepareMoneyFormatting } from '@/lib/money';
-import { applyHistoryRetention, getOrderForRefund, markNotRefunded, orderPageReady, reconcileAtStart, recheckRefund, startRefund } from './refund-handlers';
-import { getSettings, saveSettings, testConnection } from './settings-handlers';
+import {
+  applyHistoryRetention,
+  approveFinalClick,
+  checkGuidedRefund,
+  continueInKeap,
+  getOrderForRefund,
+  learnControl,
+  markNotRefunded,
+  reconcileAtStart,
+  recheckRefund,
+  refundScreenGuide,
+  startRefund,
+} from './refund-handlers';
+import { listenForRefundScreenTabs, refundScreenProgress } from './refund-screen-session';
+import { listenForWatchAlarm } from './refund-watch';
+import { forgetLearnedWord, getSettings, saveSettings, testConnection } from './settings-handlers';
 
 interface StorageAreaWithAccessLevel {
   setAccessLevel?: (options: { accessLevel: 'TRUSTED_CONTEXTS' | 'TRUSTED_AND_UNTRUSTED_CONTEXTS' }) => Promise<void>;
@@ -24,17 +38,25 @@ export function startBackgroundService(extension: { id: string; origin: string }
       getContactOrders,
       openRefundPanel,
       openOptions,
-      orderPageReady,
+      refundScreenProgress,
+      approveFinalClick,
+      refundScreenGuide,
       getOrderForRefund,
       startRefund,
       recheckRefund,
       markNotRefunded,
+      continueInKeap,
+      learnControl,
+      openRefundInSidePanel,
       getSettings,
       saveSettings,
+      forgetLearnedWord,
       testConnection,
     },
     extension,
   );
+  listenForRefundScreenTabs();
+  listenForWatchAlarm(checkGuidedRefund);
   // Reading Keap's amounts asks Intl for the currency's decimal places (and notes format amounts);
   // the browser's first currency formatter costs a frame or more: make it while the first Keap
   // requests are in flight rather than when their answers arrive. It runs on every wake-up.

@@ -28,6 +28,7 @@ export function openRefundPanel(data: MessageData<'openRefundPanel'>, sender: Se
     ? sidePanelApi.open({ tabId: sender.tabId })
     : (sidebarActionApi?.open() ?? Promise.reject(new Error('This browser has no side panel.')));
   const targeting = setRefundTarget({
+    kind: 'order',
     windowId: sender.windowId ?? -1,
     tabId: sender.tabId,
     contactId: data.contactId,
@@ -42,6 +43,23 @@ export function openRefundPanel(data: MessageData<'openRefundPanel'>, sender: Se
       error: {
         kind: 'side-panel-unavailable',
         message: `The browser did not open Refund Desk's side panel (${cause instanceof Error ? cause.message : String(cause)}). Open it from the toolbar: it will show order #${data.orderId}.`,
+      },
+    }),
+  );
+}
+
+/** "Continue in side panel" in the popup: the side panel opens on that refund, with its checklist and actions. */
+export function openRefundInSidePanel({ refundId, windowId }: MessageData<'openRefundInSidePanel'>): Promise<MessageOutput<'openRefundInSidePanel'>> {
+  // First and synchronous, while the popup's click still counts as a user gesture.
+  const opening = sidePanelApi ? sidePanelApi.open({ windowId }) : (sidebarActionApi?.open() ?? Promise.reject(new Error('This browser has no side panel.')));
+  const targeting = setRefundTarget({ kind: 'refund', windowId, refundId, requestedAt: Date.now() });
+  return Promise.all([opening, targeting]).then(
+    () => ({ ok: true }) as const,
+    (cause: unknown) => ({
+      ok: false as const,
+      error: {
+        kind: 'side-panel-unavailable',
+        message: `The browser did not open Refund Desk's side panel (${cause instanceof Error ? cause.message : String(cause)}). Open it from the toolbar: it will show this refund.`,
       },
     }),
   );

@@ -1,18 +1,28 @@
 import { browser } from 'wxt/browser';
 import { type JournalDb, openJournal } from '@/lib/audit/db';
-import { applyRetention, markConfirmedByApi, markState, reconcileInterrupted, type CheckRecord } from '@/lib/audit/journal';
+import { applyRetention, markState, reconcileInterrupted, type CheckRecord } from '@/lib/audit/journal';
 import { derivePaymentFacts, summarizeOrder } from '@/lib/keap/payment-facts';
 import { classifyKeapUrl } from '@/lib/keap-hosts';
 import type { MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
 import type { SenderIdentity } from '@/lib/messaging/senders';
 import { tabMessenger } from '@/lib/messaging/tab-protocol';
-import { checkRefundEvidence } from '@/lib/refund/evidence';
-import { type ExecutorDeps, executeRefund, prepareRefund, readOrderNow } from '@/lib/refund/executor';
+import { checkRefundEvidence, refundsSince } from '@/lib/refund/evidence';
+import { type ApiCheck, confirmFromApi, type ExecutorDeps, executeRefund, prepareRefund, readOrderNow, screenPlanFor } from '@/lib/refund/executor';
 import { refundChannelFor } from '@/lib/refund/rules';
-import { readSettings } from '@/lib/settings';
+import { learnedWordsItem, readLearnedWords, readSettings } from '@/lib/settings';
+import { LEARN_SLOT_DESCRIPTIONS, type LearnedWords } from '@/lib/page/refund-screen/words';
+import { guidedRefundOf, guidedRefundsItem, updateGuidedRefund } from './guided-refunds';
 import { storedAccess } from './keap-access';
-import { markOrderPageReady, runRefundScreenInTab } from './refund-screen-tab';
+import {
+  approveFinalClick as approveFinalClickFor,
+  endRefundScreenSession,
+  guideRefundScreen,
+  pickOnRefundScreen,
+  refundScreenGuide as refundScreenGuideFor,
+  walkRefundScreenInTab,
+} from './refund-screen-session';
+import { watchRefund } from './refund-watch';
 
 let journal: Promise<JournalDb> | null = null;
 export function backgroundJournal(): Promise<JournalDb> {
@@ -32,6 +42,23 @@ async function announceContactChanged(contactId: number): Promise<void> {
   }
 }
 
+function appNameOf(record: { appName: string }): string {
+  return record.appName.toLowerCase();
+}
+
+async function learnedFor(appName: string): Promise<LearnedWords> {
+  return (await readLearnedWords())[appName.toLowerCase()] ?? {};
+}
+
+/** Asks Keap's API for a refund the person is making on Keap's screen; settles it when it shows. */
+export async function checkGuidedRefund(refundId: string): Promise<ApiCheck> {
+  const access = await executorDeps();
+  if (!access.ok) return { kind: 'unreadable', reason: access.error.message };
+  const check = await confirmFromApi(refundId, access.deps, "Confirmed by Keap's API after the person finished it on Keap's screen");
+  if (check.kind === 'confirmed') endRefundScreenSession(refundId);
+  return check;
+}
+
 async function executorDeps(): Promise<{ ok: true; deps: ExecutorDeps } | { ok: false; error: { kind: string; message: string } }> {
   const stored = await storedAccess();
   if (!stored.ok) return stored;
@@ -41,7 +68,16 @@ async function executorDeps(): Promise<{ ok: true; deps: ExecutorDeps } | { ok: 
     deps: {
       db: await backgroundJournal(),
       client,
-      runRefundScreen: runRefundScreenInTab,
+      runRefundScreen: async (plan, target) => walkRefundScreenInTab(plan, { ...target, learned: await learnedFor(new URL(target.appOrigin).hostname.split('.')[0] ?? '') }),
+      handOver: async (record, plan, stop) => {
+        await guideRefundScreen(record.id, {
+          plan,
+          appOrigin: `https://${record.appName}.infusionsoft.com`,
+          learned: await learnedFor(appNameOf(record)),
+          ...(stop ? { problem: stop.problem, ...(stop.learnable ? { learnable: stop.learnable } : {}) } : {}),
+        });
+        await watchRefund(record.id, checkGuidedRefund);
+      },
       onContactChanged: (contactId) => {
         contacts.invalidateContact(contactId);
         void announceContactChanged(contactId);
@@ -54,9 +90,14 @@ async function executorDeps(): Promise<{ ok: true; deps: ExecutorDeps } | { ok: 
   };
 }
 
-export function orderPageReady(_data: MessageData<'orderPageReady'>, sender: SenderIdentity): MessageOutput<'orderPageReady'> {
-  if (sender.kind === 'content-script') markOrderPageReady(sender.tabId);
-  return { ok: true };
+/** The final-click handshake: only an attempt the journal still has as being sent may click. */
+export async function approveFinalClick(data: MessageData<'approveFinalClick'>, sender: SenderIdentity): Promise<MessageOutput<'approveFinalClick'>> {
+  return approveFinalClickFor(data, sender, async (attemptId) => (await (await backgroundJournal()).refunds.get(attemptId))?.state === 'submitting');
+}
+
+export function refundScreenGuide(data: MessageData<'refundScreenGuide'>, sender: SenderIdentity): Promise<MessageOutput<'refundScreenGuide'>> {
+  // The person clicked Keap's final button: look in Keap's API soon.
+  return refundScreenGuideFor(data, sender, (attemptId) => void watchRefund(attemptId, checkGuidedRefund, { soon: true }));
 }
 
 export async function getOrderForRefund({ orderId, contactId }: MessageData<'getOrderForRefund'>): Promise<MessageOutput<'getOrderForRefund'>> {
@@ -92,6 +133,7 @@ export async function getOrderForRefund({ orderId, contactId }: MessageData<'get
       },
       payments: facts.filter((fact) => !fact.isRefundRow).map((fact) => ({ ...fact, channel: refundChannelFor(fact) })),
       defaultErrorHandling: settings.defaultErrorHandling,
+      defaultRefundMode: settings.defaultRefundMode,
     },
   };
 }
@@ -106,7 +148,7 @@ export async function startRefund(data: MessageData<'startRefund'>): Promise<Mes
   void (async () => {
     for (const refundId of prepared.refundIds) {
       const record = await access.deps.db.refunds.get(refundId);
-      if (record?.state === 'planned') await executeRefund(refundId, access.deps);
+      if (record?.state === 'planned') await executeRefund(refundId, access.deps, data.mode);
     }
   })().catch((cause: unknown) => console.error('Refund Desk: a refund stopped unexpectedly', cause));
   return prepared;
@@ -150,30 +192,94 @@ export async function reconcileAtStart(): Promise<void> {
 export async function recheckRefund({ refundId }: MessageData<'recheckRefund'>): Promise<MessageOutput<'recheckRefund'>> {
   const access = await executorDeps();
   if (!access.ok) return access;
-  const record = await access.deps.db.refunds.get(refundId);
-  if (!record) return { ok: false, error: { kind: 'not-found', message: 'This refund is no longer in the history.' } };
-  if (record.state !== 'needs-manual') return { ok: true, state: record.state };
-  let result;
-  try {
-    result = await checkAgainstKeap(access.deps)(record);
-  } catch (cause) {
-    return { ok: false, error: { kind: 'keap-unavailable', message: cause instanceof Error ? cause.message : String(cause) } };
+  const check = await confirmFromApi(refundId, access.deps, 'Confirmed when a person asked to check again');
+  switch (check.kind) {
+    case 'confirmed':
+      endRefundScreenSession(refundId);
+      return { ok: true, state: check.to };
+    case 'settled': {
+      const record = await access.deps.db.refunds.get(refundId);
+      return record ? { ok: true, state: record.state } : { ok: false, error: { kind: 'not-found', message: check.reason } };
+    }
+    case 'not-shown':
+      return { ok: false, error: { kind: 'not-confirmed', message: `${check.reason} Check the order in Keap before trying again.` } };
+    case 'unreadable':
+      return { ok: false, error: { kind: 'keap-unavailable', message: check.reason } };
   }
-  if (!result.confirmed) return { ok: false, error: { kind: 'not-confirmed', message: result.reason } };
-  const to = await markConfirmedByApi(access.deps.db, record, result.evidence, 'Confirmed when a person asked to check again', { from: 'needs-manual' });
-  access.deps.onContactChanged(record.contact.id);
-  return { ok: true, state: to };
 }
 
+/**
+ * A person says no refund happened. Keap's API is asked first: while it shows a refund of one of
+ * the payments made after this one was planned, the answer is no, so the payment is never freed
+ * for a second refund while the first may have landed.
+ */
 export async function markNotRefunded({ refundId }: MessageData<'markNotRefunded'>): Promise<MessageOutput<'markNotRefunded'>> {
-  const db = await backgroundJournal();
+  const access = await executorDeps();
+  if (!access.ok) return access;
+  const { db, client } = access.deps;
   const record = await db.refunds.get(refundId);
   if (!record) return { ok: false, error: { kind: 'not-found', message: 'This refund is no longer in the history.' } };
   if (record.state !== 'needs-manual') {
     return { ok: false, error: { kind: 'not-allowed', message: 'Only a refund waiting for you can be marked as not refunded.' } };
   }
+  const orderNow = await readOrderNow(client, record.orderId);
+  if (!orderNow.ok) {
+    return { ok: false, error: { kind: 'keap-unavailable', message: `Refund Desk could not check Keap's API first (${orderNow.error.message}). Try again in a moment.` } };
+  }
+  const newer = record.baseline ? refundsSince(record.baseline, orderNow.value.payments, record.lines.map((line) => line.paymentId)) : [];
+  if (!record.baseline || newer.length > 0) {
+    const which = newer.map((row) => `payment ${row.refundedPaymentId}`).join(', ');
+    return {
+      ok: false,
+      error: {
+        kind: 'refund-shown',
+        message: record.baseline
+          ? `Keap's API shows a refund of ${which} made after this one was planned, so it cannot be marked as not refunded. Use "Check Keap again".`
+          : 'Refund Desk has no "before" picture of this order, so it cannot tell from Keap\'s API that no refund was made. Check the order in Keap.',
+      },
+    };
+  }
   await markState(db, refundId, 'failed', { error: { kind: 'not-refunded', message: 'A person checked in Keap: no refund was made.' }, note: 'Marked as not refunded by a person' }, { from: 'needs-manual' });
+  endRefundScreenSession(refundId);
+  await updateGuidedRefund(refundId, () => null);
   return { ok: true };
+}
+
+/** Opens Keap's screen for a refund that needs the person, with the checklist following them. */
+export async function continueInKeap({ refundId }: MessageData<'continueInKeap'>): Promise<MessageOutput<'continueInKeap'>> {
+  const access = await executorDeps();
+  if (!access.ok) return access;
+  const record = await access.deps.db.refunds.get(refundId);
+  if (!record) return { ok: false, error: { kind: 'not-found', message: 'This refund is no longer in the history.' } };
+  if (record.state !== 'needs-manual') return { ok: false, error: { kind: 'not-allowed', message: 'This refund does not need you any more.' } };
+  const plan = screenPlanFor(record);
+  if (!plan) return { ok: false, error: { kind: 'no-plan', message: `Refund Desk cannot guide this older refund. Open order #${record.orderId} in Keap to finish it.` } };
+  await access.deps.handOver(record, plan, null);
+  return { ok: true };
+}
+
+/** "Show Refund Desk this control": the person's click on Keap's screen teaches Refund Desk that control's word for this Keap app. */
+export async function learnControl({ refundId }: MessageData<'learnControl'>): Promise<MessageOutput<'learnControl'>> {
+  const db = await backgroundJournal();
+  const record = await db.refunds.get(refundId);
+  const guided = guidedRefundOf(await guidedRefundsItem.getValue(), refundId);
+  if (!record || !guided?.learnable) return { ok: false, error: { kind: 'not-allowed', message: 'There is no control to show Refund Desk for this refund.' } };
+  const slot = guided.learnable;
+  const word = await pickOnRefundScreen(refundId, slot);
+  if (word === null) {
+    return { ok: false, error: { kind: 'not-picked', message: `Refund Desk did not see a click on ${LEARN_SLOT_DESCRIPTIONS[slot]}. Open Keap's refund screen and try again.` } };
+  }
+  const appName = appNameOf(record);
+  const all = await readLearnedWords();
+  const forApp = all[appName] ?? {};
+  const words = forApp[slot] ?? [];
+  await learnedWordsItem.setValue({ ...all, [appName]: { ...forApp, [slot]: words.includes(word) ? words : [...words, word] } });
+  await updateGuidedRefund(refundId, (current) => {
+    if (!current) return null;
+    const { learnable: _learned, ...rest } = current;
+    return rest;
+  });
+  return { ok: true, slot, word };
 }
 
 /** Removes finished refunds older than the retention setting; in-flight ones are always kept. */

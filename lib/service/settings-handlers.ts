@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { maskApiKey, apiKeySchema, readSettings, settingsItem } from '@/lib/settings';
+import { learnedWordsItem, maskApiKey, apiKeySchema, readLearnedWords, readSettings, settingsItem } from '@/lib/settings';
 import { apiKeyItem } from './api-key';
 import type { keyStatusSchema, MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
@@ -14,8 +14,20 @@ async function currentStatus(): Promise<KeyStatus> {
 }
 
 export async function getSettings(): Promise<MessageOutput<'getSettings'>> {
-  const [settings, status] = await Promise.all([readSettings(), currentStatus()]);
-  return { ok: true, settings, status };
+  const [settings, status, learnedWords] = await Promise.all([readSettings(), currentStatus(), readLearnedWords()]);
+  return { ok: true, settings, status, learnedWords };
+}
+
+export async function forgetLearnedWord({ appName, slot, word }: MessageData<'forgetLearnedWord'>): Promise<MessageOutput<'forgetLearnedWord'>> {
+  const all = await readLearnedWords();
+  const forApp = { ...all[appName] };
+  const remaining = (forApp[slot] ?? []).filter((known) => known !== word);
+  if (remaining.length > 0) forApp[slot] = remaining;
+  else delete forApp[slot];
+  const { [appName]: _forgotten, ...otherApps } = all;
+  const learnedWords = Object.keys(forApp).length > 0 ? { ...otherApps, [appName]: forApp } : otherApps;
+  await learnedWordsItem.setValue(learnedWords);
+  return { ok: true, learnedWords };
 }
 
 export async function saveSettings({ settings, apiKey }: MessageData<'saveSettings'>): Promise<MessageOutput<'saveSettings'>> {

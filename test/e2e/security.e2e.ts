@@ -285,8 +285,12 @@ describe('hostile data from the page or the API', () => {
         const row = template.cloneNode(true) as HTMLTableRowElement;
         headers.forEach((header, index) => {
           const cell = row.cells[index]!;
-          if (header === 'Order ID') cell.querySelector('a')!.textContent = String(orderId);
-          else cell.textContent = texts[header ?? ''] ?? texts.other ?? '';
+          if (header === 'Order ID') {
+            // The id and the order link agree, as on a real row: the reader checks one against the other.
+            const link = cell.querySelector('a')!;
+            link.textContent = String(orderId);
+            link.setAttribute('href', link.getAttribute('href')!.replace(/ID=\d+/, `ID=${orderId}`));
+          } else cell.textContent = texts[header ?? ''] ?? texts.other ?? '';
         });
         table.tBodies[0]!.append(row);
       };

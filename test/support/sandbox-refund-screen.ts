@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toDecimalString } from '@/lib/money';
-import type { RefundScreenOutcome, RefundScreenPlan, RefundScreenResult } from '@/lib/page/refund-screen-driver';
-import type { RefundScreenRunner } from '@/lib/refund/executor';
+import type { RefundScreenPlan, ScreenOutcome } from '@/lib/page/refund-screen/protocol';
+import type { RefundScreenResult, RefundScreenRunner } from '@/lib/refund/executor';
 import type { RefundSubmission } from '@/test/sandbox/refund';
 import { RefundOutcomeSchema, type RefundOutcome } from '@/test/sandbox/state';
 
@@ -23,7 +23,7 @@ const SANDBOX_ON_FAILURE: Record<RefundScreenPlan['errorHandling'], NonNullable<
 };
 
 /** What the driver's results patterns make of each line the sandbox's results step shows. */
-const SCREEN_OUTCOME: Record<RefundOutcome, RefundScreenOutcome> = {
+const SCREEN_OUTCOME: Record<RefundOutcome, ScreenOutcome> = {
   refunded: 'refunded',
   'recorded-after-failure': 'recorded-anyway',
   'skipped-after-failure': 'skipped',
@@ -80,7 +80,6 @@ export function sandboxRefundScreen(appBase: string): SandboxRefundScreen {
         sent: true,
         stoppedAt: 'results',
         problem: `Keap showed a problem after Finish: ${rejectionSchema.parse(answer).message}`,
-        stepsLeft: [`Check order #${plan.orderId} in Keap`],
       } satisfies RefundScreenResult;
     }
     return {

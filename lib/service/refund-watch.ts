@@ -1,0 +1,77 @@
+import { browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
+import { z } from 'zod';
+import type { ApiCheck } from '@/lib/refund/executor';
+import { updateGuidedRefund } from './guided-refunds';
+
+/*
+ * Watching Keap's API for a refund a person makes on Keap's screen. Checks back off (the person
+ * takes their time; each check is three reads within the key's rate limit), come quickly once the
+ * person has clicked the final button, and end after a time limit. The watch list is kept in
+ * session storage and an alarm resumes it after the service worker was stopped.
+ */
+
+/** How long Refund Desk watches before handing the check back to the person ("Check Keap again"). */
+export const WATCH_LIMIT_MS = 30 * 60_000;
+const FIRST_DELAY_MS = 5_000;
+const SOON_DELAY_MS = 1_000;
+const LONGEST_DELAY_MS = 30_000;
+const ALARM_NAME = 'refund-desk-watch';
+
+const watchesItem = storage.defineItem<Record<string, { until: number }>>('session:refundWatches', { fallback: {} });
+const watchesSchema = z.record(z.string(), z.object({ until: z.number() }));
+
+/** Timers of this service worker's life; after a restart the alarm finds the watches again. */
+const timers = new Map<string, { timer: ReturnType<typeof setTimeout>; delayMs: number }>();
+
+export type WatchCheck = (refundId: string) => Promise<ApiCheck>;
+
+async function watches(): Promise<Record<string, { until: number }>> {
+  const parsed = watchesSchema.safeParse(await watchesItem.getValue());
+  return parsed.success ? parsed.data : {};
+}
+
+async function stopWatching(refundId: string, outcome: 'confirmed' | 'ended'): Promise<void> {
+  const timer = timers.get(refundId);
+  if (timer) clearTimeout(timer.timer);
+  timers.delete(refundId);
+  const { [refundId]: _stopped, ...rest } = await watches();
+  await watchesItem.setValue(rest);
+  if (Object.keys(rest).length === 0) await browser.alarms.clear(ALARM_NAME);
+  await updateGuidedRefund(refundId, (current) => (current ? { ...current, watch: outcome } : null));
+}
+
+function schedule(refundId: string, delayMs: number, check: WatchCheck): void {
+  const previous = timers.get(refundId);
+  if (previous) clearTimeout(previous.timer);
+  const timer = setTimeout(() => void runCheck(refundId, delayMs, check), delayMs);
+  timers.set(refundId, { timer, delayMs });
+}
+
+async function runCheck(refundId: string, delayMs: number, check: WatchCheck): Promise<void> {
+  const watch = (await watches())[refundId];
+  if (!watch) return;
+  const result = await check(refundId).catch((cause: unknown): ApiCheck => ({ kind: 'unreadable', reason: String(cause) }));
+  if (result.kind === 'confirmed') return stopWatching(refundId, 'confirmed');
+  if (result.kind === 'settled') return stopWatching(refundId, 'ended');
+  if (Date.now() >= watch.until) return stopWatching(refundId, 'ended');
+  schedule(refundId, Math.min(delayMs * 2, LONGEST_DELAY_MS), check);
+}
+
+/** Starts (or, with `soon`, hurries) the watch on Keap's API for a refund the person is making. */
+export async function watchRefund(refundId: string, check: WatchCheck, { soon = false }: { soon?: boolean } = {}): Promise<void> {
+  const all = await watches();
+  if (!all[refundId]) await watchesItem.setValue({ ...all, [refundId]: { until: Date.now() + WATCH_LIMIT_MS } });
+  await browser.alarms.create(ALARM_NAME, { periodInMinutes: 0.5 });
+  schedule(refundId, soon ? SOON_DELAY_MS : (timers.get(refundId)?.delayMs ?? FIRST_DELAY_MS), check);
+}
+
+/** The alarm: resumes watches this service worker has no timer for (it was stopped and started again). */
+export function listenForWatchAlarm(check: WatchCheck): void {
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name !== ALARM_NAME) return;
+    void watches().then((all) => {
+      for (const refundId of Object.keys(all)) if (!timers.has(refundId)) void runCheck(refundId, LONGEST_DELAY_MS, check);
+    });
+  });
+}
