@@ -17,6 +17,10 @@ function record(name: string, state: RefundState, createdAt: number, orderId = 9
   return { ...buildPlannedRecord(plan, crypto.randomUUID(), createdAt), state };
 }
 
+function failedWith(name: string, state: RefundState, message: string): RefundRecord {
+  return { ...record(name, state, 1000), error: { kind: 'screen-changed', message } };
+}
+
 function props(overrides: Partial<HistoryViewProps> = {}): HistoryViewProps {
   return {
     rows: [],
@@ -32,6 +36,7 @@ function props(overrides: Partial<HistoryViewProps> = {}): HistoryViewProps {
     finishedCount: 0,
     onClearHistory: vi.fn(),
     onOpenOptions: vi.fn(),
+    onContinue: vi.fn(),
     ...overrides,
   };
 }
@@ -72,6 +77,75 @@ describe('HistoryView', () => {
     render(<HistoryView {...props({ rows: [record('Jane Doe', state, 1000)] })} />);
     const badge = within(screen.getByRole('listitem')).getByText(word);
     expect(badge.className).toMatch(/^state state--/);
+  });
+
+  it('a refund that needs the person offers "Continue in side panel", which calls back with its id', async () => {
+    const user = userEvent.setup();
+    const onContinue = vi.fn();
+    const waiting = record('Jane Doe', 'needs-manual', 2000, 9002);
+    const other = record('John Roe', 'needs-manual', 1000, 9001);
+    render(<HistoryView {...props({ rows: [waiting, other], onContinue })} />);
+    const [first, second] = within(screen.getByRole('list', { name: 'Refunds' })).getAllByRole('listitem');
+    await user.click(within(second!).getByRole('button', { name: 'Continue in side panel' }));
+    expect(onContinue).toHaveBeenCalledExactlyOnceWith(other.id);
+    await user.click(within(first!).getByRole('button', { name: 'Continue in side panel' }));
+    expect(onContinue.mock.calls).toEqual([[other.id], [waiting.id]]);
+  });
+
+  it.each(['confirmed', 'recorded', 'failed', 'skipped', 'planned', 'submitting', 'unconfirmed'] as const)(
+    'a refund %s offers no "Continue in side panel"',
+    (state) => {
+      render(<HistoryView {...props({ rows: [record('Jane Doe', state, 1000)] })} />);
+      expect(within(screen.getByRole('listitem')).queryByRole('button')).toBeNull();
+      expect(screen.queryByText('Continue in side panel')).toBeNull();
+    },
+  );
+
+  it('shows only the first sentence of a long error, cut to 110 characters, with the whole message as its title', () => {
+    const firstSentence =
+      'Keap’s refund screen showed a step Refund Desk does not know, with a button named “Weiter zur Rückerstattung” and two more fields it could not read.';
+    const message = `${firstSentence} Finish the refund in Keap yourself. Then mark it here.`;
+    expect(firstSentence.length).toBeGreaterThan(110);
+    render(<HistoryView {...props({ rows: [failedWith('Jane Doe', 'needs-manual', message)] })} />);
+    const error = within(screen.getByRole('listitem')).getByTitle(message);
+    const shown = error.textContent ?? '';
+    expect(shown).toHaveLength(110);
+    expect(shown.endsWith('…')).toBe(true);
+    expect(firstSentence.startsWith(shown.slice(0, -1))).toBe(true);
+    expect(shown).not.toContain('Finish the refund');
+    expect(error.getAttribute('title')).toBe(message);
+  });
+
+  it('a cut at a space does not leave the space before the ellipsis', () => {
+    const message = `${'a'.repeat(108)} ${'b'.repeat(20)}.`;
+    render(<HistoryView {...props({ rows: [failedWith('Jane Doe', 'failed', message)] })} />);
+    expect(within(screen.getByRole('listitem')).getByTitle(message).textContent).toBe(`${'a'.repeat(108)}…`);
+  });
+
+  it('shows a short first sentence whole, without the sentences after it', () => {
+    const message = 'Keap did not answer. Try again in a minute. Nothing was refunded.';
+    render(<HistoryView {...props({ rows: [failedWith('Jane Doe', 'failed', message)] })} />);
+    const error = within(screen.getByRole('listitem')).getByTitle(message);
+    expect(error.textContent).toBe('Keap did not answer.');
+  });
+
+  it('shows a short one-sentence error exactly as it is', () => {
+    render(<HistoryView {...props({ rows: [failedWith('Jane Doe', 'failed', 'Keap refused the key')] })} />);
+    const error = within(screen.getByRole('listitem')).getByTitle('Keap refused the key');
+    expect(error.textContent).toBe('Keap refused the key');
+  });
+
+  it('does not end a sentence at a dot inside an amount or a name', () => {
+    const message = 'Refunded $25.00 on order #5001 via Keap.com! Keap shows it.';
+    render(<HistoryView {...props({ rows: [failedWith('Jane Doe', 'unconfirmed', message)] })} />);
+    expect(within(screen.getByRole('listitem')).getByTitle(message).textContent).toBe('Refunded $25.00 on order #5001 via Keap.com!');
+  });
+
+  it('does not show the error of a refund that was confirmed or recorded', () => {
+    render(<HistoryView {...props({ rows: [failedWith('Jane Doe', 'confirmed', 'Keap was slow.'), failedWith('John Roe', 'recorded', 'Keap was slower.')] })} />);
+    expect(screen.queryByTitle('Keap was slow.')).toBeNull();
+    expect(screen.queryByTitle('Keap was slower.')).toBeNull();
+    expect(screen.queryByText(/Keap was/)).toBeNull();
   });
 
   it('reports what the user types and picks as filter changes', async () => {

@@ -25,6 +25,8 @@ export type HistoryViewProps = {
   finishedCount: number;
   onClearHistory: () => void;
   onOpenOptions: () => void;
+  /** Opens the side panel on a refund that needs the person. */
+  onContinue: (refundId: string) => void;
 };
 
 export function HistoryView(props: HistoryViewProps) {
@@ -90,7 +92,7 @@ export function HistoryView(props: HistoryViewProps) {
       ) : (
         <ol className="refund-list" aria-label="Refunds">
           {rows.map((record) => (
-            <RefundRow key={record.id} record={record} />
+            <RefundRow key={record.id} record={record} onContinue={props.onContinue} />
           ))}
         </ol>
       )}

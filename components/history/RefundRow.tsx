@@ -4,7 +4,20 @@ import { formatMoney } from '@/lib/money';
 import { formatWhen } from './format';
 import { STATE_WORDS } from './states';
 
-export function RefundRow({ record }: { record: RefundRecord }) {
+/** The first sentence of a message, cut to one line: the whole of it is in the side panel and the title. */
+const ONE_LINE = 110;
+function oneLine(message: string): string {
+  const sentence = /^.*?[.!?](?=\s|$)/.exec(message)?.[0] ?? message;
+  return sentence.length <= ONE_LINE ? sentence : `${sentence.slice(0, ONE_LINE - 1).trimEnd()}…`;
+}
+
+export interface RefundRowProps {
+  record: RefundRecord;
+  /** Opens the side panel on a refund that needs the person. */
+  onContinue: (refundId: string) => void;
+}
+
+export function RefundRow({ record, onContinue }: RefundRowProps) {
   const { word, tone } = STATE_WORDS[record.state];
   const currency = record.lines[0]?.currency ?? 'USD';
   return (
@@ -28,7 +41,14 @@ export function RefundRow({ record }: { record: RefundRecord }) {
       </div>
       <div className="refund-row__reason">{record.reason.details ? `${record.reason.preset}: ${record.reason.details}` : record.reason.preset}</div>
       {record.error !== undefined && record.state !== 'confirmed' && record.state !== 'recorded' ? (
-        <div className="refund-row__error">{record.error.message}</div>
+        <div className="refund-row__error" title={record.error.message}>
+          {oneLine(record.error.message)}
+        </div>
+      ) : null}
+      {record.state === 'needs-manual' ? (
+        <button type="button" className="refund-row__continue" onClick={() => onContinue(record.id)}>
+          Continue in side panel
+        </button>
       ) : null}
     </li>
   );

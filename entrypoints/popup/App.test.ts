@@ -34,7 +34,7 @@ function contactNames(): string[] {
 describe('popup App', () => {
   it('shows writes made elsewhere as they happen, newest first', async () => {
     const db = await openTestJournal();
-    render(createElement(App, { db, onOpenOptions: vi.fn() }));
+    render(createElement(App, { db, onOpenOptions: vi.fn(), onContinue: vi.fn() }));
     await screen.findByText(/Open a contact in Keap/);
 
     const first = await planRefund(db, samplePlan({ contact: { id: 1, name: 'Ada Byron', email: 'ada@example.com' } }), { now: 1000 });
@@ -55,7 +55,7 @@ describe('popup App', () => {
     const done = await planRefund(db, samplePlan({ contact: { id: 1, name: 'Ada Byron', email: 'ada@example.com' } }), { now: 1000 });
     await markState(db, done.id, 'failed');
     await planRefund(db, samplePlan({ contact: { id: 2, name: 'Grace Hopper', email: 'grace@example.com' } }), { now: 2000 });
-    render(createElement(App, { db, onOpenOptions: vi.fn() }));
+    render(createElement(App, { db, onOpenOptions: vi.fn(), onContinue: vi.fn() }));
 
     await waitFor(() => expect(contactNames()).toEqual(['Grace Hopper', 'Ada Byron']));
     await screen.findByText('2 refunds · Refunded nothing');
@@ -70,5 +70,30 @@ describe('popup App', () => {
     );
     await waitFor(() => expect(contactNames()).toEqual(['Grace Hopper']));
     expect(await db.refunds.count()).toBe(1);
+  });
+
+  it('a refund that comes to need the person offers "Continue in side panel", which passes its id on', async () => {
+    const user = userEvent.setup();
+    const onContinue = vi.fn();
+    const db = await openTestJournal();
+    const waiting = await planRefund(db, samplePlan({ contact: { id: 1, name: 'Ada Byron', email: 'ada@example.com' } }), { now: 1000 });
+    await planRefund(db, samplePlan({ contact: { id: 2, name: 'Grace Hopper', email: 'grace@example.com' } }), { now: 2000 });
+    render(createElement(App, { db, onOpenOptions: vi.fn(), onContinue }));
+    await waitFor(() => expect(contactNames()).toEqual(['Grace Hopper', 'Ada Byron']));
+    expect(screen.queryByRole('button', { name: 'Continue in side panel' })).toBeNull();
+
+    const message =
+      'Keap’s refund screen asked for something Refund Desk does not know how to answer safely, so it stopped before sending anything at all. Finish it in Keap.';
+    await markState(db, waiting.id, 'submitting');
+    await markState(db, waiting.id, 'needs-manual', { error: { kind: 'screen-changed', message } });
+    const adaRow = (await screen.findByRole('link', { name: 'Ada Byron' })).closest('li')!;
+    const button = await within(adaRow).findByRole('button', { name: 'Continue in side panel' });
+    expect(screen.getAllByRole('button', { name: 'Continue in side panel' })).toHaveLength(1);
+    const error = within(adaRow).getByTitle(message);
+    expect(error.textContent).toMatch(/^Keap’s refund screen asked for something .*…$/);
+    expect(error.textContent).toHaveLength(110);
+
+    await user.click(button);
+    expect(onContinue).toHaveBeenCalledExactlyOnceWith(waiting.id);
   });
 });

@@ -10,10 +10,10 @@ import { downloadBlob } from './download';
 
 const PAGE_SIZE = 25;
 
-type Props = { db: JournalDb; onOpenOptions: () => void };
+type Props = { db: JournalDb; onOpenOptions: () => void; onContinue: (refundId: string) => void };
 
 /** Wires the journal's live queries to the history view; writes from the background show up as they happen. */
-export function App({ db, onOpenOptions }: Props) {
+export function App({ db, onOpenOptions, onContinue }: Props) {
   const [filterValue, setFilterValue] = useState<HistoryFilterValue>(NO_FILTER);
   // Where each page shown so far began; the last one is the current page. Empty means the newest page.
   const [pageStarts, setPageStarts] = useState<PageCursor[]>([]);
@@ -64,6 +64,7 @@ export function App({ db, onOpenOptions }: Props) {
         void clearHistory(db).then(() => setPageStarts([]));
       }}
       onOpenOptions={onOpenOptions}
+      onContinue={onContinue}
     />
   );
 }
