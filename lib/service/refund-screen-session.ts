@@ -48,13 +48,35 @@ function sessionOfTab(tabId: number): ScreenSession | undefined {
   return undefined;
 }
 
-async function inject(tabId: number): Promise<boolean> {
-  try {
-    await browser.scripting.executeScript({ target: { tabId }, files: [SCREEN_SCRIPT] });
-    return true;
-  } catch {
-    return false;
-  }
+/** Whether the tab's page already runs Refund Desk's refund-screen script (it marks its isolated world). */
+function alreadyInjected(): boolean {
+  return (globalThis as { refundDeskRefundScreen?: true }).refundDeskRefundScreen === true;
+}
+
+const injecting = new Map<number, Promise<boolean>>();
+
+/**
+ * Loads the refund-screen script into the tab's page, unless it is there already: a frame loading
+ * in the page also reports the tab complete, and a second copy would take over from the first
+ * (WXT ends the older one) mid-walk. One injection per tab at a time. True when a new page got it.
+ */
+function injectOnce(tabId: number): Promise<boolean> {
+  const previous = injecting.get(tabId) ?? Promise.resolve(false);
+  const next = previous.then(async () => {
+    try {
+      const [present] = await browser.scripting.executeScript({ target: { tabId }, func: alreadyInjected });
+      if (present?.result === true) return false;
+      await browser.scripting.executeScript({ target: { tabId }, files: [SCREEN_SCRIPT] });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  injecting.set(tabId, next);
+  void next.then(() => {
+    if (injecting.get(tabId) === next) injecting.delete(tabId);
+  });
+  return next;
 }
 
 function sendGuide(session: ScreenSession, tabId: number): void {
@@ -66,7 +88,7 @@ function sendGuide(session: ScreenSession, tabId: number): void {
 /** A page finished loading in one of a refund's tabs: load the script there, and guide the person if they are at work. */
 async function onTabLoaded(tabId: number): Promise<void> {
   const session = sessionOfTab(tabId);
-  if (!session || !(await inject(tabId))) return;
+  if (!session || !(await injectOnce(tabId))) return;
   session.pageLoads.set(tabId, (session.pageLoads.get(tabId) ?? 0) + 1);
   for (const notify of session.onPageLoad) notify();
   if (session.mode === 'guiding') {

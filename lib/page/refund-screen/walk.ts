@@ -136,8 +136,9 @@ export async function walkRefundScreen(top: Document, request: WalkRequest, hook
   const walk = new Walk(top, request, hooks);
   try {
     return { end: await walk.run(), highlight: null };
-  } catch (error) {
-    if (!(error instanceof WalkStop)) throw error;
+  } catch (thrown) {
+    // Anything unforeseen on a page Refund Desk does not know is a stop too, never a guess.
+    const error = thrown instanceof WalkStop ? thrown : new WalkStop('open', `Refund Desk could not read Keap's refund screen (${thrown instanceof Error ? thrown.message : String(thrown)})`);
     if (walk.progress.finalClicked) return { end: { kind: 'sent-without-results', problem: error.problem }, highlight: null };
     return {
       end: { kind: 'stopped', step: error.step, problem: error.problem, ...(error.learnable ? { learnable: error.learnable } : {}) },
