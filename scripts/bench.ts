@@ -3,6 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_PATH, EXTENSION_DIR } from '../test/e2e/harness';
+import { DIALOG_STEP_DELAY_MS } from '../test/sandbox/pages';
+import { isDialogForm, type ScreenForm } from '../test/sandbox/screen-forms';
 import { SEED } from '../test/sandbox/seed';
 import { startSandbox } from '../test/sandbox/server';
 import { measureBundles } from './bench/bundles';
@@ -22,6 +24,7 @@ import {
   resultsTable,
   verdict,
 } from './bench/report';
+import { measureRefunds, MINUTE_BUDGET_BEFORE_CLICK, REFUNDED_TEXT, REVIEW_PAUSE_MS, type RefundRun } from './bench/refunds';
 import { measureSidePanel, type SidePanelLoad } from './bench/side-panel';
 
 /**
@@ -35,6 +38,11 @@ const SIDE_PANEL_LOADS = 5;
 const JOURNAL_RECORDS = 100_000;
 const POPUP_RELOADS = 5;
 const RATE_LIMITED_READS = 500;
+/** The forms of Keap's refund screen that end in a refund ('two-submits' and 'no-owed' stop by design). */
+const REFUND_FORMS: ScreenForm[] = ['dialog', 'jquery', 'pages', 'window', 'words', 'iframe'];
+const REFUND_RUNS = 3;
+/** Steps the in-page dialog forms draw after the sandbox's deliberate delay: payments, method, error handling, credit, results. */
+const DIALOG_STEPS_DRAWN = 5;
 /** The bench gives up (and cleans up) rather than hang past this. */
 const BENCH_DEADLINE_MS = 10 * 60_000;
 
@@ -45,6 +53,8 @@ const TARGETS = {
   popupFirstRowsMs: 150,
   popupSearchMs: 100,
   throughputRatio: 0.9,
+  /** Confirm click to the API-confirmed result, plus the time of one confirmation read. */
+  refundMs: 3_000,
 };
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -204,6 +214,37 @@ function popupRows(popup: PopupResult): ResultRow[] {
   ];
 }
 
+/** The allowance for "one confirmation read": the median of every refund's confirming read. */
+function confirmationReadAllowance(runs: RefundRun[]): number {
+  return median(definedValues(runs.map((run) => run.confirmationReadMs)));
+}
+
+function refundRows(runs: RefundRun[]): ResultRow[] {
+  const allowance = confirmationReadAllowance(runs);
+  const targetMs = TARGETS.refundMs + allowance;
+  return REFUND_FORMS.map((form) => {
+    const ofForm = runs.filter((run) => run.form === form);
+    const failed = ofForm.filter((run) => !run.refunded);
+    const totals = definedValues(ofForm.filter((run) => run.refunded).map((run) => run.totalMs));
+    const delays = isDialogForm(form) ? ` (${formatMs(DIALOG_STEPS_DRAWN * DIALOG_STEP_DELAY_MS)} of it the sandbox's deliberate delay before each of its ${DIALOG_STEPS_DRAWN} dialog steps)` : '';
+    const medianOf = (value: (run: RefundRun) => number | null) => formatMs(median(definedValues(ofForm.map(value))));
+    const walked = (run: RefundRun) => (run.confirmationSentMs === null || run.submittingMs === null ? null : run.confirmationSentMs - run.submittingMs);
+    const result =
+      totals.length === 0
+        ? `no refund ended in "${REFUNDED_TEXT}"`
+        : `${formatMs(median(totals))} median (runs: ${formatRuns(totals)} ms): checked against the API and saved ${medianOf((run) => run.submittingMs)} after the click,` +
+          ` Keap's screen walked in ${medianOf(walked)} after that${delays},` +
+          ` confirmation read ${medianOf((run) => run.confirmationReadMs)}, shown ${medianOf((run) => run.afterReadMs)} after its last answer`;
+    const failures = failed.map((run) => `a run failed: ${run.problem ?? 'unknown'}`).join('; ');
+    return {
+      measurement: `Refund, Keap's screen drawn as "${form}": "Confirm refund" click to "${REFUNDED_TEXT}" confirmed by the API`,
+      result: failures === '' ? result : `${result}; ${failures}`,
+      target: `≤ 3 s + one confirmation read (${formatMs(allowance)}): ${formatMs(targetMs)}`,
+      verdict: verdict(failed.length === 0 && totals.length > 0 && median(totals) <= targetMs),
+    };
+  });
+}
+
 function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
@@ -264,6 +305,8 @@ async function runBench(): Promise<Report> {
     let sidePanel: SidePanelLoad[];
     let popup: PopupResult;
     let memory: MemoryResult;
+    let rateLimit: RateLimitResult;
+    let refunds: RefundRun[];
     try {
       for (const contact of CONTACTS) {
         const result: PanelResult = { contact, pageDataLoads: [], reconcileLoads: [] };
@@ -280,11 +323,14 @@ async function runBench(): Promise<Report> {
       popup = await measurePopup(sandbox, JOURNAL_RECORDS, POPUP_RELOADS);
       progress('memory: the 1,000-order contact with and without Refund Desk');
       memory = await measureMemory(sandbox);
+      progress('waiting for the rate limiter run');
+      rateLimit = await rateLimitRun;
+      // Timed with nothing else running: after the rate-limit process has ended.
+      progress(`refunds: ${REFUND_RUNS} per form of Keap's refund screen (${REFUND_FORMS.join(', ')})`);
+      refunds = await measureRefunds(sandbox, REFUND_FORMS, REFUND_RUNS, progress);
     } finally {
       await sandbox.close();
     }
-    progress('waiting for the rate limiter run');
-    const rateLimit = await rateLimitRun;
 
     return {
       machine,
@@ -296,17 +342,44 @@ async function runBench(): Promise<Report> {
         `Popup: its page in a tab; ${JOURNAL_RECORDS.toLocaleString('en-US')} records (checked against \`refundRecordSchema\`) and their day totals written with raw IndexedDB at version 30 (Dexie's schema version 3 × 10), then ${POPUP_RELOADS} reloads. Searches set the Search box in one input event (as a paste) and end when every row shown holds the search words, checked against the expected count.`,
         `Rate limiter: the background's \`createKeapClient\` + \`createRateLimiter\` at their default limits in Node, against \`startSandbox({ port: 0 })\` enforcing Keap's limits (fixed windows), in a separate process during the browser runs. Throughput is the time the limits allow for the last send (sending each request as soon as sliding 1 s and 60 s windows permit) divided by the time it took.`,
         'Times are `performance.now()` at the DOM mutation (before paint) unless said otherwise; medians of the runs.',
+        `Refunds: after every other measurement and after the rate-limit process has ended, so nothing else of the bench runs beside them; one browser, ${REFUND_RUNS} refunds per form of Keap's refund screen (\`sandbox.setScreenForm\`: ${REFUND_FORMS.join(', ')}; 'two-submits' and 'no-owed' stop by design), the sandbox reset before each so the same payment can be refunded again and the Keap tabs closed after each. Each refund goes as a person's does: the contact's Refunds panel, "Refund order #${SEED.orders.twoPayments}" opening the real side panel, payment #${SEED.payments.twoPaymentsFirst} ticked ($60.00 in full), a reason chosen, "Review refund", then, ${REVIEW_PAUSE_MS / 1000} s later (a person reads the review; clicked at once, the background's rate limiter of 10 requests a second would hold the refund's first reads back behind the side panel's own), "Confirm refund of $60.00". Before the click the bench also waits, when needed, until the background has sent at most ${MINUTE_BUDGET_BEFORE_CLICK} Keap API requests in the last minute: back to back, the bench's refunds (about 22 requests each, with the contact page and the side panel) would use up the limiter's 240 a minute, which no person refunding by hand does; the per-run table shows each wait and when the refund's six API checks were sent. The time runs from \`performance.now()\` in the side panel page's click event to the MutationObserver seeing its result line read "${REFUNDED_TEXT}", which the side panel shows once Keap's API shows the refund. The confirmation read is the executor's \`readOrderNow\` after Keap's screen (the order, its payments and its transactions, in parallel), first request sent to last answer received, from the service worker's Resource Timing; its median over every refund is the target's allowance for "one confirmation read".`,
         "Memory: JS heap used after a full garbage collection (DevTools protocol `HeapProfiler.collectGarbage`, then `Performance.getMetrics` for a page, `Runtime.getHeapUsage` for the service worker). A page's figure is its renderer's heap, which Keap's scripts and the content script share, so the panel's share is the difference from the same page in a browser without Refund Desk. The contact page is measured once the panel shows the oldest order's API amounts (filtered to it), so every order has been read.",
       ],
       rows: [
         ...panels.flatMap(panelRows),
         ...apiCallRows(panels),
         ...sidePanelRows(sidePanel),
+        ...refundRows(refunds),
         ...popupRows(popup),
         ...rateLimitRows(rateLimit),
         ...memoryRows(memory, popup),
       ],
       details: [
+        {
+          title: 'Refund runs',
+          headers: [
+            'Form',
+            'Result line',
+            'Waited for the limiter\'s minute',
+            'Click to its 6 API checks sent',
+            'Click to "Working in Keap\'s refund screen"',
+            'Click to confirmation read sent',
+            'Confirmation read',
+            'Last answer to result line',
+            'Click to result line',
+          ],
+          rows: refunds.map((run) => [
+            run.form,
+            run.refunded ? run.summary : `${run.summary} (${run.problem ?? 'failed'})`,
+            run.budgetWaitMs === 0 ? '—' : formatMs(run.budgetWaitMs),
+            formatOptionalMs(run.checksSentMs),
+            formatOptionalMs(run.submittingMs),
+            formatOptionalMs(run.confirmationSentMs),
+            run.confirmationReads > 1 ? `${formatOptionalMs(run.confirmationReadMs)} (read ${run.confirmationReads} times)` : formatOptionalMs(run.confirmationReadMs),
+            formatOptionalMs(run.afterReadMs),
+            formatOptionalMs(run.totalMs),
+          ]),
+        },
         {
           title: 'Refunds panel runs',
           headers: ['Contact', 'Mode', 'Table after navigation', 'Page data after table', 'All page rows counted', 'API amounts after table', 'API time (span)', 'API durations added', 'After last answer'],
@@ -340,6 +413,8 @@ async function runBench(): Promise<Report> {
       ],
       bundles,
       notes: [
+        `The sandbox draws each step of its in-page dialog forms ('dialog', 'words') after a deliberate ${DIALOG_STEP_DELAY_MS} ms (\`DIALOG_STEP_DELAY_MS\` in test/sandbox/pages.ts), kept in the measurements: a refund there waits ${formatMs(DIALOG_STEPS_DRAWN * DIALOG_STEP_DELAY_MS)} for the sandbox's ${DIALOG_STEPS_DRAWN} steps (payments, method, error handling, credit, results). The forms drawn by the server ('jquery', 'pages', 'window', 'iframe') have no such delay: each step is a page load or a form post, and the sandbox adds its ${SANDBOX_LATENCY_MS} ms only to API answers.`,
+        'A refund\'s time includes: the background checking the refund against Keap\'s API (order, payments, transactions, merchants, contact and account profile, in parallel) and saving it in the journal ("checked against the API and saved": until the side panel shows "Working in Keap\'s refund screen"), opening the order in an inactive tab and walking Keap\'s screen to its results ("Keap\'s screen walked": until the confirmation read is sent), the confirmation read, and the journal\'s change reaching the side panel ("shown … after its last answer"). The contact note the background writes afterwards is not included.',
         '"After Keap\'s last answer" lines up the page\'s and the service worker\'s clocks through their `performance.timeOrigin`; expect a few milliseconds of skew.',
         `Before journal version 3, searches whose words matched more than 2,000 refunds read every key of the journal's \`[createdAt+id]\` index; reading its ${popup.records.toLocaleString('en-US')} keys with raw IndexedDB alone took ${formatMs(popup.dateIndexKeysMs)} here. Now a search reads only its words' index entries and the records it shows or counts.`,
         'Other programs shared this machine; the load average above shows how busy it was when the bench started.',

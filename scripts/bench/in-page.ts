@@ -186,3 +186,59 @@ export function searchScript(query: string, timeoutMs: number): string {
   input.dispatchEvent(new Event('input', { bubbles: true }));
 })`;
 }
+
+/** Marks kept on the side panel page during one refund; times are `performance.now()` there. */
+export interface RefundMarks {
+  /** The click on "Confirm refund of …", taken in the click event itself (capture phase, before the page's handler). */
+  clickAt: number | null;
+  /** A refund of the progress list first showed each journal state (`article.progress.state-…`). */
+  statesAt: Record<string, number>;
+  /** The result line (`p.summary`, role status) first read as anything. */
+  summaryAt: number | null;
+  /** Its words then. */
+  summary: string | null;
+  /** True when nothing was shown within the page's time limit. */
+  timedOut: boolean;
+  /** `performance.timeOrigin`, to line page times up with the service worker's. */
+  timeOrigin: number;
+}
+
+/**
+ * Run in the side panel page on the review step, just before the Confirm click. Records the click
+ * and each change of the refund's progress with a MutationObserver, and leaves a promise in
+ * `window.__refundDeskBenchDone` that resolves with the marks once the result line shows (or
+ * after `timeoutMs`): nothing is polled from outside.
+ */
+export function refundObserverScript(timeoutMs: number): string {
+  return String.raw`(() => {
+  const marks = { clickAt: null, statesAt: {}, summaryAt: null, summary: null, timedOut: false, timeOrigin: performance.timeOrigin };
+  window.__refundDeskBench = marks;
+  let finish;
+  window.__refundDeskBenchDone = new Promise((resolve) => { finish = resolve; });
+  document.addEventListener('click', (event) => {
+    if (marks.clickAt !== null) return;
+    const button = event.target instanceof Element ? event.target.closest('button') : null;
+    if (button && button.textContent.trim().startsWith('Confirm refund of')) marks.clickAt = performance.now();
+  }, true);
+  const timer = setTimeout(() => { marks.timedOut = true; observer.disconnect(); finish(marks); }, ${timeoutMs});
+  const observer = new MutationObserver(() => {
+    const now = performance.now();
+    if (marks.clickAt === null) return;
+    for (const article of document.querySelectorAll('article.progress')) {
+      for (const name of article.classList) {
+        if (name.startsWith('state-') && !(name.slice(6) in marks.statesAt)) marks.statesAt[name.slice(6)] = now;
+      }
+    }
+    const summary = document.querySelector('p.summary[role="status"]');
+    const text = summary ? summary.textContent.trim() : '';
+    if (text !== '') {
+      marks.summaryAt = now;
+      marks.summary = text;
+      observer.disconnect();
+      clearTimeout(timer);
+      finish(marks);
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true, characterData: true, attributes: true });
+})();`;
+}

@@ -1,6 +1,7 @@
 import { configureExtension, launchExtensionBrowser } from '../../test/e2e/harness';
 import { SEED } from '../../test/sandbox/seed';
 import type { Sandbox } from '../../test/sandbox/server';
+import type { RefundTarget } from '../../lib/service/refund-target';
 import { SIDE_PANEL_OBSERVER, type SidePanelMarks } from './in-page';
 
 const WAIT_MS = 30_000;
@@ -36,9 +37,9 @@ export async function measureSidePanel(sandbox: Sandbox, loads: number): Promise
       };
       const windowId = (await chrome.windows.getCurrent()).id ?? -1;
       const tabId = (await chrome.tabs.getCurrent())?.id ?? -1;
-      await chrome.storage.session.set({
-        refundTargets: { [String(windowId)]: { windowId, tabId, contactId, orderId, appOrigin, requestedAt: Date.now() } },
-      });
+      // The same shape as `refundTargetSchema`'s order target: the side panel ignores anything else.
+      const orderTarget: RefundTarget = { kind: 'order', windowId, tabId, contactId, orderId, appOrigin, requestedAt: Date.now() };
+      await chrome.storage.session.set({ refundTargets: { [String(windowId)]: orderTarget } });
     }, target);
     await page.getByRole('button', { name: 'Review refund' }).waitFor({ timeout: WAIT_MS });
     await page.addInitScript({ content: SIDE_PANEL_OBSERVER });

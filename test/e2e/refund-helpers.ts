@@ -1,9 +1,11 @@
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
 import type { RefundRecord } from '@/lib/audit/schema';
 import { isFinalState } from '../../lib/audit/states';
 import type { Sandbox } from '../sandbox/server';
-import { contactPath, type ExtensionBrowser } from './harness';
+import type { ExtensionBrowser } from './harness';
+
+// Shared with `npm run bench`, which runs outside Vitest.
+export { openSidePanelOn } from './side-panel';
 
 /** Lines of the sandbox's refund log where money moved back (or was recorded as moved) for a payment. */
 export function refundLogFor(sandbox: Sandbox, paymentId: number) {
@@ -69,26 +71,4 @@ export async function journalRecords(browser: ExtensionBrowser, filter: { orderI
     .filter((record) => filter.orderId === undefined || record.orderId === filter.orderId)
     .filter((record) => filter.since === undefined || record.createdAt >= filter.since)
     .sort((a, b) => a.createdAt - b.createdAt);
-}
-
-function isSidePanel(page: Page): boolean {
-  return page.url().includes('/sidepanel.html');
-}
-
-/**
- * Opens the contact in Keap, waits for its Refunds panel and clicks "Refund order #…", which
- * opens the real side panel; returns both pages. Any side panel left open is closed first.
- */
-export async function openSidePanelOn(browser: ExtensionBrowser, contactId: number, orderId: number): Promise<{ page: Page; panel: Page }> {
-  for (const open of browser.context.pages().filter(isSidePanel)) await open.close();
-  const page = await browser.keapPage(contactPath(contactId));
-  const button = page.getByRole('button', { name: `Refund order #${orderId}` });
-  await expect.poll(() => button.isEnabled(), { timeout: 30_000 }).toBe(true);
-  await button.click();
-  // The side panel's page may be listed before it has navigated: look for it by its URL.
-  await expect.poll(() => browser.context.pages().some(isSidePanel), { timeout: 15_000 }).toBe(true);
-  const panel = browser.context.pages().find(isSidePanel)!;
-  await panel.getByRole('heading', { name: `Refund order #${orderId}` }).waitFor();
-  await panel.getByRole('button', { name: 'Review refund' }).waitFor();
-  return { page, panel };
 }

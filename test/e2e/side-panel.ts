@@ -1,0 +1,50 @@
+import type { Page } from 'playwright-core';
+import { contactPath, type ExtensionBrowser } from './harness';
+
+/*
+ * Opening the real side panel from a contact's Refunds panel, shared by the end-to-end tests and
+ * `npm run bench`. Nothing here imports Vitest, whose `expect` only works inside a test run.
+ */
+
+/**
+ * Checks `condition` every 50 ms until it holds, as Vitest's `expect.poll` does (a throw counts as
+ * "not yet"); throws `what` after `timeoutMs`.
+ */
+export async function pollUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const giveUpAt = Date.now() + timeoutMs;
+  let lastError: unknown = null;
+  for (;;) {
+    try {
+      if (await condition()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= giveUpAt) {
+      const cause = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
+      throw new Error(`${what} (waited ${timeoutMs} ms${cause})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export function isSidePanel(page: Page): boolean {
+  return page.url().includes('/sidepanel.html');
+}
+
+/**
+ * Opens the contact in Keap, waits for its Refunds panel and clicks "Refund order #…", which
+ * opens the real side panel; returns both pages. Any side panel left open is closed first.
+ */
+export async function openSidePanelOn(browser: ExtensionBrowser, contactId: number, orderId: number): Promise<{ page: Page; panel: Page }> {
+  for (const open of browser.context.pages().filter(isSidePanel)) await open.close();
+  const page = await browser.keapPage(contactPath(contactId));
+  const button = page.getByRole('button', { name: `Refund order #${orderId}` });
+  await pollUntil(() => button.isEnabled(), `The Refunds panel's "Refund order #${orderId}" button did not become enabled`, 30_000);
+  await button.click();
+  // The side panel's page may be listed before it has navigated: look for it by its URL.
+  await pollUntil(() => browser.context.pages().some(isSidePanel), 'The side panel did not open', 15_000);
+  const panel = browser.context.pages().find(isSidePanel)!;
+  await panel.getByRole('heading', { name: `Refund order #${orderId}` }).waitFor();
+  await panel.getByRole('button', { name: 'Review refund' }).waitFor();
+  return { page, panel };
+}
