@@ -9,18 +9,20 @@ import { OptionsForm, type OptionsFormProps } from './OptionsForm';
 
 afterEach(cleanup);
 
-const SETTINGS: Settings = { apiHost: 'api.infusionsoft.com', defaultErrorHandling: 'skip-payment', historyRetentionDays: 0, defaultRefundMode: 'automatic' };
+const SETTINGS: Settings = {
+  defaultErrorHandling: 'skip-payment',
+  historyRetentionDays: 0,
+  defaultRefundMode: 'automatic',
+  yourName: '',
+  quietPeriodSeconds: 120,
+};
 
 function renderForm(overrides: Partial<OptionsFormProps> = {}) {
   const props: OptionsFormProps = {
     settings: SETTINGS,
-    maskedApiKey: null,
     saveFeedback: null,
-    connectionFeedback: null,
     busy: false,
     onSave: vi.fn(),
-    onTestConnection: vi.fn(),
-    onRemoveKey: vi.fn(),
     learnedWords: {},
     onForgetWord: vi.fn(),
     ...overrides,
@@ -29,64 +31,131 @@ function renderForm(overrides: Partial<OptionsFormProps> = {}) {
   return { ...view, props };
 }
 
-const keyField = () => screen.getByLabelText('API key') as HTMLInputElement;
-const hostField = () => screen.getByLabelText('API host') as HTMLSelectElement;
 const retentionField = () => screen.getByLabelText('Keep finished refunds for (days)') as HTMLInputElement;
+const quietField = () => screen.getByLabelText('Keep the payment locked for (seconds)') as HTMLInputElement;
+const nameField = () => screen.getByLabelText('Your name') as HTMLInputElement;
 const radio = (name: string) => screen.getByRole('radio', { name }) as HTMLInputElement;
 const save = () => userEvent.click(screen.getByRole('button', { name: 'Save' }));
 
+/** Replaces a field's text as a person would: select all, type. */
+async function retype(field: HTMLInputElement, text: string): Promise<void> {
+  await userEvent.clear(field);
+  if (text !== '') await userEvent.type(field, text);
+}
+
 describe('OptionsForm', () => {
-  it('shows the stored settings: host, default error handling and retention', () => {
-    renderForm({ settings: { apiHost: 'api.keap.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 90, defaultRefundMode: 'automatic' } });
-    expect(hostField().value).toBe('api.keap.com');
-    expect([...hostField().options].map((option) => option.value)).toEqual(['api.infusionsoft.com', 'api.keap.com']);
+  it('shows the stored settings: error handling, name, quiet period and retention', () => {
+    renderForm({
+      settings: { defaultErrorHandling: 'record-anyway', historyRetentionDays: 90, defaultRefundMode: 'automatic', yourName: 'Dana Ortiz', quietPeriodSeconds: 300 },
+    });
     expect(radio('Record the refund anyway').checked).toBe(true);
     expect(radio('Skip that payment').checked).toBe(false);
     expect(retentionField().value).toBe('90');
+    expect(nameField().value).toBe('Dana Ortiz');
+    expect(quietField().value).toBe('300');
   });
 
-  it('the key field is a password field that starts empty and says no key is saved', () => {
-    renderForm();
-    expect(keyField().type).toBe('password');
-    expect(keyField().value).toBe('');
-    expect(screen.getByText(/No key saved yet\./)).toBeTruthy();
-    expect(screen.queryByRole('button', { name: 'Remove saved key' })).toBeNull();
+  it('holds no Keap connection: no API key, host, Test connection or Remove', () => {
+    const { container } = renderForm();
+    expect(screen.queryByLabelText('API key')).toBeNull();
+    expect(screen.queryByLabelText('API host')).toBeNull();
+    expect(container.querySelector('input[type="password"], select')).toBeNull();
+    expect(screen.queryByRole('button', { name: /Test connection|Remove/ })).toBeNull();
+    expect(screen.getAllByRole('button').map((button) => button.textContent)).toEqual(['Save']);
   });
 
-  it('shows only the masked saved key, never fills the field with a key', () => {
-    const { container } = renderForm({ maskedApiKey: 'Keap…9f2c' });
-    expect(keyField().value).toBe('');
-    expect(keyField().placeholder).toBe('Saved key Keap…9f2c — type to replace');
-    expect(screen.getByText(/Saved key: Keap…9f2c\./)).toBeTruthy();
-    // Nothing in the page holds more of the key than the mask.
-    expect(container.innerHTML.match(/Keap\S*9f2c/g)?.every((text) => text.startsWith('Keap…9f2c'))).toBe(true);
-  });
-
-  it('saving without typing a key keeps the stored key (apiKey undefined)', async () => {
-    const { props } = renderForm({ maskedApiKey: 'Keap…9f2c' });
+  it('saving untouched sends the stored settings unchanged', async () => {
+    const stored: Settings = { ...SETTINGS, yourName: 'Dana', quietPeriodSeconds: 45, historyRetentionDays: 7 };
+    const { props } = renderForm({ settings: stored });
     await save();
-    expect(props.onSave).toHaveBeenCalledExactlyOnceWith(SETTINGS, undefined);
+    expect(props.onSave).toHaveBeenCalledExactlyOnceWith(stored);
   });
 
-  it('a key of only spaces is no key', async () => {
+  it('saving sends every changed setting', async () => {
     const { props } = renderForm();
-    await userEvent.type(keyField(), '   ');
-    await save();
-    expect(props.onSave).toHaveBeenCalledExactlyOnceWith(SETTINGS, undefined);
-  });
-
-  it('saving sends the typed key, trimmed, with the changed settings', async () => {
-    const { props } = renderForm();
-    await userEvent.type(keyField(), '  KeapAK-0123456789abcdef  ');
-    await userEvent.selectOptions(hostField(), 'api.keap.com');
     await userEvent.click(radio('Record the refund anyway'));
-    await userEvent.clear(retentionField());
-    await userEvent.type(retentionField(), '30');
+    await userEvent.click(radio('I do it myself in Keap, guided step by step'));
+    await userEvent.type(nameField(), 'Sam Lee');
+    await retype(quietField(), '600');
+    await retype(retentionField(), '30');
     await save();
-    expect(props.onSave).toHaveBeenCalledExactlyOnceWith(
-      { apiHost: 'api.keap.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 30, defaultRefundMode: 'automatic' },
-      'KeapAK-0123456789abcdef',
-    );
+    expect(props.onSave).toHaveBeenCalledExactlyOnceWith({
+      defaultErrorHandling: 'record-anyway',
+      defaultRefundMode: 'guided',
+      yourName: 'Sam Lee',
+      quietPeriodSeconds: 600,
+      historyRetentionDays: 30,
+    });
+  });
+
+  describe('Your name', () => {
+    it('is a text field of at most 100 characters with its help text', () => {
+      renderForm();
+      expect(nameField().type).toBe('text');
+      expect(nameField().maxLength).toBe(100);
+      const helpId = nameField().getAttribute('aria-describedby');
+      expect(document.getElementById(helpId!)?.textContent).toMatch(/as who made a refund/);
+    });
+
+    it('an emptied name is sent as empty', async () => {
+      const { props } = renderForm({ settings: { ...SETTINGS, yourName: 'Dana' } });
+      await retype(nameField(), '');
+      await save();
+      expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, yourName: '' });
+    });
+  });
+
+  describe('Keep the payment locked for (seconds)', () => {
+    it('is a whole-number field from 10 to 3600', () => {
+      renderForm();
+      expect(quietField().type).toBe('number');
+      expect([quietField().min, quietField().max, quietField().step]).toEqual(['10', '3600', '1']);
+    });
+
+    it.each([
+      ['the lowest', '10', 10],
+      ['the highest', '3600', 3600],
+      ['a value between', '121', 121],
+    ])('%s value is sent as typed', async (_label, typed, sent) => {
+      const { props } = renderForm();
+      await retype(quietField(), typed);
+      await save();
+      expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, quietPeriodSeconds: sent });
+    });
+
+    it('an emptied field is passed on as -1, not as 0', async () => {
+      const { props } = renderForm();
+      await retype(quietField(), '');
+      await save();
+      expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, quietPeriodSeconds: -1 });
+    });
+
+    it.each([
+      ['below 10', '9'],
+      ['above 3600', '3601'],
+      ['a fraction', '12.5'],
+    ])('a value %s is stopped by the field itself, and nothing is saved', async (_label, typed) => {
+      const { props } = renderForm();
+      await retype(quietField(), typed);
+      await save();
+      expect(quietField().validity.valid).toBe(false);
+      expect(props.onSave).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      ['below 10', '9', 9],
+      ['above 3600', '3601', 3601],
+      ['a fraction', '12.5', -1],
+    ])('if submitted anyway, a value %s reaches the entry point as out of range (never as a valid one)', async (_label, typed, sent) => {
+      const { props, container } = renderForm();
+      await retype(quietField(), typed);
+      // The browser's own check aside (a form submitted without it, as requestSubmit on an older engine).
+      container.querySelector('form')!.noValidate = true;
+      await save();
+      expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, quietPeriodSeconds: sent });
+      const quietPeriodSeconds = vi.mocked(props.onSave).mock.calls[0]![0].quietPeriodSeconds;
+      expect(Number.isInteger(quietPeriodSeconds) && quietPeriodSeconds >= 10 && quietPeriodSeconds <= 3600).toBe(false);
+    });
   });
 
   it.each([
@@ -94,8 +163,7 @@ describe('OptionsForm', () => {
     ['a negative number', '-3'],
   ])('retention days of %s are stopped by the field itself, and nothing is saved', async (_label, typed) => {
     const { props } = renderForm();
-    await userEvent.clear(retentionField());
-    await userEvent.type(retentionField(), typed);
+    await retype(retentionField(), typed);
     await save();
     expect(retentionField().validity.valid).toBe(false);
     expect(props.onSave).not.toHaveBeenCalled();
@@ -103,35 +171,17 @@ describe('OptionsForm', () => {
 
   it('an emptied retention field is passed on as invalid (-1), not as 0 ("keep forever")', async () => {
     const { props } = renderForm({ settings: { ...SETTINGS, historyRetentionDays: 90 } });
-    await userEvent.clear(retentionField());
+    await retype(retentionField(), '');
     await save();
-    expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, historyRetentionDays: -1 }, undefined);
+    expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, historyRetentionDays: -1 });
   });
 
-  it('Test connection uses the chosen host and the typed key, or none to test the stored one', async () => {
-    const { props } = renderForm({ maskedApiKey: 'Keap…9f2c' });
-    const test = screen.getByRole('button', { name: 'Test connection' });
-    await userEvent.click(test);
-    expect(props.onTestConnection).toHaveBeenLastCalledWith('api.infusionsoft.com', undefined);
-    await userEvent.selectOptions(hostField(), 'api.keap.com');
-    await userEvent.type(keyField(), 'KeapAK-new-key-0001');
-    await userEvent.click(test);
-    expect(props.onTestConnection).toHaveBeenLastCalledWith('api.keap.com', 'KeapAK-new-key-0001');
+  it('while busy, Save is disabled and nothing is saved', async () => {
+    const { props } = renderForm({ busy: true });
+    const button = screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    await userEvent.click(button);
     expect(props.onSave).not.toHaveBeenCalled();
-  });
-
-  it('Remove saved key is offered only when a key is saved', async () => {
-    const { props } = renderForm({ maskedApiKey: 'Keap…9f2c' });
-    await userEvent.click(screen.getByRole('button', { name: 'Remove saved key' }));
-    expect(props.onRemoveKey).toHaveBeenCalledOnce();
-    expect(props.onSave).not.toHaveBeenCalled();
-  });
-
-  it('while busy, its buttons are disabled', () => {
-    renderForm({ busy: true, maskedApiKey: 'Keap…9f2c' });
-    for (const name of ['Save', 'Test connection', 'Remove saved key']) {
-      expect((screen.getByRole('button', { name }) as HTMLButtonElement).disabled).toBe(true);
-    }
   });
 
   it('the default refund mode radios show the stored mode', () => {
@@ -148,7 +198,7 @@ describe('OptionsForm', () => {
   it('saving sends the stored refund mode unchanged when it was not touched', async () => {
     const { props } = renderForm({ settings: { ...SETTINGS, defaultRefundMode: 'guided' } });
     await save();
-    expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, defaultRefundMode: 'guided' }, undefined);
+    expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, defaultRefundMode: 'guided' });
   });
 
   it.each([
@@ -159,7 +209,7 @@ describe('OptionsForm', () => {
     await userEvent.click(radio(choice));
     expect(radio(choice).checked).toBe(true);
     await save();
-    expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, defaultRefundMode: sent }, undefined);
+    expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, defaultRefundMode: sent });
   });
 
   it('choosing a refund mode does not touch the error handling radios', async () => {
@@ -167,7 +217,7 @@ describe('OptionsForm', () => {
     await userEvent.click(radio('I do it myself in Keap, guided step by step'));
     expect(radio('Record the refund anyway').checked).toBe(true);
     await save();
-    expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, defaultErrorHandling: 'record-anyway', defaultRefundMode: 'guided' }, undefined);
+    expect(props.onSave).toHaveBeenCalledExactlyOnceWith({ ...SETTINGS, defaultErrorHandling: 'record-anyway', defaultRefundMode: 'guided' });
   });
 
   describe('learned words', () => {
@@ -235,12 +285,14 @@ describe('OptionsForm', () => {
     });
   });
 
-  it('shows connection and save feedback', () => {
-    renderForm({
-      connectionFeedback: { tone: 'error', text: 'Keap refused the key.' },
-      saveFeedback: { tone: 'success', text: 'Saved.' },
-    });
-    const messages = screen.getAllByRole('status').map((status) => status.textContent);
-    expect(messages).toEqual(['Keap refused the key.', 'Saved.']);
+  it('shows the save feedback in its one status region', () => {
+    const { rerender, props } = renderForm();
+    expect(screen.getByRole('status').textContent).toBe('');
+    rerender(<OptionsForm {...props} saveFeedback={{ tone: 'error', text: 'Keep the payment locked for 10 to 3600 seconds.' }} />);
+    const status = screen.getByRole('status');
+    expect(status.textContent).toBe('Keep the payment locked for 10 to 3600 seconds.');
+    expect(status.className).toContain('error');
+    rerender(<OptionsForm {...props} saveFeedback={{ tone: 'success', text: 'Saved.' }} />);
+    expect(screen.getAllByRole('status').map((status) => status.textContent)).toEqual(['Saved.']);
   });
 });

@@ -1,5 +1,4 @@
 import { type FormEvent, useId, useState } from 'react';
-import { KEAP_API_HOSTS, type KeapApiHost } from '@/lib/keap-hosts';
 import type { LearnedWordsByApp } from '@/lib/messaging/protocol';
 import { LEARN_SLOT_DESCRIPTIONS, type LearnSlot } from '@/lib/page/refund-screen/words';
 import type { Settings } from '@/lib/settings';
@@ -8,15 +7,9 @@ export type Feedback = { tone: 'success' | 'error' | 'info'; text: string } | nu
 
 export interface OptionsFormProps {
   settings: Settings;
-  /** e.g. "Keap…9f2c" when a key is stored; the key itself never comes back to this page. */
-  maskedApiKey: string | null;
   saveFeedback: Feedback;
-  connectionFeedback: Feedback;
   busy: boolean;
-  /** `apiKey` undefined keeps the stored key. */
-  onSave: (settings: Settings, apiKey: string | undefined) => void;
-  onTestConnection: (apiHost: KeapApiHost, apiKey: string | undefined) => void;
-  onRemoveKey: () => void;
+  onSave: (settings: Settings) => void;
   /** Words people showed Refund Desk on Keap's refund screen, per Keap app. */
   learnedWords: LearnedWordsByApp;
   onForgetWord: (appName: string, slot: LearnSlot, word: string) => void;
@@ -29,69 +22,33 @@ function learnedRows(learned: LearnedWordsByApp): { appName: string; slot: Learn
   );
 }
 
-/** Refund Desk's settings. Presentational: the entry point stores and tests. */
+/** Refund Desk's settings besides its Keap connections. Presentational: the entry point stores them. */
 export function OptionsForm(props: OptionsFormProps) {
-  const { settings, maskedApiKey, saveFeedback, connectionFeedback, busy } = props;
-  const [apiKey, setApiKey] = useState('');
-  const [apiHost, setApiHost] = useState<KeapApiHost>(settings.apiHost);
+  const { settings, saveFeedback, busy } = props;
   const [errorHandling, setErrorHandling] = useState(settings.defaultErrorHandling);
   const [refundMode, setRefundMode] = useState(settings.defaultRefundMode);
   const [retentionDays, setRetentionDays] = useState(String(settings.historyRetentionDays));
-  const ids = { key: useId(), keyHelp: useId(), host: useId(), retention: useId(), retentionHelp: useId() };
-  const typedKey = apiKey.trim() === '' ? undefined : apiKey.trim();
+  const [quietSeconds, setQuietSeconds] = useState(String(settings.quietPeriodSeconds));
+  const [yourName, setYourName] = useState(settings.yourName);
+  const ids = { retention: useId(), retentionHelp: useId(), quiet: useId(), quietHelp: useId(), name: useId(), nameHelp: useId() };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     // Number('') is 0, which means "keep forever": an emptied field must not say that.
     const days = retentionDays.trim() === '' ? Number.NaN : Number(retentionDays);
-    props.onSave(
-      { apiHost, defaultErrorHandling: errorHandling, defaultRefundMode: refundMode, historyRetentionDays: Number.isInteger(days) && days >= 0 ? days : -1 },
-      typedKey,
-    );
+    const quiet = quietSeconds.trim() === '' ? Number.NaN : Number(quietSeconds);
+    props.onSave({
+      defaultErrorHandling: errorHandling,
+      defaultRefundMode: refundMode,
+      historyRetentionDays: Number.isInteger(days) && days >= 0 ? days : -1,
+      // Out of range is passed on as such, for the entry point's check to name.
+      quietPeriodSeconds: Number.isInteger(quiet) ? quiet : -1,
+      yourName,
+    });
   };
 
   return (
     <form className="options" onSubmit={submit} aria-busy={busy}>
-      <h1>Refund Desk settings</h1>
-      <fieldset>
-        <legend>Keap connection</legend>
-        <label htmlFor={ids.key}>API key</label>
-        <input
-          id={ids.key}
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          value={apiKey}
-          placeholder={maskedApiKey ? `Saved key ${maskedApiKey} — type to replace` : 'Paste a Personal Access Token or Service Account Key'}
-          aria-describedby={ids.keyHelp}
-          onChange={(event) => setApiKey(event.target.value)}
-        />
-        <p id={ids.keyHelp} className="help">
-          Create one in Keap under Settings → API Settings. It stays in this browser and is sent only to Keap's API.
-          {maskedApiKey ? ` Saved key: ${maskedApiKey}.` : ' No key saved yet.'}
-        </p>
-        <label htmlFor={ids.host}>API host</label>
-        <select id={ids.host} value={apiHost} onChange={(event) => setApiHost(event.target.value as KeapApiHost)}>
-          {KEAP_API_HOSTS.map((host) => (
-            <option key={host} value={host}>
-              {host}
-            </option>
-          ))}
-        </select>
-        <div className="row">
-          <button type="button" disabled={busy} onClick={() => props.onTestConnection(apiHost, typedKey)}>
-            Test connection
-          </button>
-          {maskedApiKey && (
-            <button type="button" disabled={busy} onClick={props.onRemoveKey}>
-              Remove saved key
-            </button>
-          )}
-        </div>
-        <p role="status" className={`feedback ${connectionFeedback?.tone ?? ''}`}>
-          {connectionFeedback?.text}
-        </p>
-      </fieldset>
       <fieldset>
         <legend>If an automatic refund fails (default)</legend>
         <label className="choice">
@@ -102,6 +59,34 @@ export function OptionsForm(props: OptionsFormProps) {
           <input type="radio" name="errorHandling" checked={errorHandling === 'skip-payment'} onChange={() => setErrorHandling('skip-payment')} />
           Skip that payment
         </label>
+      </fieldset>
+      <fieldset>
+        <legend>You</legend>
+        <label htmlFor={ids.name}>Your name</label>
+        <input id={ids.name} type="text" maxLength={100} value={yourName} aria-describedby={ids.nameHelp} onChange={(event) => setYourName(event.target.value)} />
+        <p id={ids.nameHelp} className="help">
+          Written in the refund history and in the notes on the contact as who made a refund, when Keap's API does not say which Keap user
+          the key belongs to.
+        </p>
+      </fieldset>
+      <fieldset>
+        <legend>When Keap says it skipped a payment</legend>
+        <label htmlFor={ids.quiet}>Keep the payment locked for (seconds)</label>
+        <input
+          id={ids.quiet}
+          type="number"
+          min={10}
+          max={3600}
+          step={1}
+          inputMode="numeric"
+          value={quietSeconds}
+          aria-describedby={ids.quietHelp}
+          onChange={(event) => setQuietSeconds(event.target.value)}
+        />
+        <p id={ids.quietHelp} className="help">
+          A refund Keap's screen reports as skipped or failed may still land. Refund Desk checks Keap's API for this long before it lets
+          anyone refund that payment again. 10 to 3600; 120 by default.
+        </p>
       </fieldset>
       <fieldset>
         <legend>On Keap's refund screen (default)</legend>

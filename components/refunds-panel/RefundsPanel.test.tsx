@@ -34,6 +34,7 @@ function renderPanel(overrides: Partial<RefundsPanelProps> = {}) {
     pageTableFound: true,
     onRefund: vi.fn(),
     onRetry: vi.fn(),
+    onLoadAmounts: vi.fn(),
     onOpenOptions: vi.fn(),
     ...overrides,
   };
@@ -121,6 +122,9 @@ describe('RefundsPanel', () => {
       "Checking this order with Keap's API…",
     ],
     ['nothing left to refund', READY, row(1, { refundableNowMinor: 0 }), 'Nothing left to refund on this order.'],
+    ['a key of another Keap app', { kind: 'other-app', message: 'Your API key is for acme.infusionsoft.com.' }, row(1), 'Refund Desk has no API key for this Keap app.'],
+    ['a page that does not show the API’s contact', { kind: 'not-on-page' }, row(1), "This page does not show the contact Keap's API has under this id."],
+    ['loading paused for the person', { kind: 'paused', message: 'Waiting for you.' }, row(1), 'Click "Load amounts" first.'],
   ] as const)('with %s the refund button is disabled and says why', (_label, api, order, reason) => {
     renderPanel({ api, rows: [order] });
     const button = refundButton(1) as HTMLButtonElement;
@@ -256,6 +260,102 @@ describe('RefundsPanel', () => {
     expect(within(panel()).getByText('This contact has no orders.')).toBeTruthy();
     expect(screen.queryByRole('searchbox')).toBeNull();
     expect(screen.queryByRole('table')).toBeNull();
+  });
+
+  describe('when Keap\'s API cannot give this page amounts', () => {
+    const OTHER_APP: ApiState = { kind: 'other-app', message: 'Your API key is for acme.infusionsoft.com, not zz999.infusionsoft.com.' };
+    const NOT_ON_PAGE: ApiState = { kind: 'not-on-page' };
+    const PAUSED: ApiState = { kind: 'paused', message: 'This tab asked for many contacts within a minute, so Refund Desk waits for you: click "Load amounts".' };
+    /** Page rows without the API's amounts, as the content script passes them in these states. */
+    const pageRows = [row(11, { fromApi: false, paidMinor: null, refundedMinor: null, refundableNowMinor: null }), row(12, { fromApi: false, paidMinor: null, refundedMinor: null, refundableNowMinor: null })];
+
+    it.each([
+      ['another Keap app’s key', OTHER_APP, 'Refund Desk has no API key for this Keap app.'],
+      ['a page not showing the contact', NOT_ON_PAGE, "This page does not show the contact Keap's API has under this id."],
+      ['paused loading', PAUSED, 'Click "Load amounts" first.'],
+    ] as const)('with %s every Refund button is disabled with its reason, even rows that carry API amounts', (_label, api, reason) => {
+      const { props } = renderPanel({ api, rows: [row(3), row(4, { fromApi: false }), row(5, { refundableNowMinor: 100 })] });
+      for (const orderId of [3, 4, 5]) {
+        const button = refundButton(orderId) as HTMLButtonElement;
+        expect(button.disabled).toBe(true);
+        expect(describedReason(button)).toBe(reason);
+        trustedClick(button);
+      }
+      expect(props.onRefund).not.toHaveBeenCalled();
+    });
+
+    it('another Keap app: a note with the message and a link to the options', async () => {
+      const { props } = renderPanel({ api: OTHER_APP, rows: pageRows });
+      const note = screen.getByRole('note');
+      expect(note.textContent).toBe('Your API key is for acme.infusionsoft.com, not zz999.infusionsoft.com. Open Refund Desk options');
+      await userEvent.click(within(note).getByRole('button', { name: 'Open Refund Desk options' }));
+      expect(props.onOpenOptions).toHaveBeenCalledOnce();
+      expect(props.onRetry).not.toHaveBeenCalled();
+      expect(props.onLoadAmounts).not.toHaveBeenCalled();
+      expect(screen.queryByRole('alert')).toBeNull();
+      expect(screen.queryByRole('button', { name: 'Load amounts' })).toBeNull();
+    });
+
+    it('another Keap app: the message is text, never markup', () => {
+      const hostile = '<img src=x onerror="window.pwned=1">';
+      const { container } = renderPanel({ api: { kind: 'other-app', message: hostile } });
+      expect(container.querySelector('img')).toBeNull();
+      expect(screen.getByRole('note').textContent).toContain(hostile);
+    });
+
+    it('a page not showing the contact: a banner saying so, the page rows without amounts (as the content script passes them) and nothing else to click', () => {
+      renderPanel({ api: NOT_ON_PAGE, rows: pageRows });
+      const note = screen.getByRole('note');
+      expect(note.textContent).toBe("This page does not show the contact Keap's API has under this id, so Refund Desk shows no amounts for it.");
+      expect(within(note).queryByRole('button')).toBeNull();
+      for (const tableRow of within(panel()).getAllByRole('row').slice(1)) {
+        expect([...tableRow.querySelectorAll('td')].slice(4, 7).map((cell) => cell.textContent)).toEqual(['…', '…', '…']);
+      }
+      expect(screen.queryByRole('status')).toBeNull();
+      expect(screen.queryByRole('alert')).toBeNull();
+      expect(screen.queryByRole('button', { name: /Open Refund Desk options|Load amounts|Retry/ })).toBeNull();
+    });
+
+    it('paused: a note with the message and a Load amounts button, and no other banner', () => {
+      renderPanel({ api: PAUSED, rows: pageRows });
+      const note = screen.getByRole('note');
+      expect(note.textContent).toBe(`${PAUSED.message} Load amounts`);
+      expect(within(note).getByRole('button', { name: 'Load amounts' })).toBeTruthy();
+      expect(screen.queryByRole('alert')).toBeNull();
+      expect(screen.queryByRole('status')).toBeNull();
+      expect(screen.queryByRole('button', { name: 'Open Refund Desk options' })).toBeNull();
+    });
+
+    it('paused: a click a script dispatched does not load amounts', async () => {
+      const { props } = renderPanel({ api: PAUSED, rows: pageRows });
+      const load = screen.getByRole('button', { name: 'Load amounts' });
+      fireEvent.click(load);
+      await userEvent.click(load);
+      load.click();
+      expect(props.onLoadAmounts).not.toHaveBeenCalled();
+      expect(props.onRetry).not.toHaveBeenCalled();
+    });
+
+    it('paused: a click the browser vouches for loads amounts, once per click', () => {
+      const { props } = renderPanel({ api: PAUSED, rows: pageRows });
+      trustedClick(screen.getByRole('button', { name: 'Load amounts' }));
+      expect(props.onLoadAmounts).toHaveBeenCalledOnce();
+      expect(props.onRetry).not.toHaveBeenCalled();
+      expect(props.onRefund).not.toHaveBeenCalled();
+      trustedClick(screen.getByRole('button', { name: 'Load amounts' }));
+      expect(props.onLoadAmounts).toHaveBeenCalledTimes(2);
+    });
+
+    it.each([
+      ['ready', READY],
+      ['no key', { kind: 'no-key' }],
+      ['an error', { kind: 'error', message: 'Keap is down' }],
+      ['another app', OTHER_APP],
+      ['not on the page', NOT_ON_PAGE],
+    ] as const)('with %s there is no Load amounts button', (_label, api) => {
+      renderPanel({ api });
+      expect(screen.queryByRole('button', { name: 'Load amounts' })).toBeNull();
+    });
   });
 
   it('says when orders come from the API because the page table was not found', () => {

@@ -8,6 +8,12 @@ export type ApiState =
   | { kind: 'first-page'; orderCount: number }
   | { kind: 'ready' }
   | { kind: 'no-key' }
+  /** The key Refund Desk has is another Keap app's (or not yet shown to be this one's). */
+  | { kind: 'other-app'; message: string }
+  /** The page does not show the contact Keap's API has under this id: no amounts are shown for it. */
+  | { kind: 'not-on-page' }
+  /** Many contacts were asked for in this tab within a minute: amounts wait for the person. */
+  | { kind: 'paused'; message: string }
   | { kind: 'error'; message: string };
 
 export interface RefundsPanelProps {
@@ -20,6 +26,8 @@ export interface RefundsPanelProps {
   pageRowsComplete?: boolean;
   onRefund: (orderId: number) => void;
   onRetry: () => void;
+  /** The person asks for amounts after loading was paused (a click a page script fakes is ignored). */
+  onLoadAmounts: () => void;
   onOpenOptions: () => void;
   pageSize?: number;
 }
@@ -30,6 +38,9 @@ function money(minor: number | null, currency: string): string {
 
 function refundBlocker(row: PanelOrderRow, api: ApiState): string | null {
   if (api.kind === 'no-key') return 'Add your Keap API key in Refund Desk options to refund.';
+  if (api.kind === 'other-app') return 'Refund Desk has no API key for this Keap app.';
+  if (api.kind === 'not-on-page') return "This page does not show the contact Keap's API has under this id.";
+  if (api.kind === 'paused') return 'Click "Load amounts" first.';
   if (api.kind === 'loading' || (api.kind === 'first-page' && !row.fromApi)) return "Checking this order with Keap's API…";
   if (api.kind === 'error') return "Keap's API did not answer, so amounts cannot be confirmed.";
   if (!row.fromApi) return "Keap's API does not list this order.";
@@ -50,6 +61,7 @@ export function RefundsPanel({
   pageRowsComplete = true,
   onRefund,
   onRetry,
+  onLoadAmounts,
   onOpenOptions,
   pageSize = REFUNDS_PANEL_PAGE_SIZE,
 }: RefundsPanelProps) {
@@ -75,6 +87,33 @@ export function RefundsPanel({
           Refunding is off until you add your Keap API key.{' '}
           <button type="button" className="rd-link" onClick={onOpenOptions}>
             Open Refund Desk options
+          </button>
+        </p>
+      )}
+      {api.kind === 'other-app' && (
+        <p className="rd-banner rd-banner-info" role="note">
+          {api.message}{' '}
+          <button type="button" className="rd-link" onClick={onOpenOptions}>
+            Open Refund Desk options
+          </button>
+        </p>
+      )}
+      {api.kind === 'not-on-page' && (
+        <p className="rd-banner rd-banner-info" role="note">
+          This page does not show the contact Keap's API has under this id, so Refund Desk shows no amounts for it.
+        </p>
+      )}
+      {api.kind === 'paused' && (
+        <p className="rd-banner rd-banner-info" role="note">
+          {api.message}{' '}
+          <button
+            type="button"
+            onClick={(event) => {
+              // A click a page script dispatched is not the person's.
+              if (event.nativeEvent.isTrusted) onLoadAmounts();
+            }}
+          >
+            Load amounts
           </button>
         </p>
       )}

@@ -11,14 +11,37 @@ import { ordersTableIn, watchOrdersTable, type PageOrderRow } from '@/lib/page/o
 import { prepareMoneyFormatting } from '@/lib/money';
 import { mergeOrderRows } from '@/lib/panel/order-rows';
 
+/** What the panel says when Keap's API cannot give this page amounts. */
+function apiStateOf(error: AppError): ApiState {
+  switch (error.kind) {
+    case 'not-configured':
+      return { kind: 'no-key' };
+    case 'paused':
+      return { kind: 'paused', message: error.message };
+    case 'other-app':
+    case 'no-match':
+      return { kind: 'other-app', message: error.message };
+    default:
+      return { kind: 'error', message: error.message };
+  }
+}
+
 interface PanelState {
   contactId: number;
+  /** What an API key not yet bound to a Keap app says of this contact, until the page is seen to match. */
+  proof: { contactName: string; orderIds: number[] } | null;
   pageRows: PageOrderRow[];
   pageTableFound: boolean;
   /** False while only the first page of a long Orders table has been read. */
   pageRowsComplete: boolean;
   apiRows: ContactOrderRow[] | null;
   api: ApiState;
+}
+
+/** Whether the page shows `name`, as a person reads it (case and spacing aside). */
+function pageShows(name: string): boolean {
+  const wanted = name.replace(/\s+/g, ' ').trim().toLowerCase();
+  return wanted !== '' && (document.body.textContent ?? '').replace(/\s+/g, ' ').toLowerCase().includes(wanted);
 }
 
 function contactIdOf(href: string): number | null {
@@ -79,6 +102,7 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
           pageRowsComplete={current.pageRowsComplete}
           onRefund={(orderId) => void openRefund(contactId, orderId)}
           onRetry={() => void loadFromApi(contactId, true)}
+          onLoadAmounts={() => void loadFromApi(contactId, false, true)}
           onOpenOptions={() => void callBackground('openOptions', {})}
         />,
       ),
@@ -103,20 +127,27 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
     render();
   };
 
-  async function loadFromApi(contactId: number, refresh: boolean) {
+  async function loadFromApi(contactId: number, refresh: boolean, personAsked = false) {
     const token = ++loadToken;
     // Amounts from an earlier load (before a refund, say) are not shown while Keap is asked again.
-    update({ apiRows: null, api: { kind: 'loading' } });
+    update({ apiRows: null, api: { kind: 'loading' }, proof: null });
     // The user may have moved to another contact while Keap answered.
     const stale = () => token !== loadToken || state?.contactId !== contactId;
     // A load that fails shows no amounts: a first page's are dropped if the rest fails its check.
-    const showError = (error: AppError) =>
-      update({ apiRows: null, api: error.kind === 'not-configured' ? { kind: 'no-key' } : { kind: 'error', message: error.message } });
+    const showError = (error: AppError) => update({ apiRows: null, api: apiStateOf(error) });
     // The first page first: a thousand orders' amounts take a moment longer to send and check.
     // Without a key the background answers "not-configured" at once, without calling Keap.
-    const firstPage = await callBackground('getContactOrders', { contactId, refresh, newest: REFUNDS_PANEL_PAGE_SIZE });
+    const firstPage = await callBackground('getContactOrders', { contactId, refresh, newest: REFUNDS_PANEL_PAGE_SIZE, personAsked });
     if (stale()) return;
-    if (!firstPage.ok) return showError(firstPage.error);
+    if (!firstPage.ok) {
+      if (firstPage.proof) {
+        update({ proof: firstPage.proof });
+        return void bindIfPageMatches();
+      }
+      return showError(firstPage.error);
+    }
+    // Amounts are shown only on a page that shows this contact (not one a script steered to another id).
+    if (!pageShows(firstPage.contactName)) return update({ apiRows: null, api: { kind: 'not-on-page' } });
     if (firstPage.orders.length >= firstPage.orderCount) return update({ apiRows: firstPage.orders, api: { kind: 'ready' } });
     update({ apiRows: firstPage.orders, api: { kind: 'first-page', orderCount: firstPage.orderCount } });
     // The background keeps what it just read from Keap, so this asks Keap nothing more; it checks
@@ -125,6 +156,26 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
     if (stale()) return;
     if (allOrders.ok) update({ apiRows: allOrders.orders, api: { kind: 'ready' } });
     else showError(allOrders.error);
+  }
+
+  /**
+   * A key not yet bound to a Keap app is bound to this page's app once the page shows the contact
+   * and orders its API has for this id: the name on the page, and every order of the page's table
+   * among the API's (none on both sides counts too). Until the table is read, it waits.
+   */
+  async function bindIfPageMatches() {
+    const current = state;
+    if (!current?.proof || !current.pageTableFound || !current.pageRowsComplete) return;
+    const { contactId, proof } = current;
+    const apiIds = new Set(proof.orderIds);
+    const pageIds = current.pageRows.map((row) => row.orderId);
+    const matches = pageShows(proof.contactName) && pageIds.every((orderId) => apiIds.has(orderId)) && (pageIds.length === 0) === (apiIds.size === 0);
+    update({ proof: null });
+    if (!matches) return update({ api: { kind: 'other-app', message: 'Your API key does not seem to belong to this Keap app: this page shows another contact or other orders than it does.' } });
+    const bound = await callBackground('bindKeapApp', { contactId, orderIds: pageIds });
+    if (state?.contactId !== contactId) return;
+    if (bound.ok) void loadFromApi(contactId, false);
+    else update({ api: apiStateOf(bound.error) });
   }
 
   async function openRefund(contactId: number, orderId: number) {
@@ -143,7 +194,7 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
       return;
     }
     if (state?.contactId === contactId) return;
-    state = { contactId, pageRows: [], pageTableFound: false, pageRowsComplete: false, apiRows: null, api: { kind: 'loading' } };
+    state = { contactId, proof: null, pageRows: [], pageTableFound: false, pageRowsComplete: false, apiRows: null, api: { kind: 'loading' } };
     // Reports the page's table (or its absence) for this contact at once, which renders the panel.
     tableWatch.reread();
     void loadFromApi(contactId, false);
@@ -159,6 +210,7 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
         pageRowsComplete: !reading.found || reading.complete,
       });
       place(reading.found ? reading.table : null);
+      if (state.proof) void bindIfPageMatches();
     },
     { signal: ctx.signal, firstRows: REFUNDS_PANEL_PAGE_SIZE },
   );

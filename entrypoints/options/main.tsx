@@ -1,5 +1,6 @@
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ConnectionsSection } from '@/components/options/ConnectionsSection';
 import { type Feedback, OptionsForm } from '@/components/options/OptionsForm';
 import { callBackground, type MessageOutput } from '@/lib/messaging/protocol';
 import { settingsSchema } from '@/lib/settings';
@@ -21,55 +22,74 @@ function OptionsApp() {
   if (loadError) return <p role="alert">{loadError}</p>;
   if (!loaded) return <p role="status">Loading settings…</p>;
 
-  const save = async (candidate: unknown, apiKey: string | null | undefined) => {
+  const save = async (candidate: unknown) => {
     const settings = settingsSchema.safeParse(candidate);
     if (!settings.success) {
-      setSaveFeedback({ tone: 'error', text: 'Keep finished refunds for (days) must be a whole number, 0 or more.' });
+      const field = settings.error.issues[0]?.path[0] === 'quietPeriodSeconds' ? 'Keep the payment locked for (seconds) must be a whole number from 10 to 3600.' : 'Keep finished refunds for (days) must be a whole number, 0 or more.';
+      setSaveFeedback({ tone: 'error', text: field });
       return;
     }
     setBusy(true);
-    const answer = await callBackground('saveSettings', { settings: settings.data, apiKey });
+    const answer = await callBackground('saveSettings', { settings: settings.data });
     setBusy(false);
     if (!answer.ok) {
       setSaveFeedback({ tone: 'error', text: answer.error.message });
       return;
     }
-    setLoaded({ ...loaded, settings: settings.data, status: answer.status });
-    setSaveFeedback({ tone: 'success', text: apiKey === null ? 'Saved. The API key was removed.' : 'Saved.' });
+    setLoaded({ ...loaded, settings: settings.data });
+    setSaveFeedback({ tone: 'success', text: 'Saved.' });
+  };
+
+  /** Stores a change of the connections, then shows them as the background now has them. */
+  const changeConnections = async (change: Promise<MessageOutput<'saveConnection'>>, done: string) => {
+    setBusy(true);
+    const answer = await change;
+    setBusy(false);
+    if (!answer.ok) {
+      setConnectionFeedback({ tone: 'error', text: answer.error.message });
+      return;
+    }
+    setLoaded({ ...loaded, connections: answer.connections });
+    setConnectionFeedback({ tone: 'success', text: done });
   };
 
   return (
-    <OptionsForm
-      key={loaded.status.maskedApiKey ?? 'no-key'}
-      settings={loaded.settings}
-      maskedApiKey={loaded.status.maskedApiKey}
-      busy={busy}
-      saveFeedback={saveFeedback}
-      connectionFeedback={connectionFeedback}
-      onSave={(settings, apiKey) => void save(settings, apiKey)}
-      onRemoveKey={() => void save(loaded.settings, null)}
-      learnedWords={loaded.learnedWords}
-      onForgetWord={(appName, slot, word) => {
-        setBusy(true);
-        void callBackground('forgetLearnedWord', { appName, slot, word }).then((answer) => {
-          setBusy(false);
-          if (answer.ok) setLoaded({ ...loaded, learnedWords: answer.learnedWords });
-          else setSaveFeedback({ tone: 'error', text: answer.error.message });
-        });
-      }}
-      onTestConnection={(apiHost, apiKey) => {
-        setBusy(true);
-        setConnectionFeedback({ tone: 'info', text: 'Testing the connection to Keap…' });
-        void callBackground('testConnection', { apiHost, apiKey }).then((answer) => {
-          setBusy(false);
-          setConnectionFeedback(
-            answer.ok
-              ? { tone: 'success', text: `Connected to Keap app "${answer.appName}".` }
-              : { tone: 'error', text: answer.error.message },
-          );
-        });
-      }}
-    />
+    <main className="options">
+      <h1>Refund Desk settings</h1>
+      <ConnectionsSection
+        key={loaded.connections.map((connection) => `${connection.appName}:${connection.maskedApiKey}`).join('|')}
+        connections={loaded.connections}
+        busy={busy}
+        feedback={connectionFeedback}
+        onSave={(edit) => void changeConnections(callBackground('saveConnection', edit), 'Saved.')}
+        onRemove={(index) => void changeConnections(callBackground('removeConnection', { index }), 'Removed.')}
+        onTest={(test) => {
+          setBusy(true);
+          setConnectionFeedback({ tone: 'info', text: 'Testing the connection to Keap…' });
+          void callBackground('testConnection', test).then((answer) => {
+            setBusy(false);
+            setConnectionFeedback(
+              answer.ok ? { tone: 'success', text: `Connected to Keap app "${answer.appName}".` } : { tone: 'error', text: answer.error.message },
+            );
+          });
+        }}
+      />
+      <OptionsForm
+        settings={loaded.settings}
+        busy={busy}
+        saveFeedback={saveFeedback}
+        onSave={(settings) => void save(settings)}
+        learnedWords={loaded.learnedWords}
+        onForgetWord={(appName, slot, word) => {
+          setBusy(true);
+          void callBackground('forgetLearnedWord', { appName, slot, word }).then((answer) => {
+            setBusy(false);
+            if (answer.ok) setLoaded({ ...loaded, learnedWords: answer.learnedWords });
+            else setSaveFeedback({ tone: 'error', text: answer.error.message });
+          });
+        }}
+      />
+    </main>
   );
 }
 

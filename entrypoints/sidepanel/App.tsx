@@ -145,7 +145,7 @@ function OrderRefund({ target, orderId, onPickAnother }: { target: Extract<Targe
   const load = useCallback(() => {
     setView(null);
     setLoadError(null);
-    void callBackground('getOrderForRefund', { orderId, contactId: target.contactId }).then((answer) => {
+    void callBackground('getOrderForRefund', { orderId, contactId: target.contactId, appOrigin: target.appOrigin }).then((answer) => {
       if (!answer.ok) {
         setLoadError(answer.error.message);
         return;
@@ -156,7 +156,7 @@ function OrderRefund({ target, orderId, onPickAnother }: { target: Extract<Targe
       setErrors({});
       setStep({ kind: 'form' });
     });
-  }, [orderId, target.contactId]);
+  }, [orderId, target.contactId, target.appOrigin]);
   useEffect(load, [load]);
 
 
@@ -234,8 +234,8 @@ function ContactOrders({ target, onPick }: { target: Extract<Target, { kind: 'or
   const [orders, setOrders] = useState<ContactOrderRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    void callBackground('getContactOrders', { contactId: target.contactId }).then((answer) => (answer.ok ? setOrders(answer.orders) : setError(answer.error.message)));
-  }, [target.contactId]);
+    void callBackground('getContactOrders', { contactId: target.contactId, appOrigin: target.appOrigin }).then((answer) => (answer.ok ? setOrders(answer.orders) : setError(answer.error.message)));
+  }, [target.contactId, target.appOrigin]);
   if (error) return <p role="alert">{error}</p>;
   if (!orders) return <p role="status">Loading the contact's orders from Keap…</p>;
   return <OrderPicker contactId={target.contactId} orders={orders} onPick={onPick} />;

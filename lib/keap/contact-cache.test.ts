@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { KeapClient } from '@/lib/keap/client';
 import { type ContactOrders, createContactCache } from '@/lib/keap/contact-cache';
-import { keapDownError, type KeapResult } from '@/lib/keap/errors';
+import { keapDownError, notFoundError, type KeapResult } from '@/lib/keap/errors';
 import { keapListing } from '@/lib/keap/listing';
-import { merchantListSchema, orderListingSchema, transactionListingSchema } from '@/lib/keap/schemas';
+import { contactSchema, merchantListSchema, orderListingSchema, transactionListingSchema } from '@/lib/keap/schemas';
 import { merchantsJson, orderJson, transactionJson } from '@/lib/keap/test-fixtures';
 
 /** The total of a cached contact's first order, in minor units. */
@@ -16,17 +16,25 @@ function firstOrderTotal(result: KeapResult<ContactOrders>): number | undefined 
 function stubClient() {
   const calls: string[] = [];
   let failMerchants = false;
+  let failContact = false;
+  let givenName = 'Ada';
   let orderTotal = 60;
   const unused = async (): Promise<never> => {
     throw new Error('not used by the cache');
   };
   const client: KeapClient = {
     getAccountProfile: unused,
-    getContact: unused,
+    getUserInfo: unused,
+    getContact: async (contactId) => {
+      calls.push(`contact ${contactId}`);
+      if (failContact) return { ok: false, error: notFoundError(`GET /v1/contacts/${contactId}`, `contact ${contactId}`) } as KeapResult<never>;
+      return { ok: true, value: contactSchema.parse({ id: contactId, given_name: givenName, family_name: 'Lovelace', email_addresses: [{ email: 'ada@example.com', field: 'EMAIL1' }] }) };
+    },
     getOrder: unused,
     listOrderPayments: unused,
     listOrderTransactions: unused,
     createNote: unused,
+    listNotesForContact: unused,
     listOrdersForContact: async (contactId) => {
       calls.push(`orders ${contactId}`);
       return { ok: true, value: keapListing('GET /v1/orders', 'orders', [orderJson(1, { total: orderTotal })], orderListingSchema) };
@@ -46,6 +54,8 @@ function stubClient() {
     calls,
     setOrderTotal: (total: number) => void (orderTotal = total),
     setFailMerchants: (fail: boolean) => void (failMerchants = fail),
+    setFailContact: (fail: boolean) => void (failContact = fail),
+    setGivenName: (name: string) => void (givenName = name),
   };
 }
 
@@ -60,7 +70,7 @@ describe('contact cache', () => {
     expect(first.ok && first.value.merchants.merchant_accounts).toHaveLength(3);
     now += 59_999;
     await cache.getContactOrders(42);
-    expect(stub.calls).toEqual(['orders 42', 'transactions 42', 'merchants']);
+    expect(stub.calls).toEqual(['contact 42', 'orders 42', 'transactions 42', 'merchants']);
   });
 
   it('fetches again after the TTL, asking for merchants only once', async () => {
@@ -72,7 +82,7 @@ describe('contact cache', () => {
     stub.setOrderTotal(75);
     const again = await cache.getContactOrders(42);
     expect(firstOrderTotal(again)).toBe(7500);
-    expect(stub.calls).toEqual(['orders 42', 'transactions 42', 'merchants', 'orders 42', 'transactions 42']);
+    expect(stub.calls).toEqual(['contact 42', 'orders 42', 'transactions 42', 'merchants', 'contact 42', 'orders 42', 'transactions 42']);
   });
 
   it('invalidateContact forces a fresh read of that contact only', async () => {
@@ -115,5 +125,42 @@ describe('contact cache', () => {
     stub.setFailMerchants(false);
     expect((await cache.getContactOrders(42)).ok).toBe(true);
     expect(stub.calls.filter((call) => call === 'merchants')).toHaveLength(2);
+  });
+
+  it("brings back the contact as Keap's API has it, read again with the orders", async () => {
+    let now = 0;
+    const stub = stubClient();
+    const cache = createContactCache({ client: stub.client, ttlMs: 60_000, now: () => now });
+    const first = await cache.getContactOrders(42);
+    expect(first.ok && first.value.contact).toMatchObject({
+      id: 42,
+      given_name: 'Ada',
+      family_name: 'Lovelace',
+      email_addresses: [{ email: 'ada@example.com' }],
+    });
+    stub.setGivenName('Augusta');
+    // Within the TTL the cached contact stands; after it, the contact is read again.
+    const cached = await cache.getContactOrders(42);
+    expect(cached.ok && cached.value.contact.given_name).toBe('Ada');
+    now += 60_000;
+    const again = await cache.getContactOrders(42);
+    expect(again.ok && again.value.contact.given_name).toBe('Augusta');
+    expect(stub.calls.filter((call) => call === 'contact 42')).toHaveLength(2);
+  });
+
+  it('a failed contact read fails the load and is not cached', async () => {
+    const stub = stubClient();
+    stub.setFailContact(true);
+    const cache = createContactCache({ client: stub.client, now: () => 0 });
+    const failed = await cache.getContactOrders(42);
+    expect(failed.ok).toBe(false);
+    expect(failed.ok ? null : failed.error.kind).toBe('not-found');
+    // The orders were read, but no amounts come back without the contact.
+    expect(failed).not.toHaveProperty('value');
+    stub.setFailContact(false);
+    const next = await cache.getContactOrders(42);
+    expect(next.ok && next.value.contact.id).toBe(42);
+    expect(stub.calls.filter((call) => call === 'contact 42')).toHaveLength(2);
+    expect(stub.calls.filter((call) => call === 'orders 42')).toHaveLength(2);
   });
 });

@@ -1,7 +1,7 @@
 import type { KeapClient } from '@/lib/keap/client';
 import type { KeapResult } from '@/lib/keap/errors';
 import type { KeapListing } from '@/lib/keap/listing';
-import type { KeapMerchantList, KeapOrderListing, KeapTransactionListing } from '@/lib/keap/schemas';
+import type { KeapContact, KeapMerchantList, KeapOrderListing, KeapTransactionListing } from '@/lib/keap/schemas';
 
 /**
  * A short-lived copy of a contact's orders and transactions, so opening the panel, switching tabs
@@ -11,6 +11,8 @@ import type { KeapMerchantList, KeapOrderListing, KeapTransactionListing } from 
 
 export interface ContactOrders {
   contactId: number;
+  /** The contact as Keap's API has it: its name must be on the page before amounts are shown there. */
+  contact: KeapContact;
   /** Checked when read: the whole list once, or the few orders a first page needs before that. */
   orders: KeapListing<KeapOrderListing>;
   /** All of the contact's transactions (one paged list, not one request per order), checked when read. */
@@ -52,16 +54,19 @@ export function createContactCache(options: ContactCacheOptions): ContactCache {
 
   async function fetchContact(contactId: number): Promise<KeapResult<ContactOrders>> {
     const generation = generations.get(contactId) ?? 0;
-    const [orders, transactions, merchantList] = await Promise.all([
+    const [contact, orders, transactions, merchantList] = await Promise.all([
+      client.getContact(contactId),
       client.listOrdersForContact(contactId),
       client.listTransactionsForContact(contactId),
       loadMerchants(),
     ]);
+    if (!contact.ok) return contact;
     if (!orders.ok) return orders;
     if (!transactions.ok) return transactions;
     if (!merchantList.ok) return merchantList;
     const value: ContactOrders = {
       contactId,
+      contact: contact.value,
       orders: orders.value,
       transactions: transactions.value,
       merchants: merchantList.value,

@@ -38,12 +38,15 @@ export const contactOrderRowSchema = z.object({
 });
 export type ContactOrderRow = z.infer<typeof contactOrderRowSchema>;
 
-/** For Refund Desk's own pages: whether a key is set, and a recognisable fragment of it, never the key. */
-export const keyStatusSchema = z.object({
-  configured: z.boolean(),
+/** For Refund Desk's own pages: one Keap connection, with a recognisable fragment of its key, never the key. */
+export const connectionStatusSchema = z.object({
+  /** The Keap app the key belongs to (acme of acme.infusionsoft.com); null until it is known. */
+  appName: z.string().nullable(),
+  boundBy: z.enum(['person', 'page']).nullable(),
   apiHost: z.enum(KEAP_API_HOSTS),
-  maskedApiKey: z.string().nullable(),
+  maskedApiKey: z.string(),
 });
+export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
 
 export const paymentForRefundSchema = paymentFactsSchema.extend({ channel: refundChannelSchema });
 export type PaymentForRefund = z.infer<typeof paymentForRefundSchema>;
@@ -72,10 +75,12 @@ export type LearnedWordsByApp = z.infer<typeof learnedWordsByAppSchema>;
 export const keapAppOriginSchema = z.string().regex(/^https:\/\/[a-z0-9-]+\.infusionsoft\.com$/i, 'a Keap app address');
 
 export const MESSAGES = {
-  /** A contact's orders with amounts from Keap's API. */
+  /** A contact's orders with amounts from Keap's API, from the key of the Keap app the page is on. */
   getContactOrders: {
     input: z.object({
       contactId: keapIdSchema,
+      /** The Keap app asked about; a content script's own app is its page's, whatever it says here. */
+      appOrigin: keapAppOriginSchema.optional(),
       refresh: z.boolean().optional(),
       /**
        * Only the newest this many orders: the Refunds panel asks for its first page, then for all.
@@ -83,9 +88,31 @@ export const MESSAGES = {
        * can still fail on an order or transaction the first page did not need.
        */
       newest: z.number().int().positive().max(1000).optional(),
+      /** The person clicked "Load amounts": past the per-tab limit of contacts a minute. */
+      personAsked: z.boolean().optional(),
     }),
-    /** `orderCount` is how many orders the contact has, however many `orders` holds. */
-    output: result({ contactId: keapIdSchema, orders: z.array(contactOrderRowSchema), orderCount: z.number().int().nonnegative() }),
+    output: z.discriminatedUnion('ok', [
+      z.object({
+        ok: z.literal(true),
+        contactId: keapIdSchema,
+        /** The contact's name as Keap's API has it: the page must show it before amounts are shown there. */
+        contactName: z.string(),
+        orders: z.array(contactOrderRowSchema),
+        /** How many orders the contact has, however many `orders` holds. */
+        orderCount: z.number().int().nonnegative(),
+      }),
+      z.object({
+        ok: z.literal(false),
+        error: appErrorSchema,
+        /** For a key not yet bound to a Keap app: what its API says of this contact, for the page to match. */
+        proof: z.object({ contactName: z.string(), orderIds: z.array(keapIdSchema) }).optional(),
+      }),
+    ]),
+  },
+  /** The page showed the contact the unbound key's API has: the key belongs to this page's Keap app. */
+  bindKeapApp: {
+    input: z.object({ contactId: keapIdSchema, orderIds: z.array(keapIdSchema).max(5000) }),
+    output: result({ appName: z.string() }),
   },
   /** Opens the side panel on one order of the sender tab's contact. */
   openRefundPanel: {
@@ -105,7 +132,7 @@ export const MESSAGES = {
   },
   /** Everything the side panel needs to refund an order, fresh from Keap's API. */
   getOrderForRefund: {
-    input: z.object({ orderId: keapIdSchema, contactId: keapIdSchema }),
+    input: z.object({ orderId: keapIdSchema, contactId: keapIdSchema, appOrigin: keapAppOriginSchema }),
     output: result({ view: orderForRefundSchema }),
   },
   /** Checks the form against Keap now, journals the refund, and carries it out in the background. */
@@ -135,21 +162,29 @@ export const MESSAGES = {
   openRefundInSidePanel: { input: z.object({ refundId: z.uuid(), windowId: z.number().int() }), output: result({}) },
   getSettings: {
     input: z.object({}),
-    output: result({ settings: settingsSchema, status: keyStatusSchema, learnedWords: learnedWordsByAppSchema }),
+    output: result({ settings: settingsSchema, connections: z.array(connectionStatusSchema), learnedWords: learnedWordsByAppSchema }),
   },
   /** Options: forget a word Refund Desk was shown on Keap's screen. */
   forgetLearnedWord: {
     input: z.object({ appName: z.string(), slot: learnSlotSchema, word: z.string() }),
     output: result({ learnedWords: learnedWordsByAppSchema }),
   },
-  /** `apiKey` absent keeps the stored key; null removes it. */
   saveSettings: {
-    input: z.object({ settings: settingsSchema, apiKey: z.string().nullable().optional() }),
-    output: result({ status: keyStatusSchema }),
+    input: z.object({ settings: settingsSchema }),
+    output: result({}),
   },
-  /** Calls GET /v1/account/profile with the given (or stored) key and host. */
+  /**
+   * Adds a Keap connection, or changes connection `index`. An empty app name leaves the key to be
+   * bound by the first Keap page that shows what its API shows; `apiKey` absent keeps the stored key.
+   */
+  saveConnection: {
+    input: z.object({ index: z.number().int().nonnegative().optional(), appName: z.string().max(63), apiKey: z.string().optional(), apiHost: z.enum(KEAP_API_HOSTS) }),
+    output: result({ connections: z.array(connectionStatusSchema) }),
+  },
+  removeConnection: { input: z.object({ index: z.number().int().nonnegative() }), output: result({ connections: z.array(connectionStatusSchema) }) },
+  /** Calls GET /v1/account/profile with the typed key, or the stored key of connection `index`. */
   testConnection: {
-    input: z.object({ apiKey: z.string().optional(), apiHost: z.enum(KEAP_API_HOSTS) }),
+    input: z.object({ apiKey: z.string().optional(), index: z.number().int().nonnegative().optional(), apiHost: z.enum(KEAP_API_HOSTS) }),
     output: result({ appName: z.string(), accountName: z.string().nullable() }),
   },
 } as const;
@@ -165,6 +200,7 @@ export type MessageOutput<N extends MessageName> = z.infer<(typeof MESSAGES)[N][
  */
 export const POLICY: Record<MessageName, 'any-sender' | 'own-contact-or-extension-page' | 'own-contact' | 'refund-screen' | 'extension-page'> = {
   getContactOrders: 'own-contact-or-extension-page',
+  bindKeapApp: 'own-contact',
   openRefundPanel: 'own-contact',
   openOptions: 'any-sender',
   refundScreenProgress: 'refund-screen',
@@ -180,6 +216,8 @@ export const POLICY: Record<MessageName, 'any-sender' | 'own-contact-or-extensio
   forgetLearnedWord: 'extension-page',
   getSettings: 'extension-page',
   saveSettings: 'extension-page',
+  saveConnection: 'extension-page',
+  removeConnection: 'extension-page',
   testConnection: 'extension-page',
 };
 

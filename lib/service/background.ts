@@ -1,13 +1,13 @@
 import { browser } from 'wxt/browser';
 import { serveMessages } from '@/lib/messaging/serve';
-import { getContactOrders } from './contact-handlers';
+import { bindKeapApp, getContactOrders } from './contact-handlers';
 import { openOptions, openRefundInSidePanel, openRefundPanel } from './panel-handlers';
 import { requestPersistentStorage } from '@/lib/audit/journal';
 import { prepareMoneyFormatting } from '@/lib/money';
 import {
   applyHistoryRetention,
   approveFinalClick,
-  checkGuidedRefund,
+  checkWatchedRefund,
   continueInKeap,
   getOrderForRefund,
   learnControl,
@@ -19,7 +19,7 @@ import {
 } from './refund-handlers';
 import { listenForRefundScreenTabs, refundScreenProgress } from './refund-screen-session';
 import { listenForWatchAlarm } from './refund-watch';
-import { forgetLearnedWord, getSettings, saveSettings, testConnection } from './settings-handlers';
+import { forgetLearnedWord, getSettings, removeConnection, saveConnection, saveSettings, testConnection } from './settings-handlers';
 
 interface StorageAreaWithAccessLevel {
   setAccessLevel?: (options: { accessLevel: 'TRUSTED_CONTEXTS' | 'TRUSTED_AND_UNTRUSTED_CONTEXTS' }) => Promise<void>;
@@ -36,6 +36,7 @@ export function startBackgroundService(extension: { id: string; origin: string }
   serveMessages(
     {
       getContactOrders,
+      bindKeapApp,
       openRefundPanel,
       openOptions,
       refundScreenProgress,
@@ -50,13 +51,15 @@ export function startBackgroundService(extension: { id: string; origin: string }
       openRefundInSidePanel,
       getSettings,
       saveSettings,
+      saveConnection,
+      removeConnection,
       forgetLearnedWord,
       testConnection,
     },
     extension,
   );
   listenForRefundScreenTabs();
-  listenForWatchAlarm(checkGuidedRefund);
+  listenForWatchAlarm(checkWatchedRefund);
   // Reading Keap's amounts asks Intl for the currency's decimal places (and notes format amounts);
   // the browser's first currency formatter costs a frame or more: make it while the first Keap
   // requests are in flight rather than when their answers arrive. It runs on every wake-up.

@@ -1,39 +1,75 @@
 import { createKeapClient, type KeapClient } from '@/lib/keap/client';
 import { type ContactCache, createContactCache } from '@/lib/keap/contact-cache';
-import { createRateLimiter } from '@/lib/keap/rate-limiter';
+import { createRateLimiter, type RateLimiter } from '@/lib/keap/rate-limiter';
 import { apiBaseUrl, type KeapApiHost } from '@/lib/keap-hosts';
 import type { AppError } from '@/lib/messaging/protocol';
-import { readSettings } from '@/lib/settings';
-import { apiKeyItem } from './api-key';
-
-/** One limiter for every caller in this background, so all requests share Keap's per-key limits. */
-const sharedLimiter = createRateLimiter();
+import { type KeapConnection, readConnections } from './api-key';
 
 export const notConfiguredError: AppError = {
   kind: 'not-configured',
   message: 'Add your Keap API key in Refund Desk options first (Keap: Settings → API Settings).',
 };
 
-export function clientFor(apiKey: string, apiHost: KeapApiHost): KeapClient {
-  return createKeapClient({ apiKey, baseUrl: apiBaseUrl(apiHost), limiter: sharedLimiter });
+/** Keap's limits are per key: each key gets its own limiter, kept while its access is. */
+const limiters = new Map<string, RateLimiter>();
+
+function limiterFor(apiKey: string): RateLimiter {
+  let limiter = limiters.get(apiKey);
+  if (!limiter) {
+    limiter = createRateLimiter();
+    limiters.set(apiKey, limiter);
+  }
+  return limiter;
+}
+
+export function clientFor(apiKey: string, apiHost: KeapApiHost, limiter: RateLimiter = limiterFor(apiKey)): KeapClient {
+  return createKeapClient({ apiKey, baseUrl: apiBaseUrl(apiHost), limiter });
 }
 
 export interface KeapAccess {
   client: KeapClient;
   contacts: ContactCache;
+  connection: KeapConnection;
 }
 
-/** The cache belongs to one key and host: a new key must not see the old key's data. */
-let current: { identity: string; access: KeapAccess } | null = null;
+/** Accesses by key and host: a cache belongs to one key, so a new key never sees the old key's data. */
+const accesses = new Map<string, KeapAccess>();
 
-/** Access with the stored key, read from storage each time: the service worker may have restarted. */
-export async function storedAccess(): Promise<{ ok: true; access: KeapAccess } | { ok: false; error: AppError }> {
-  const [apiKey, settings] = await Promise.all([apiKeyItem.getValue(), readSettings()]);
-  if (!apiKey) return { ok: false, error: notConfiguredError };
-  const identity = `${settings.apiHost}\n${apiKey}`;
-  if (current?.identity !== identity) {
-    const client = clientFor(apiKey, settings.apiHost);
-    current = { identity, access: { client, contacts: createContactCache({ client }) } };
+function accessFor(connection: KeapConnection): KeapAccess {
+  const identity = `${connection.apiHost}\n${connection.apiKey}`;
+  let access = accesses.get(identity);
+  if (!access) {
+    const client = clientFor(connection.apiKey, connection.apiHost);
+    access = { client, contacts: createContactCache({ client }), connection };
+    accesses.set(identity, access);
   }
-  return { ok: true, access: current.access };
+  return { ...access, connection };
+}
+
+function appAddress(appName: string): string {
+  return `${appName}.infusionsoft.com`;
+}
+
+export type AccessResult = { ok: true; access: KeapAccess } | { ok: false; error: AppError; unbound?: KeapAccess };
+
+/**
+ * The access for Keap app `appName`: its own key, read from storage each time (the service worker
+ * may have restarted). Without one, the error names the apps the keys belong to; `unbound` is a key
+ * not yet bound to any app, which a page of this app may prove to be its own.
+ */
+export async function storedAccess(appName: string): Promise<AccessResult> {
+  const connections = await readConnections();
+  if (connections.length === 0) return { ok: false, error: notConfiguredError };
+  const bound = connections.find((connection) => connection.appName === appName.toLowerCase());
+  if (bound) return { ok: true, access: accessFor(bound) };
+  const unbound = connections.find((connection) => connection.appName === null);
+  const apps = connections.flatMap((connection) => (connection.appName ? [appAddress(connection.appName)] : []));
+  const error: AppError = {
+    kind: 'other-app',
+    message:
+      apps.length > 0
+        ? `Your API key is for ${apps.join(' and ')}, not ${appAddress(appName)}. Add a key for this Keap app in Refund Desk options.`
+        : `Refund Desk has not yet checked that your API key belongs to ${appAddress(appName)}.`,
+  };
+  return unbound ? { ok: false, error, unbound: accessFor(unbound) } : { ok: false, error };
 }

@@ -4,9 +4,9 @@ import type { MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
 import type { SenderIdentity } from '@/lib/messaging/senders';
 import { tabMessenger } from '@/lib/messaging/tab-protocol';
-import { NO_PROGRESS, type RefundScreenPlan, type ScreenProgress, walkEndSchema } from '@/lib/page/refund-screen/protocol';
+import { NO_PROGRESS, type RefundScreenPlan, type ScreenProgress } from '@/lib/page/refund-screen/protocol';
 import type { LearnedWords, LearnSlot } from '@/lib/page/refund-screen/words';
-import type { RefundScreenResult } from '@/lib/refund/executor';
+import { type RefundScreenResult, screenResultOf } from '@/lib/refund/screen-result';
 import { updateGuidedRefund } from './guided-refunds';
 
 /*
@@ -25,6 +25,8 @@ const MAX_PAGES = 12;
 
 interface ScreenSession {
   attemptId: string;
+  /** The Keap app the refund is made in (its key's app): pages of any other app get nothing. */
+  appOrigin: string;
   plan: RefundScreenPlan;
   learned: LearnedWords;
   /** The order's tab and every window it opened: where Keap may draw the screen. */
@@ -88,12 +90,23 @@ function sendGuide(session: ScreenSession, tabId: number): void {
 /** A page finished loading in one of a refund's tabs: load the script there, and guide the person if they are at work. */
 async function onTabLoaded(tabId: number): Promise<void> {
   const session = sessionOfTab(tabId);
-  if (!session || !(await injectOnce(tabId))) return;
+  // Only pages of the refund's own Keap app get the script: a tab that went elsewhere gets nothing.
+  if (!session || !(await showsApp(tabId, session.appOrigin)) || !(await injectOnce(tabId))) return;
   session.pageLoads.set(tabId, (session.pageLoads.get(tabId) ?? 0) + 1);
   for (const notify of session.onPageLoad) notify();
   if (session.mode === 'guiding') {
     session.screenTabId = tabId;
     sendGuide(session, tabId);
+  }
+}
+
+async function showsApp(tabId: number, appOrigin: string): Promise<boolean> {
+  const tab = await browser.tabs.get(tabId).catch(() => undefined);
+  if (!tab?.url) return false;
+  try {
+    return new URL(tab.url).origin.toLowerCase() === appOrigin.toLowerCase();
+  } catch {
+    return false;
   }
 }
 
@@ -163,6 +176,7 @@ export async function walkRefundScreenInTab(plan: RefundScreenPlan, target: { ap
   if (tab.id === undefined) throw new Error('the browser did not open a tab');
   const session: ScreenSession = {
     attemptId: target.attemptId,
+    appOrigin: target.appOrigin,
     plan,
     learned: target.learned,
     tabIds: new Set([tab.id]),
@@ -211,20 +225,8 @@ async function walkAcrossPages(session: ScreenSession): Promise<RefundScreenResu
       loadsSeen = session.pageLoads.get(other) ?? 0;
       continue;
     }
-    const end = walkEndSchema.safeParse(first.answer);
-    // An answer that cannot be read is never taken as "nothing happened".
-    if (!end.success) return { ok: false, sent: true, stoppedAt: 'results', problem: 'Keap\'s refund screen gave Refund Desk an answer it could not read.' };
-    switch (end.data.kind) {
-      case 'results':
-        return { ok: true, results: end.data.lines };
-      case 'sent-without-results':
-        return { ok: false, sent: true, stoppedAt: 'results', problem: end.data.problem };
-      case 'stopped':
-        if (session.finalApproved) return { ok: false, sent: true, stoppedAt: 'results', problem: end.data.problem };
-        return { ok: false, sent: false, stoppedAt: end.data.step, problem: end.data.problem, ...(end.data.learnable ? { learnable: end.data.learnable } : {}) };
-      case 'called-off':
-        continue;
-    }
+    const result = screenResultOf(first.answer, session.finalApproved);
+    if (result !== 'walk-on') return result;
   }
   return stoppedResult(session, 'Keap\'s refund screen kept loading more pages than a refund has.');
 }
@@ -249,6 +251,7 @@ export async function guideRefundScreen(
     if (tab.id === undefined) return;
     session = {
       attemptId,
+      appOrigin: start.appOrigin,
       plan: start.plan,
       learned: start.learned,
       tabIds: new Set([tab.id]),
@@ -295,11 +298,11 @@ export async function pickOnRefundScreen(attemptId: string, slot: LearnSlot): Pr
   return typeof answer?.name === 'string' ? answer.name : null;
 }
 
-/** Whether `sender` is a page of the refund screen of live attempt `attemptId`. */
+/** Whether `sender` is a page of the refund screen of live attempt `attemptId`, in the attempt's own Keap app. */
 function sessionFor(attemptId: string, sender: SenderIdentity): ScreenSession | null {
   if (sender.kind !== 'content-script') return null;
   const session = sessions.get(attemptId);
-  return session?.tabIds.has(sender.tabId) ? session : null;
+  return session?.tabIds.has(sender.tabId) && sender.origin.toLowerCase() === session.appOrigin.toLowerCase() ? session : null;
 }
 
 const notThisAttempt = { ok: false as const, error: { kind: 'refused', message: 'This page is not carrying out that refund.' } };

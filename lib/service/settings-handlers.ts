@@ -1,21 +1,81 @@
-import type { z } from 'zod';
-import { learnedWordsItem, maskApiKey, apiKeySchema, readLearnedWords, readSettings, settingsItem } from '@/lib/settings';
-import { apiKeyItem } from './api-key';
-import type { keyStatusSchema, MessageOutput } from '@/lib/messaging/protocol';
+import { apiKeySchema, learnedWordsItem, maskApiKey, readLearnedWords, readSettings, settingsItem } from '@/lib/settings';
+import type { ConnectionStatus, MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
+import { type KeapConnection, keapAppNameSchema, readConnections, writeConnections } from './api-key';
 import { clientFor } from './keap-access';
 import { applyHistoryRetention } from './refund-handlers';
 
-type KeyStatus = z.infer<typeof keyStatusSchema>;
-
-async function currentStatus(): Promise<KeyStatus> {
-  const [apiKey, settings] = await Promise.all([apiKeyItem.getValue(), readSettings()]);
-  return { configured: apiKey !== null, apiHost: settings.apiHost, maskedApiKey: apiKey === null ? null : maskApiKey(apiKey) };
+function statusOf(connection: KeapConnection): ConnectionStatus {
+  return { appName: connection.appName, boundBy: connection.boundBy, apiHost: connection.apiHost, maskedApiKey: maskApiKey(connection.apiKey) };
 }
 
 export async function getSettings(): Promise<MessageOutput<'getSettings'>> {
-  const [settings, status, learnedWords] = await Promise.all([readSettings(), currentStatus(), readLearnedWords()]);
-  return { ok: true, settings, status, learnedWords };
+  const [settings, connections, learnedWords] = await Promise.all([readSettings(), readConnections(), readLearnedWords()]);
+  return { ok: true, settings, connections: connections.map(statusOf), learnedWords };
+}
+
+export async function saveSettings({ settings }: MessageData<'saveSettings'>): Promise<MessageOutput<'saveSettings'>> {
+  await settingsItem.setValue(settings);
+  await applyHistoryRetention();
+  return { ok: true };
+}
+
+const refusal = (kind: string, message: string) => ({ ok: false as const, error: { kind, message } });
+
+/** One key per Keap app, and at most one key waiting to be bound: a page could not tell two apart. */
+export async function saveConnection({ index, appName, apiKey, apiHost }: MessageData<'saveConnection'>): Promise<MessageOutput<'saveConnection'>> {
+  const connections = await readConnections();
+  const editing = index === undefined ? undefined : connections[index];
+  if (index !== undefined && !editing) return refusal('not-found', 'That Keap connection is no longer there. Reload the page.');
+  let key = editing?.apiKey;
+  if (apiKey !== undefined) {
+    const checked = apiKeySchema.safeParse(apiKey);
+    if (!checked.success) return refusal('invalid-api-key', checked.error.issues[0]?.message ?? 'That API key is not valid.');
+    key = checked.data;
+  }
+  if (key === undefined) return refusal('invalid-api-key', 'Paste the API key for this Keap app.');
+  let app: string | null = null;
+  if (appName.trim() !== '') {
+    const checked = keapAppNameSchema.safeParse(appName.replace(/\.infusionsoft\.com$/i, ''));
+    if (!checked.success) return refusal('invalid-app', checked.error.issues[0]?.message ?? 'That is not a Keap app name.');
+    app = checked.data;
+  }
+  const others = connections.filter((_connection, position) => position !== index);
+  if (app !== null && others.some((connection) => connection.appName === app)) {
+    return refusal('duplicate-app', `There is already a key for ${app}.infusionsoft.com. Change that one instead.`);
+  }
+  if (app === null && others.some((connection) => connection.appName === null)) {
+    return refusal('duplicate-unbound', 'Name the Keap app of this key: another key is still waiting to find its app.');
+  }
+  // A key whose app is unchanged keeps how it was bound; a named app is the person's word.
+  const boundBy = app === null ? null : editing?.appName === app ? editing.boundBy : 'person';
+  const saved: KeapConnection = { appName: app, apiKey: key, apiHost, boundBy };
+  const next = index === undefined ? [...connections, saved] : connections.map((connection, position) => (position === index ? saved : connection));
+  await writeConnections(next);
+  return { ok: true, connections: next.map(statusOf) };
+}
+
+export async function removeConnection({ index }: MessageData<'removeConnection'>): Promise<MessageOutput<'removeConnection'>> {
+  const connections = await readConnections();
+  const next = connections.filter((_connection, position) => position !== index);
+  await writeConnections(next);
+  return { ok: true, connections: next.map(statusOf) };
+}
+
+/** Asks Keap who the key belongs to; the answer names the account, or the exact problem. */
+export async function testConnection({ apiKey, index, apiHost }: MessageData<'testConnection'>): Promise<MessageOutput<'testConnection'>> {
+  let key: string | undefined;
+  if (apiKey !== undefined) {
+    const checked = apiKeySchema.safeParse(apiKey);
+    if (!checked.success) return refusal('invalid-api-key', checked.error.issues[0]?.message ?? 'That API key is not valid.');
+    key = checked.data;
+  } else if (index !== undefined) {
+    key = (await readConnections())[index]?.apiKey;
+  }
+  if (key === undefined) return refusal('not-configured', 'Paste your Keap API key first.');
+  const profile = await clientFor(key, apiHost).getAccountProfile();
+  if (!profile.ok) return { ok: false, error: profile.error };
+  return { ok: true, appName: profile.value.name ?? 'unnamed', accountName: profile.value.email ?? null };
 }
 
 export async function forgetLearnedWord({ appName, slot, word }: MessageData<'forgetLearnedWord'>): Promise<MessageOutput<'forgetLearnedWord'>> {
@@ -28,33 +88,4 @@ export async function forgetLearnedWord({ appName, slot, word }: MessageData<'fo
   const learnedWords = Object.keys(forApp).length > 0 ? { ...otherApps, [appName]: forApp } : otherApps;
   await learnedWordsItem.setValue(learnedWords);
   return { ok: true, learnedWords };
-}
-
-export async function saveSettings({ settings, apiKey }: MessageData<'saveSettings'>): Promise<MessageOutput<'saveSettings'>> {
-  if (typeof apiKey === 'string') {
-    const checked = apiKeySchema.safeParse(apiKey);
-    if (!checked.success) return { ok: false, error: { kind: 'invalid-api-key', message: checked.error.issues[0]?.message ?? 'That API key is not valid.' } };
-    await apiKeyItem.setValue(checked.data);
-  } else if (apiKey === null) {
-    await apiKeyItem.removeValue();
-  }
-  await settingsItem.setValue(settings);
-  await applyHistoryRetention();
-  return { ok: true, status: await currentStatus() };
-}
-
-/** Asks Keap who the key belongs to; the answer names the Keap app, or the exact problem. */
-export async function testConnection({ apiKey, apiHost }: MessageData<'testConnection'>): Promise<MessageOutput<'testConnection'>> {
-  let key: string | null = null;
-  if (apiKey !== undefined) {
-    const checked = apiKeySchema.safeParse(apiKey);
-    if (!checked.success) return { ok: false, error: { kind: 'invalid-api-key', message: checked.error.issues[0]?.message ?? 'That API key is not valid.' } };
-    key = checked.data;
-  } else {
-    key = await apiKeyItem.getValue();
-  }
-  if (key === null) return { ok: false, error: { kind: 'not-configured', message: 'Paste your Keap API key first.' } };
-  const profile = await clientFor(key, apiHost).getAccountProfile();
-  if (!profile.ok) return { ok: false, error: profile.error };
-  return { ok: true, appName: profile.value.name ?? 'unnamed', accountName: profile.value.email ?? null };
 }

@@ -28,14 +28,17 @@ describe('the extension in Chromium against the sandbox', () => {
     await options.getByLabel('API key').fill(SEED.apiKey);
     await options.getByRole('button', { name: 'Test connection' }).click();
     await options.getByText(`Connected to Keap app "${SEED.appName}".`).waitFor();
-    await options.getByRole('button', { name: 'Save' }).click();
+    await options.getByLabel('Keap app').fill(SEED.appName);
+    await options.getByRole('button', { name: 'Save connection' }).click();
     await options.getByText('Saved.').waitFor();
+    await options.getByRole('list', { name: 'Keap connections' }).getByText(`${SEED.appName}.infusionsoft.com`).waitFor();
     // The saved key is never shown back in full.
     await expect(options.content()).resolves.not.toContain(SEED.apiKey);
     await options.close();
   });
 
   it('explains a wrong key in plain words', async () => {
+    await configureExtension(env.browser, { apiKey: null });
     const options = await env.browser.extensionPage('options');
     await options.getByLabel('API key').fill('KeapAK-this-key-is-not-valid-at-all');
     await options.getByRole('button', { name: 'Test connection' }).click();

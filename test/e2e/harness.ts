@@ -8,7 +8,8 @@ import { type Sandbox, startSandbox } from '../sandbox/server';
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The sandbox's app name: pages are reached at this origin through Chromium's host-resolver rules. */
-export const APP_ORIGIN = 'https://refunddemo.infusionsoft.com';
+export const SANDBOX_APP_NAME = 'refunddemo';
+export const APP_ORIGIN = `https://${SANDBOX_APP_NAME}.infusionsoft.com`;
 
 // Lets Playwright list the real side panel among the context's pages.
 process.env.PW_CHROMIUM_ATTACH_TO_OTHER = '1';
@@ -90,13 +91,26 @@ export async function launchExtensionBrowser(
   };
 }
 
-/** Stores settings the way the options page does, straight into the extension's storage. */
-export async function configureExtension(browser: ExtensionBrowser, settings: { apiKey: string | null }): Promise<void> {
+/**
+ * Settings for the tests: Keap's word that it skipped a payment is held for the shortest quiet
+ * period, so a skip settles within a test's time.
+ */
+const TEST_SETTINGS = { quietPeriodSeconds: 10 };
+
+/**
+ * Stores a Keap connection the way the options page does, straight into the extension's storage:
+ * the key bound to the sandbox's app (or to `appName`; null leaves it for a Keap page to bind).
+ * `apiKey` null removes every connection.
+ */
+export async function configureExtension(browser: ExtensionBrowser, settings: { apiKey: string | null; appName?: string | null }): Promise<void> {
   const worker = await browser.serviceWorker();
-  await worker.evaluate(async (apiKey) => {
-    const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
-    await chrome.storage.local.set({ apiKey });
-  }, settings.apiKey);
+  const appName = settings.appName === undefined ? SANDBOX_APP_NAME : settings.appName;
+  const connections = settings.apiKey === null ? [] : [{ appName, apiKey: settings.apiKey, apiHost: 'api.infusionsoft.com', boundBy: appName === null ? null : 'person' }];
+  await worker.evaluate(async ({ keapConnections, settings: stored }) => {
+    const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void>; remove(key: string): Promise<void> } } } };
+    await chrome.storage.local.remove('apiKey');
+    await chrome.storage.local.set({ keapConnections, settings: stored });
+  }, { keapConnections: connections, settings: TEST_SETTINGS });
 }
 
 export function contactPath(contactId: number): string {
