@@ -8,14 +8,24 @@ const { apiKeySchema, DEFAULT_SETTINGS, learnedWordsItem, maskApiKey, readLearne
 
 describe('settingsSchema', () => {
   it('fills every missing setting with its default', () => {
-    const defaults = { apiHost: 'api.infusionsoft.com', defaultErrorHandling: 'skip-payment', historyRetentionDays: 0, defaultRefundMode: 'automatic' };
+    const defaults = { defaultErrorHandling: 'skip-payment', historyRetentionDays: 0, defaultRefundMode: 'automatic', quietPeriodSeconds: 120, yourName: '' };
     expect(settingsSchema.parse({})).toEqual(defaults);
     expect(DEFAULT_SETTINGS).toEqual(defaults);
-    expect(settingsSchema.parse({ apiHost: 'api.keap.com' })).toEqual({ ...defaults, apiHost: 'api.keap.com' });
+    expect(settingsSchema.parse({ historyRetentionDays: 30 })).toEqual({ ...defaults, historyRetentionDays: 30 });
+  });
+
+  it('keeps the name given for refunds, trimmed, as the text it is', () => {
+    expect(settingsSchema.parse({ yourName: '  Sam Refunder \n' }).yourName).toBe('Sam Refunder');
+    expect(settingsSchema.parse({ yourName: '   ' }).yourName).toBe('');
+    expect(settingsSchema.parse({ yourName: '<b>Sam</b> & "Co"' }).yourName).toBe('<b>Sam</b> & "Co"');
+    expect(settingsSchema.parse({ yourName: 'n'.repeat(100) }).yourName).toHaveLength(100);
+    expect(settingsSchema.parse({ yourName: ` ${'n'.repeat(100)} ` }).yourName).toHaveLength(100);
   });
 
   it.each([
-    ['an API host Refund Desk does not know', { apiHost: 'api.evil.example' }],
+    ['a name over 100 characters', { yourName: 'n'.repeat(101) }],
+    ['a name that is not text', { yourName: 42 }],
+    ['a name that is null', { yourName: null }],
     ['an unknown error handling', { defaultErrorHandling: 'retry-forever' }],
     ['negative retention', { historyRetentionDays: -1 }],
     ['fractional retention', { historyRetentionDays: 1.5 }],
@@ -87,7 +97,7 @@ describe('readSettings', () => {
   beforeEach(() => fakeBrowser.reset());
 
   it('reads what was saved, under the "settings" key of local storage', async () => {
-    const saved = { apiHost: 'api.keap.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 30, defaultRefundMode: 'guided' } as const;
+    const saved = { defaultErrorHandling: 'record-anyway', historyRetentionDays: 30, defaultRefundMode: 'guided', quietPeriodSeconds: 300, yourName: 'Sam Refunder' } as const;
     await settingsItem.setValue(saved);
     expect(await fakeBrowser.storage.local.get('settings')).toEqual({ settings: saved });
     expect(await readSettings()).toEqual(saved);
@@ -98,17 +108,24 @@ describe('readSettings', () => {
   });
 
   it('gives the defaults rather than a stored value that is no longer valid', async () => {
-    await fakeBrowser.storage.local.set({ settings: { apiHost: 'api.evil.example', historyRetentionDays: -5 } });
+    await fakeBrowser.storage.local.set({ settings: { yourName: 'n'.repeat(101), historyRetentionDays: -5 } });
     expect(await readSettings()).toEqual(DEFAULT_SETTINGS);
   });
 
   it('settings saved before refund modes existed keep their values and get the automatic mode', async () => {
-    await fakeBrowser.storage.local.set({ settings: { apiHost: 'api.keap.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 30 } });
-    expect(await readSettings()).toEqual({ apiHost: 'api.keap.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 30, defaultRefundMode: 'automatic' });
+    await fakeBrowser.storage.local.set({ settings: { defaultErrorHandling: 'record-anyway', historyRetentionDays: 30 } });
+    expect(await readSettings()).toEqual({ ...DEFAULT_SETTINGS, defaultErrorHandling: 'record-anyway', historyRetentionDays: 30, defaultRefundMode: 'automatic' });
+  });
+
+  it('settings saved before "your name" existed keep their values and get no name', async () => {
+    await fakeBrowser.storage.local.set({ settings: { apiHost: 'api.keap.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 30, defaultRefundMode: 'guided' } });
+    const read = await readSettings();
+    expect(read).toMatchObject({ defaultErrorHandling: 'record-anyway', historyRetentionDays: 30, defaultRefundMode: 'guided', yourName: '' });
+    expect(read).not.toHaveProperty('apiHost');
   });
 
   it('a stored refund mode that is not known gives the defaults', async () => {
-    await fakeBrowser.storage.local.set({ settings: { apiHost: 'api.keap.com', defaultRefundMode: 'yolo' } });
+    await fakeBrowser.storage.local.set({ settings: { yourName: 'Sam', defaultRefundMode: 'yolo' } });
     expect(await readSettings()).toEqual(DEFAULT_SETTINGS);
   });
 });

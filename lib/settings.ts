@@ -1,6 +1,5 @@
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
-import { KEAP_API_HOSTS } from './keap-hosts';
 import { refundErrorHandlingSchema } from './refund/rules';
 import { type LearnedWords, learnedWordsSchema } from './page/refund-screen/words';
 
@@ -8,14 +7,23 @@ import { type LearnedWords, learnedWordsSchema } from './page/refund-screen/word
 export const refundModeSchema = z.enum(['automatic', 'guided']);
 export type RefundMode = z.infer<typeof refundModeSchema>;
 
-/** Settings a Keap admin changes on the options page. The API key is kept apart (see `lib/service/api-key.ts`). */
+/** Settings a Keap admin changes on the options page. API keys are kept apart (see `lib/service/api-key.ts`). */
 export const settingsSchema = z.object({
-  apiHost: z.enum(KEAP_API_HOSTS).default('api.infusionsoft.com'),
   defaultErrorHandling: refundErrorHandlingSchema.default('skip-payment'),
   /** Days to keep finished refunds in the history; 0 keeps them forever. */
   historyRetentionDays: z.number().int().min(0).max(3650).default(0),
   /** Whether the side panel's Confirm has Refund Desk work Keap's refund screen, or guide the person through it. */
   defaultRefundMode: refundModeSchema.default('automatic'),
+  /**
+   * The name Refund Desk writes as who made a refund when Keap's API does not say (the key does not
+   * answer `GET /v1/oauth/connect/userinfo`; see `lib/refund/actor.ts`). '' when not given.
+   */
+  yourName: z.string().trim().max(100).default(''),
+  /**
+   * How long Keap's API must go on not showing a refund that Keap's screen said it skipped (or
+   * failed) before the payment is free for another refund.
+   */
+  quietPeriodSeconds: z.number().int().min(10).max(3600).default(120),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -64,6 +64,32 @@ describe('HistoryView', () => {
     expect(screen.getByText('2 refunds · Refunded $60.00')).toBeTruthy();
   });
 
+  it('says who made each refund in the row’s meta line: the name, else the email, else nothing', () => {
+    const byName = record('Jane Doe', 'confirmed', 3000, 9003);
+    const byEmail = { ...record('John Roe', 'confirmed', 2000, 9002), actor: { name: '  ', email: 'sam@merchant.example' } };
+    const byNobody = { ...record('Ann Poe', 'confirmed', 1000, 9001), actor: { name: '', email: '' } };
+    render(<HistoryView {...props({ rows: [byName, byEmail, byNobody] })} />);
+    const [first, second, third] = within(screen.getByRole('list', { name: 'Refunds' })).getAllByRole('listitem');
+    const metaOf = (row: HTMLElement | undefined) => row?.querySelector('.refund-row__meta')?.textContent ?? '';
+    expect(within(first!).getByText('By Sam Admin').closest('.refund-row__meta')).not.toBeNull();
+    expect(metaOf(first)).toContain('Order 9003');
+    expect(metaOf(second)).toContain('By sam@merchant.example');
+    expect(metaOf(third)).toContain('Order 9001');
+    expect(metaOf(third)).not.toContain('By');
+    expect(third!.querySelector('.refund-row__actor')).toBeNull();
+  });
+
+  it('shows a name with markup as the text it is, never as HTML', () => {
+    const name = '<img src=x onerror="window.__pwned=1"><b>Sam</b> & Co';
+    const hostile = { ...record('Jane Doe', 'confirmed', 1000), actor: { name, email: 'sam@merchant.example' } };
+    render(<HistoryView {...props({ rows: [hostile] })} />);
+    const row = screen.getByRole('listitem');
+    expect(within(row).getByText(`By ${name}`).className).toBe('refund-row__actor');
+    expect(row.querySelector('img')).toBeNull();
+    expect(row.querySelector('b')).toBeNull();
+    expect((window as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+
   it.each([
     ['confirmed', 'Refunded'],
     ['recorded', 'Recorded'],

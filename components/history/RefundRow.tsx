@@ -11,6 +11,11 @@ function oneLine(message: string): string {
   return sentence.length <= ONE_LINE ? sentence : `${sentence.slice(0, ONE_LINE - 1).trimEnd()}…`;
 }
 
+/** Who made the refund, as the journal has it: the name, else the email, else '' (nobody known). */
+function actorText(record: RefundRecord): string {
+  return record.actor.name.trim() || record.actor.email.trim();
+}
+
 export interface RefundRowProps {
   record: RefundRecord;
   /** Opens the side panel on a refund that needs the person. */
@@ -20,6 +25,7 @@ export interface RefundRowProps {
 export function RefundRow({ record, onContinue }: RefundRowProps) {
   const { word, tone } = STATE_WORDS[record.state];
   const currency = record.lines[0]?.currency ?? 'USD';
+  const actor = actorText(record);
   return (
     <li className="refund-row">
       <div className="refund-row__top">
@@ -37,6 +43,7 @@ export function RefundRow({ record, onContinue }: RefundRowProps) {
       <div className="refund-row__meta">
         <time dateTime={new Date(record.createdAt).toISOString()}>{formatWhen(record.createdAt)}</time>
         <span>Order {record.orderId}</span>
+        {actor !== '' ? <span className="refund-row__actor">By {actor}</span> : null}
         <span className={`state state--${tone}`}>{word}</span>
       </div>
       <div className="refund-row__reason">{record.reason.details ? `${record.reason.preset}: ${record.reason.details}` : record.reason.preset}</div>

@@ -219,7 +219,7 @@ describe('reconcileInterrupted', () => {
       return { confirmed: true, evidence };
     };
 
-    const report = await reconcileInterrupted(db, checkRecord, { now: 9000 });
+    const report = await reconcileInterrupted(db, new Set(), checkRecord, { now: 9000 });
 
     expect(checked.sort()).toEqual([sentAndVisible.id, manualAndVisible.id, sentNotVisible.id, offline.id].sort());
     expect(report).toEqual({
@@ -251,7 +251,7 @@ describe('reconcileInterrupted', () => {
         { paymentId: 7002, amountMinor: 200, currency: 'USD', channel: 'manual' },
       ],
     });
-    await reconcileInterrupted(db, async () => ({ confirmed: true, evidence }));
+    await reconcileInterrupted(db, new Set(), async () => ({ confirmed: true, evidence }));
     const settled = await db.refunds.get(mixed.id);
     expect(settled?.state).toBe('confirmed');
     expect(settled?.lines.map((line) => [line.paymentId, line.outcome])).toEqual([
@@ -263,12 +263,50 @@ describe('reconcileInterrupted', () => {
   it('keeps a newer state set by another context while the check was running', async () => {
     const db = await openTestJournal();
     const record = await addInState(db, 'submitting');
-    const report = await reconcileInterrupted(db, async () => {
+    const report = await reconcileInterrupted(db, new Set(), async () => {
       await markState(db, record.id, 'confirmed', { evidence });
       return { confirmed: false, reason: 'not visible' };
     });
     expect(report.needsManual).toEqual([]);
     expect((await db.refunds.get(record.id))?.state).toBe('confirmed');
+  });
+
+  it('leaves refunds a watch is settling to their watch, and reconciles the others', async () => {
+    const db = await openTestJournal();
+    const watchedUnconfirmed = await addInState(db, 'unconfirmed');
+    const unwatchedUnconfirmed = await addInState(db, 'unconfirmed');
+    const watchedSubmitting = await addInState(db, 'submitting');
+    const watchedPlanned = await addInState(db, 'planned');
+    const watched = new Set([watchedUnconfirmed.id, watchedSubmitting.id, watchedPlanned.id]);
+
+    const checked: string[] = [];
+    const report = await reconcileInterrupted(
+      db,
+      watched,
+      async (record) => {
+        checked.push(record.id);
+        return { confirmed: false, reason: 'No refund transaction on order 9001' };
+      },
+      { now: 9000 },
+    );
+
+    expect(checked).toEqual([unwatchedUnconfirmed.id]);
+    expect(report).toEqual({ confirmed: [], recorded: [], needsManual: [unwatchedUnconfirmed.id], notSent: [], unchecked: [] });
+    expect(await db.refunds.get(unwatchedUnconfirmed.id)).toMatchObject({ state: 'needs-manual', updatedAt: 9000 });
+    for (const record of [watchedUnconfirmed, watchedSubmitting, watchedPlanned]) {
+      expect(await db.refunds.get(record.id)).toEqual(record);
+      expect(await eventsFor(db, record.id)).toEqual([]);
+    }
+  });
+
+  it('a watched refund the API already shows is still left to its watch', async () => {
+    const db = await openTestJournal();
+    const watchedUnconfirmed = await addInState(db, 'unconfirmed');
+    const checkRecord = vi.fn<CheckRecord>(async () => ({ confirmed: true, evidence }));
+    const report = await reconcileInterrupted(db, new Set([watchedUnconfirmed.id]), checkRecord);
+    expect(checkRecord).not.toHaveBeenCalled();
+    expect(report).toEqual({ confirmed: [], recorded: [], needsManual: [], notSent: [], unchecked: [] });
+    expect((await db.refunds.get(watchedUnconfirmed.id))?.state).toBe('unconfirmed');
   });
 });
 

@@ -211,18 +211,19 @@ export type ReconcileReport = {
 export const NOT_SENT_MESSAGE = 'Not sent: interrupted before submission';
 
 /**
- * Run at background start. Settles refunds a previous run left half done, without re-sending
- * anything: `planned` ones were never sent and become `failed`; `submitting`/`unconfirmed` ones
+ * Run at background start. Settles refunds a previous run left half done (except those in
+ * `watched`, which a watch on Keap's API settles), without re-sending anything: `planned` ones were never sent and become `failed`; `submitting`/`unconfirmed` ones
  * are checked through `checkRecord` and become confirmed (or recorded, for refunds made elsewhere)
  * or are handed to a person.
  */
 export async function reconcileInterrupted(
   db: JournalDb,
+  watched: ReadonlySet<string>,
   checkRecord: CheckRecord,
   clock: Clock = {},
 ): Promise<ReconcileReport> {
   const report: ReconcileReport = { confirmed: [], recorded: [], needsManual: [], notSent: [], unchecked: [] };
-  const interrupted = await db.refunds.where('state').anyOf(['planned', 'submitting', 'unconfirmed']).toArray();
+  const interrupted = (await db.refunds.where('state').anyOf(['planned', 'submitting', 'unconfirmed']).toArray()).filter((record) => !watched.has(record.id));
   for (const record of interrupted) {
     const guard = { ...clock, from: record.state };
     try {

@@ -29,8 +29,10 @@ export const REFUND_STATES = refundStateSchema.options;
  *   yet (`unconfirmed`).
  * - `unconfirmed` waits for the API. A later check confirms it (`confirmed`, or `recorded` when
  *   it was a manual refund), hands it to a person (`needs-manual`), or still does not see it
- *   (`unconfirmed` again, so every re-check leaves an event in the trail). It never goes to
- *   `failed`: something was sent, and only a person may decide it did not happen.
+ *   (`unconfirmed` again, so every re-check leaves an event in the trail). When Keap's screen said
+ *   it skipped the payments and the API has shown no refund of them through a quiet period, it is
+ *   `skipped`. It never goes to `failed`: something was sent, and only a person may decide it did
+ *   not happen.
  * - `needs-manual` waits for a person, who finished it in Keap (`confirmed`/`recorded`) or
  *   established that no refund happened (`failed`).
  * - `confirmed`, `recorded`, `skipped` and `failed` are final: history is not rewritten.
@@ -39,7 +41,7 @@ export const REFUND_STATES = refundStateSchema.options;
 export const LEGAL_TRANSITIONS: Readonly<Record<RefundState, readonly RefundState[]>> = {
   planned: ['submitting', 'failed', 'skipped'],
   submitting: ['confirmed', 'recorded', 'skipped', 'failed', 'needs-manual', 'unconfirmed'],
-  unconfirmed: ['confirmed', 'recorded', 'needs-manual', 'unconfirmed'],
+  unconfirmed: ['confirmed', 'recorded', 'skipped', 'needs-manual', 'unconfirmed'],
   'needs-manual': ['confirmed', 'recorded', 'failed'],
   confirmed: [],
   recorded: [],

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKeapClient, type KeapClientOptions } from '@/lib/keap/client';
 import type { KeapResult } from '@/lib/keap/errors';
@@ -113,6 +115,77 @@ describe('Keap client against the sandbox', () => {
       .filter(([path]) => /^\/crm\/rest\/v1\/orders\/?$/.test(path))
       .reduce((sum, [, count]) => sum + count, 0);
     expect(orderListRequests).toBe(10);
+  });
+
+  it('reads the user the key belongs to; a key that is not answered gets forbidden', async () => {
+    expect(valueOf(await clientFor().getUserInfo())).toMatchObject({
+      given_name: 'Riley',
+      family_name: 'Admin',
+      email: 'riley.admin@refunddemo.example.com',
+      is_admin: true,
+    });
+    expect(sandbox.stats().byPath['/crm/rest/v1/oauth/connect/userinfo']).toBe(1);
+    sandbox.setFaults({ userInfoUnavailable: true });
+    expect(errorOf(await clientFor().getUserInfo())).toMatchObject({ kind: 'forbidden', endpoint: 'GET /v1/oauth/connect/userinfo' });
+    sandbox.setFaults({});
+    expect(errorOf(await clientFor({ apiKey: SEED.readOnlyApiKey }).getUserInfo()).kind).toBe('forbidden');
+    expect(errorOf(await clientFor({ apiKey: 'KeapAK-wrong' }).getUserInfo()).kind).toBe('bad-key');
+  });
+
+  describe('an API host that redirects elsewhere', () => {
+    /** "evil": another host the sandbox redirects to; it records every request it gets. */
+    let evil: http.Server;
+    let evilOrigin: string;
+    const evilRequests: { url: string; key: string | string[] | undefined }[] = [];
+
+    beforeAll(async () => {
+      evil = http.createServer((request, response) => {
+        evilRequests.push({ url: request.url ?? '', key: request.headers['x-keap-api-key'] });
+        response.writeHead(200, { 'content-type': 'application/json' });
+        // Shaped like a contact and a note, so a client that followed the redirect would take it for Keap's answer.
+        response.end(JSON.stringify({ id: SEED.contacts.demo, contact_id: SEED.contacts.demo, given_name: 'Evil' }));
+      });
+      await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+      // Another host name as well as another port: "localhost", not the sandbox's 127.0.0.1.
+      evilOrigin = `http://localhost:${(evil.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      evil.closeAllConnections();
+      await new Promise<void>((resolve, reject) => evil.close((error) => (error ? reject(error) : resolve())));
+    });
+    beforeEach(() => {
+      evilRequests.length = 0;
+    });
+
+    it('a read gets the redirected error, is not retried, and the other host gets nothing', async () => {
+      sandbox.setFaults({ redirectApiTo: `${evilOrigin}/steal` });
+      const result = await clientFor().getContact(SEED.contacts.demo);
+      // Nothing reached the other host (checked first: a client that followed would send it the key).
+      expect(evilRequests).toEqual([]);
+      expect(errorOf(result)).toEqual({
+        kind: 'redirected',
+        endpoint: `GET /v1/contacts/${SEED.contacts.demo}`,
+        message: "Keap's API answered from another address, so Refund Desk did not send your key there. Try again.",
+      });
+      // The sandbox (Keap's host) was asked once, answered the 302, and was not asked again.
+      expect(sandbox.stats().byPath[`/crm/rest/v1/contacts/${SEED.contacts.demo}`]).toBe(1);
+    });
+
+    it('a write gets the redirected error saying to check in Keap, and the other host gets nothing', async () => {
+      sandbox.setFaults({ redirectApiTo: `${evilOrigin}/steal` });
+      const result = await clientFor().createNote({ contact_id: SEED.contacts.demo, title: 'Refund', body: 'b' });
+      expect(evilRequests).toEqual([]);
+      const error = errorOf(result);
+      expect(error.kind).toBe('redirected');
+      expect(error.message).toContain('Check in Keap before trying again.');
+      expect(sandbox.stats().byPath['/crm/rest/v1/notes']).toBe(1);
+    });
+
+    it('the other host is reachable, so an empty list above means the client did not go there', async () => {
+      const response = await fetch(`${evilOrigin}/probe`);
+      await response.arrayBuffer();
+      expect(evilRequests).toEqual([{ url: '/probe', key: undefined }]);
+    });
   });
 
   it('malformed JSON → unexpected-answer', async () => {

@@ -12,6 +12,7 @@ interface Call {
   url: URL;
   method: string;
   headers: Headers;
+  redirect: RequestRedirect | undefined;
   body: string | null;
   at: number;
 }
@@ -32,6 +33,7 @@ function setup(handler: Handler, options: Partial<KeapClientOptions> = {}) {
       url: new URL(String(input)),
       method: init?.method ?? 'GET',
       headers: new Headers(init?.headers),
+      redirect: init?.redirect,
       body: typeof init?.body === 'string' ? init.body : null,
       at: now,
     };
@@ -81,6 +83,25 @@ describe('Keap client requests', () => {
     expect(calls[0]?.method).toBe('GET');
     expect(calls[0]?.headers.get('X-Keap-API-Key')).toBe('KeapAK-secret');
     expect(calls[0]?.headers.get('Accept')).toBe('application/json');
+    // Redirects are never followed (see 'Keap client redirects').
+    expect(calls[0]?.redirect).toBe('manual');
+  });
+
+  it('reads the user the key belongs to at /v1/oauth/connect/userinfo, whatever the answer leaves out', async () => {
+    const { client, calls } = setup((_, index) =>
+      index === 0
+        ? json({ given_name: 'Riley', family_name: 'Admin', email: 'riley@x.com', infusionsoft_id: 'riley@x.com', is_admin: true, sub: '1', global_user_id: 1 })
+        : json({ email: null }),
+    );
+    expect(valueOf(await client.getUserInfo())).toMatchObject({ given_name: 'Riley', family_name: 'Admin', email: 'riley@x.com', is_admin: true, sub: '1' });
+    expect(valueOf(await client.getUserInfo())).toEqual({ email: null });
+    expect(calls.map((call) => `${call.method} ${call.url.pathname}`)).toEqual(['GET /crm/rest/v1/oauth/connect/userinfo', 'GET /crm/rest/v1/oauth/connect/userinfo']);
+  });
+
+  it('user info that is not an object, or a name that is not text, is an unexpected answer', async () => {
+    const { client } = setup((_, index) => (index === 0 ? json(['Riley']) : json({ given_name: 7 })));
+    expect(errorOf(await client.getUserInfo())).toMatchObject({ kind: 'unexpected-answer', endpoint: 'GET /v1/oauth/connect/userinfo' });
+    expect(errorOf(await client.getUserInfo())).toMatchObject({ kind: 'unexpected-answer', fieldPath: 'given_name' });
   });
 
   it('turns v1 decimals into minor units', async () => {
@@ -272,6 +293,46 @@ describe('Keap client errors', () => {
       fieldPath: 'transactions',
       message: "Keap's answer to GET /v1/transactions had an unexpected value at transactions.",
     });
+  });
+});
+
+/** What a browser's fetch answers for `redirect: 'manual'`: type "opaqueredirect", status 0, no headers, no body. */
+function opaqueRedirect(): Response {
+  const response = new Response(null, { status: 200 });
+  Object.defineProperty(response, 'type', { value: 'opaqueredirect' });
+  Object.defineProperty(response, 'status', { value: 0 });
+  return response;
+}
+
+describe('Keap client redirects', () => {
+  const REDIRECTED = "Keap's API answered from another address, so Refund Desk did not send your key there.";
+
+  it.each([301, 302, 303, 307, 308])('a %i to another host → redirected, not retried', async (status) => {
+    const { client, calls } = setup(() => json({}, status, { location: 'https://evil.example/steal' }));
+    const error = errorOf(await client.getContact(42));
+    expect(error).toEqual({ kind: 'redirected', endpoint: 'GET /v1/contacts/42', message: `${REDIRECTED} Try again.` });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('the browser’s opaque redirect (type "opaqueredirect", status 0) → redirected, not retried', async () => {
+    const { client, calls } = setup(() => opaqueRedirect());
+    expect(errorOf(await client.getOrder(7))).toMatchObject({ kind: 'redirected', endpoint: 'GET /v1/orders/7' });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a redirected write says it may have been saved and to check in Keap', async () => {
+    const { client, calls } = setup(() => opaqueRedirect());
+    const error = errorOf(await client.createNote({ contact_id: 42, title: 'Refund', body: '' }));
+    expect(error).toMatchObject({ kind: 'redirected', endpoint: 'POST /v1/notes' });
+    expect(error.message).toBe(`${REDIRECTED} The note may or may not have been saved on the contact. Check in Keap before trying again.`);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a redirect on a later page of a list ends the list with redirected', async () => {
+    const pages = orderPages(1500);
+    const { client, calls } = setup((call, index) => (index === 0 ? pages(call, index, new AbortController().signal) : opaqueRedirect()));
+    expect(errorOf(await client.listOrdersForContact(42)).kind).toBe('redirected');
+    expect(calls).toHaveLength(2);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   networkError,
   notFoundError,
   quotaExhaustedError,
+  redirectedError,
   throttledError,
   timeoutError,
   unexpectedAnswerError,
@@ -20,6 +21,7 @@ import {
   contactSchema,
   invoicePaymentListSchema,
   merchantListSchema,
+  noteListSchema,
   noteSchema,
   orderListingPageSchema,
   orderListingSchema,
@@ -27,6 +29,7 @@ import {
   transactionListingSchema,
   orderSchema,
   transactionListSchema,
+  userInfoSchema,
   type KeapAccountProfile,
   type KeapContact,
   type KeapCreateNoteRequest,
@@ -37,6 +40,7 @@ import {
   type KeapOrderListing,
   type KeapTransaction,
   type KeapTransactionListing,
+  type KeapUserInfo,
 } from '@/lib/keap/schemas';
 
 /**
@@ -64,6 +68,11 @@ export interface KeapClientOptions {
 
 export interface KeapClient {
   getAccountProfile(): Promise<KeapResult<KeapAccountProfile>>;
+  /**
+   * The Keap user the key belongs to (`GET /v1/oauth/connect/userinfo`). Keap does not document
+   * whether every kind of key answers it: a refusal is an error like any other.
+   */
+  getUserInfo(): Promise<KeapResult<KeapUserInfo>>;
   getContact(contactId: number): Promise<KeapResult<KeapContact>>;
   /** Checked page by page; the orders themselves when read (see KeapListing). */
   listOrdersForContact(contactId: number): Promise<KeapResult<KeapListing<KeapOrderListing>>>;
@@ -74,6 +83,8 @@ export interface KeapClient {
   listTransactionsForContact(contactId: number): Promise<KeapResult<KeapListing<KeapTransactionListing>>>;
   listMerchants(): Promise<KeapResult<KeapMerchantList>>;
   createNote(note: KeapCreateNoteRequest): Promise<KeapResult<KeapNote>>;
+  /** Every note on a contact, all pages. */
+  listNotesForContact(contactId: number): Promise<KeapResult<KeapNote[]>>;
 }
 
 interface RequestSpec<T> {
@@ -151,8 +162,9 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
         headers,
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
         signal: controller.signal,
-        // The key must never follow a redirect to another host.
-        redirect: 'error',
+        // A redirect is never followed, so the key never goes to another host: the browser answers
+        // an opaque redirect, Node the 3xx itself, and send() turns either into an error.
+        redirect: 'manual',
       });
       // The body is read under the same timeout: a stalled body is as bad as no answer.
       const text = await response.text();
@@ -207,6 +219,9 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
       const { response, text } = outcome;
       limiter.observeHeaders(response.headers);
       const status = response.status;
+      if (response.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
+        return fail(redirectedError(label, spec.unsureWhetherSaved));
+      }
       if (status === 429) {
         if (isQuotaSpent(response.headers)) return fail(quotaExhaustedError(label, quotaResetTime(response.headers, now())));
         const retryAt = now() + (retryAfterMs(response.headers, now()) ?? backoffMs * 2);
@@ -291,6 +306,14 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
         action: 'read the account profile',
         subject: 'account profile',
       }),
+    getUserInfo: () =>
+      send({
+        method: 'GET',
+        url: apiUrl('/v1/oauth/connect/userinfo'),
+        schema: userInfoSchema,
+        action: 'read user info',
+        subject: 'user info for this key',
+      }),
     getContact: (contactId) =>
       send({
         method: 'GET',
@@ -358,6 +381,17 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
         action: 'read merchant accounts',
         subject: 'merchant accounts',
       }),
+    listNotesForContact: (contactId) =>
+      collectPages(
+        {
+          method: 'GET',
+          url: firstPage('/v1/notes', { contact_id: contactId }),
+          schema: noteListSchema,
+          action: 'read notes',
+          subject: `notes of contact ${contactId}`,
+        },
+        (page) => page.notes,
+      ),
     createNote: (note) =>
       send({
         method: 'POST',

@@ -22,6 +22,8 @@ export const keapErrorSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('not-found'), message: z.string(), endpoint }),
   z.object({ kind: z.literal('keap-down'), message: z.string(), endpoint, status: z.number().int() }),
   z.object({ kind: z.literal('network'), message: z.string(), endpoint }),
+  /** Keap's API host answered with a redirect (3xx, or an opaque redirect in the browser); it was not followed. */
+  z.object({ kind: z.literal('redirected'), message: z.string(), endpoint }),
   z.object({ kind: z.literal('timeout'), message: z.string(), endpoint, timeoutMs: z.number() }),
   z.object({
     kind: z.literal('unexpected-answer'),
@@ -89,6 +91,18 @@ export function keapDownError(endpointLabel: string, status: number): KeapError 
 /** A write that may have reached Keap must not be repeated blindly: the message says to check first. */
 function uncertainWriteAdvice(unsure: string | undefined): string {
   return unsure === undefined ? 'Try again.' : `${unsure} Check in Keap before trying again.`;
+}
+
+/**
+ * The API host answered with a redirect. It is never followed, so the key is not sent to the other
+ * address. A write that met a redirect may still have been handled, so it says to check first.
+ */
+export function redirectedError(endpointLabel: string, unsureWhetherSaved?: string): KeapError {
+  return {
+    kind: 'redirected',
+    endpoint: endpointLabel,
+    message: `Keap's API answered from another address, so Refund Desk did not send your key there. ${uncertainWriteAdvice(unsureWhetherSaved)}`,
+  };
 }
 
 export function networkError(endpointLabel: string, unsureWhetherSaved?: string): KeapError {

@@ -38,6 +38,21 @@ export const accountProfileSchema = z.looseObject({
 });
 export type KeapAccountProfile = z.infer<typeof accountProfileSchema>;
 
+/**
+ * `GET /v1/oauth/connect/userinfo`: the Keap user the key belongs to (keap-facts: "Who the key
+ * belongs to"). The spec describes it thinly and does not say which keys it answers, so every
+ * field may be missing.
+ */
+export const userInfoSchema = z.looseObject({
+  given_name: optionalText,
+  family_name: optionalText,
+  email: optionalText,
+  /** A string in the spec, e.g. the user's Keap login. */
+  infusionsoft_id: z.union([z.string(), z.number()]).nullish(),
+  is_admin: z.boolean().nullish(),
+});
+export type KeapUserInfo = z.infer<typeof userInfoSchema>;
+
 export const contactSchema = z.looseObject({
   id: keapId,
   given_name: optionalText,
@@ -228,3 +243,6 @@ export const noteSchema = z.looseObject({
   user_id: keapId.nullish(),
 });
 export type KeapNote = z.infer<typeof noteSchema>;
+
+/** A page of GET /v1/notes. */
+export const noteListSchema = z.object({ ...pageLinks, notes: z.array(noteSchema) });

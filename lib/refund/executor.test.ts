@@ -14,6 +14,7 @@ import { startSandbox, type Sandbox } from '@/test/sandbox/server';
 import {
   confirmFromApi,
   executeRefund,
+  settleQuietWait,
   GUIDED_MESSAGE,
   prepareRefund,
   type ExecutorDeps,
@@ -23,6 +24,7 @@ import {
   type StartRefundResult,
 } from './executor';
 import type { RefundForm } from './form';
+import { attemptLineText, readAttemptLine } from './team-notes';
 
 /**
  * The executor end to end: the real journal (fake-indexeddb), the real Keap client over HTTP
@@ -52,12 +54,17 @@ interface Harness {
   sleeps: number[];
   /** Every refund handed to the person on Keap's screen, with why. */
   handOvers: { refundId: string; plan: RefundScreenPlan; stop: { problem: string; learnable?: string } | null }[];
+  /** Refunds kept locked for a quiet period after Keap's screen said it skipped them. */
+  quietWatches: { refundId: string; until: number }[];
 }
+
+const QUIET_PERIOD_MS = 120_000;
 
 function harness(runRefundScreen: RefundScreenRunner = sandboxRefundScreen(sandbox.appBase).run): Harness {
   const changedContacts: number[] = [];
   const sleeps: number[] = [];
   const handOvers: Harness['handOvers'] = [];
+  const quietWatches: Harness['quietWatches'] = [];
   const client = createKeapClient({
     apiKey: sandbox.apiKey,
     baseUrl: sandbox.apiBase,
@@ -67,6 +74,7 @@ function harness(runRefundScreen: RefundScreenRunner = sandboxRefundScreen(sandb
     changedContacts,
     sleeps,
     handOvers,
+    quietWatches,
     deps: {
       db,
       client,
@@ -75,6 +83,12 @@ function harness(runRefundScreen: RefundScreenRunner = sandboxRefundScreen(sandb
         handOvers.push({ refundId: record.id, plan, stop });
         return Promise.resolve();
       },
+      watchQuiet: (refundId, until) => {
+        quietWatches.push({ refundId, until });
+        return Promise.resolve();
+      },
+      quietPeriodMs: QUIET_PERIOD_MS,
+      yourName: '',
       onContactChanged: (contactId) => changedContacts.push(contactId),
       confirmation: { attempts: 3, intervalMs: 0 },
       sleep: (ms) => {
@@ -139,8 +153,13 @@ function sandboxBooks(paymentId: number) {
   };
 }
 
+/** The notes Refund Desk wrote on the demo contact when refunds settled (not those it wrote before its first click). */
 function notesOnDemoContactSinceSeed() {
-  return sandbox.state.notes.filter((note) => note.contactId === contacts.demo && note.id !== SEED.notes.demoWelcome);
+  return sandbox.state.notes.filter((note) => note.contactId === contacts.demo && note.id !== SEED.notes.demoWelcome && !note.title.startsWith('Refund Desk: refunding'));
+}
+
+function inProgressNotesOnDemoContact() {
+  return sandbox.state.notes.filter((note) => note.contactId === contacts.demo && note.title.startsWith('Refund Desk: refunding'));
 }
 
 /** What Keap's dialog sends when someone refunds half of the first payment in Keap directly. */
@@ -202,6 +221,14 @@ describe('executeRefund through Keap’s refund screen', () => {
 
     const notes = notesOnDemoContactSinceSeed();
     expect(notes).toHaveLength(1);
+    expect(record.actor).toEqual({ name: 'Riley Admin', email: 'riley.admin@refunddemo.example.com' });
+    expect(notes[0]!.body).toContain('By Riley Admin via Refund Desk');
+    // Written before the first click, for teammates: who refunds what, with the attempt to follow.
+    const announced = inProgressNotesOnDemoContact();
+    expect(announced.map((note) => note.title)).toEqual([`Refund Desk: refunding $60.00 of payment #${payments.twoPaymentsFirst} on order #${orders.twoPayments}`]);
+    expect(announced[0]!.id).toBeLessThan(notes[0]!.id);
+    expect(readAttemptLine(announced[0]!.body)).toMatchObject({ attempt: record.id, state: 'in-progress', by: 'Riley Admin' });
+    expect(readAttemptLine(notes[0]!.body)).toMatchObject({ attempt: record.id, state: 'confirmed' });
     expect(notes[0]!.title).toBe(`Refund Desk: $60.00 on order #${orders.twoPayments} — confirmed`);
     expect(notes[0]!.body).toContain(`Refund of $60.00 on order #${orders.twoPayments}: refunded (confirmed by Keap's API).`);
     expect(notes[0]!.body).toContain(`• Payment ${payments.twoPaymentsFirst}: $60.00 — refunded`);
@@ -261,22 +288,44 @@ describe('executeRefund through Keap’s refund screen', () => {
     expect(notesOnDemoContactSinceSeed()[0]!.body).toContain('Amount owed after refund: $50.00');
   });
 
-  it('skips a declined payment when told to, and refunds nothing', async () => {
+  it('keeps a payment Keap’s screen skipped locked through a quiet period, then skips it when the API shows no refund', async () => {
     sandbox.setFaults({ declinePayments: [payments.twoPaymentsFirst] });
     const h = harness();
-    const record = await refund(h, startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }])));
+    const form = refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }]);
+    const record = await refund(h, startInput(form));
 
     const books = sandboxBooks(payments.twoPaymentsFirst);
     expect(books.log).toEqual([expect.objectContaining({ outcome: 'skipped-after-failure' })]);
     expect(books.refundRows).toEqual([]);
-    expect(books.payment.payStatus).toBe('APPROVED');
+    // Keap's screen said "skipped": the payment stays locked, for the quiet watch to settle.
+    expect(record.state).toBe('unconfirmed');
+    expect(record.lines[0]).toMatchObject({ outcome: 'pending', detail: expect.stringMatching(/declined by gateway/i) });
+    expect(record.error).toMatchObject({ kind: 'quiet', message: expect.stringContaining("Keap's screen says it skipped the payment") });
+    expect(h.quietWatches).toEqual([{ refundId: record.id, until: expect.any(Number) }]);
+    const until = h.quietWatches[0]!.until;
+    expect(until - Date.now()).toBeGreaterThan(QUIET_PERIOD_MS - 5_000);
+    expect(refusalOf(await prepareRefund(startInput(form), h.deps)).error.kind).toBe('refund-in-progress');
 
-    expect(record.state).toBe('skipped');
-    expect(record.lines[0]).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/declined by gateway/i) });
-    expect(record.error).toMatchObject({ kind: 'skipped' });
-    expect(record.evidence).toMatchObject({ refundInvoicePaymentIds: [], refundTransactionIds: [], orderRefundTotalMinor: 0 });
-    expect(await trail(record.id)).toEqual(['planned', 'submitting', 'skipped']);
+    await expect(settleQuietWait(record.id, until, h.deps)).resolves.toMatchObject({ kind: 'not-shown' });
+    await expect(settleQuietWait(record.id, Date.now() - 1, h.deps)).resolves.toMatchObject({ kind: 'settled' });
+    const settled = (await db.refunds.get(record.id))!;
+    expect(settled.state).toBe('skipped');
+    expect(settled.lines[0]).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/declined by gateway/i) });
+    expect(settled.error).toMatchObject({ kind: 'skipped' });
+    expect(await trail(record.id)).toEqual(['planned', 'submitting', 'unconfirmed', 'skipped']);
     expect(notesOnDemoContactSinceSeed()[0]!.title).toMatch(/— skipped$/);
+  });
+
+  it('confirms a refund Keap’s screen called skipped as soon as Keap’s API shows it', async () => {
+    const skippedButSent: RefundScreenRunner = async (plan, target) => {
+      await sandboxRefundScreen(sandbox.appBase).run(plan, target);
+      return { ok: true, results: plan.lines.map((line) => ({ paymentId: line.paymentId, text: `Payment ${line.paymentId}: payment skipped`, outcome: 'skipped' as const })) };
+    };
+    const h = harness(skippedButSent);
+    const record = await refund(h, startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }])));
+    // The API already shows it: the screen's word does not hold it back.
+    expect(record.state).toBe('confirmed');
+    expect(h.quietWatches).toEqual([]);
   });
 
   it('records a declined refund anyway when told to, and says the customer must be refunded in the merchant account', async () => {
@@ -558,5 +607,46 @@ describe('what the API cannot tell', () => {
     );
     expect(record.state).toBe('confirmed');
     expect(record.lines[0]).toMatchObject({ outcome: 'refunded', detail: expect.stringMatching(/could not read .* whether the automatic refund went through/) });
+  });
+});
+
+describe('teammates: Keap’s notes are the store they share', () => {
+  /** Another Refund Desk's in-progress note on the demo contact, as it writes one before its first click. */
+  async function teammateStarts(h: Harness, paymentId: number, at = Date.now()): Promise<void> {
+    const body = attemptLineText({ attempt: crypto.randomUUID(), order: orders.twoPayments, payments: [paymentId], state: 'in-progress', by: 'Sam Teammate', at });
+    const written = await h.deps.client.createNote({ contact_id: contacts.demo, title: 'Refund Desk: refunding', body, type: 'Other' });
+    expect(written.ok).toBe(true);
+  }
+
+  it('refuses to plan a payment another Refund Desk is refunding, naming who started it', async () => {
+    const h = harness();
+    await teammateStarts(h, payments.twoPaymentsFirst);
+    const refused = refusalOf(await prepareRefund(startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }])), h.deps));
+    expect(refused.error).toMatchObject({ kind: 'teammate-in-progress', message: expect.stringMatching(/^Sam Teammate started refunding payment 7001 at /) });
+    expect(await db.refunds.count()).toBe(0);
+    // Another payment of the same order is free.
+    expect(refundIdsOf(await prepareRefund(startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsSecond, amount: '60.00' }])), h.deps))).toHaveLength(1);
+  });
+
+  it('does not count an in-progress note older than the limit', async () => {
+    const h = harness();
+    await teammateStarts(h, payments.twoPaymentsFirst, Date.now() - 31 * 60_000);
+    expect(refundIdsOf(await prepareRefund(startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }])), h.deps))).toHaveLength(1);
+  });
+
+  it('backs off before its first click when a teammate’s note came first, with nothing sent', async () => {
+    const screen = sandboxRefundScreen(sandbox.appBase);
+    const h = harness(screen.run);
+    const ids = refundIdsOf(await prepareRefund(startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }])), h.deps));
+    // The teammate planned at the same moment and wrote its note first.
+    await teammateStarts(h, payments.twoPaymentsFirst);
+    const record = await executeRefund(ids[0]!, h.deps);
+    expect(record.state).toBe('failed');
+    expect(record.error).toMatchObject({ kind: 'teammate-in-progress', message: expect.stringContaining('Nothing was sent') });
+    expect(screen.plans).toEqual([]);
+    expect(sandbox.state.refundLog).toEqual([]);
+    // Its own note is closed, so it blocks nobody.
+    const closing = notesOnDemoContactSinceSeed().map((note) => readAttemptLine(note.body)).find((line) => line?.attempt === record.id);
+    expect(closing?.state).toBe('failed');
   });
 });

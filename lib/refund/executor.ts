@@ -3,33 +3,25 @@ import type { JournalDb } from '@/lib/audit/db';
 import type { LineOutcome, RefundChannel, RefundEvidence, RefundRecord } from '@/lib/audit/schema';
 import type { KeapClient } from '@/lib/keap/client';
 import type { KeapError, KeapResult } from '@/lib/keap/errors';
+import { contactDisplayName } from '@/lib/keap/contacts';
 import { derivePaymentFacts } from '@/lib/keap/payment-facts';
-import type { KeapContact, KeapInvoicePayment, KeapOrder, KeapTransaction } from '@/lib/keap/schemas';
+import type { KeapInvoicePayment, KeapOrder, KeapTransaction } from '@/lib/keap/schemas';
 import { formatMoney } from '@/lib/money';
-import type { RefundScreenPlan, ResultLine, ScreenStep } from '@/lib/page/refund-screen/protocol';
+import type { RefundScreenPlan, ResultLine } from '@/lib/page/refund-screen/protocol';
 import type { LearnSlot } from '@/lib/page/refund-screen/words';
 import type { RefundMode } from '@/lib/settings';
 import { baselineOf, checkRefundEvidence } from './evidence';
 import { type RefundForm, type RefundFormErrors, validateRefundForm } from './form';
 import { planGroupsByChannel } from './plan';
+import { actorOf } from './actor';
+import type { RefundScreenResult } from './screen-result';
 import { reasonText } from './rules';
+import { attemptsInProgress, inProgressNote, teammateRefusal } from './team-notes';
 import { refundNoteBody } from './note';
 
-/** How a walk through Keap's refund screen ended, as the executor sees it. */
-export type RefundScreenResult =
-  | { ok: true; results: ResultLine[] }
-  | {
-      ok: false;
-      /** True once the final click was made: the refund may have been sent, so it is unconfirmed, not failed. */
-      sent: boolean;
-      stoppedAt: ScreenStep;
-      /** Plain words for the person, e.g. "Keap's refund screen does not list payment 7001". */
-      problem: string;
-      /** A control whose word Refund Desk does not know, which the person can show it. */
-      learnable?: LearnSlot;
-    };
-
 /** Drives Keap's own refund screen for one order in the user's logged-in session. */
+export type { RefundScreenResult };
+
 export type RefundScreenRunner = (plan: RefundScreenPlan, target: { appOrigin: string; attemptId: string }) => Promise<RefundScreenResult>;
 
 /** Hands a refund to the person on Keap's screen, with the guided checklist and a watch on Keap's API. */
@@ -40,6 +32,12 @@ export interface ExecutorDeps {
   client: KeapClient;
   runRefundScreen: RefundScreenRunner;
   handOver: GuidedHandover;
+  /** Keeps a refund Keap's screen said it skipped locked, checking Keap's API until `until`. */
+  watchQuiet: (refundId: string, until: number) => Promise<void>;
+  /** How long Keap's API must go on not showing a refund the screen said it skipped. */
+  quietPeriodMs: number;
+  /** Who makes refunds when Keap's API does not say which Keap user the key is (options). */
+  yourName: string;
   /** Called after anything that may have changed the contact's money in Keap. */
   onContactChanged: (contactId: number) => void;
   /** How long to wait for Keap's API to show a refund before handing it to a person. */
@@ -88,9 +86,6 @@ export async function readOrderNow(client: KeapClient, orderId: number): Promise
   return { ok: true, value: { order: order.value, payments: payments.value, transactions: transactions.value } };
 }
 
-function contactName(contact: KeapContact): string {
-  return [contact.given_name, contact.family_name].filter(Boolean).join(' ').trim() || `Contact ${contact.id}`;
-}
 
 /** One refund per order at a time inside this background; the journal guards across restarts. */
 const orderQueues = new Map<number, Promise<unknown>>();
@@ -120,16 +115,18 @@ export function prepareRefund(input: StartRefundInput, deps: ExecutorDeps): Prom
     // A double click or a resent message: the same refund, not a second one.
     if (alreadyPlanned.length > 0) return { ok: true, refundIds: alreadyPlanned.map((record) => record.id) };
     const { form } = input;
-    const [orderNow, merchants, contact, profile] = await Promise.all([
+    const [orderNow, merchants, contact, notes, actor] = await Promise.all([
       readOrderNow(deps.client, form.orderId),
       deps.client.listMerchants(),
       deps.client.getContact(form.contactId),
-      deps.client.getAccountProfile(),
+      deps.client.listNotesForContact(form.contactId),
+      actorOf(deps.client, deps.yourName),
     ]);
     if (!orderNow.ok) return keapFailure(orderNow.error);
     if (!merchants.ok) return keapFailure(merchants.error);
     if (!contact.ok) return keapFailure(contact.error);
-    if (!profile.ok) return keapFailure(profile.error);
+    // Without the contact's notes Refund Desk cannot see a teammate's refund in progress: it waits.
+    if (!notes.ok) return keapFailure(notes.error);
     const { order, payments, transactions } = orderNow.value;
     if (order.contact.id !== form.contactId) return fail('wrong-contact', `Order #${order.id} does not belong to this contact.`);
 
@@ -149,6 +146,10 @@ export function prepareRefund(input: StartRefundInput, deps: ExecutorDeps): Prom
         );
       }
     }
+    // Another Refund Desk (another browser, a teammate) refunding one of these payments right now.
+    const ownAttempts = new Set(await deps.db.refunds.where('orderId').equals(order.id).primaryKeys());
+    const teammate = attemptsInProgress(notes.value, plan.lines.map((line) => line.paymentId), ownAttempts, deps.now())[0];
+    if (teammate) return fail('teammate-in-progress', teammateRefusal(teammate));
     const groups = planGroupsByChannel(plan);
     if (groups.manual.length > 0 && !input.manualRefundsDone) {
       return fail('manual-not-confirmed', 'Refund the manual payments in your merchant account first, then tick the box to confirm you did.');
@@ -169,13 +170,13 @@ export function prepareRefund(input: StartRefundInput, deps: ExecutorDeps): Prom
       const record = await planRefund(deps.db, {
         idempotencyKey: `${input.idempotencyKey}:${channel}`,
         appName,
-        contact: { id: form.contactId, name: contactName(contact.value), email },
+        contact: { id: form.contactId, name: contactDisplayName(contact.value), email },
         orderId: order.id,
         lines: lines.map((line) => ({ paymentId: line.paymentId, amountMinor: line.amountMinor, currency: plan.currency, channel })),
         reason: plan.reason,
         errorHandling: plan.errorHandling,
         amountOwedAfterMinor: plan.amountOwedAfterMinor,
-        actor: { name: profile.value.name ?? '', email: profile.value.email ?? '' },
+        actor: { name: actor.name, email: actor.email },
         baseline,
       });
       refundIds.push(record.id);
@@ -213,7 +214,7 @@ function lineOutcome(
   record: RefundRecord,
   confirmedByApi: boolean,
   screen: ResultLine | undefined,
-): { outcome: LineOutcome; detail?: string } {
+): { outcome: LineOutcome; detail?: string; quiet?: true } {
   const { channel } = line;
   if (confirmedByApi) {
     if (screen?.outcome === 'recorded-anyway') {
@@ -230,8 +231,31 @@ function lineOutcome(
     }
     return { outcome: 'refunded' };
   }
-  if (screen?.outcome === 'skipped') return { outcome: 'skipped', detail: whySkipped(screen.text) };
+  // Keap's word that it skipped (or failed) a payment frees nothing yet: the refund may still land.
+  if (screen?.outcome === 'skipped' || screen?.outcome === 'failed') return { outcome: 'pending', detail: whySkipped(screen.text), quiet: true };
   return { outcome: 'pending', detail: "Keap's API does not show this refund yet." };
+}
+
+type Announcement = { ok: true } | { ok: false; kind: string; message: string; noteWritten: boolean };
+
+/**
+ * Before the first click on Keap's screen: the in-progress note on the contact, for teammates'
+ * Refund Desks to see, then a second look at the notes. When two installs start the same payment
+ * at once, both see both notes; the earlier note (Keap counts note ids up) goes ahead.
+ */
+async function announceToTeam(record: RefundRecord, deps: ExecutorDeps): Promise<Announcement> {
+  const note = inProgressNote(record, deps.now());
+  const written = await deps.client.createNote({ contact_id: record.contact.id, title: note.title, body: note.body, type: 'Other' });
+  if (!written.ok) {
+    return { ok: false, kind: 'note-not-written', message: `Refund Desk could not write its in-progress note on the contact, so nothing was sent (${written.error.message}). Try again.`, noteWritten: false };
+  }
+  const notes = await deps.client.listNotesForContact(record.contact.id);
+  if (!notes.ok) return { ok: false, kind: 'notes-unreadable', message: `Refund Desk could not read the contact's notes again, so nothing was sent (${notes.error.message}). Try again.`, noteWritten: true };
+  const earlier = attemptsInProgress(notes.value, record.lines.map((line) => line.paymentId), new Set([record.id]), deps.now()).find(
+    (attempt) => attempt.noteId < written.value.id,
+  );
+  if (earlier) return { ok: false, kind: 'teammate-in-progress', message: `${teammateRefusal(earlier)} Nothing was sent.`, noteWritten: true };
+  return { ok: true };
 }
 
 /** Words that end as a sentence, whether or not they came with a full stop. */
@@ -252,6 +276,13 @@ export const GUIDED_MESSAGE = "You are finishing this refund on Keap's screen; R
 export async function executeRefund(refundId: string, deps: ExecutorDeps, mode: RefundMode = 'automatic'): Promise<RefundRecord> {
   const planned = await deps.db.refunds.get(refundId);
   if (!planned) throw new Error(`Refund ${refundId} is not in the journal.`);
+  const announced = await announceToTeam(planned, deps);
+  if (!announced.ok) {
+    const failed = await markState(deps.db, refundId, 'failed', { error: { kind: announced.kind, message: announced.message } }, { from: 'planned', now: deps.now() });
+    // The closing note ends this attempt for the teammates who saw its in-progress note.
+    if (announced.noteWritten) await writeNote(failed, deps);
+    return failed;
+  }
   let record = await markState(deps.db, refundId, 'submitting', {}, { from: 'planned', now: deps.now() });
   const appOrigin = `https://${record.appName}.infusionsoft.com`;
   const plan = screenPlanFor(record);
@@ -316,27 +347,33 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps, mode: 
       const evidence = check.lines.find((candidate) => candidate.paymentId === line.paymentId);
       return { paymentId: line.paymentId, ...lineOutcome(line, current, evidence?.refundRowId != null, screenLines.find((result) => result.paymentId === line.paymentId)) };
     });
-    const waiting = outcomes.some((line) => line.outcome === 'pending');
-    const evidence = evidenceOf(check, deps);
-    if (!waiting) {
-      const to = outcomes.every((line) => line.outcome === 'skipped')
-        ? 'skipped'
-        : outcomes.some((line) => line.outcome === 'refunded')
-          ? 'confirmed'
-          : 'recorded';
-      const skippedNote = outcomes.find((line) => line.outcome === 'skipped')?.detail;
+    const waiting = outcomes.filter((line) => line.outcome === 'pending');
+    const lineOutcomes = outcomes.map(({ quiet: _quiet, ...line }) => line);
+    if (waiting.length === 0) {
+      record = await settle(record, lineOutcomes, evidenceOf(check, deps), state, deps);
+      return record;
+    }
+    if (waiting.every((line) => line.quiet)) {
+      // Keap's screen says it skipped these payments. They stay locked until Keap's API has been
+      // read again after a quiet period without the refund showing up.
+      const until = deps.now() + deps.quietPeriodMs;
       record = await markState(
         deps.db,
         refundId,
-        to,
-        { lineOutcomes: outcomes, evidence, ...(to === 'skipped' && skippedNote ? { error: { kind: 'skipped', message: skippedNote } } : {}) },
+        'unconfirmed',
+        {
+          lineOutcomes,
+          error: {
+            kind: 'quiet',
+            message: `Keap's screen says it skipped ${waiting.length === 1 ? 'the payment' : 'these payments'}. Refund Desk keeps ${waiting.length === 1 ? 'it' : 'them'} locked and checks Keap's API until ${new Date(until).toLocaleTimeString()} before treating ${waiting.length === 1 ? 'it' : 'them'} as skipped.`,
+          },
+        },
         { from: state, now: deps.now() },
       );
-      deps.onContactChanged(record.contact.id);
-      await writeNote(record, deps);
+      await deps.watchQuiet(refundId, until);
       return record;
     }
-    record = await markState(deps.db, refundId, 'unconfirmed', { lineOutcomes: outcomes }, { from: state, now: deps.now() });
+    record = await markState(deps.db, refundId, 'unconfirmed', { lineOutcomes }, { from: state, now: deps.now() });
     state = 'unconfirmed';
   }
   const apiWords = apiReadOnce
@@ -353,6 +390,50 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps, mode: 
   deps.onContactChanged(record.contact.id);
   await writeNote(record, deps);
   return record;
+}
+
+type LineOutcomes = { paymentId: number; outcome: LineOutcome; detail?: string }[];
+
+/** Settles a refund whose every line Keap's API has shown (or, after a quiet period, not shown): journal, panels, note. */
+async function settle(record: RefundRecord, lineOutcomes: LineOutcomes, evidence: RefundEvidence, from: RefundRecord['state'], deps: ExecutorDeps): Promise<RefundRecord> {
+  const to = lineOutcomes.every((line) => line.outcome === 'skipped')
+    ? 'skipped'
+    : lineOutcomes.some((line) => line.outcome === 'refunded')
+      ? 'confirmed'
+      : 'recorded';
+  const skippedNote = lineOutcomes.find((line) => line.outcome === 'skipped')?.detail;
+  const settled = await markState(
+    deps.db,
+    record.id,
+    to,
+    { lineOutcomes, evidence, ...(to === 'skipped' && skippedNote ? { error: { kind: 'skipped', message: skippedNote } } : {}) },
+    { from, now: deps.now() },
+  );
+  deps.onContactChanged(settled.contact.id);
+  await writeNote(settled, deps);
+  return settled;
+}
+
+/**
+ * The quiet period of a refund Keap's screen said it skipped: the refund is confirmed as soon as
+ * Keap's API shows it; once `until` has passed with the API showing no refund of those payments,
+ * they are skipped and free again.
+ */
+export async function settleQuietWait(refundId: string, until: number, deps: ExecutorDeps): Promise<ApiCheck> {
+  const record = await deps.db.refunds.get(refundId);
+  if (!record || record.state !== 'unconfirmed' || !record.baseline) return { kind: 'settled', reason: 'This refund no longer waits for Keap.' };
+  const orderNow = await readOrderNow(deps.client, record.orderId);
+  if (!orderNow.ok) return { kind: 'unreadable', reason: orderNow.error.message };
+  const check = checkRefundEvidence(record.lines, record.baseline, orderNow.value);
+  const quietOver = deps.now() >= until;
+  if (!check.allConfirmed && !quietOver) return { kind: 'not-shown', reason: `Keap's API does not show a refund on order #${record.orderId} yet.` };
+  const lineOutcomes = record.lines.map((line) => {
+    const shown = check.lines.find((candidate) => candidate.paymentId === line.paymentId)?.refundRowId != null;
+    if (shown) return { paymentId: line.paymentId, outcome: line.channel === 'manual' ? ('recorded' as const) : ('refunded' as const) };
+    return { paymentId: line.paymentId, outcome: 'skipped' as const, ...(line.detail ? { detail: line.detail } : {}) };
+  });
+  const settled = await settle(record, lineOutcomes, evidenceOf(check, deps), 'unconfirmed', deps);
+  return settled.state === 'confirmed' || settled.state === 'recorded' ? { kind: 'confirmed', to: settled.state } : { kind: 'settled', reason: 'Skipped' };
 }
 
 function evidenceOf(check: ReturnType<typeof checkRefundEvidence>, deps: Pick<ExecutorDeps, 'now'>): RefundEvidence {

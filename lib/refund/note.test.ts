@@ -11,19 +11,18 @@ function record(plan: Partial<PlanRefundInput> = {}, changes: Partial<RefundReco
 }
 
 describe('refundNoteBody', () => {
-  it('is plain text, one fact a line, with amounts formatted as money', () => {
-    const body = refundNoteBody(
-      record(
-        {
-          lines: [
-            { paymentId: 7001, amountMinor: 123456, currency: 'USD', channel: 'keap-refund-screen' },
-            { paymentId: 7002, amountMinor: 5, currency: 'USD', channel: 'keap-refund-screen' },
-          ],
-          amountOwedAfterMinor: 2500,
-        },
-        { state: 'confirmed' },
-      ),
+  it('is plain text, one fact a line, with amounts formatted as money, and ends with the attempt line', () => {
+    const settled = record(
+      {
+        lines: [
+          { paymentId: 7001, amountMinor: 123456, currency: 'USD', channel: 'keap-refund-screen' },
+          { paymentId: 7002, amountMinor: 5, currency: 'USD', channel: 'keap-refund-screen' },
+        ],
+        amountOwedAfterMinor: 2500,
+      },
+      { state: 'confirmed' },
     );
+    const body = refundNoteBody(settled);
     expect(body.split('\n')).toEqual([
       "Refund of $1,234.61 on order #5001: refunded (confirmed by Keap's API).",
       '• Payment 7001: $1,234.56',
@@ -32,6 +31,7 @@ describe('refundNoteBody', () => {
       'If an automatic refund fails: skip that payment',
       'Amount owed after refund: $25.00',
       'By Sam Admin via Refund Desk, 6/2/2025, 3:04:05 PM UTC',
+      `Refund Desk attempt: {"attempt":"${settled.id}","order":5001,"payments":[7001,7002],"state":"confirmed","by":"Sam Admin","at":${UPDATED_AT}}`,
     ]);
   });
 

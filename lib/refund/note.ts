@@ -1,5 +1,6 @@
 import type { RefundRecord } from '@/lib/audit/schema';
 import { formatMoney } from '@/lib/money';
+import { actorWords, closingAttemptLine } from './team-notes';
 
 const STATE_WORDS: Record<RefundRecord['state'], string> = {
   planned: 'planned, not sent yet',
@@ -38,6 +39,7 @@ export function refundNoteBody(record: RefundRecord, locale = 'en-US'): string {
     `If an automatic refund fails: ${record.errorHandling === 'record-anyway' ? 'record the refund anyway' : 'skip that payment'}`,
     `Amount owed after refund: ${formatMoney(record.amountOwedAfterMinor, currency, locale)}`,
     ...(record.error ? [`Note: ${record.error.message}`] : []),
-    `By ${record.actor.name || record.actor.email} via Refund Desk, ${new Date(record.updatedAt).toLocaleString(locale, { timeZone: 'UTC' })} UTC`,
+    `By ${actorWords(record)} via Refund Desk, ${new Date(record.updatedAt).toLocaleString(locale, { timeZone: 'UTC' })} UTC`,
+    closingAttemptLine(record),
   ].join('\n');
 }

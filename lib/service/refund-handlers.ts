@@ -8,11 +8,12 @@ import type { MessageData } from '@/lib/messaging/serve';
 import type { SenderIdentity } from '@/lib/messaging/senders';
 import { tabMessenger } from '@/lib/messaging/tab-protocol';
 import { checkRefundEvidence, refundsSince } from '@/lib/refund/evidence';
-import { type ApiCheck, confirmFromApi, type ExecutorDeps, executeRefund, prepareRefund, readOrderNow, screenPlanFor } from '@/lib/refund/executor';
+import { type ApiCheck, confirmFromApi, type ExecutorDeps, settleQuietWait, executeRefund, prepareRefund, readOrderNow, screenPlanFor } from '@/lib/refund/executor';
 import { refundChannelFor } from '@/lib/refund/rules';
 import { learnedWordsItem, readLearnedWords, readSettings } from '@/lib/settings';
 import { LEARN_SLOT_DESCRIPTIONS, type LearnedWords } from '@/lib/page/refund-screen/words';
 import { guidedRefundOf, guidedRefundsItem, updateGuidedRefund } from './guided-refunds';
+import { appNameOfOrigin } from './contact-handlers';
 import { storedAccess } from './keap-access';
 import {
   approveFinalClick as approveFinalClickFor,
@@ -22,7 +23,7 @@ import {
   refundScreenGuide as refundScreenGuideFor,
   walkRefundScreenInTab,
 } from './refund-screen-session';
-import { watchRefund } from './refund-watch';
+import { type Watch, watches, watchRefund } from './refund-watch';
 
 let journal: Promise<JournalDb> | null = null;
 export function backgroundJournal(): Promise<JournalDb> {
@@ -51,24 +52,29 @@ async function learnedFor(appName: string): Promise<LearnedWords> {
 }
 
 /** Asks Keap's API for a refund the person is making on Keap's screen; settles it when it shows. */
-export async function checkGuidedRefund(refundId: string): Promise<ApiCheck> {
-  const access = await executorDeps();
+/** One look in Keap's API for a watched refund: a guided one the person is making, or one in its quiet period. */
+export async function checkWatchedRefund(refundId: string, watch: Watch): Promise<ApiCheck> {
+  const access = await depsForRefund(refundId);
   if (!access.ok) return { kind: 'unreadable', reason: access.error.message };
+  if (watch.kind === 'quiet') return settleQuietWait(refundId, watch.until, access.deps);
   const check = await confirmFromApi(refundId, access.deps, "Confirmed by Keap's API after the person finished it on Keap's screen");
   if (check.kind === 'confirmed') endRefundScreenSession(refundId);
   return check;
 }
 
-async function executorDeps(): Promise<{ ok: true; deps: ExecutorDeps } | { ok: false; error: { kind: string; message: string } }> {
-  const stored = await storedAccess();
-  if (!stored.ok) return stored;
+type DepsResult = { ok: true; deps: ExecutorDeps } | { ok: false; error: { kind: string; message: string } };
+
+/** Everything a refund in Keap app `appName` needs, with that app's own key. */
+async function executorDeps(appName: string): Promise<DepsResult> {
+  const [stored, settings] = await Promise.all([storedAccess(appName), readSettings()]);
+  if (!stored.ok) return { ok: false, error: stored.error };
   const { client, contacts } = stored.access;
   return {
     ok: true,
     deps: {
       db: await backgroundJournal(),
       client,
-      runRefundScreen: async (plan, target) => walkRefundScreenInTab(plan, { ...target, learned: await learnedFor(new URL(target.appOrigin).hostname.split('.')[0] ?? '') }),
+      runRefundScreen: async (plan, target) => walkRefundScreenInTab(plan, { ...target, learned: await learnedFor(appName) }),
       handOver: async (record, plan, stop) => {
         await guideRefundScreen(record.id, {
           plan,
@@ -76,8 +82,11 @@ async function executorDeps(): Promise<{ ok: true; deps: ExecutorDeps } | { ok: 
           learned: await learnedFor(appNameOf(record)),
           ...(stop ? { problem: stop.problem, ...(stop.learnable ? { learnable: stop.learnable } : {}) } : {}),
         });
-        await watchRefund(record.id, checkGuidedRefund);
+        await watchRefund(record.id, checkWatchedRefund);
       },
+      watchQuiet: (refundId, until) => watchRefund(refundId, checkWatchedRefund, { quietUntil: until }),
+      quietPeriodMs: settings.quietPeriodSeconds * 1000,
+      yourName: settings.yourName,
       onContactChanged: (contactId) => {
         contacts.invalidateContact(contactId);
         void announceContactChanged(contactId);
@@ -90,6 +99,13 @@ async function executorDeps(): Promise<{ ok: true; deps: ExecutorDeps } | { ok: 
   };
 }
 
+/** The deps for a journal record's refund, with the key of the Keap app it was made in. */
+async function depsForRefund(refundId: string): Promise<DepsResult> {
+  const record = await (await backgroundJournal()).refunds.get(refundId);
+  if (!record) return { ok: false, error: { kind: 'not-found', message: 'This refund is no longer in the history.' } };
+  return executorDeps(appNameOf(record));
+}
+
 /** The final-click handshake: only an attempt the journal still has as being sent may click. */
 export async function approveFinalClick(data: MessageData<'approveFinalClick'>, sender: SenderIdentity): Promise<MessageOutput<'approveFinalClick'>> {
   return approveFinalClickFor(data, sender, async (attemptId) => (await (await backgroundJournal()).refunds.get(attemptId))?.state === 'submitting');
@@ -97,12 +113,14 @@ export async function approveFinalClick(data: MessageData<'approveFinalClick'>, 
 
 export function refundScreenGuide(data: MessageData<'refundScreenGuide'>, sender: SenderIdentity): Promise<MessageOutput<'refundScreenGuide'>> {
   // The person clicked Keap's final button: look in Keap's API soon.
-  return refundScreenGuideFor(data, sender, (attemptId) => void watchRefund(attemptId, checkGuidedRefund, { soon: true }));
+  return refundScreenGuideFor(data, sender, (attemptId) => void watchRefund(attemptId, checkWatchedRefund, { soon: true }));
 }
 
-export async function getOrderForRefund({ orderId, contactId }: MessageData<'getOrderForRefund'>): Promise<MessageOutput<'getOrderForRefund'>> {
-  const stored = await storedAccess();
-  if (!stored.ok) return stored;
+export async function getOrderForRefund({ orderId, contactId, appOrigin }: MessageData<'getOrderForRefund'>): Promise<MessageOutput<'getOrderForRefund'>> {
+  const appName = appNameOfOrigin(appOrigin);
+  if (appName === null) return { ok: false, error: { kind: 'other-app', message: 'Refund Desk cannot tell which Keap app this order is in.' } };
+  const stored = await storedAccess(appName);
+  if (!stored.ok) return { ok: false, error: stored.error };
   const { client } = stored.access;
   const [orderNow, merchants, contact, settings] = await Promise.all([
     readOrderNow(client, orderId),
@@ -139,7 +157,10 @@ export async function getOrderForRefund({ orderId, contactId }: MessageData<'get
 }
 
 export async function startRefund(data: MessageData<'startRefund'>): Promise<MessageOutput<'startRefund'>> {
-  const access = await executorDeps();
+  const appName = appNameOfOrigin(data.appOrigin);
+  if (appName === null) return { ok: false, error: { kind: 'other-app', message: 'Refund Desk cannot tell which Keap app this order is in.' } };
+  // Only the key of the app the refund is made in reads, checks and notes it.
+  const access = await executorDeps(appName);
   if (!access.ok) return access;
   const prepared = await prepareRefund(data, access.deps);
   if (!prepared.ok) return prepared;
@@ -179,18 +200,26 @@ function checkAgainstKeap(deps: ExecutorDeps): CheckRecord {
 
 /** At background start: settle what a stopped service worker or a closed browser left half done. */
 export async function reconcileAtStart(): Promise<void> {
-  const access = await executorDeps();
-  if (!access.ok) return;
-  const report = await reconcileInterrupted(access.deps.db, checkAgainstKeap(access.deps));
+  const db = await backgroundJournal();
+  // A refund in its quiet period, or guided, is its watch's to settle.
+  const watched = new Set(Object.keys(await watches()));
+  const report = await reconcileInterrupted(db, watched, async (record) => {
+    const access = await executorDeps(appNameOf(record));
+    // Thrown, not answered: the record stays as it is, to be checked again later.
+    if (!access.ok) throw new Error(access.error.message);
+    return checkAgainstKeap(access.deps)(record);
+  });
   const touched = [...report.confirmed, ...report.recorded, ...report.needsManual];
   for (const id of touched) {
-    const record = await access.deps.db.refunds.get(id);
-    if (record) access.deps.onContactChanged(record.contact.id);
+    const record = await db.refunds.get(id);
+    if (!record) continue;
+    const access = await executorDeps(appNameOf(record));
+    if (access.ok) access.deps.onContactChanged(record.contact.id);
   }
 }
 
 export async function recheckRefund({ refundId }: MessageData<'recheckRefund'>): Promise<MessageOutput<'recheckRefund'>> {
-  const access = await executorDeps();
+  const access = await depsForRefund(refundId);
   if (!access.ok) return access;
   const check = await confirmFromApi(refundId, access.deps, 'Confirmed when a person asked to check again');
   switch (check.kind) {
@@ -214,7 +243,7 @@ export async function recheckRefund({ refundId }: MessageData<'recheckRefund'>):
  * for a second refund while the first may have landed.
  */
 export async function markNotRefunded({ refundId }: MessageData<'markNotRefunded'>): Promise<MessageOutput<'markNotRefunded'>> {
-  const access = await executorDeps();
+  const access = await depsForRefund(refundId);
   if (!access.ok) return access;
   const { db, client } = access.deps;
   const record = await db.refunds.get(refundId);
@@ -247,7 +276,7 @@ export async function markNotRefunded({ refundId }: MessageData<'markNotRefunded
 
 /** Opens Keap's screen for a refund that needs the person, with the checklist following them. */
 export async function continueInKeap({ refundId }: MessageData<'continueInKeap'>): Promise<MessageOutput<'continueInKeap'>> {
-  const access = await executorDeps();
+  const access = await depsForRefund(refundId);
   if (!access.ok) return access;
   const record = await access.deps.db.refunds.get(refundId);
   if (!record) return { ok: false, error: { kind: 'not-found', message: 'This refund is no longer in the history.' } };

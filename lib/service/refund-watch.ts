@@ -5,10 +5,11 @@ import type { ApiCheck } from '@/lib/refund/executor';
 import { updateGuidedRefund } from './guided-refunds';
 
 /*
- * Watching Keap's API for a refund a person makes on Keap's screen. Checks back off (the person
- * takes their time; each check is three reads within the key's rate limit), come quickly once the
- * person has clicked the final button, and end after a time limit. The watch list is kept in
- * session storage and an alarm resumes it after the service worker was stopped.
+ * Watching Keap's API for a refund: one a person makes on Keap's screen (`guided`), or one Keap's
+ * screen said it skipped, kept locked through a quiet period (`quiet`). Checks back off (each is
+ * three reads within the key's rate limit), come quickly once the person has clicked the final
+ * button, and a guided watch ends after a time limit. The watch list is kept in session storage and
+ * an alarm resumes it after the service worker was stopped.
  */
 
 /** How long Refund Desk watches before handing the check back to the person ("Check Keap again"). */
@@ -18,15 +19,22 @@ const SOON_DELAY_MS = 1_000;
 const LONGEST_DELAY_MS = 30_000;
 const ALARM_NAME = 'refund-desk-watch';
 
-const watchesItem = storage.defineItem<Record<string, { until: number }>>('session:refundWatches', { fallback: {} });
-const watchesSchema = z.record(z.string(), z.object({ until: z.number() }));
+const watchSchema = z.object({
+  kind: z.enum(['guided', 'quiet']),
+  /** Guided: when the watch gives up. Quiet: when the quiet period ends. */
+  until: z.number(),
+});
+export type Watch = z.infer<typeof watchSchema>;
+const watchesSchema = z.record(z.string(), watchSchema);
+const watchesItem = storage.defineItem<Record<string, Watch>>('session:refundWatches', { fallback: {} });
 
 /** Timers of this service worker's life; after a restart the alarm finds the watches again. */
 const timers = new Map<string, { timer: ReturnType<typeof setTimeout>; delayMs: number }>();
 
-export type WatchCheck = (refundId: string) => Promise<ApiCheck>;
+export type WatchCheck = (refundId: string, watch: Watch) => Promise<ApiCheck>;
 
-async function watches(): Promise<Record<string, { until: number }>> {
+/** Refunds being watched now: reconciliation at start leaves them to their watch. */
+export async function watches(): Promise<Record<string, Watch>> {
   const parsed = watchesSchema.safeParse(await watchesItem.getValue());
   return parsed.success ? parsed.data : {};
 }
@@ -51,17 +59,24 @@ function schedule(refundId: string, delayMs: number, check: WatchCheck): void {
 async function runCheck(refundId: string, delayMs: number, check: WatchCheck): Promise<void> {
   const watch = (await watches())[refundId];
   if (!watch) return;
-  const result = await check(refundId).catch((cause: unknown): ApiCheck => ({ kind: 'unreadable', reason: String(cause) }));
+  const result = await check(refundId, watch).catch((cause: unknown): ApiCheck => ({ kind: 'unreadable', reason: String(cause) }));
   if (result.kind === 'confirmed') return stopWatching(refundId, 'confirmed');
   if (result.kind === 'settled') return stopWatching(refundId, 'ended');
-  if (Date.now() >= watch.until) return stopWatching(refundId, 'ended');
+  // A quiet watch ends when its check says so; a guided one gives up at its time limit.
+  if (watch.kind === 'guided' && Date.now() >= watch.until) return stopWatching(refundId, 'ended');
   schedule(refundId, Math.min(delayMs * 2, LONGEST_DELAY_MS), check);
 }
 
-/** Starts (or, with `soon`, hurries) the watch on Keap's API for a refund the person is making. */
-export async function watchRefund(refundId: string, check: WatchCheck, { soon = false }: { soon?: boolean } = {}): Promise<void> {
+/**
+ * Starts (or, with `soon`, hurries) a watch on Keap's API: a guided one for `WATCH_LIMIT_MS`, a
+ * quiet one until its quiet period ends (`quietUntil`).
+ */
+export async function watchRefund(refundId: string, check: WatchCheck, { soon = false, quietUntil }: { soon?: boolean; quietUntil?: number } = {}): Promise<void> {
   const all = await watches();
-  if (!all[refundId]) await watchesItem.setValue({ ...all, [refundId]: { until: Date.now() + WATCH_LIMIT_MS } });
+  if (!all[refundId]) {
+    const watch: Watch = quietUntil === undefined ? { kind: 'guided', until: Date.now() + WATCH_LIMIT_MS } : { kind: 'quiet', until: quietUntil };
+    await watchesItem.setValue({ ...all, [refundId]: watch });
+  }
   await browser.alarms.create(ALARM_NAME, { periodInMinutes: 0.5 });
   schedule(refundId, soon ? SOON_DELAY_MS : (timers.get(refundId)?.delayMs ?? FIRST_DELAY_MS), check);
 }

@@ -38,6 +38,15 @@ describe('auth like Keap', () => {
     expect((await apiPost(sandbox, '/v1/notes', { contact_id: SEED.contacts.demo, title: 'x' }, SEED.readOnlyApiKey)).status).toBe(403);
   });
 
+  it('user info: the user for the full key, 401 for a wrong key, 403 for the read-only key', async () => {
+    const user = await apiGet(sandbox, '/v1/oauth/connect/userinfo');
+    expect(user.status).toBe(200);
+    expect(user.body).toMatchObject({ given_name: 'Riley', family_name: 'Admin', email: 'riley.admin@refunddemo.example.com', is_admin: true });
+    expect((await apiGet(sandbox, '/v1/oauth/connect/userinfo', 'KeapAK-wrong')).status).toBe(401);
+    expect((await apiGet(sandbox, '/v1/oauth/connect/userinfo', SEED.readOnlyApiKey)).status).toBe(403);
+    expect((await apiGet(sandbox, '/v1/oauth/connect/other')).status).toBe(404);
+  });
+
   it('does not guard the pages or the admin routes with the key', async () => {
     const page = await fetch(`${sandbox.appBase}/Contact/manageContact.jsp?view=edit&ID=${SEED.contacts.demo}`);
     expect(page.status).toBe(200);

@@ -31,7 +31,7 @@ export interface ApiRequest {
   body: unknown;
   now: Date;
   /** The fault switches that change what the API answers (the server's fault board). */
-  faults?: Pick<Faults, 'paymentIdsAreNotTransactionIds'>;
+  faults?: Pick<Faults, 'paymentIdsAreNotTransactionIds' | 'userInfoUnavailable'>;
 }
 
 export interface ApiAnswer {
@@ -61,11 +61,17 @@ function badRequest(message: string): ApiAnswer {
 export function answerApi(state: SandboxState, request: ApiRequest): ApiAnswer {
   const path = request.apiPath.replace(/\/+$/, '');
   const segments = path.split('/').filter(Boolean);
-  const [version, resource, idText, child] = segments;
+  const [version, resource, idText, child, ...rest] = segments;
   if (version !== 'v1' || resource === undefined) return notFound(`No resource at ${request.apiPath}`);
   const get = request.method === 'GET';
   if (resource === 'account') {
     return get && idText === 'profile' && child === undefined ? { status: 200, body: accountProfile(state) } : notFound(`No resource at ${request.apiPath}`);
+  }
+  if (resource === 'oauth') {
+    if (!(get && idText === 'connect' && child === 'userinfo' && rest.length === 0)) return notFound(`No resource at ${request.apiPath}`);
+    // Keap does not say which keys this answers (keap-facts); the fault plays a key it refuses.
+    if (request.faults?.userInfoUnavailable === true) return { status: 403, body: { message: 'Access to user info is not allowed for this token' } };
+    return { status: 200, body: userInfo(state) };
   }
   const id = idText === undefined ? undefined : Number(idText);
   if (id !== undefined && !Number.isInteger(id)) return badRequest(`${idText} is not a valid id`);
@@ -236,6 +242,20 @@ function accountProfile(state: SandboxState) {
     time_zone: 'America/New_York',
     business_type: 'Coaching',
     address: { field: 'BILLING', line1: '100 Main St', locality: 'Springfield', region: 'IL', postal_code: '62701', zip_code: '62701', country_code: 'USA' },
+  };
+}
+
+/** UserInfoDTO: OpenID Connect's user info for the user the key belongs to. */
+function userInfo(state: SandboxState) {
+  const { user } = state;
+  return {
+    sub: String(user.id),
+    global_user_id: user.id,
+    infusionsoft_id: user.email,
+    given_name: user.givenName,
+    family_name: user.familyName,
+    email: user.email,
+    is_admin: user.isAdmin,
   };
 }
 

@@ -92,6 +92,30 @@ describe('fault switches', () => {
     expect(plainHtml).toContain('<table class="list orders-table"');
   });
 
+  it('userInfoUnavailable: user info answers 403 for the full key; other answers are untouched', async () => {
+    expect(await status('/v1/oauth/connect/userinfo')).toBe(200);
+    sandbox.setFaults({ userInfoUnavailable: true });
+    const refused = await apiGet(sandbox, '/v1/oauth/connect/userinfo');
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual({ message: expect.any(String) });
+    expect(await status('/v1/account/profile')).toBe(200);
+    expect(await status('/v1/oauth/connect/userinfo')).toBe(403);
+  });
+
+  it('redirectApiTo: every API request answers 302 to the other host, before the key is looked at; pages untouched', async () => {
+    sandbox.setFaults({ redirectApiTo: 'https://evil.example/steal' });
+    for (const key of [sandbox.apiKey, 'KeapAK-wrong']) {
+      const response = await fetch(`${sandbox.apiBase}/v1/orders/5001`, { headers: { 'X-Keap-API-Key': key }, redirect: 'manual' });
+      await response.arrayBuffer();
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')).toBe('https://evil.example/steal');
+    }
+    expect(await contactPageStatus()).toBe(200);
+    expect((await admin(sandbox, 'POST', 'faults', { redirectApiTo: 'not a url' })).status).toBe(400);
+    sandbox.setFaults({});
+    expect(await status('/v1/orders/5001')).toBe(200);
+  });
+
   it('setFaults replaces the previous faults and reset clears them', async () => {
     sandbox.setFaults({ serverErrors: { count: 5 } });
     sandbox.setFaults({ rateLimitStorm: { count: 1 } });

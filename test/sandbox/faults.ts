@@ -14,8 +14,17 @@ export const FaultsSchema = z.object({
   malformedJson: z.object({ count: countSchema }).optional(),
   /** The socket is destroyed without an answer for the next `count` API requests. */
   droppedConnections: z.object({ count: countSchema }).optional(),
+  /** `GET /v1/oauth/connect/userinfo` answers 403, as for a key Keap does not tell who it belongs to (keap-facts). */
+  userInfoUnavailable: z.boolean().optional(),
+  /** Every API request answers 302 to this URL (another host) while set, before the key is looked at. */
+  redirectApiTo: z.url().optional(),
   /** Invoice payments' `payment_id` is no transaction's id, as on an account where the linking guess is wrong (contract). */
   paymentIdsAreNotTransactionIds: z.boolean().optional(),
+  /**
+   * Keap's screen reports every automatic refund the gateway takes as skipped ("Gateway timeout"),
+   * and the refund lands in Keap's books `delayMs` later: the screen's word is wrong, the API right.
+   */
+  lateRefunds: z.object({ delayMs: z.number().int().nonnegative() }).optional(),
   /** Automatic refunds of these invoice payment ids (or of every payment) are declined by the gateway. */
   declinePayments: z.union([z.literal('all'), z.array(z.number().int())]).optional(),
   /** Contact page draws orders as a div grid elsewhere, with no table (contract). */
@@ -28,6 +37,7 @@ export type Faults = z.input<typeof FaultsSchema>;
 type ActiveFaults = z.output<typeof FaultsSchema>;
 
 export type ApiFault =
+  | { kind: 'redirect'; location: string }
   | { kind: 'drop' }
   | { kind: 'server-error' }
   | { kind: 'rate-limit-storm'; retryAfterSeconds: number }
@@ -61,7 +71,8 @@ export class FaultBoard {
 
   /** The fault this API request meets, if any; each use counts down its switch. */
   takeApiFault(pathname: string, apiPath: string): ApiFault | undefined {
-    const { droppedConnections, serverErrors, rateLimitStorm, malformedJson } = this.active;
+    const { redirectApiTo, droppedConnections, serverErrors, rateLimitStorm, malformedJson } = this.active;
+    if (redirectApiTo !== undefined) return { kind: 'redirect', location: redirectApiTo };
     if (droppedConnections) {
       this.active.droppedConnections = countDown(droppedConnections);
       return { kind: 'drop' };

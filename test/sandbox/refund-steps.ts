@@ -32,6 +32,8 @@ const METHOD_HINT = "If the payment's gateway is not listed, the refund must be 
 export interface StepContext {
   declines: (paymentId: number) => boolean;
   now: Date;
+  /** The lateRefunds fault (processRefund's `lateRefundMs`). */
+  lateRefundMs?: number | undefined;
   /** The alteredRefundScreen fault: the button that sends the refund reads "Make it so". */
   altered: boolean;
 }
@@ -135,7 +137,7 @@ function advance(state: SandboxState, view: StepView, step: Step, context: StepC
     amountOwed,
     payments: choices.paymentIds.map((paymentId) => ({ paymentId, amount: choices.amounts.get(paymentId) ?? '' })),
   };
-  const answer = processRefund(state, submission, { declines: context.declines, now: context.now });
+  const answer = processRefund(state, submission, context);
   return answer.ok ? { results: answer.results } : { step, error: answer.error.message };
 }
 

@@ -58,11 +58,17 @@ function reject(message: string): RefundAnswer {
  * "Keap's bookkeeping after Finish"). Everything is checked before anything changes, so a
  * rejected or repeated submission cannot refund more than a payment has left.
  */
-export function processRefund(
-  state: SandboxState,
-  submission: RefundSubmission,
-  options: { declines: (paymentId: number) => boolean; now: Date },
-): RefundAnswer {
+export interface ProcessOptions {
+  declines: (paymentId: number) => boolean;
+  now: Date;
+  /**
+   * The lateRefunds fault: an automatic refund the gateway takes is reported on the screen as
+   * skipped, and lands in Keap's books this many milliseconds later.
+   */
+  lateRefundMs?: number | undefined;
+}
+
+export function processRefund(state: SandboxState, submission: RefundSubmission, options: ProcessOptions): RefundAnswer {
   const order = findOrder(state, submission.orderId);
   if (!order) return reject(`Order ${submission.orderId} was not found.`);
   if (submission.payments.length === 0) return reject('Select at least one payment to refund.');
@@ -93,7 +99,7 @@ export function processRefund(
   }
 
   const at = options.now.toISOString();
-  const results = lines.map((line) => processLine(state, order, line, submission, options.declines, at));
+  const results = lines.map((line) => processLine(state, order, line, submission, options, at));
   if (results.some((result) => result.outcome !== 'skipped-after-failure')) {
     order.totalDueMinor = amountOwedMinor;
     order.modificationDate = at;
@@ -106,7 +112,7 @@ function processLine(
   order: Order,
   line: CheckedLine,
   submission: RefundSubmission,
-  declines: (paymentId: number) => boolean,
+  options: ProcessOptions,
   at: string,
 ): RefundLineResult {
   const { payment, amountMinor } = line;
@@ -127,7 +133,17 @@ function processLine(
     log('manual-refund-recorded');
     return { ...facts, outcome: 'manual-refund-recorded', text: `${label} Manual refund recorded ${formatUsd(amountMinor)}` };
   }
-  const failure = automaticRefundFailure(state, payment, declines);
+  const failure = automaticRefundFailure(state, payment, options.declines);
+  if (failure === undefined && options.lateRefundMs !== undefined) {
+    setTimeout(() => {
+      const landedAt = new Date().toISOString();
+      recordRefund(state, order, payment, amountMinor, submission.reason, 'AUTOMATIC', landedAt);
+      order.totalDueMinor = parseAmountInput(submission.amountOwed) ?? order.totalDueMinor;
+      state.refundLog.push({ orderId: order.id, paymentId: payment.id, amountMinor, method: submission.method, outcome: 'refunded', at: landedAt });
+    }, options.lateRefundMs);
+    const late = 'Gateway timeout';
+    return { ...facts, failure: late, outcome: 'skipped-after-failure', text: `${label} Automatic refund failed (${late}); payment skipped` };
+  }
   if (failure === undefined) {
     recordRefund(state, order, payment, amountMinor, submission.reason, 'AUTOMATIC', at);
     log('refunded');

@@ -4,7 +4,7 @@ import type { InvoicePayment, MerchantAccount, Order, SandboxState, Transaction 
 export const SEED = {
   appName: 'refunddemo',
   apiKey: 'KeapAK-sandbox-demo',
-  /** Valid key without rights: everything but GET /v1/account/profile answers 403. */
+  /** Valid key without rights: everything but GET /v1/account/profile answers 403 (userinfo too). */
   readOnlyApiKey: 'KeapAK-sandbox-readonly',
   userId: 1,
   merchants: { stripe: 101, stripeTest: 102, authorizeNet: 103, paypalExpress: 104, eway: 105, wepay: 106 },
@@ -256,7 +256,7 @@ function addGeneratedOrders(state: SandboxState, contactId: number, plan: { coun
 export function createSeedState(): SandboxState {
   const state: SandboxState = {
     appName: SEED.appName,
-    user: { id: SEED.userId, givenName: 'Riley', familyName: 'Admin' },
+    user: { id: SEED.userId, givenName: 'Riley', familyName: 'Admin', email: 'riley.admin@refunddemo.example.com', isAdmin: true },
     defaultMerchantId: SEED.merchants.stripe,
     merchants: MERCHANTS.map((merchant) => ({ ...merchant })),
     contacts: [

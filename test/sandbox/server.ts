@@ -150,6 +150,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       request.socket.destroy();
       return;
     }
+    if (fault?.kind === 'redirect') return sendJson(response, 302, { message: 'Moved' }, { location: fault.location });
     if (fault?.kind === 'server-error') return sendJson(response, 500, { message: 'An unexpected error occurred' });
     if (fault?.kind === 'rate-limit-storm') {
       stats.throttled += 1;
@@ -224,7 +225,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   function refundContext(): StepContext {
-    return { declines: (paymentId) => faults.declines(paymentId), now: new Date(), altered: faults.current.alteredRefundScreen === true };
+    return {
+      declines: (paymentId) => faults.declines(paymentId),
+      now: new Date(),
+      altered: faults.current.alteredRefundScreen === true,
+      lateRefundMs: faults.current.lateRefunds?.delayMs,
+    };
   }
 
   /**

@@ -26,6 +26,25 @@ describe('REST v1 answers match keap-rest-v1.json', () => {
     expect(profile.name).toBe(SEED.appName);
   });
 
+  it('user info names the user the full key belongs to', async () => {
+    const user = await expectConforms('/v1/oauth/connect/userinfo', '/v1/oauth/connect/userinfo');
+    expect(user).toMatchObject({
+      given_name: sandbox.state.user.givenName,
+      family_name: sandbox.state.user.familyName,
+      email: sandbox.state.user.email,
+      is_admin: true,
+    });
+  });
+
+  it('user info refused (fault userInfoUnavailable) answers 403 in the spec error shape', async () => {
+    sandbox.setFaults({ userInfoUnavailable: true });
+    try {
+      await expectConforms('/v1/oauth/connect/userinfo', '/v1/oauth/connect/userinfo', 403);
+    } finally {
+      sandbox.setFaults({});
+    }
+  });
+
   it.each(Object.entries(SEED.contacts))('contact %s', async (_name, contactId) => {
     await expectConforms('/v1/contacts/{id}', `/v1/contacts/${contactId}`);
   });
@@ -91,6 +110,14 @@ describe('the validator catches drift', () => {
     const { total_due: totalDue, ...order } = (await apiGet<Record<string, unknown>>(sandbox, `/v1/orders/${SEED.orders.twoPayments}`)).body;
     const validate = validators.forResponse('get', '/v1/orders/{orderId}', 200);
     expect(validate({ ...order, totalDue })).toBe(false);
+  });
+
+  it('rejects user info without the spec’s required `sub`, or with a name that is not text', async () => {
+    const { sub: _sub, ...user } = (await apiGet<Record<string, unknown>>(sandbox, '/v1/oauth/connect/userinfo')).body;
+    const validate = validators.forResponse('get', '/v1/oauth/connect/userinfo', 200);
+    expect(validate({ ...user, sub: _sub })).toBe(true);
+    expect(validate(user)).toBe(false);
+    expect(validate({ ...user, sub: _sub, given_name: 7 })).toBe(false);
   });
 
   it('rejects a payment list that is an object instead of an array', () => {

@@ -122,7 +122,14 @@ export const RefundLogEntrySchema = z.object({
   at: z.string(),
 });
 
-export const UserSchema = z.object({ id: z.number().int(), givenName: z.string(), familyName: z.string() });
+/** The Keap user the full key belongs to (what `GET /v1/oauth/connect/userinfo` answers). */
+export const UserSchema = z.object({
+  id: z.number().int(),
+  givenName: z.string(),
+  familyName: z.string(),
+  email: z.string(),
+  isAdmin: z.boolean(),
+});
 
 export const SandboxStateSchema = z.object({
   appName: z.string(),
