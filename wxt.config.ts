@@ -19,6 +19,10 @@ export default defineConfig({
     ],
     host_permissions: [...new Set([...KEAP_APP_HOST_PATTERNS, ...KEAP_API_HOST_PATTERNS])],
     action: { default_title: 'Refund history' },
+    // sidePanel.open (Chrome 116) is the newest API used; storage.local.setAccessLevel, which keeps
+    // the keys out of content scripts, needs 102. No externally_connectable and no web-accessible
+    // resources: no other extension or web page may message or load Refund Desk.
+    ...(browser === 'firefox' ? {} : { minimum_chrome_version: '116' }),
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

@@ -15,7 +15,13 @@ export const PINNED_PERMISSIONS = {
 };
 export const GECKO_ID = 'refund-desk@refund-desk.app';
 
+export const MINIMUM_CHROME_VERSION = '116';
+
 export interface ManifestUnderTest {
+  minimum_chrome_version?: string;
+  externally_connectable?: unknown;
+  web_accessible_resources?: unknown[];
+  content_security_policy?: unknown;
   permissions?: string[];
   host_permissions?: string[];
   optional_permissions?: string[];
@@ -37,4 +43,10 @@ export function expectPinnedManifest(manifest: ManifestUnderTest, browser: 'chro
     expect(sorted(manifest.content_scripts.flatMap((script) => script.matches ?? []))).toEqual(sorted(PINNED_CONTENT_MATCHES));
   }
   if (browser === 'firefox') expect(manifest.browser_specific_settings?.gecko?.id).toBe(GECKO_ID);
+  else expect(manifest.minimum_chrome_version).toBe(MINIMUM_CHROME_VERSION);
+  // Nothing outside Refund Desk may message it or load its files, and the browser's default
+  // extension CSP (no remote or inline code) stays in force.
+  expect(manifest.externally_connectable).toBeUndefined();
+  expect(manifest.web_accessible_resources ?? []).toEqual([]);
+  expect(manifest.content_security_policy).toBeUndefined();
 }

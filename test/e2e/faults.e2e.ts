@@ -120,25 +120,39 @@ async function wakeServiceWorker(): Promise<void> {
 }
 
 /** Faults for the contact load, each enough to outlast the client's retries, and the banner each gives. */
-const CONTACT_LOAD_FAULTS: { name: string; fault: string; faults: Faults; banner: RegExp }[] = [
-  { name: 'Keap API 500s', fault: 'serverErrors ×50', faults: { serverErrors: { count: 50 } }, banner: /^Keap's servers are having trouble \(HTTP 500\)/ },
+const CONTACT_LOAD_FAULTS: { name: string; fault: string; faults: Faults; banner: RegExp; wouldFail: string }[] = [
+  {
+    name: 'Keap API 500s',
+    fault: 'serverErrors ×50',
+    faults: { serverErrors: { count: 50 } },
+    banner: /^Keap's servers are having trouble \(HTTP 500\)/,
+    wouldFail: 'if 500s during the load gave no banner saying Keap’s servers are having trouble (HTTP 500), left Refund enabled, or Retry did not load the orders once the API recovered',
+  },
   {
     name: 'Keap API 429 storm',
     fault: 'rateLimitStorm ×50, Retry-After 1 s',
     faults: { rateLimitStorm: { count: 50, retryAfterSeconds: 1 } },
     banner: /^Keap is limiting requests; try again in \d+ seconds?\./,
+    wouldFail: 'if a 429 storm during the load gave no banner saying Keap is limiting requests and when to try again, left Refund enabled, or Retry did not load the orders once the limiting stopped',
   },
-  { name: 'Malformed JSON from Keap', fault: 'malformedJson ×1', faults: { malformedJson: { count: 1 } }, banner: /^Keap's answer to GET \/v1\/\S+ was not valid JSON\./ },
+  {
+    name: 'Malformed JSON from Keap',
+    fault: 'malformedJson ×1',
+    faults: { malformedJson: { count: 1 } },
+    banner: /^Keap's answer to GET \/v1\/\S+ was not valid JSON\./,
+    wouldFail: 'if an answer that was not JSON gave no banner naming the GET it came from, left Refund enabled, or Retry did not then load the orders',
+  },
   {
     name: 'Dropped connections',
     fault: 'droppedConnections ×50',
     faults: { droppedConnections: { count: 50 } },
     banner: /^Could not reach Keap\. Check the internet connection\. Try again\./,
+    wouldFail: 'if dropped connections during the load gave no "Could not reach Keap" banner with Retry, left Refund enabled, or Retry did not load the orders once connections held',
   },
 ];
 
 describe('Keap’s API failing while the Refunds panel loads a contact', () => {
-  for (const { name, fault, faults, banner: expectedBanner } of CONTACT_LOAD_FAULTS) {
+  for (const { name, fault, faults, banner: expectedBanner, wouldFail } of CONTACT_LOAD_FAULTS) {
     it(`${name}: a plain-words banner with Retry, then the panel recovers`, async () => {
       // A fresh background has nothing cached, so the contact load really asks Keap.
       await stopServiceWorker();
@@ -155,7 +169,7 @@ describe('Keap’s API failing while the Refunds panel loads a contact', () => {
       await banner.getByRole('button', { name: 'Retry' }).click();
       await expect.poll(() => refund.isEnabled(), { timeout: 30_000 }).toBe(true);
       await expect(banner.count()).resolves.toBe(0);
-      await finishScenario({ scenario: `${name} during the contact load`, fault, result: 'Banner with Retry; Retry after the fault cleared loaded the orders', message }, []);
+      await finishScenario({ scenario: `${name} during the contact load`, fault, result: 'Banner with Retry; Retry after the fault cleared loaded the orders', wouldFail, message }, []);
     });
   }
 
@@ -175,7 +189,14 @@ describe('Keap’s API failing while the Refunds panel loads a contact', () => {
     // Each slow request was abandoned at the timeout and asked again.
     expect(env.sandbox.stats().byPath['/crm/rest/v1/orders']).toBe(2);
     await finishScenario(
-      { scenario: 'Slow answers during the contact load', fault: 'slowResponses 16 s ×3', result: 'Timed out at 15 s, retried, loaded the orders without an error', message },
+      {
+        scenario: 'Slow answers during the contact load',
+        fault: 'slowResponses 16 s ×3',
+        result: 'Timed out at 15 s, retried, loaded the orders without an error',
+        wouldFail:
+          'if the panel did not say it was checking amounts while it waited, a read was not abandoned at 15 s and asked once more (orders read other than twice), or the load ended in an error instead of refundable orders',
+        message,
+      },
       [],
     );
   });
@@ -197,7 +218,14 @@ describe('Keap’s API failing after the review step, when the person confirms',
     await confirmButton(panel).click();
     await refundedOnce(panel);
     await finishScenario(
-      { scenario: 'Keap API 500s during a refund', fault: 'serverErrors ×50 after review', result: 'Refused before anything was journaled or sent; Confirm after recovery refunded once', message },
+      {
+        scenario: 'Keap API 500s during a refund',
+        fault: 'serverErrors ×50 after review',
+        result: 'Refused before anything was journaled or sent; Confirm after recovery refunded once',
+        wouldFail:
+          'if 500s in the checks before sending did not refuse the refund with the HTTP 500 message, anything was journaled or sent to Keap anyway, or Confirm after recovery did not refund exactly once',
+        message,
+      },
       ['confirmed'],
     );
   });
@@ -218,6 +246,7 @@ describe('Keap’s API failing after the review step, when the person confirms',
         scenario: 'Keap API 500s while confirming a sent refund',
         fault: 'serverErrors ×12 on the order after Finish',
         result: 'First confirmation check failed; the next one, 10 s later, confirmed it; nothing resent',
+        wouldFail: 'if a failed confirmation check made Refund Desk resend the refund (two refund rows) or give up instead of checking again until it was `confirmed`',
         message: await panel.getByRole('status').innerText(),
       },
       ['confirmed'],
@@ -236,6 +265,7 @@ describe('Keap’s API failing after the review step, when the person confirms',
         scenario: 'Keap API 429 storm during a refund',
         fault: 'rateLimitStorm ×10 after review',
         result: 'Throttled reads were retried after Retry-After; refunded once',
+        wouldFail: 'if the ten throttled reads were not waited out and retried through to one refund shown as "Refunded $60.00" and `confirmed`',
         message: await panel.getByRole('status').innerText(),
       },
       ['confirmed'],
@@ -245,17 +275,19 @@ describe('Keap’s API failing after the review step, when the person confirms',
   it('Slow answers past the timeout: the checks before sending retry, and the refund completes once', async () => {
     const { panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel);
-    // The six reads that check the refund against Keap before anything is journaled.
-    env.sandbox.setFaults({ slowResponses: { delayMs: 16_000, count: 6 } });
+    // The seven reads that check the refund against Keap before anything is journaled.
+    env.sandbox.setFaults({ slowResponses: { delayMs: 16_000, count: 7 } });
     await confirmButton(panel).click();
     await expect(confirmButton(panel).isDisabled()).resolves.toBe(true);
     await refundedOnce(panel);
-    expect(env.sandbox.stats().byPath['/crm/rest/v1/account/profile']).toBeGreaterThanOrEqual(2);
+    // Who is refunding is read once per check: a second read is the retry after the timeout.
+    expect(env.sandbox.stats().byPath['/crm/rest/v1/oauth/connect/userinfo']).toBeGreaterThanOrEqual(2);
     await finishScenario(
       {
         scenario: 'Slow answers during a refund',
-        fault: 'slowResponses 16 s ×6 after review',
+        fault: 'slowResponses 16 s ×7 after review',
         result: 'Reads timed out at 15 s and were retried; refunded once',
+        wouldFail: 'if Confirm stayed enabled while the checks ran, or the reads that timed out were not asked again through to one refund shown as "Refunded $60.00" and `confirmed`',
         message: await panel.getByRole('status').innerText(),
       },
       ['confirmed'],
@@ -276,7 +308,14 @@ describe('Keap’s API failing after the review step, when the person confirms',
     await confirmButton(panel).click();
     await refundedOnce(panel);
     await finishScenario(
-      { scenario: 'Malformed JSON during a refund', fault: 'malformedJson ×1 after review', result: 'Refused before anything was journaled or sent; Confirm again refunded once', message },
+      {
+        scenario: 'Malformed JSON during a refund',
+        fault: 'malformedJson ×1 after review',
+        result: 'Refused before anything was journaled or sent; Confirm again refunded once',
+        wouldFail:
+          'if an answer that was not JSON in the checks before sending did not refuse the refund with a message naming the GET, anything was journaled or sent to Keap anyway, or Confirm again did not refund exactly once',
+        message,
+      },
       ['confirmed'],
     );
   });
@@ -292,6 +331,7 @@ describe('Keap’s API failing after the review step, when the person confirms',
         scenario: 'Dropped connections during a refund',
         fault: 'droppedConnections ×3 after review',
         result: 'Dropped reads were retried; refunded once',
+        wouldFail: 'if the dropped reads were not retried through to one refund shown as "Refunded $60.00" and `confirmed`',
         message: await panel.getByRole('status').innerText(),
       },
       ['confirmed'],
@@ -323,6 +363,7 @@ describe('Refund Desk itself stopping mid-refund', () => {
         scenario: 'Service worker stopped mid-refund',
         fault: 'CDP Target.closeTarget on the worker while confirmation reads hang (slowResponses 60 s)',
         result: 'Left `submitting`; reconcileAtStart found the refund in Keap’s API and confirmed it; nothing resent',
+        wouldFail: 'if the restarted worker did not reconcile the `submitting` record to `confirmed` from Keap’s API, or sent the refund again (two refund rows)',
         message: await panel.getByRole('status').innerText(),
       },
       ['confirmed'],
@@ -351,6 +392,8 @@ describe('Refund Desk itself stopping mid-refund', () => {
         scenario: 'Service worker stopped before the refund reached Keap',
         fault: "worker stopped while Keap's Finish was held, then the Finish failed",
         result: 'reconcileAtStart found no refund in Keap: `needs-manual`, with "Check Keap again" and "No refund was made"',
+        wouldFail:
+          'if the restarted worker did not put the record in `needs-manual` saying Keap’s API does not show the refund, with "Check Keap again" enabled and "No refund was made" releasing it, or any refund reached Keap',
         message,
       },
       ['needs-manual'],
@@ -389,6 +432,8 @@ describe('Refund Desk itself stopping mid-refund', () => {
         scenario: 'Browser closed mid-refund, reopened with the same profile',
         fault: 'browser closed after Keap took the refund, before its API confirmed it (slowResponses 60 s)',
         result: 'reconcileAtStart found the refund in Keap’s API and confirmed it; nothing resent; earlier records kept',
+        wouldFail:
+          'if the reopened browser did not reconcile the `submitting` record to `confirmed`, sent the refund again (two refund rows), or lost the journal’s earlier records or the history’s "Refunded" row',
         message,
       },
       ['confirmed', 'confirmed'],
@@ -406,7 +451,13 @@ describe('Keap’s pages changing', () => {
     await expect.poll(() => panel.getByRole('button', { name: `Refund order #${ORDER}` }).isEnabled()).toBe(true);
     await expect(panel.locator(`tr[data-order-id="${ORDER}"] .rd-refundable`).innerText()).resolves.toBe('$120.00');
     await finishScenario(
-      { scenario: 'Contact page markup changed', fault: 'alteredContactMarkup', result: 'Orders listed from the API; refunds enabled', message: await notice.innerText() },
+      {
+        scenario: 'Contact page markup changed',
+        fault: 'alteredContactMarkup',
+        result: 'Orders listed from the API; refunds enabled',
+        wouldFail: 'if unfamiliar page markup left the panel without the orders from Keap’s API (the notice, $120.00 refundable, Refund enabled)',
+        message: await notice.innerText(),
+      },
       [],
     );
   });
@@ -429,6 +480,8 @@ describe('Keap’s pages changing', () => {
         scenario: 'Refund screen markup changed',
         fault: 'alteredRefundScreen (the final button reads "Make it so")',
         result: 'Stopped before the final click; Keap’s screen in front with the guided checklist; "Show Refund Desk this control" offered',
+        wouldFail:
+          'if Refund Desk clicked a final button it does not know (a refund row), or did not stop in `needs-manual` naming the button and saying nothing was sent, with the guided checklist and "Show Refund Desk this control"',
         message,
       },
       ['needs-manual'],
@@ -444,7 +497,13 @@ describe('the person doing surprising things', () => {
     await confirmButton(panel).dblclick();
     await refundedOnce(panel);
     await finishScenario(
-      { scenario: 'Double click on Confirm', fault: 'dblclick', result: 'One journal record, one refund', message: await panel.getByRole('status').innerText() },
+      {
+        scenario: 'Double click on Confirm',
+        fault: 'dblclick',
+        result: 'One journal record, one refund',
+        wouldFail: 'if a double click on Confirm made two journal records or two refunds',
+        message: await panel.getByRole('status').innerText(),
+      },
       ['confirmed'],
     );
   });
@@ -467,7 +526,13 @@ describe('the person doing surprising things', () => {
     await finish.release();
     await refundedOnce(panel);
     await finishScenario(
-      { scenario: 'Two side panels on the same order', fault: 'second Confirm while the first refund is submitting', result: 'Second refused before journaling; exactly one refund', message },
+      {
+        scenario: 'Two side panels on the same order',
+        fault: 'second Confirm while the first refund is submitting',
+        result: 'Second refused before journaling; exactly one refund',
+        wouldFail: 'if the second Confirm were not refused as a payment already in progress, or made a second journal record or refund',
+        message,
+      },
       ['confirmed'],
     );
   });
@@ -486,7 +551,13 @@ describe('the person doing surprising things', () => {
     const row = popup.getByRole('listitem').filter({ hasText: `Order ${ORDER}` }).first();
     await expect(row.innerText()).resolves.toContain('Refunded');
     await finishScenario(
-      { scenario: 'Side panel closed mid-refund', fault: "side panel closed while Keap's Finish was in flight", result: 'Finished in the background; confirmed', message: await row.innerText() },
+      {
+        scenario: 'Side panel closed mid-refund',
+        fault: "side panel closed while Keap's Finish was in flight",
+        result: 'Finished in the background; confirmed',
+        wouldFail: 'if closing the side panel kept the refund from finishing in the background (`confirmed`, one refund row, "Refunded" in the history)',
+        message: await row.innerText(),
+      },
       ['confirmed'],
     );
   });
@@ -521,6 +592,7 @@ describe('the person doing surprising things', () => {
         scenario: 'Switching contacts mid-load',
         fault: 'slowResponses 4 s ×3 on the first contact',
         result: "The first contact's late answer was ignored; only the new contact's rows shown",
+        wouldFail: 'if the first contact’s late answer took the panel back to that contact or put its rows in place of, or beside, the new contact’s order',
         message: await panel.locator(`tr[data-order-id="${SEED.orders.hostile}"]`).innerText(),
       },
       [],

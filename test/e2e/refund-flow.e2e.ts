@@ -33,7 +33,7 @@ describe('refunding through the side panel and Keap’s refund screen', () => {
     const [record] = await recordsOf(SEED.orders.twoPayments);
     expect(record?.state).toBe('confirmed');
     expect(record?.evidence?.orderRefundTotalMinor).toBe(6000);
-    const note = env.sandbox.state.notes.find((candidate) => candidate.contactId === SEED.contacts.demo && candidate.body.includes(`order #${SEED.orders.twoPayments}`));
+    const note = env.sandbox.state.notes.find((candidate) => candidate.contactId === SEED.contacts.demo && candidate.title === `Refund Desk: $60.00 on order #${SEED.orders.twoPayments} — confirmed`);
     expect(note?.body).toContain('$60.00');
     expect(note?.body).toContain('Sent wrong size');
     // The contact's Refunds panel reloads from the API after the refund.

@@ -9,6 +9,8 @@ export interface ScenarioResult {
   scenario: string;
   fault: string;
   result: string;
+  /** What would make this scenario fail: the behaviour its assertions would catch. */
+  wouldFail: string;
   /** Asserted before the row is recorded: a row only exists for a run where no payment was refunded twice. */
   refundedTwice: false;
   /** The end state of every journal record the scenario made, oldest first. */
@@ -17,11 +19,13 @@ export interface ScenarioResult {
   message: string;
 }
 
-export type ReportSection = 'faults' | 'security';
+export const REPORT_SECTIONS = ['faults', 'security', 'money-safety'] as const;
+export type ReportSection = (typeof REPORT_SECTIONS)[number];
 
 const SECTION_TITLES: Record<ReportSection, string> = {
   faults: 'Fault matrix (`test/e2e/faults.e2e.ts`)',
   security: 'Security (`test/e2e/security.e2e.ts`)',
+  'money-safety': 'One key, one app; one payment, one refund (`test/e2e/money-safety.e2e.ts`)',
 };
 
 const HEADER = `# Reliability report
@@ -47,7 +51,7 @@ export function renderSection(section: ReportSection, results: readonly Scenario
   const { start, end } = sectionMarkers(section);
   const rows = results.map(
     (row) =>
-      `| ${cell(row.scenario)} | ${cell(row.fault)} | ${cell(row.result)} | ${row.refundedTwice ? 'yes' : 'no'} | ${cell(row.finalStates.join(', '))} | ${cell(row.message)} |`,
+      `| ${cell(row.scenario)} | ${cell(row.fault)} | ${cell(row.result)} | ${cell(row.wouldFail)} | ${row.refundedTwice ? 'yes' : 'no'} | ${cell(row.finalStates.join(', '))} | ${cell(row.message)} |`,
   );
   return [
     start,
@@ -55,8 +59,8 @@ export function renderSection(section: ReportSection, results: readonly Scenario
     '',
     `Run on ${generatedAt.toISOString().slice(0, 10)} (${generatedAt.toISOString().slice(11, 16)} UTC), ${results.length} scenarios.`,
     '',
-    '| Scenario | Fault | Result | Refunded twice | Final journal states | Message shown |',
-    '|---|---|---|---|---|---|',
+    '| Scenario | Fault | Result | Would fail if | Refunded twice | Final journal states | Message shown |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
     end,
   ].join('\n');
@@ -64,7 +68,7 @@ export function renderSection(section: ReportSection, results: readonly Scenario
 
 /** Replaces this section of the report (or adds it), keeping the other file's section as it was. */
 export function mergeSection(existing: string | null, section: ReportSection, rendered: string): string {
-  const sections = (['faults', 'security'] as const).map((name) => {
+  const sections = REPORT_SECTIONS.map((name) => {
     if (name === section) return rendered;
     const { start, end } = sectionMarkers(name);
     const from = existing?.indexOf(start) ?? -1;

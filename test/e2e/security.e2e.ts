@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CDPSession, ConsoleMessage, Page } from 'playwright-core';
+import type { CDPSession, ConsoleMessage, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from '../sandbox/seed';
 import { APP_ORIGIN, contactPath, EXTENSION_DIR, useSandboxedExtension } from './harness';
@@ -183,6 +183,8 @@ describe('a script on the Keap page', () => {
       scenario: 'Page script in the main world',
       fault: 'postMessage and custom events shaped like refunds, the panel tag defined as a page custom element, DOM clobbering, a fake panel before load, synthetic clicks, indexedDB/localStorage/cookies',
       result: 'No startRefund reached the background, and openRefundPanel only from the real click; no journal or key visible; the real panel still worked',
+      wouldFail:
+        'if anything the page script did reached the background as a startRefund or an openRefundPanel other than the real click’s, made a journal record or refund, showed the page the journal, the key or chrome.runtime, or stopped the real panel working',
       message: `indexedDB.databases() in the page: [${attack.databases.join(', ')}]`,
     });
   });
@@ -198,9 +200,11 @@ describe('a script on the Keap page', () => {
     expect(startRefund).toEqual({ ok: false, error: { kind: 'refused', message: "Only Refund Desk's own pages may start a refund." } });
     for (const [type, data] of [
       ['getSettings', {}],
-      ['saveSettings', { settings: { apiHost: 'api.infusionsoft.com', defaultErrorHandling: 'record-anyway', historyRetentionDays: 0 }, apiKey: 'KeapAK-attacker-key' }],
-      ['testConnection', { apiHost: 'api.infusionsoft.com' }],
-      ['getOrderForRefund', { orderId: ORDER, contactId: DEMO }],
+      ['saveSettings', { settings: { defaultErrorHandling: 'record-anyway', historyRetentionDays: 0, defaultRefundMode: 'automatic' } }],
+      ['saveConnection', { appName: 'refunddemo', apiKey: 'KeapAK-attacker-key', apiHost: 'api.infusionsoft.com' }],
+      ['removeConnection', { index: 0 }],
+      ['testConnection', { apiHost: 'api.infusionsoft.com', index: 0 }],
+      ['getOrderForRefund', { orderId: ORDER, contactId: DEMO, appOrigin: 'https://refunddemo.infusionsoft.com' }],
       ['recheckRefund', { refundId: '2f1d3c4b-5a69-4788-9a0b-1c2d3e4f5a6b' }],
       ['markNotRefunded', { refundId: '2f1d3c4b-5a69-4788-9a0b-1c2d3e4f5a6b' }],
     ] as const) {
@@ -220,18 +224,20 @@ describe('a script on the Keap page', () => {
     expect(databases).not.toContain('refund-desk-journal');
     await world.cdp.detach();
 
-    // The key is unchanged: the forged saveSettings did not replace it.
-    const storedKey = await (await env.browser.serviceWorker()).evaluate(async () => {
+    // The key is unchanged: the forged saveConnection and removeConnection did nothing.
+    const storedKeys = await (await env.browser.serviceWorker()).evaluate(async () => {
       const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } };
-      return (await chrome.storage.local.get('apiKey')).apiKey;
+      return ((await chrome.storage.local.get('keapConnections')).keapConnections as { apiKey: string }[]).map((connection) => connection.apiKey);
     });
-    expect(storedKey).toBe(SEED.apiKey);
+    expect(storedKeys).toEqual([SEED.apiKey]);
     await expect(journalRecords(env.browser, { since: testStartedAt })).resolves.toEqual([]);
     expect(env.sandbox.state.refundLog).toEqual([]);
     await recordRow({
       scenario: 'Forged runtime messages from the content script’s world',
       fault: 'chrome.runtime.sendMessage through CDP in the isolated world: startRefund, settings, key test, order, recheck, another contact',
       result: 'All refused by the sender policy; storage.local not readable; key unchanged; nothing journaled or refunded',
+      wouldFail:
+        'if a message sent from the content script’s world could start a refund, reach settings, connections, the key test, an order or a refund record, or another contact’s orders or side panel, or that world could read storage.local or the journal (key changed, anything journaled or refunded)',
       message: startRefund?.error?.message ?? '',
     });
   });
@@ -263,6 +269,7 @@ describe('hostile data from the page or the API', () => {
       scenario: 'Hostile 100 KB order title',
       fault: 'order title from the API and the page: markup + 100,000 characters',
       result: 'Shown as text in the Refunds panel and the side panel; no element created, no script ran; filter and review still work',
+      wouldFail: 'if the title were not shown verbatim as text, its markup became elements or ran a script in the Refunds panel or the side panel, or the filter or the review step stopped working',
       message: 'The title, verbatim, as text',
     });
   });
@@ -346,6 +353,8 @@ describe('hostile data from the page or the API', () => {
       fault: "page rows with nonsense cells or a markup title; an API transaction status as an object, on an order beyond the panel's first page",
       result:
         "Nonsense row rejected; markup title shown as text with its refund disabled; API amounts kept; the malformed API answer gives a banner naming the field, no amount shown as Keap's and no refund offered, not a broken panel",
+      wouldFail:
+        'if a page row the API does not list could be refunded or had its markup rendered, the nonsense row were shown, the API amounts were lost, or a wrongly typed API answer gave no banner naming the field, left an amount shown as Keap’s or Refund enabled, or was kept so that reopening the contact did not read Keap afresh',
       message,
     });
   });
@@ -360,11 +369,13 @@ describe('the API key stays in the background', () => {
       const code = readFileSync(join(dir, name), 'utf8');
       expect(code, name).not.toContain(KEY_PREFIX);
       expect(code, name).not.toContain('local:apiKey');
+      expect(code, name).not.toContain('keapConnections');
     }
     await recordRow({
       scenario: 'Content script bundles',
       fault: 'grep .output/chrome-mv3/content-scripts/*.js',
       result: 'No key prefix and no reference to the key’s storage item',
+      wouldFail: 'if a content-script bundle contained the key prefix or a reference to where the key is stored (local:apiKey, keapConnections)',
       message: `${bundles.length} bundle(s) checked`,
     });
   });
@@ -377,9 +388,17 @@ describe('the API key stays in the background', () => {
     worker.on('console', collect);
     const { page, panel } = await openSidePanelOn(env.browser, DEMO, ORDER);
     await reviewRefund(panel, PAYMENT);
-    // Keap refuses the contact note, so the background logs an error: the path most likely to leak.
-    env.sandbox.setFaults({ serverErrors: { count: 1, pathPrefix: '/v1/notes' } });
+    // Keap refuses the closing note on the contact, so the background logs an error: the path most
+    // likely to leak. The final step is held until then, so the notes written before it go through.
+    let held: Route | undefined;
+    await env.browser.context.route('**/Job/refundPayment.jsp', (route) => {
+      held = route;
+    });
     await panel.getByRole('button', { name: 'Confirm refund of $60.00' }).click();
+    await expect.poll(() => held !== undefined, { timeout: 30_000 }).toBe(true);
+    env.sandbox.setFaults({ serverErrors: { count: 50, pathPrefix: '/v1/notes' } });
+    await held!.continue();
+    await env.browser.context.unroute('**/Job/refundPayment.jsp');
     await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
     expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     await expect.poll(() => consoleLines.some((line) => line.includes('could not add a note')), { timeout: 15_000 }).toBe(true);
@@ -388,7 +407,7 @@ describe('the API key stays in the background', () => {
     expect(pageHtml).not.toContain(KEY_PREFIX);
     expect(await panel.content()).not.toContain(KEY_PREFIX);
     const options = await env.browser.extensionPage('options');
-    await options.getByText('Saved key:').first().waitFor();
+    await options.getByRole('list', { name: 'Keap connections' }).waitFor();
     expect(await options.content()).not.toContain(KEY_PREFIX);
     expect(JSON.stringify(await journalRecords(env.browser))).not.toContain(KEY_PREFIX);
 
@@ -409,6 +428,8 @@ describe('the API key stays in the background', () => {
       scenario: 'API key during a refund',
       fault: 'a refund whose contact note Keap refuses (an error logged); searched the Keap page HTML (with the panel), side panel, options page, page and service-worker consoles, journal, CSV and JSON exports',
       result: 'The key appears nowhere outside the background',
+      wouldFail:
+        'if the key appeared in the Keap page or its panel, the side panel, the options page, the journal, a CSV or JSON export, or a page or service-worker console line (the note error included)',
       message: `${consoleLines.length} console line(s) checked`,
     });
   });
