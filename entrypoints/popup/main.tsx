@@ -2,7 +2,8 @@ import { createRoot } from 'react-dom/client';
 import { browser } from 'wxt/browser';
 import { openJournal } from '@/lib/audit/db';
 import { requestPersistentStorage } from '@/lib/audit/journal';
-import { callBackground } from '@/lib/messaging/protocol';
+import { setRefundTarget } from '@/lib/service/refund-target';
+import { openSidePanel } from '@/lib/service/side-panel';
 import { App } from './App';
 import './popup.css';
 
@@ -12,17 +13,21 @@ function openOptions(): void {
   void browser.runtime.openOptionsPage();
 }
 
-// Known before any click, so "Continue in side panel" asks for the side panel while the click still counts as a gesture.
+// Known before any click, so "Continue in side panel" opens the side panel while the click still counts as a gesture.
 let windowId: number | undefined;
 void browser.windows.getCurrent().then((current) => {
   windowId = current.id;
 });
 
+/** "Continue in side panel": the side panel opens on that refund, with its checklist and actions. */
 function continueInSidePanel(refundId: string): void {
   if (windowId === undefined) return;
-  void callBackground('openRefundInSidePanel', { refundId, windowId }).then((answer) => {
-    if (answer.ok) window.close();
-  });
+  const opening = openSidePanel({ windowId });
+  void Promise.all([opening, setRefundTarget({ kind: 'refund', windowId, refundId, requestedAt: Date.now() })]).then(
+    () => window.close(),
+    // The browser refused (no side panel): the target is set, so opening it from the toolbar shows this refund.
+    () => undefined,
+  );
 }
 
 openJournal().then(

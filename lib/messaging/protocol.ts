@@ -158,8 +158,6 @@ export const MESSAGES = {
   continueInKeap: { input: z.object({ refundId: z.uuid() }), output: result({}) },
   /** "Show Refund Desk this control": the person clicks the control on Keap's screen; its word is remembered. */
   learnControl: { input: z.object({ refundId: z.uuid() }), output: result({ slot: learnSlotSchema, word: z.string() }) },
-  /** Opens the side panel on one refund of the history (from the popup). */
-  openRefundInSidePanel: { input: z.object({ refundId: z.uuid(), windowId: z.number().int() }), output: result({}) },
   getSettings: {
     input: z.object({}),
     output: result({ settings: settingsSchema, connections: z.array(connectionStatusSchema), learnedWords: learnedWordsByAppSchema }),
@@ -212,7 +210,6 @@ export const POLICY: Record<MessageName, 'any-sender' | 'own-contact-or-extensio
   markNotRefunded: 'extension-page',
   continueInKeap: 'extension-page',
   learnControl: 'extension-page',
-  openRefundInSidePanel: 'extension-page',
   forgetLearnedWord: 'extension-page',
   getSettings: 'extension-page',
   saveSettings: 'extension-page',

@@ -137,7 +137,6 @@ describe('checkMessage: who may send what', () => {
   const extensionPageOnly = [
     ['continueInKeap', { refundId: REFUND_ID }],
     ['learnControl', { refundId: REFUND_ID }],
-    ['openRefundInSidePanel', { refundId: REFUND_ID, windowId: 4 }],
     ['forgetLearnedWord', { appName: 'ab123', slot: 'credit-final', word: 'Do it' }],
   ] as const;
 
@@ -224,7 +223,6 @@ describe('checkMessage: malformed payloads', () => {
     ['a guide item without done', 'refundScreenGuide', { attemptId: ATTEMPT_ID, progress, items: [{ id: 'payments', text: 'Tick it' }] }, contactPage(42), 'items.0.done'],
     ['a refund id that is not a uuid', 'continueInKeap', { refundId: '42' }, extensionPage, 'refundId'],
     ['a missing refund id', 'learnControl', {}, extensionPage, 'refundId'],
-    ['a fractional window id', 'openRefundInSidePanel', { refundId: REFUND_ID, windowId: 1.5 }, extensionPage, 'windowId'],
     ['a control Refund Desk does not know', 'forgetLearnedWord', { appName: 'ab123', slot: 'delete-button', word: 'Go' }, extensionPage, 'slot'],
     ['an unknown refund mode in settings', 'saveSettings', { settings: { apiHost: 'api.keap.com', defaultRefundMode: 'yolo' } }, extensionPage, 'settings.defaultRefundMode'],
     ['an unknown API host', 'testConnection', { apiHost: 'api.evil.example' }, extensionPage, 'apiHost'],

@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { serveMessages } from '@/lib/messaging/serve';
 import { bindKeapApp, getContactOrders } from './contact-handlers';
-import { openOptions, openRefundInSidePanel, openRefundPanel } from './panel-handlers';
+import { openOptions, openRefundPanel } from './panel-handlers';
 import { requestPersistentStorage } from '@/lib/audit/journal';
 import { prepareMoneyFormatting } from '@/lib/money';
 import {
@@ -48,7 +48,6 @@ export function startBackgroundService(extension: { id: string; origin: string }
       markNotRefunded,
       continueInKeap,
       learnControl,
-      openRefundInSidePanel,
       getSettings,
       saveSettings,
       saveConnection,
