@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_PATH, EXTENSION_DIR } from '../test/e2e/harness';
+import { chromiumPath } from '../test/e2e/chromium';
+import { EXTENSION_DIR } from '../test/e2e/harness';
 import { DIALOG_STEP_DELAY_MS } from '../test/sandbox/pages';
 import { isDialogForm, type ScreenForm } from '../test/sandbox/screen-forms';
 import { SEED } from '../test/sandbox/seed';
@@ -295,7 +296,7 @@ function rateLimitRows(result: RateLimitResult): ResultRow[] {
 
 async function runBench(): Promise<Report> {
   const startedAt = Date.now();
-  const machine = describeMachine(CHROMIUM_PATH);
+  const machine = describeMachine(chromiumPath());
   const bundles = measureBundles(EXTENSION_DIR);
   progress(`rate limiter: ${RATE_LIMITED_READS} reads at Keap's limits, in the background (about 2 minutes)`);
   const rateLimitRun = startRateLimitRun(RATE_LIMITED_READS);

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSandbox } from '../test/sandbox/server';
 import { SEED } from '../test/sandbox/seed';
-import { APP_ORIGIN, CHROMIUM_PATH, configureExtension, contactPath, type ExtensionBrowser, launchExtensionBrowser } from '../test/e2e/harness';
+import { chromiumPath } from '../test/e2e/chromium';
+import { APP_ORIGIN, configureExtension, contactPath, type ExtensionBrowser, launchExtensionBrowser } from '../test/e2e/harness';
 import { WALKTHROUGH_REFUND, walkThroughRefund } from '../test/e2e/walkthrough';
 
 /**
@@ -18,8 +18,10 @@ const { values: args } = parseArgs({ options: { out: { type: 'string' } } });
 const outDir = resolve(args.out ?? DEFAULT_OUT_DIR);
 const headed = Boolean(process.env.DISPLAY);
 
-if (!existsSync(CHROMIUM_PATH)) {
-  process.stderr.write(`No Chromium at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.\n`);
+try {
+  process.stdout.write(`browser: ${chromiumPath()}\n`);
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }
 

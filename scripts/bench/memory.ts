@@ -1,5 +1,6 @@
 import { type CDPSession, chromium, type Page } from 'playwright-core';
-import { CHROMIUM_PATH, configureExtension, contactPath, type ExtensionBrowser, launchExtensionBrowser, sandboxedKeapArgs } from '../../test/e2e/harness';
+import { chromiumPath } from '../../test/e2e/chromium';
+import { configureExtension, contactPath, type ExtensionBrowser, launchExtensionBrowser, sandboxedKeapArgs } from '../../test/e2e/harness';
 import { SEED } from '../../test/sandbox/seed';
 import type { Sandbox } from '../../test/sandbox/server';
 
@@ -102,7 +103,7 @@ async function withPanel(sandbox: Sandbox): Promise<Pick<MemoryResult, 'contactP
 }
 
 async function withoutPanel(sandbox: Sandbox): Promise<number> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: sandboxedKeapArgs(sandbox) });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: sandboxedKeapArgs(sandbox) });
   try {
     const page = await browser.newPage();
     await page.goto(`https://${SEED.appName}.infusionsoft.com${contactPath(SEED.contacts.thousandOrders)}`);

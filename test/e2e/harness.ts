@@ -4,9 +4,9 @@ import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { type Sandbox, startSandbox } from '../sandbox/server';
+import { chromiumPath } from './chromium';
 
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The sandbox's app name: pages are reached at this origin through Chromium's host-resolver rules. */
 export const SANDBOX_APP_NAME = 'refunddemo';
 export const APP_ORIGIN = `https://${SANDBOX_APP_NAME}.infusionsoft.com`;
@@ -59,7 +59,7 @@ export async function launchExtensionBrowser(
   }
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'refund-desk-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: chromiumPath(),
     headless: options.headless ?? true,
     viewport: { width: 1280, height: 900 },
     args: [`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`, ...sandboxedKeapArgs(sandbox)],

@@ -6,7 +6,6 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from '../sandbox/seed';
 import {
-  CHROMIUM_PATH,
   configureExtension,
   contactPath,
   EXTENSION_DIR,
@@ -16,6 +15,7 @@ import {
   useSandboxedExtension,
 } from './harness';
 import { journalRecords, openSidePanelOn, paymentsRefundedTwice, refundLogFor, reviewRefund } from './refund-helpers';
+import { chromiumPath } from './chromium';
 import { reliabilityReport } from './reliability-report';
 
 /*
@@ -283,7 +283,7 @@ describe('other extensions', () => {
     writeFileSync(join(knocker, 'bg.js'), '');
     const profile = mkdtempSync(join(tmpdir(), 'refund-desk-knock-'));
     const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
+      executablePath: chromiumPath(),
       headless: true,
       args: [`--disable-extensions-except=${EXTENSION_DIR},${knocker}`, `--load-extension=${EXTENSION_DIR},${knocker}`, ...sandboxedKeapArgs(env.sandbox)],
     });
