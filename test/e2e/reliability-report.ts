@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { RefundState } from '@/lib/audit/states';
+import { docsPath } from './docs-output';
 
-export const RELIABILITY_REPORT_PATH = resolve('docs/reliability.md');
+export const RELIABILITY_REPORT_PATH = docsPath('docs/reliability.md');
 
 /** One row of the reliability report: what was broken, what Refund Desk did, what the person saw. */
 export interface ScenarioResult {
@@ -88,6 +89,7 @@ export function reliabilityReport(section: ReportSection) {
     write(generatedAt = new Date()): void {
       if (results.length === 0) return;
       const existing = existsSync(RELIABILITY_REPORT_PATH) ? readFileSync(RELIABILITY_REPORT_PATH, 'utf8') : null;
+      mkdirSync(dirname(RELIABILITY_REPORT_PATH), { recursive: true });
       writeFileSync(RELIABILITY_REPORT_PATH, mergeSection(existing, section, renderSection(section, results, generatedAt)));
     },
   };

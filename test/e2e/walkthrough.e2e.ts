@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SEED } from '../sandbox/seed';
+import { docsPath } from './docs-output';
 import { useSandboxedExtension } from './harness';
 import { journalRecords } from './refund-helpers';
 import { WALKTHROUGH_REFUND, walkThroughRefund, type WalkthroughStep } from './walkthrough';
 
-/** The README embeds these: the test run is what makes them. */
-const SCREENSHOT_DIR = resolve('docs/screenshots');
+/** The README embeds these: `npm run docs` is what makes them (other runs check them in a temporary folder). */
+const SCREENSHOT_DIR = docsPath('docs/screenshots');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 const env = useSandboxedExtension({ apiKey: SEED.apiKey });
