@@ -1,16 +1,16 @@
 import { Dexie, type EntityTable } from 'dexie';
 import { JournalError } from './errors';
-import { refundIdFor } from './journal';
+import { refundIdFor } from './ids';
 import type { RefundEvent, RefundRecord } from './schema';
 import { searchTokensFor } from './search';
-import { countRecord, type DayTotals } from './totals';
+import { countRecord, type DailyTotalsTable, type DayTotals } from './totals';
 
 export const JOURNAL_DB_NAME = 'refund-desk-journal';
 
 export type JournalDb = Dexie & {
   refunds: EntityTable<RefundRecord, 'id'>;
   events: EntityTable<RefundEvent, 'id'>;
-  dailyTotals: EntityTable<DayTotals, 'day'>;
+  dailyTotals: DailyTotalsTable;
 };
 
 export type OpenJournalOptions = {

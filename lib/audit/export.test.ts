@@ -2,7 +2,8 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { toDecimalString } from '@/lib/money';
 import { exportJournal, toCsv, toJson } from './export';
-import { buildPlannedRecord, refundIdFor } from './journal';
+import { refundIdFor } from './ids';
+import { buildPlannedRecord } from './journal';
 import type { RefundRecord } from './schema';
 import { openTestJournal, samplePlan, storeRecords } from './test-support';
 

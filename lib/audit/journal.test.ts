@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openJournal } from './db';
 import { isJournalError } from './errors';
+import { refundIdFor } from './ids';
 import {
   NOT_SENT_MESSAGE,
   applyRetention,
   buildPlannedRecord,
-  refundIdFor,
   clearHistory,
   countFinished,
   eventsFor,

@@ -1,6 +1,7 @@
 import { Dexie } from 'dexie';
 import type { JournalDb } from './db';
 import { JournalError } from './errors';
+import { refundIdFor } from './ids';
 import {
   planRefundInputSchema,
   stateChangePatchSchema,
@@ -22,25 +23,6 @@ function invalidInput(what: string, issues: string): JournalError {
 
 function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
   return error.issues.map((issue) => `${issue.path.map(String).join('.') || 'input'}: ${issue.message}`).join('; ');
-}
-
-/**
- * The 12 hex digits of a UUIDv7's timestamp, as they appear in its text (`xxxxxxxx-xxxx`): the
- * start of the id of every refund created at `createdAt`.
- */
-export function timestampText(createdAt: number): string {
-  const hex = createdAt.toString(16).padStart(12, '0');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}`;
-}
-
-/**
- * A UUIDv7 whose timestamp is `createdAt`. Ids then sort as (createdAt, id) do, so search hits,
- * which the token index yields as bare ids, can be put newest first without reading a record.
- */
-export function refundIdFor(createdAt: number): string {
-  const random = Array.from(crypto.getRandomValues(new Uint8Array(10)), (byte) => byte.toString(16).padStart(2, '0')).join('');
-  const variant = ((parseInt(random.slice(3, 4), 16) & 0x3) | 0x8).toString(16);
-  return `${timestampText(createdAt)}-7${random.slice(0, 3)}-${variant}${random.slice(4, 7)}-${random.slice(7, 19)}`;
 }
 
 /** The `planned` record for `input`, with the derived fields filled in. */
@@ -72,7 +54,7 @@ export async function planRefund(db: JournalDb, input: PlanRefundInput, clock: C
       if (existing !== undefined) throw duplicateKey(record.idempotencyKey, existing.id);
       await db.refunds.add(record);
       await db.events.add({ refundId: record.id, from: null, to: 'planned', at: record.createdAt });
-      await updateDayTotals(db, [], [record]);
+      await updateDayTotals(db.dailyTotals, [], [record]);
     });
   } catch (error) {
     // The unique index is the last line of defence if two contexts plan the same key at once.
@@ -150,7 +132,7 @@ export async function markState(
       ...(evidence !== undefined ? { evidence } : {}),
     };
     await db.refunds.put(updated);
-    await updateDayTotals(db, [record], [updated]);
+    await updateDayTotals(db.dailyTotals, [record], [updated]);
     const event: RefundEvent = { refundId: id, from: record.state, to, at };
     if (note !== undefined) event.note = note;
     await db.events.add(event);
@@ -286,7 +268,7 @@ async function deleteFinalRecords(db: JournalDb, createdBefore: number): Promise
     const cutDayRecords = (await db.refunds.bulkGet(cutDayIds)).filter((record) => record !== undefined);
     await db.events.where('refundId').anyOf(ids).delete();
     await db.refunds.bulkDelete(ids);
-    await removeFromDayTotals(db, FINAL_STATES, cutDay, cutDayRecords);
+    await removeFromDayTotals(db.dailyTotals, FINAL_STATES, cutDay, cutDayRecords);
     return ids.length;
   });
 }

@@ -7,7 +7,6 @@ import {
   eventsFor,
   findByIdempotencyKey,
   markState,
-  refundIdFor,
 } from './journal';
 import { countAndTotal, listRecent } from './query';
 import { refundRecordSchema, type RefundRecord } from './schema';

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JournalDb } from './db';
-import { buildPlannedRecord, refundIdFor } from './journal';
+import { refundIdFor } from './ids';
+import { buildPlannedRecord } from './journal';
 import { countAndTotal, listRecent, matchingPages, newestFirst, type PageCursor } from './query';
 import type { JournalFilter, RefundRecord } from './schema';
 import { searchQueryTokens } from './search';

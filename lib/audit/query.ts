@@ -1,6 +1,6 @@
 import { Dexie } from 'dexie';
 import type { JournalDb } from './db';
-import { timestampText } from './journal';
+import { timestampText } from './ids';
 import type { JournalFilter, RefundRecord } from './schema';
 import { searchQueryTokens } from './search';
 import { REFUND_STATES } from './states';

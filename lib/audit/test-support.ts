@@ -1,6 +1,6 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { openJournal, type JournalDb, type OpenJournalOptions } from './db';
-import { timestampText } from './journal';
+import { timestampText } from './ids';
 import type { PlanRefundInput, RefundRecord } from './schema';
 import { updateDayTotals } from './totals';
 
@@ -37,6 +37,6 @@ export function samplePlan(overrides: Partial<PlanRefundInput> = {}): PlanRefund
 export function storeRecords(db: JournalDb, records: RefundRecord[]): Promise<void> {
   return db.transaction('rw', db.refunds, db.dailyTotals, async () => {
     await db.refunds.bulkAdd(records);
-    await updateDayTotals(db, [], records);
+    await updateDayTotals(db.dailyTotals, [], records);
   });
 }

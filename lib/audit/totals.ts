@@ -1,5 +1,5 @@
+import type { EntityTable } from 'dexie';
 import { z } from 'zod';
-import type { JournalDb } from './db';
 import type { RefundRecord } from './schema';
 import { refundStateSchema, type RefundState } from './states';
 
@@ -24,6 +24,9 @@ export const dayTotalsSchema = z.object({
   states: z.partialRecord(refundStateSchema, stateTotalSchema),
 });
 export type DayTotals = z.infer<typeof dayTotalsSchema>;
+
+/** The journal's `dailyTotals` table, the only one the day totals are written to. */
+export type DailyTotalsTable = EntityTable<DayTotals, 'day'>;
 
 /** The part of a refund that was refunded or recorded; zero unless the refund is settled. */
 export function settledMinor(record: RefundRecord): number {
@@ -62,15 +65,15 @@ export function countRecord(days: Map<number, DayTotals>, record: RefundRecord, 
  * change, a new record, or deleted ones). Call inside the write's transaction, which must
  * include `dailyTotals`, so the totals never disagree with the records.
  */
-export async function updateDayTotals(db: JournalDb, removed: RefundRecord[], added: RefundRecord[]): Promise<void> {
+export async function updateDayTotals(dailyTotals: DailyTotalsTable, removed: RefundRecord[], added: RefundRecord[]): Promise<void> {
   const touched = [...new Set([...removed, ...added].map((record) => dayOf(record.createdAt)))];
-  const stored = await db.dailyTotals.bulkGet(touched);
+  const stored = await dailyTotals.bulkGet(touched);
   const days = new Map(touched.map((day, index) => [day, stored[index] ?? { day, states: {} }]));
   removed.forEach((record) => countRecord(days, record, -1));
   added.forEach((record) => countRecord(days, record, 1));
   const all = [...days.values()];
-  await db.dailyTotals.bulkDelete(all.filter((totals) => Object.keys(totals.states).length === 0).map((totals) => totals.day));
-  await db.dailyTotals.bulkPut(all.filter((totals) => Object.keys(totals.states).length > 0));
+  await dailyTotals.bulkDelete(all.filter((totals) => Object.keys(totals.states).length === 0).map((totals) => totals.day));
+  await dailyTotals.bulkPut(all.filter((totals) => Object.keys(totals.states).length > 0));
 }
 
 /**
@@ -78,21 +81,21 @@ export async function updateDayTotals(db: JournalDb, removed: RefundRecord[], ad
  * day `beforeDay`) one by one. Call inside the deleting transaction.
  */
 export async function removeFromDayTotals(
-  db: JournalDb,
+  dailyTotals: DailyTotalsTable,
   states: readonly RefundState[],
   beforeDay: number,
   records: RefundRecord[],
 ): Promise<void> {
   const emptied: number[] = [];
-  await db.dailyTotals
+  await dailyTotals
     .where('day')
     .below(beforeDay)
     .modify((totals) => {
       for (const state of states) delete totals.states[state];
       if (Object.keys(totals.states).length === 0) emptied.push(totals.day);
     });
-  await db.dailyTotals.bulkDelete(emptied);
-  await updateDayTotals(db, records, []);
+  await dailyTotals.bulkDelete(emptied);
+  await updateDayTotals(dailyTotals, records, []);
 }
 
 export type StateSum = { count: number; refunded: Map<string, number> };

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildPlannedRecord, refundIdFor } from '@/lib/audit/journal';
+import { refundIdFor } from '@/lib/audit/ids';
+import { buildPlannedRecord } from '@/lib/audit/journal';
 import type { RefundRecord } from '@/lib/audit/schema';
 import { REFUND_STATES } from '@/lib/audit/states';
 import { samplePlan } from '@/lib/audit/test-support';

@@ -1,4 +1,4 @@
-import { refundIdFor } from '@/lib/audit/journal';
+import { refundIdFor } from '@/lib/audit/ids';
 import { refundRecordSchema, type RefundRecord } from '@/lib/audit/schema';
 import { searchTokensFor } from '@/lib/audit/search';
 import type { RefundState } from '@/lib/audit/states';
