@@ -1,5 +1,5 @@
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openJournal, type JournalDb } from '@/lib/audit/db';
 import { isJournalError } from '@/lib/audit/errors';
 import { eventsFor } from '@/lib/audit/journal';
@@ -8,6 +8,7 @@ import { createKeapClient } from '@/lib/keap/client';
 import { createRateLimiter } from '@/lib/keap/rate-limiter';
 import type { RefundScreenPlan } from '@/lib/page/refund-screen/protocol';
 import { sandboxRefundScreen, submissionFor } from '@/test/support/sandbox-refund-screen';
+import { installWebLocks, type TestLockManager } from '@/test/support/web-locks';
 import { processRefund } from '@/test/sandbox/refund';
 import { SEED } from '@/test/sandbox/seed';
 import { startSandbox, type Sandbox } from '@/test/sandbox/server';
@@ -41,11 +42,17 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 let db: JournalDb;
+/** The Web Locks the executor keeps orders apart with, as the browser's `navigator.locks`. */
+let locks: TestLockManager;
 beforeEach(async () => {
   sandbox.reset();
+  locks = installWebLocks();
   db = await openJournal({ name: `executor-test-${crypto.randomUUID()}`, factory: { indexedDB, IDBKeyRange } });
 });
-afterEach(() => db.close());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  db.close();
+});
 
 interface Harness {
   deps: ExecutorDeps;
@@ -463,6 +470,37 @@ describe('one refund per payment', () => {
     const record = await executeRefund(refundIdsOf(accepted[0]!)[0]!, h.deps);
     expect(record.state).toBe('confirmed');
     expect(sandboxBooks(payments.twoPaymentsFirst).log).toHaveLength(1);
+  });
+});
+
+describe('one refund per order at a time, across extension pages', () => {
+  it('waits while another extension page holds the order’s Web Lock, and other orders go on meanwhile', async () => {
+    const h = harness();
+    const lockName = `refund-desk:order:${orders.twoPayments}`;
+    let releaseOtherPage!: () => void;
+    const otherPage = locks.request(lockName, () => new Promise<void>((resolve) => (releaseOtherPage = resolve)));
+
+    const waiting = prepareRefund(startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }])), h.deps);
+    expect((await locks.query()).pending?.map((lock) => lock.name)).toEqual([lockName]);
+
+    // Another order's lock is its own: that refund is planned while the first still waits.
+    const other = await prepareRefund(startInput(refundForm(orders.fivePayments, [{ paymentId: payments.fivePayments[0], amount: '25.00' }])), h.deps);
+    expect(refundIdsOf(other)).toHaveLength(1);
+    expect((await db.refunds.toArray()).map((record) => record.orderId)).toEqual([orders.fivePayments]);
+
+    releaseOtherPage();
+    await otherPage;
+    expect(refundIdsOf(await waiting)).toHaveLength(1);
+    expect((await db.refunds.toArray()).map((record) => record.orderId).sort()).toEqual([orders.twoPayments, orders.fivePayments].sort());
+    expect(await locks.query()).toEqual({ held: [], pending: [] });
+  });
+
+  it('refuses to plan anything, loudly, where the browser has no Web Locks API', async () => {
+    vi.stubGlobal('navigator', {});
+    const input = startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }]));
+
+    await expect(prepareRefund(input, harness().deps)).rejects.toThrow('This browser has no Web Locks API (navigator.locks)');
+    expect(await db.refunds.count()).toBe(0);
   });
 });
 

@@ -86,21 +86,17 @@ export async function readOrderNow(client: KeapClient, orderId: number): Promise
   return { ok: true, value: { order: order.value, payments: payments.value, transactions: transactions.value } };
 }
 
-
-/** One refund per order at a time inside this background; the journal guards across restarts. */
-const orderQueues = new Map<number, Promise<unknown>>();
-function withOrderLock<T>(orderId: number, work: () => Promise<T>): Promise<T> {
-  const previous = orderQueues.get(orderId) ?? Promise.resolve();
-  const next = previous.then(work, work);
-  const settled = next.then(
-    () => undefined,
-    () => undefined,
-  );
-  orderQueues.set(orderId, settled);
-  void settled.then(() => {
-    if (orderQueues.get(orderId) === settled) orderQueues.delete(orderId);
-  });
-  return next;
+/**
+ * One refund per order at a time across the background and every extension page of this origin:
+ * a Web Lock per order (Chrome 69+, Firefox 96+, everywhere Refund Desk runs). The journal guards
+ * across restarts.
+ */
+async function withOrderLock<T>(orderId: number, work: () => Promise<T>): Promise<T> {
+  const locks = globalThis.navigator?.locks;
+  if (locks === undefined) {
+    throw new Error('This browser has no Web Locks API (navigator.locks), which Refund Desk needs to keep two refunds of one order apart.');
+  }
+  return locks.request(`refund-desk:order:${orderId}`, () => work());
 }
 
 /**
