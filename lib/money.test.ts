@@ -4,8 +4,6 @@ import {
   MoneyConversionError,
   currencyFractionDigits,
   formatMoney,
-  moneyFromDecimal,
-  moneyFromDecimalIn,
   parseMoneyInput,
   toDecimalString,
   toMinorUnits,
@@ -204,18 +202,5 @@ describe('parseMoneyInput', () => {
         else expect(result.message.length).toBeGreaterThan(0);
       }),
     );
-  });
-});
-
-describe('zod helpers', () => {
-  it('moneyFromDecimal turns a v1 decimal into minor units', () => {
-    expect(moneyFromDecimal.parse(19.99)).toBe(1999);
-    expect(moneyFromDecimalIn('JPY').parse(1500)).toBe(1500);
-  });
-
-  it('moneyFromDecimal reports a bad value as a zod issue', () => {
-    const result = moneyFromDecimal.safeParse('lots');
-    expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toBe('"lots" is not an amount of money.');
   });
 });

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * The one place for money. Product code holds amounts as integer minor units (cents for USD,
  * whole yen for JPY). Keap's REST v1 sends decimals (JSON doubles); they are converted here,
@@ -211,30 +209,6 @@ export function decimalToMinorUnits(value: unknown, currency: string = DEFAULT_C
     return { ok: false, message: error.message };
   }
 }
-
-/**
- * For a zod transform: a Keap v1 decimal → integer minor units. A bad one adds an issue to
- * `context` (at `path`, relative to the transformed value) and fails the parse; the 0 returned
- * then is never used.
- */
-export function minorUnitsInTransform(value: unknown, context: z.RefinementCtx, currency: string = DEFAULT_CURRENCY, path: PropertyKey[] = []): number {
-  const converted = decimalToMinorUnits(value, currency);
-  if (converted.ok) return converted.minorUnits;
-  context.addIssue({ code: 'custom', message: converted.message, path });
-  return 0;
-}
-
-/** zod: a Keap v1 decimal (number or numeric string) in `currency` → integer minor units. */
-export function moneyFromDecimalIn(currency: string) {
-  // One type check in the transform rather than z.union: a contact's lists hold thousands of amounts.
-  return z.unknown().transform((value, context): number => minorUnitsInTransform(value, context, currency));
-}
-
-/** zod: a Keap v1 decimal in the default currency (two decimal places) → integer minor units. */
-export const moneyFromDecimal = moneyFromDecimalIn(DEFAULT_CURRENCY);
-
-/** zod: an amount already in integer minor units (zod's int() accepts only safe integers). */
-export const minorUnitsSchema = z.number().int();
 
 /** Amounts with decimals written in running text ("Paid $1,234.56 on …"), each read as `parseMoneyInput` reads it. */
 const AMOUNT_IN_TEXT = /(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+(?![.,]?\d)/g;

@@ -9,7 +9,8 @@ export type RefundMode = z.infer<typeof refundModeSchema>;
 
 /** Settings a Keap admin changes on the options page. API keys are kept apart (see `lib/service/api-key.ts`). */
 export const settingsSchema = z.object({
-  defaultErrorHandling: refundErrorHandlingSchema.default('skip-payment'),
+  // A zod/mini schema (see lib/refund/rules.ts), which has no .default method.
+  defaultErrorHandling: z._default(refundErrorHandlingSchema, 'skip-payment'),
   /** Days to keep finished refunds in the history; 0 keeps them forever. */
   historyRetentionDays: z.number().int().min(0).max(3650).default(0),
   /** Whether the side panel's Confirm has Refund Desk work Keap's refund screen, or guide the person through it. */

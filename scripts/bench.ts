@@ -8,7 +8,7 @@ import { DIALOG_STEP_DELAY_MS } from '../test/sandbox/pages';
 import { isDialogForm, type ScreenForm } from '../test/sandbox/screen-forms';
 import { SEED } from '../test/sandbox/seed';
 import { startSandbox } from '../test/sandbox/server';
-import { measureBundles } from './bench/bundles';
+import { type BundleSize, contentScriptsPerPage, measureBundles } from './bench/bundles';
 import { describeMachine } from './bench/machine';
 import { measurePopup, type PopupResult } from './bench/popup';
 import { rateLimitResultSchema, type RateLimitResult } from './bench/rate-limit';
@@ -16,6 +16,7 @@ import { measureMemory, type MemoryResult } from './bench/memory';
 import { measurePanelLoad, type PanelLoad } from './bench/refunds-panel';
 import {
   bundlesTable,
+  formatBytes,
   formatMs,
   formatRuns,
   median,
@@ -56,6 +57,8 @@ const TARGETS = {
   throughputRatio: 0.9,
   /** Confirm click to the API-confirmed result, plus the time of one confirmation read. */
   refundMs: 3_000,
+  /** Everything Refund Desk adds to any one Keap page, gzipped: 60 KiB. */
+  contentScriptsPerPageGzipBytes: 60 * 1024,
 };
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -275,6 +278,20 @@ function memoryRows(memory: MemoryResult, popup: PopupResult): ResultRow[] {
   ];
 }
 
+/** From the built files alone, so no timing (nor a busy machine) moves it. */
+function contentScriptRows(bundles: BundleSize[]): ResultRow[] {
+  const pages = contentScriptsPerPage(bundles);
+  const largest = Math.max(...pages.map((page) => page.gzipBytes));
+  return [
+    {
+      measurement: `Content scripts on one Keap page, gzipped: ${pages.map((page) => `${page.page} (${page.files.map((file) => file.replace(/^content-scripts\//, '')).join(' + ')})`).join(' / ')}`,
+      result: `${pages.map((page) => formatBytes(page.gzipBytes)).join(' / ')}; minified ${pages.map((page) => formatBytes(page.bytes)).join(' / ')}`,
+      target: `≤ ${formatBytes(TARGETS.contentScriptsPerPageGzipBytes)} on each`,
+      verdict: verdict(largest <= TARGETS.contentScriptsPerPageGzipBytes),
+    },
+  ];
+}
+
 function rateLimitRows(result: RateLimitResult): ResultRow[] {
   const ratio = result.idealElapsedMs / result.elapsedMs;
   const limits = `${result.perSecond}/s, ${result.perMinute}/min`;
@@ -354,6 +371,7 @@ async function runBench(): Promise<Report> {
         ...popupRows(popup),
         ...rateLimitRows(rateLimit),
         ...memoryRows(memory, popup),
+        ...contentScriptRows(bundles),
       ],
       details: [
         {

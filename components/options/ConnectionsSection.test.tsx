@@ -2,7 +2,7 @@
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ConnectionStatus } from '@/lib/messaging/protocol';
+import type { ConnectionStatus } from '@/lib/messaging/extension-page-messages';
 import { ConnectionsSection, type ConnectionsSectionProps } from './ConnectionsSection';
 
 afterEach(cleanup);

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { KEAP_API_HOSTS, type KeapApiHost } from '@/lib/keap-hosts';
-import type { ConnectionStatus } from '@/lib/messaging/protocol';
+import type { ConnectionStatus } from '@/lib/messaging/extension-page-messages';
 import type { Feedback } from './OptionsForm';
 
 export interface ConnectionEdit {

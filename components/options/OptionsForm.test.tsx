@@ -2,7 +2,7 @@
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LearnedWordsByApp } from '@/lib/messaging/protocol';
+import type { LearnedWordsByApp } from '@/lib/messaging/extension-page-messages';
 import { LEARN_SLOT_DESCRIPTIONS } from '@/lib/page/refund-screen/words';
 import type { Settings } from '@/lib/settings';
 import { OptionsForm, type OptionsFormProps } from './OptionsForm';

@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
-import type { LearnedWordsByApp } from '@/lib/messaging/protocol';
+import type { LearnedWordsByApp } from '@/lib/messaging/extension-page-messages';
 import { LEARN_SLOT_DESCRIPTIONS, type LearnSlot } from '@/lib/page/refund-screen/words';
 import type { Settings } from '@/lib/settings';
 

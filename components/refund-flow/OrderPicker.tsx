@@ -1,5 +1,5 @@
 import { formatMoney } from '@/lib/money';
-import type { ContactOrderRow } from '@/lib/messaging/protocol';
+import type { ContactOrderRow } from '@/lib/messaging/contact-page-messages';
 
 export interface OrderPickerProps {
   contactId: number;

@@ -1,5 +1,5 @@
 import { type FormEvent, useId } from 'react';
-import type { OrderForRefund } from '@/lib/messaging/protocol';
+import type { OrderForRefund } from '@/lib/messaging/extension-page-messages';
 import { formatMoney } from '@/lib/money';
 import { amountFieldKey, type RefundFormErrors } from '@/lib/refund/form';
 import { ERROR_HANDLING_LABELS, REFUND_REASON_PRESETS, type RefundErrorHandling, type RefundReasonPreset } from '@/lib/refund/rules';

@@ -4,12 +4,16 @@ import { REFUNDS_PANEL_PAGE_SIZE, RefundsPanel, type ApiState } from '@/componen
 import panelCss from '@/components/refunds-panel/refunds-panel.css?inline';
 import { classifyKeapUrl } from '@/lib/keap-hosts';
 import { browser } from 'wxt/browser';
-import { type AppError, callBackground, type ContactOrderRow } from '@/lib/messaging/protocol';
+import { backgroundCaller } from '@/lib/messaging/call-background';
+import { CONTACT_PAGE_MESSAGES, CONTACT_PAGE_TAB_MESSAGES, type ContactOrderRow } from '@/lib/messaging/contact-page-messages';
+import type { AppError } from '@/lib/messaging/messages';
 import type { RuntimeSender } from '@/lib/messaging/senders';
-import { isFromBackground, TAB_MESSAGES, tabMessenger } from '@/lib/messaging/tab-protocol';
+import { isFromBackground, tabMessenger } from '@/lib/messaging/tab-protocol';
 import { ordersTableIn, watchOrdersTable, type PageOrderRow } from '@/lib/page/orders-table';
 import { prepareMoneyFormatting } from '@/lib/money';
 import { mergeOrderRows } from '@/lib/panel/order-rows';
+
+const callBackground = backgroundCaller(CONTACT_PAGE_MESSAGES);
 
 /** What the panel says when Keap's API cannot give this page amounts. */
 function apiStateOf(error: AppError): ApiState {
@@ -226,7 +230,7 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
   // After a refund the background says so; the panel reloads amounts from Keap's API.
   const stopListening = tabMessenger.onMessage('contactChanged', (message) => {
     if (!isFromBackground(message.sender as RuntimeSender, browser.runtime.id)) return;
-    const changed = TAB_MESSAGES.contactChanged.safeParse(message.data);
+    const changed = CONTACT_PAGE_TAB_MESSAGES.contactChanged.safeParse(message.data);
     if (changed.success && state?.contactId === changed.data.contactId) void loadFromApi(changed.data.contactId, true);
   });
   ctx.signal.addEventListener('abort', () => {

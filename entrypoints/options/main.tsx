@@ -2,9 +2,13 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ConnectionsSection } from '@/components/options/ConnectionsSection';
 import { type Feedback, OptionsForm } from '@/components/options/OptionsForm';
-import { callBackground, type MessageOutput } from '@/lib/messaging/protocol';
+import { EXTENSION_PAGE_MESSAGES } from '@/lib/messaging/extension-page-messages';
+import { backgroundCaller } from '@/lib/messaging/call-background';
+import type { MessageOutput } from '@/lib/messaging/protocol';
 import { settingsSchema } from '@/lib/settings';
 import './options.css';
+
+const callBackground = backgroundCaller(EXTENSION_PAGE_MESSAGES);
 
 type Loaded = Extract<MessageOutput<'getSettings'>, { ok: true }>;
 

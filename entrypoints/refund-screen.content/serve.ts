@@ -1,11 +1,14 @@
 import { browser } from 'wxt/browser';
-import { callBackground } from '@/lib/messaging/protocol';
+import { backgroundCaller } from '@/lib/messaging/call-background';
+import { REFUND_SCREEN_MESSAGES, REFUND_SCREEN_TAB_MESSAGES } from '@/lib/messaging/refund-screen-messages';
 import type { RuntimeSender } from '@/lib/messaging/senders';
-import { isFromBackground, TAB_MESSAGES, tabMessenger } from '@/lib/messaging/tab-protocol';
+import { isFromBackground, tabMessenger } from '@/lib/messaging/tab-protocol';
 import { followRefundScreen } from '@/lib/page/refund-screen/guide';
 import { pickCandidates, pickControl } from '@/lib/page/refund-screen/pick';
 import type { WalkEnd } from '@/lib/page/refund-screen/protocol';
 import { walkRefundScreen } from '@/lib/page/refund-screen/walk';
+
+const callBackground = backgroundCaller(REFUND_SCREEN_MESSAGES);
 
 const HIGHLIGHT_OUTLINE = '3px solid #d93025';
 
@@ -37,7 +40,7 @@ export function serveRefundScreen(signal: AbortSignal): void {
   const stops = [
     tabMessenger.onMessage('walkRefundScreen', async (message) => {
       if (!fromBackground(message.sender)) return refused('Refused: not sent by Refund Desk.');
-      const request = TAB_MESSAGES.walkRefundScreen.safeParse(message.data);
+      const request = REFUND_SCREEN_TAB_MESSAGES.walkRefundScreen.safeParse(message.data);
       if (!request.success) return refused('Refund Desk sent a refund this page could not read.');
       const { attemptId } = request.data;
       const walkSignal = begin(attemptId);
@@ -55,7 +58,7 @@ export function serveRefundScreen(signal: AbortSignal): void {
     }),
     tabMessenger.onMessage('guideRefundScreen', (message) => {
       if (!fromBackground(message.sender)) return;
-      const request = TAB_MESSAGES.guideRefundScreen.safeParse(message.data);
+      const request = REFUND_SCREEN_TAB_MESSAGES.guideRefundScreen.safeParse(message.data);
       if (!request.success) return;
       const { attemptId, plan, progress, learned } = request.data;
       followRefundScreen(document, {
@@ -68,12 +71,12 @@ export function serveRefundScreen(signal: AbortSignal): void {
     }),
     tabMessenger.onMessage('callOffRefundScreen', (message) => {
       if (!fromBackground(message.sender)) return;
-      const request = TAB_MESSAGES.callOffRefundScreen.safeParse(message.data);
+      const request = REFUND_SCREEN_TAB_MESSAGES.callOffRefundScreen.safeParse(message.data);
       if (request.success && active?.attemptId === request.data.attemptId) active.controller.abort();
     }),
     tabMessenger.onMessage('pickRefundScreenControl', async (message) => {
       if (!fromBackground(message.sender)) return { name: null };
-      const request = TAB_MESSAGES.pickRefundScreenControl.safeParse(message.data);
+      const request = REFUND_SCREEN_TAB_MESSAGES.pickRefundScreenControl.safeParse(message.data);
       if (!request.success) return { name: null };
       const { plan, learned, slot } = request.data;
       return { name: await pickControl(document, pickCandidates(document, plan, learned, slot), signal) };

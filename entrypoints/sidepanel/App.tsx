@@ -7,7 +7,9 @@ import { RefundProgress } from '@/components/refund-flow/RefundProgress';
 import { RefundReview } from '@/components/refund-flow/RefundReview';
 import { type JournalDb, openJournal } from '@/lib/audit/db';
 import { classifyKeapUrl } from '@/lib/keap-hosts';
-import { callBackground, type ContactOrderRow, type OrderForRefund } from '@/lib/messaging/protocol';
+import { CONTACT_PAGE_MESSAGES, type ContactOrderRow } from '@/lib/messaging/contact-page-messages';
+import { EXTENSION_PAGE_MESSAGES, type OrderForRefund } from '@/lib/messaging/extension-page-messages';
+import { backgroundCaller } from '@/lib/messaging/call-background';
 import { type RefundForm, type RefundFormErrors, validateRefundForm } from '@/lib/refund/form';
 import type { RefundPlan } from '@/lib/refund/plan';
 import { refundSummary } from '@/lib/refund/progress';
@@ -16,6 +18,9 @@ import type { GuidedRefund } from '@/lib/refund/guided';
 import type { RefundMode } from '@/lib/settings';
 import { guidedRefundOf, guidedRefundsItem } from '@/lib/service/guided-refunds';
 import { refundTargetFor, refundTargetsItem } from '@/lib/service/refund-target';
+
+/** The side panel's own messages, and the contact's orders it lists to choose from. */
+const callBackground = backgroundCaller({ ...EXTENSION_PAGE_MESSAGES, getContactOrders: CONTACT_PAGE_MESSAGES.getContactOrders });
 
 /** Which order the panel works on (or which refund of the history it follows up), and where the request came from. */
 type Target =

@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import { classifyGateway, gatewayLimitOf, gatewayLimitSchema, gatewayLimitsOfPayment, type GatewayKind, type GatewayLimit } from '@/lib/refund/rules';
+// zod/mini: the Refunds panel on Keap's page checks order summaries, and full zod is too big for it.
+import { z } from 'zod/mini';
+import { classifyGateway, gatewayLimitOf, gatewayLimitSchema, gatewayLimitsOfPayment, type GatewayKind, type GatewayLimit } from '@/lib/refund/gateways';
 import type { KeapInvoicePayment, KeapMerchant, KeapMerchantList, KeapOrder, KeapTransaction } from '@/lib/keap/schemas';
 import { DEFAULT_CURRENCY } from '@/lib/money';
 
@@ -10,24 +11,24 @@ import { DEFAULT_CURRENCY } from '@/lib/money';
  */
 export const paymentFactsSchema = z.object({
   /** The invoice payment's `id` (what Keap's Refund Payment screen lists as "Payment ID"). */
-  paymentId: z.number().int(),
-  orderId: z.number().int(),
+  paymentId: z.int(),
+  orderId: z.int(),
   /** The transaction taken to have charged this payment, when one could be told apart (see `chargesOfPayments`). */
-  transactionId: z.number().int().nullable(),
+  transactionId: z.nullable(z.int()),
   /** Signed: refund rows are negative. */
-  amountMinor: z.number().int(),
-  currency: z.string().min(3),
+  amountMinor: z.int(),
+  currency: z.string().check(z.minLength(3)),
   payDate: z.string(),
   payStatus: z.string(),
   /** Sum of |amount| of the refund rows pointing at this payment. */
-  refundedMinor: z.number().int().nonnegative(),
+  refundedMinor: z.int().check(z.nonnegative()),
   /** amount − refunded, never below 0 (0 for refund rows). */
-  refundableMinor: z.number().int().nonnegative(),
+  refundableMinor: z.int().check(z.nonnegative()),
   /** The gateway its charge names, e.g. "Stripe" or "PayPal Express"; null when unknown. */
-  gatewayName: z.string().nullable(),
-  merchantAccountName: z.string().nullable(),
+  gatewayName: z.nullable(z.string()),
+  merchantAccountName: z.nullable(z.string()),
   /** Merchant `type` from GET /v1/merchants, e.g. STRIPE, PAYPAL, EWAY; null when unknown. */
-  merchantType: z.string().nullable(),
+  merchantType: z.nullable(z.string()),
   /**
    * When the charges this payment may be name different gateways (Refund Desk cannot tell which took
    * it): those gateways, each once. Empty otherwise.
@@ -44,18 +45,18 @@ export const paymentFactsSchema = z.object({
 export type PaymentFacts = z.infer<typeof paymentFactsSchema>;
 
 export const orderSummarySchema = z.object({
-  orderId: z.number().int(),
-  currency: z.string().min(3),
-  totalMinor: z.number().int(),
-  paidMinor: z.number().int(),
-  refundedMinor: z.number().int().nonnegative(),
+  orderId: z.int(),
+  currency: z.string().check(z.minLength(3)),
+  totalMinor: z.int(),
+  paidMinor: z.int(),
+  refundedMinor: z.int().check(z.nonnegative()),
   /** Sum of refundable amounts of settled payments that are not refund rows. */
-  refundableNowMinor: z.number().int().nonnegative(),
+  refundableNowMinor: z.int().check(z.nonnegative()),
   hasPending: z.boolean(),
   hasManual: z.boolean(),
   /**
    * The named gateways of this order's payments that Refund Desk cannot refund through with Keap's
-   * screen, each once with its limit in the words of `gatewayLimitText` (lib/refund/rules.ts).
+   * screen, each once with its limit in the words of `gatewayLimitText` (lib/refund/gateways.ts).
    */
   gatewayLimits: z.array(gatewayLimitSchema),
   partiallyRefunded: z.boolean(),

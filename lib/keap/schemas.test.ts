@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { orderListingSchema, orderSchema, transactionListingSchema, transactionSchema } from '@/lib/keap/schemas';
+import { moneyFromDecimal, moneyFromDecimalIn, orderListingSchema, orderSchema, transactionListingSchema, transactionSchema } from '@/lib/keap/schemas';
 import { orderJson, transactionJson } from '@/lib/keap/test-fixtures';
 
 // Amounts as Keap's JSON may carry them: numbers, numeric text, absent or null where allowed.
@@ -54,5 +54,18 @@ describe('the bulk listings read what the full objects read', () => {
   it('a transaction amount of the wrong type fails the transaction at its field', () => {
     const parsed = transactionListingSchema.safeParse(transactionJson(9001, { amount: [60] }));
     expect(parsed.error?.issues.map((issue) => issue.path)).toEqual([['amount']]);
+  });
+});
+
+describe('zod helpers', () => {
+  it('moneyFromDecimal turns a v1 decimal into minor units', () => {
+    expect(moneyFromDecimal.parse(19.99)).toBe(1999);
+    expect(moneyFromDecimalIn('JPY').parse(1500)).toBe(1500);
+  });
+
+  it('moneyFromDecimal reports a bad value as a zod issue', () => {
+    const result = moneyFromDecimal.safeParse('lots');
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe('"lots" is not an amount of money.');
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_CURRENCY, minorUnitsInTransform, moneyFromDecimal } from '@/lib/money';
+import { decimalToMinorUnits, DEFAULT_CURRENCY } from '@/lib/money';
 
 /**
  * Keap REST v1 objects the extension reads, with the field names of keap-rest-v1.json.
@@ -10,6 +10,32 @@ import { DEFAULT_CURRENCY, minorUnitsInTransform, moneyFromDecimal } from '@/lib
  * v1 money is a decimal; it becomes integer minor units here, at the boundary. v1 money carries no
  * currency of its own, so amounts are read in the default (two-place) currency.
  */
+
+/*
+ * The zod transforms for Keap's decimals live here, with the schemas that use them, rather than in
+ * lib/money.ts: the content scripts use lib/money.ts and must not carry full zod onto Keap's pages.
+ */
+
+/**
+ * For a zod transform: a Keap v1 decimal → integer minor units. A bad one adds an issue to
+ * `context` (at `path`, relative to the transformed value) and fails the parse; the 0 returned
+ * then is never used.
+ */
+function minorUnitsInTransform(value: unknown, context: z.RefinementCtx, currency: string = DEFAULT_CURRENCY, path: PropertyKey[] = []): number {
+  const converted = decimalToMinorUnits(value, currency);
+  if (converted.ok) return converted.minorUnits;
+  context.addIssue({ code: 'custom', message: converted.message, path });
+  return 0;
+}
+
+/** zod: a Keap v1 decimal (number or numeric string) in `currency` → integer minor units. */
+export function moneyFromDecimalIn(currency: string) {
+  // One type check in the transform rather than z.union: a contact's lists hold thousands of amounts.
+  return z.unknown().transform((value, context): number => minorUnitsInTransform(value, context, currency));
+}
+
+/** zod: a Keap v1 decimal in the default currency (two decimal places) → integer minor units. */
+export const moneyFromDecimal = moneyFromDecimalIn(DEFAULT_CURRENCY);
 
 const keapId = z.number().int();
 const optionalText = z.string().nullish();

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { type AppError, MESSAGES, type MessageName, type MessageOutput, messenger, POLICY } from './protocol';
+import type { AppError } from './messages';
+import { MESSAGES, type MessageName, type MessageOutput, messenger, POLICY } from './protocol';
 import { contactOfSender, identifySender, type RuntimeSender, type SenderIdentity } from './senders';
 
 export type MessageData<N extends MessageName> = z.output<(typeof MESSAGES)[N]['input']>;

@@ -4,7 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 // tab-protocol.ts creates its messenger on import, and webextension-polyfill throws outside an extension.
 vi.stubGlobal('chrome', fakeBrowser);
 vi.stubGlobal('browser', fakeBrowser);
-const { isFromBackground, TAB_MESSAGES } = await import('./tab-protocol');
+const { isFromBackground } = await import('./tab-protocol');
+const { CONTACT_PAGE_TAB_MESSAGES } = await import('./contact-page-messages');
 
 const EXTENSION_ID = 'abcdefghijklmnopabcdefghijklmnop';
 
@@ -24,10 +25,10 @@ describe('isFromBackground', () => {
   });
 });
 
-describe('TAB_MESSAGES', () => {
+describe('CONTACT_PAGE_TAB_MESSAGES', () => {
   it('contactChanged carries a positive whole contact id only', () => {
-    expect(TAB_MESSAGES.contactChanged.safeParse({ contactId: 42 }).success).toBe(true);
-    expect(TAB_MESSAGES.contactChanged.safeParse({ contactId: 0 }).success).toBe(false);
-    expect(TAB_MESSAGES.contactChanged.safeParse({ contactId: '42' }).success).toBe(false);
+    expect(CONTACT_PAGE_TAB_MESSAGES.contactChanged.safeParse({ contactId: 42 }).success).toBe(true);
+    expect(CONTACT_PAGE_TAB_MESSAGES.contactChanged.safeParse({ contactId: 0 }).success).toBe(false);
+    expect(CONTACT_PAGE_TAB_MESSAGES.contactChanged.safeParse({ contactId: '42' }).success).toBe(false);
   });
 });

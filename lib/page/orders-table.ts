@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: this runs on Keap's contact page, where full zod is too big.
+import { z } from 'zod/mini';
 import { CLASSIC_ORDER_LINK_SELECTOR, classicOrderIdOfHref } from '@/lib/keap-hosts';
 import { DEFAULT_CURRENCY, parseMoneyInput } from '@/lib/money';
 import { normaliseWhitespace } from '@/lib/page/accessible-name';
@@ -40,11 +41,11 @@ const ORDER_COLUMN_KEYS = Object.entries(ORDER_COLUMN_HEADERS).map(
 );
 
 export const pageOrderRowSchema = z.object({
-  orderId: z.number().int().positive(),
-  orderDate: z.iso.date().nullable(),
+  orderId: z.int().check(z.positive()),
+  orderDate: z.nullable(z.iso.date()),
   title: z.string(),
-  totalMinor: z.number().int(),
-  paidMinor: z.number().int().nullable(),
+  totalMinor: z.int(),
+  paidMinor: z.nullable(z.int()),
 });
 export type PageOrderRow = z.infer<typeof pageOrderRowSchema>;
 

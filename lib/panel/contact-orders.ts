@@ -3,7 +3,7 @@ import type { KeapResult } from '@/lib/keap/errors';
 import { forEachLinkedOrderId, sentOrderSortKey, sentTransactionLinks } from '@/lib/keap/listing';
 import { type OrderSummary, gatewayLimitsOfCharges, isCharge, isManualCharge } from '@/lib/keap/payment-facts';
 import type { KeapMerchantList, KeapOrderListing, KeapTransactionListing } from '@/lib/keap/schemas';
-import type { ContactOrderRow } from '@/lib/messaging/protocol';
+import type { ContactOrderRow } from '@/lib/messaging/contact-page-messages';
 import { byRecency } from '@/lib/panel/order-rows';
 import { DEFAULT_CURRENCY } from '@/lib/money';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderSummary } from '@/lib/keap/payment-facts';
-import type { ContactOrderRow } from '@/lib/messaging/protocol';
+import type { ContactOrderRow } from '@/lib/messaging/contact-page-messages';
 import type { PageOrderRow } from '@/lib/page/orders-table';
 import { filterOrderRows, mergeOrderRows, type PanelOrderRow } from './order-rows';
 

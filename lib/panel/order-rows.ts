@@ -1,4 +1,4 @@
-import type { ContactOrderRow } from '@/lib/messaging/protocol';
+import type { ContactOrderRow } from '@/lib/messaging/contact-page-messages';
 import { DEFAULT_CURRENCY, formatMoney } from '@/lib/money';
 import type { PageOrderRow } from '@/lib/page/orders-table';
 
@@ -29,7 +29,7 @@ export interface PanelOrderRow {
 function badgesFor(summary: ContactOrderRow['summary']): OrderBadge[] {
   const badges: OrderBadge[] = [];
   if (summary.hasPending) badges.push({ kind: 'pending', text: 'Pending payment: void it in Keap instead' });
-  // Worded by the refund rules (gatewayLimitText), as the side panel words each payment's limit.
+  // Worded by gatewayLimitText (lib/refund/gateways.ts), as the side panel words each payment's limit.
   for (const limit of summary.gatewayLimits) badges.push({ kind: 'gateway-cannot-refund', text: limit.text });
   if (summary.hasManual) badges.push({ kind: 'manual-payment', text: 'Manual payment' });
   if (summary.fullyRefunded) badges.push({ kind: 'fully-refunded', text: 'Fully refunded' });

@@ -12,7 +12,7 @@ export const guidedRefundSchema = z.object({
   /** Why Refund Desk stopped and handed over, when it did. */
   problem: z.string().optional(),
   /** A control on Keap's screen whose word Refund Desk does not know, which the person can show it. */
-  learnable: learnSlotSchema.optional(),
+  learnable: z.optional(learnSlotSchema),
   /** What the watch on Keap's API is doing. */
   watch: z.enum(['watching', 'confirmed', 'ended']),
 });

@@ -12,7 +12,8 @@ import {
 import { invoicePaymentJson, orderJson, transactionJson } from '@/lib/keap/test-fixtures';
 import { contactOrderRows } from '@/lib/panel/contact-orders';
 import { mergeOrderRows } from '@/lib/panel/order-rows';
-import { classifyGateway, gatewayLimitsOfPayment, gatewayLimitText, refundChannelFor } from '@/lib/refund/rules';
+import { classifyGateway, gatewayLimitsOfPayment, gatewayLimitText } from '@/lib/refund/gateways';
+import { refundChannelFor } from '@/lib/refund/rules';
 
 /**
  * The side panel (one order's payments) and the Refunds panel (a contact's orders from its

@@ -3,7 +3,7 @@ import { refundChannelSchema, refundErrorHandlingSchema, refundReasonPresetSchem
 
 /** A refund the person has approved: what to refund on which payment, and how. Money in minor units. */
 
-const plannedChannelSchema = refundChannelSchema.refine((channel) => channel.kind !== 'blocked', 'A blocked payment cannot be refunded.');
+const plannedChannelSchema = refundChannelSchema.check(z.refine((channel) => channel.kind !== 'blocked', 'A blocked payment cannot be refunded.'));
 
 export const refundPlanLineSchema = z.object({
   paymentId: z.number().int().positive(),

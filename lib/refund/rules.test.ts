@@ -1,19 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  checkAmountOwedAfter,
-  checkRefundAmount,
   classifyGateway,
-  defaultAmountText,
-  defaultRefundAmountMinor,
   GATEWAYS_THAT_CANNOT_REFUND_IN_KEAP,
   GATEWAYS_THAT_REFUND_IN_KEAP,
   gatewayLimitOf,
   gatewayLimitsOfPayment,
   gatewayLimitText,
-  reasonText,
-  refundChannelFor,
-} from '@/lib/refund/rules';
+} from '@/lib/refund/gateways';
+import { checkAmountOwedAfter, checkRefundAmount, defaultAmountText, defaultRefundAmountMinor, reasonText, refundChannelFor } from '@/lib/refund/rules';
 import { paymentFacts } from '@/lib/refund/test-payment-facts';
 
 describe('refundChannelFor', () => {

@@ -2,7 +2,7 @@ import { createKeapClient, type KeapClient } from '@/lib/keap/client';
 import { type ContactCache, createContactCache } from '@/lib/keap/contact-cache';
 import { createRateLimiter, type RateLimiter } from '@/lib/keap/rate-limiter';
 import { apiBaseUrl, type KeapApiHost } from '@/lib/keap-hosts';
-import type { AppError } from '@/lib/messaging/protocol';
+import type { AppError } from '@/lib/messaging/messages';
 import { type KeapConnection, readConnections } from './api-key';
 
 export const notConfiguredError: AppError = {

@@ -1,5 +1,6 @@
 import { apiKeySchema, learnedWordsItem, maskApiKey, readLearnedWords, readSettings, settingsItem } from '@/lib/settings';
-import type { ConnectionStatus, MessageOutput } from '@/lib/messaging/protocol';
+import type { ConnectionStatus } from '@/lib/messaging/extension-page-messages';
+import type { MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
 import { type KeapConnection, keapAppNameSchema, readConnections, writeConnections } from './api-key';
 import { clientFor } from './keap-access';

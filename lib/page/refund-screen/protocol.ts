@@ -1,14 +1,15 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { refundErrorHandlingSchema } from '@/lib/refund/rules';
 import { learnedWordsSchema, learnSlotSchema } from './words';
 
 /*
  * What the background and the content script on Keap's refund screen say to each other. The
  * background checks every answer against these schemas: a malformed one is "unconfirmed" (the
- * refund may have been sent), never "failed".
+ * refund may have been sent), never "failed". Written with zod/mini: full zod is too big for the
+ * script on a Keap page.
  */
 
-const keapId = z.number().int().positive();
+const keapId = z.int().check(z.positive());
 
 export const refundMethodSchema = z.enum(['refund', 'manual-refund', 'void']);
 export type RefundMethod = z.infer<typeof refundMethodSchema>;
@@ -18,24 +19,26 @@ export const orderPaymentSchema = z.object({
   paymentId: keapId,
   /** ISO date-time of the payment (`pay_date`). */
   payDate: z.string(),
-  amountMinor: z.number().int(),
-  refundableMinor: z.number().int().nonnegative(),
+  amountMinor: z.int(),
+  refundableMinor: z.int().check(z.nonnegative()),
 });
 export type OrderPayment = z.infer<typeof orderPaymentSchema>;
 
 export const refundScreenPlanSchema = z.object({
   orderId: keapId,
   lines: z
-    .array(z.object({ paymentId: keapId, amountMinor: z.number().int().positive() }))
-    .min(1)
-    .refine((lines) => new Set(lines.map((line) => line.paymentId)).size === lines.length, 'Each payment may appear once.'),
+    .array(z.object({ paymentId: keapId, amountMinor: z.int().check(z.positive()) }))
+    .check(
+      z.minLength(1),
+      z.refine((lines) => new Set(lines.map((line) => line.paymentId)).size === lines.length, 'Each payment may appear once.'),
+    ),
   /** Every payment of the order (refund rows left out): the screen must list the same ones. */
-  orderPayments: z.array(orderPaymentSchema).min(1),
-  currency: z.string().min(3),
-  reason: z.string().trim().min(1),
+  orderPayments: z.array(orderPaymentSchema).check(z.minLength(1)),
+  currency: z.string().check(z.minLength(3)),
+  reason: z.string().check(z.trim(), z.minLength(1)),
   method: refundMethodSchema,
   errorHandling: refundErrorHandlingSchema,
-  amountOwedMinor: z.number().int().nonnegative(),
+  amountOwedMinor: z.int().check(z.nonnegative()),
 });
 export type RefundScreenPlan = z.infer<typeof refundScreenPlanSchema>;
 
@@ -60,7 +63,7 @@ export const NO_PROGRESS: ScreenProgress = { opened: false, submitted: [], final
 export const screenOutcomeSchema = z.enum(['refunded', 'recorded-anyway', 'skipped', 'manual-recorded', 'voided', 'failed', 'unknown']);
 export type ScreenOutcome = z.infer<typeof screenOutcomeSchema>;
 
-export const resultLineSchema = z.object({ paymentId: keapId, text: z.string().max(2000), outcome: screenOutcomeSchema });
+export const resultLineSchema = z.object({ paymentId: keapId, text: z.string().check(z.maxLength(2000)), outcome: screenOutcomeSchema });
 export type ResultLine = z.infer<typeof resultLineSchema>;
 
 /** What one walk on one page ends with. */
@@ -68,14 +71,14 @@ export const walkEndSchema = z.discriminatedUnion('kind', [
   /** The final button was clicked and Keap's results were read (what Keap claims; the API decides). */
   z.object({ kind: z.literal('results'), lines: z.array(resultLineSchema) }),
   /** The final button was clicked, but no results could be read on this page. */
-  z.object({ kind: z.literal('sent-without-results'), problem: z.string().max(2000) }),
+  z.object({ kind: z.literal('sent-without-results'), problem: z.string().check(z.maxLength(2000)) }),
   /** Stopped before the final click: nothing was sent. */
   z.object({
     kind: z.literal('stopped'),
     step: screenStepSchema,
-    problem: z.string().max(2000),
+    problem: z.string().check(z.maxLength(2000)),
     /** A control whose word Refund Desk does not know, which the person can show it. */
-    learnable: learnSlotSchema.optional(),
+    learnable: z.optional(learnSlotSchema),
   }),
   /** The background called the walk off (the screen moved to another window). */
   z.object({ kind: z.literal('called-off') }),
@@ -87,7 +90,7 @@ export const walkRequestSchema = z.object({
   plan: refundScreenPlanSchema,
   progress: screenProgressSchema,
   learned: learnedWordsSchema,
-  stepTimeoutMs: z.number().int().positive().max(120_000).optional(),
+  stepTimeoutMs: z.optional(z.int().check(z.positive(), z.maximum(120_000))),
 });
 export type WalkRequest = z.infer<typeof walkRequestSchema>;
 

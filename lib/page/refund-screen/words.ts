@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: the refund screen's script checks its commands with these, and full zod is too big for a Keap page.
+import { z } from 'zod/mini';
 
 /*
  * Every word Refund Desk reads on Keap's refund screen, in one place. Documented words carry their
@@ -125,7 +126,7 @@ export const LEARN_SLOT_DESCRIPTIONS: Record<LearnSlot, string> = {
 };
 
 /** Words a person taught Refund Desk for one Keap app, by slot. */
-export const learnedWordsSchema = z.partialRecord(learnSlotSchema, z.array(z.string().trim().min(1).max(200)).max(20));
+export const learnedWordsSchema = z.partialRecord(learnSlotSchema, z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))).check(z.maxLength(20)));
 export type LearnedWords = z.infer<typeof learnedWordsSchema>;
 
 /** The words a slot accepts: its synonym list plus what was learned for it. */
