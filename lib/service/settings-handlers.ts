@@ -3,6 +3,7 @@ import type { ConnectionStatus } from '@/lib/messaging/extension-page-messages';
 import type { MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
 import { type KeapConnection, keapAppNameSchema, readConnections, writeConnections } from './api-key';
+import { createRateLimiter } from '@/lib/keap/rate-limiter';
 import { clientFor } from './keap-access';
 import { applyHistoryRetention } from './refund-handlers';
 
@@ -74,7 +75,8 @@ export async function testConnection({ apiKey, index, apiHost }: MessageData<'te
     key = (await readConnections())[index]?.apiKey;
   }
   if (key === undefined) return refusal('not-configured', 'Paste your Keap API key first.');
-  const profile = await clientFor(key, apiHost).getAccountProfile();
+  // Its own limiter: a test must neither wait behind the key's refunds nor use up their budget.
+  const profile = await clientFor(key, apiHost, createRateLimiter()).getAccountProfile();
   if (!profile.ok) return { ok: false, error: profile.error };
   return { ok: true, appName: profile.value.name ?? 'unnamed', accountName: profile.value.email ?? null };
 }
