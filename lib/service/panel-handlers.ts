@@ -3,27 +3,30 @@ import type { MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
 import type { SenderIdentity } from '@/lib/messaging/senders';
 import { setRefundTarget } from './refund-target';
-import { openSidePanel } from './side-panel';
+import { hasSidePanelApi, openSidePanel, showRefundFlowWithoutSidePanel } from './side-panel';
 
 /**
  * Opens the side panel on an order. The open call comes first, synchronously: Chrome only allows
- * it while the click that sent this message still counts as a user gesture.
+ * it while the click that sent this message still counts as a user gesture. Firefox has no side
+ * panel a content script's click can open: there the flow shows in its sidebar when that is open,
+ * else in a small window of its own.
  */
 export function openRefundPanel(data: MessageData<'openRefundPanel'>, sender: SenderIdentity): Promise<MessageOutput<'openRefundPanel'>> {
   if (sender.kind !== 'content-script') {
     return Promise.resolve({ ok: false, error: { kind: 'refused', message: 'Only a Keap contact page may open the refund panel.' } });
   }
-  const opening = openSidePanel({ tabId: sender.tabId });
-  const targeting = setRefundTarget({
+  const target = {
     kind: 'order',
-    windowId: sender.windowId ?? -1,
     tabId: sender.tabId,
     contactId: data.contactId,
     orderId: data.orderId,
     appOrigin: sender.origin,
     requestedAt: Date.now(),
-  });
-  return Promise.all([opening, targeting]).then(
+  } as const;
+  const shown = hasSidePanelApi()
+    ? Promise.all([openSidePanel({ tabId: sender.tabId }), setRefundTarget({ ...target, windowId: sender.windowId ?? -1 })])
+    : showRefundFlowWithoutSidePanel(target, sender.windowId);
+  return shown.then(
     () => ({ ok: true }) as const,
     (cause: unknown) => ({
       ok: false as const,
