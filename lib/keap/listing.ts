@@ -4,7 +4,7 @@ import { KEAP_DATE_PATTERN, type KeapTransactionListing } from '@/lib/keap/schem
 
 /**
  * A list Keap sends in bulk (a contact's orders or transactions), kept as sent and checked with
- * its schema when read. A thousand-order contact's lists are 2.9 MB: checking all of them takes
+ * its schema when read. A thousand-order contact's lists are large: checking all of them takes
  * longer than the Refunds panel's first page should wait, and that page needs twenty orders.
  * Items as sent are for the `sent…` readers below only: they read two fields each and give up
  * (null) on anything not plainly well-formed; everything else reads checked items.

@@ -148,8 +148,8 @@ const pageLinks = {
 };
 
 /**
- * An order as the Refunds panel lists it: a contact's whole order list (a thousand orders is
- * 1.3 MB) is checked for the panel, so only the fields the list uses are checked and kept.
+ * An order as the Refunds panel lists it: a contact's whole order list (large, for a contact with
+ * a thousand orders) is checked for the panel, so only the fields the list uses are checked and kept.
  * A refund reads its one order again in full (`orderSchema`).
  */
 export const orderListingSchema = z
