@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 
 // Pinned on purpose: a change here widens what Refund Desk may touch, and must be a visible, reviewed change.
-export const PINNED_HOST_PERMISSIONS = [
+const PINNED_HOST_PERMISSIONS = [
   'https://*.infusionsoft.com/*',
   'https://keap.app/*',
   'https://*.keap.app/*',
@@ -9,13 +9,13 @@ export const PINNED_HOST_PERMISSIONS = [
   'https://api.keap.com/*',
 ];
 export const PINNED_CONTENT_MATCHES = ['https://*.infusionsoft.com/Contact/*', 'https://keap.app/*', 'https://*.keap.app/*'];
-export const PINNED_PERMISSIONS = {
+const PINNED_PERMISSIONS = {
   chrome: ['storage', 'unlimitedStorage', 'scripting', 'alarms', 'sidePanel'],
   firefox: ['storage', 'unlimitedStorage', 'scripting', 'alarms'],
 };
-export const GECKO_ID = 'refund-desk@refund-desk.app';
+const GECKO_ID = 'refund-desk@refund-desk.app';
 
-export const MINIMUM_CHROME_VERSION = '116';
+const MINIMUM_CHROME_VERSION = '116';
 
 export interface ManifestUnderTest {
   minimum_chrome_version?: string;

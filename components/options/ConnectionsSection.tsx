@@ -3,7 +3,7 @@ import { KEAP_API_HOSTS, type KeapApiHost } from '@/lib/keap-hosts';
 import type { ConnectionStatus } from '@/lib/messaging/extension-page-messages';
 import type { Feedback } from './OptionsForm';
 
-export interface ConnectionEdit {
+interface ConnectionEdit {
   /** The connection changed; absent adds one. */
   index?: number;
   /** The Keap app's name, or '' to let the first matching Keap page bind the key. */

@@ -158,7 +158,7 @@ export function findByIdempotencyKey(db: JournalDb, idempotencyKey: string): Pro
   return db.refunds.where('idempotencyKey').equals(idempotencyKey).first();
 }
 
-export type CheckResult = { confirmed: true; evidence: RefundEvidence } | { confirmed: false; reason: string };
+type CheckResult = { confirmed: true; evidence: RefundEvidence } | { confirmed: false; reason: string };
 
 /** Asks Keap's API (read-only) whether the refund in `record` happened. Must never send a refund. */
 export type CheckRecord = (record: RefundRecord) => Promise<CheckResult>;

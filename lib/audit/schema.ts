@@ -7,15 +7,15 @@ const keapId = z.number().int().positive();
 const minorUnits = z.number().int().nonnegative();
 const epochMs = z.number().int().nonnegative();
 
-export const currencyCodeSchema = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code');
+const currencyCodeSchema = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code');
 
-export const refundChannelSchema = z.enum(['keap-refund-screen', 'manual']);
+const refundChannelSchema = z.enum(['keap-refund-screen', 'manual']);
 export type RefundChannel = z.infer<typeof refundChannelSchema>;
 
-export const lineOutcomeSchema = z.enum(['refunded', 'recorded', 'skipped', 'failed', 'voided', 'pending']);
+const lineOutcomeSchema = z.enum(['refunded', 'recorded', 'skipped', 'failed', 'voided', 'pending']);
 export type LineOutcome = z.infer<typeof lineOutcomeSchema>;
 
-export const refundLineSchema = z.object({
+const refundLineSchema = z.object({
   /** The invoice payment's `id` from `GET /v1/orders/{orderId}/payments`. */
   paymentId: keapId,
   amountMinor: minorUnits.refine((amount) => amount > 0, 'a refund line must be more than zero'),
@@ -24,17 +24,15 @@ export const refundLineSchema = z.object({
   outcome: lineOutcomeSchema.optional(),
   detail: z.string().optional(),
 });
-export type RefundLine = z.infer<typeof refundLineSchema>;
 
 
-export const refundErrorSchema = z.object({
+const refundErrorSchema = z.object({
   kind: z.string().min(1),
   message: z.string().min(1),
 });
-export type RefundError = z.infer<typeof refundErrorSchema>;
 
 /** What Keap's API showed when it confirmed the refund. */
-export const refundEvidenceSchema = z.object({
+const refundEvidenceSchema = z.object({
   /** `id`s of the order's transactions of type `REFUND`. */
   refundTransactionIds: z.array(keapId),
   /** `id`s of the new invoice payments whose `refund_invoice_payment_id` points at a refunded payment. */
@@ -95,7 +93,7 @@ export const refundRecordSchema = planRefundInputSchema.extend({
 export type RefundRecord = z.infer<typeof refundRecordSchema>;
 
 /** One row of the append-only events table: every state change, in the transaction that made it. */
-export const refundEventSchema = z.object({
+const refundEventSchema = z.object({
   id: z.number().int().positive().optional(),
   refundId: z.uuid(),
   /** `null` for the event that created the record. */
@@ -117,7 +115,7 @@ export const stateChangePatchSchema = z.object({
 });
 export type StateChangePatch = z.infer<typeof stateChangePatchSchema>;
 
-export const journalFilterSchema = z.object({
+const journalFilterSchema = z.object({
   states: z.array(refundStateSchema).optional(),
   /** Inclusive bounds on `createdAt`, epoch ms. */
   from: epochMs.optional(),

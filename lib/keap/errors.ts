@@ -41,7 +41,6 @@ export const keapErrorSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type KeapError = z.infer<typeof keapErrorSchema>;
-export type KeapErrorKind = KeapError['kind'];
 
 export type KeapResult<T> = { ok: true; value: T } | { ok: false; error: KeapError };
 

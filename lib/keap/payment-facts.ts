@@ -90,7 +90,7 @@ function merchantOfCharge(charge: Pick<KeapTransaction, 'gateway_account_name'>,
  * The gateway a charge went through: the name it shows, else its merchant account's type; a
  * manual charge went through none. Both the Refunds panel and the side panel read gateways here.
  */
-export function gatewayOfCharge(charge: ChargeGatewayFields, merchants: KeapMerchantList): GatewayKind {
+function gatewayOfCharge(charge: ChargeGatewayFields, merchants: KeapMerchantList): GatewayKind {
   if (isManualCharge(charge)) return { kind: 'unknown', name: null };
   // The account is looked up only when needed: the Refunds panel classifies every charge of a contact.
   return charge.gateway ? classifyGateway(charge.gateway) : classifyGateway(null, merchantOfCharge(charge, merchants)?.type || null);

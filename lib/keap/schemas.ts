@@ -88,16 +88,15 @@ export const contactSchema = z.looseObject({
 });
 export type KeapContact = z.infer<typeof contactSchema>;
 
-export const orderContactSchema = z.looseObject({
+const orderContactSchema = z.looseObject({
   id: keapId,
   first_name: optionalText,
   last_name: optionalText,
   email: optionalText,
   company_name: optionalText,
 });
-export type KeapOrderContact = z.infer<typeof orderContactSchema>;
 
-export const orderItemSchema = z.looseObject({
+const orderItemSchema = z.looseObject({
   id: keapId,
   name: optionalText,
   quantity: z.number().int().nullish(),
@@ -106,14 +105,12 @@ export const orderItemSchema = z.looseObject({
   discount: moneyFromDecimal.nullish(),
   type: optionalText,
 });
-export type KeapOrderItem = z.infer<typeof orderItemSchema>;
 
-export const paymentGatewaySchema = z.looseObject({
+const paymentGatewaySchema = z.looseObject({
   merchant_account_id: keapId.nullish(),
   merchant_account_name: optionalText,
   use_default: z.boolean().nullish(),
 });
-export type KeapPaymentGateway = z.infer<typeof paymentGatewaySchema>;
 
 export const orderSchema = z.looseObject({
   id: keapId,
@@ -194,7 +191,6 @@ export const transactionSchema = z.object({
 export type KeapTransaction = z.infer<typeof transactionSchema>;
 
 export const transactionListSchema = z.object({ ...pageLinks, transactions: z.array(transactionSchema) });
-export type KeapTransactionList = z.infer<typeof transactionListSchema>;
 
 /**
  * A transaction as the Refunds panel sums it up: all of a contact's are checked at once (see
@@ -229,7 +225,7 @@ export type KeapInvoicePayment = z.infer<typeof invoicePaymentSchema>;
 
 export const invoicePaymentListSchema = z.array(invoicePaymentSchema);
 
-export const merchantSchema = z.looseObject({
+const merchantSchema = z.looseObject({
   id: keapId,
   account_name: optionalText,
   /** e.g. PAYPAL, UNSUPPORTED, AUTHORIZE, EWAY, WEPAY, STRIPE, KEAP_PAY */
@@ -247,10 +243,10 @@ export const merchantListSchema = z.looseObject({
 });
 export type KeapMerchantList = z.infer<typeof merchantListSchema>;
 
-export const noteTypeSchema = z.enum(['Appointment', 'Call', 'Email', 'Fax', 'Letter', 'Other']);
+const noteTypeSchema = z.enum(['Appointment', 'Call', 'Email', 'Fax', 'Letter', 'Other']);
 
 /** What we send to POST /v1/notes (Keap's RequestNote). Strict: we write exactly these fields. */
-export const createNoteRequestSchema = z.object({
+const createNoteRequestSchema = z.object({
   contact_id: keapId.positive(),
   title: z.string().min(1),
   body: z.string(),

@@ -7,7 +7,7 @@ import { appErrorSchema, keapAppOriginSchema, keapIdSchema, result } from './mes
  * sends it. zod/mini, like everything the content script carries (see messages.ts).
  */
 
-export const contactOrderRowSchema = z.object({
+const contactOrderRowSchema = z.object({
   orderId: keapIdSchema,
   title: z.string(),
   orderDate: z.nullable(z.string()),

@@ -13,7 +13,7 @@ import { appErrorSchema, keapAppOriginSchema, keapIdSchema, result } from './mes
  */
 
 /** For Refund Desk's own pages: one Keap connection, with a recognisable fragment of its key, never the key. */
-export const connectionStatusSchema = z.object({
+const connectionStatusSchema = z.object({
   /** The Keap app the key belongs to (acme of acme.infusionsoft.com); null until it is known. */
   appName: z.string().nullable(),
   boundBy: z.enum(['person', 'page']).nullable(),
@@ -22,10 +22,9 @@ export const connectionStatusSchema = z.object({
 });
 export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
 
-export const paymentForRefundSchema = z.object({ ...paymentFactsSchema.shape, channel: refundChannelSchema });
-export type PaymentForRefund = z.infer<typeof paymentForRefundSchema>;
+const paymentForRefundSchema = z.object({ ...paymentFactsSchema.shape, channel: refundChannelSchema });
 
-export const orderForRefundSchema = z.object({
+const orderForRefundSchema = z.object({
   contact: z.object({ id: keapIdSchema, name: z.string(), email: z.string() }),
   order: z.object({
     orderId: keapIdSchema,
@@ -42,7 +41,7 @@ export const orderForRefundSchema = z.object({
 export type OrderForRefund = z.infer<typeof orderForRefundSchema>;
 
 /** Words people showed Refund Desk on Keap's refund screen, per Keap app name. */
-export const learnedWordsByAppSchema = z.record(z.string(), learnedWordsSchema);
+const learnedWordsByAppSchema = z.record(z.string(), learnedWordsSchema);
 export type LearnedWordsByApp = z.infer<typeof learnedWordsByAppSchema>;
 
 export const EXTENSION_PAGE_MESSAGES = {

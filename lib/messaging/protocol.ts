@@ -12,7 +12,7 @@ import { REFUND_SCREEN_MESSAGES } from './refund-screen-messages';
 export const MESSAGES = { ...CONTACT_PAGE_MESSAGES, ...REFUND_SCREEN_MESSAGES, ...EXTENSION_PAGE_MESSAGES } as const;
 
 export type MessageName = keyof typeof MESSAGES;
-export type MessageInput<N extends MessageName> = z.input<(typeof MESSAGES)[N]['input']>;
+type MessageInput<N extends MessageName> = z.input<(typeof MESSAGES)[N]['input']>;
 export type MessageOutput<N extends MessageName> = z.infer<(typeof MESSAGES)[N]['output']>;
 
 /**

@@ -20,7 +20,7 @@ type OrderColumn = 'orderId' | 'orderDate' | 'title' | 'total' | 'paid';
  * Header texts accepted for each column, most telling first: a table with both a "Title" and an
  * "Order" column takes its titles from "Title". Compared as `headerKey` leaves them.
  */
-export const ORDER_COLUMN_HEADERS: Record<OrderColumn, readonly string[]> = {
+const ORDER_COLUMN_HEADERS: Record<OrderColumn, readonly string[]> = {
   orderId: ['Order ID', 'Order #', 'ID'],
   orderDate: ['Date', 'Order Date'],
   title: ['Title', 'Order Title', 'Order Name', 'Description', 'Order'],
@@ -49,7 +49,7 @@ export const pageOrderRowSchema = z.object({
 });
 export type PageOrderRow = z.infer<typeof pageOrderRowSchema>;
 
-export interface RejectedOrderRow {
+interface RejectedOrderRow {
   /** Position of the row among the table's body rows, from 0. */
   index: number;
   reason: string;

@@ -159,9 +159,3 @@ export function bodyRowTextsOf(
   return { bodyRows, complete };
 }
 
-/** Column position of the first header cell whose text matches one of `headerTexts` (case-insensitive), or -1. */
-export function columnPosition(headerRow: HTMLTableRowElement, headerTexts: readonly string[]): number {
-  const wanted = headerTexts.map((text) => text.toLowerCase());
-  const headerCells = cellsAtPositions(headerRow);
-  return headerCells.findIndex((cell) => wanted.includes(normaliseWhitespace(cell.textContent ?? '').replace(/:$/, '').toLowerCase()));
-}

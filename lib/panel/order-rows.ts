@@ -2,9 +2,9 @@ import type { ContactOrderRow } from '@/lib/messaging/contact-page-messages';
 import { DEFAULT_CURRENCY, formatMoney } from '@/lib/money';
 import type { PageOrderRow } from '@/lib/page/orders-table';
 
-export type BadgeKind = 'pending' | 'gateway-cannot-refund' | 'manual-payment' | 'partially-refunded' | 'fully-refunded';
+type BadgeKind = 'pending' | 'gateway-cannot-refund' | 'manual-payment' | 'partially-refunded' | 'fully-refunded';
 
-export interface OrderBadge {
+interface OrderBadge {
   kind: BadgeKind;
   text: string;
 }

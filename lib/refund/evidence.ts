@@ -12,7 +12,7 @@ export interface LineToConfirm {
   amountMinor: number;
 }
 
-export interface LineEvidence {
+interface LineEvidence {
   paymentId: number;
   /** The refund invoice payment Keap created for this line, if the API shows one. */
   refundRowId: number | null;

@@ -25,7 +25,7 @@ export type { RefundScreenResult };
 export type RefundScreenRunner = (plan: RefundScreenPlan, target: { appOrigin: string; attemptId: string }) => Promise<RefundScreenResult>;
 
 /** Hands a refund to the person on Keap's screen, with the guided checklist and a watch on Keap's API. */
-export type GuidedHandover = (record: RefundRecord, plan: RefundScreenPlan, stop: { problem: string; learnable?: LearnSlot } | null) => Promise<void>;
+type GuidedHandover = (record: RefundRecord, plan: RefundScreenPlan, stop: { problem: string; learnable?: LearnSlot } | null) => Promise<void>;
 
 export interface ExecutorDeps {
   db: JournalDb;

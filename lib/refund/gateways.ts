@@ -17,7 +17,7 @@ export const GATEWAYS_THAT_CANNOT_REFUND_IN_KEAP = {
   'PayPal Payflow Pro': 'PayPal',
 } as const;
 /** Merchant `type` (GET /v1/merchants) → gateway, for payments whose transaction names no gateway. PAYPAL is ambiguous. */
-export const GATEWAY_BY_MERCHANT_TYPE: Readonly<Record<string, string>> = {
+const GATEWAY_BY_MERCHANT_TYPE: Readonly<Record<string, string>> = {
   STRIPE: 'Stripe',
   AUTHORIZE: 'Authorize.Net',
   WEPAY: 'WePay',

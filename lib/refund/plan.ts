@@ -5,7 +5,7 @@ import { refundChannelSchema, refundErrorHandlingSchema, refundReasonPresetSchem
 
 const plannedChannelSchema = refundChannelSchema.check(z.refine((channel) => channel.kind !== 'blocked', 'A blocked payment cannot be refunded.'));
 
-export const refundPlanLineSchema = z.object({
+const refundPlanLineSchema = z.object({
   paymentId: z.number().int().positive(),
   amountMinor: z.number().int().positive(),
   channel: plannedChannelSchema,

@@ -82,8 +82,6 @@ export function checkAmountOwedAfter(amountOwedMinor: number, orderTotalMinor: n
   return { ok: true };
 }
 
-export const DEFAULT_AMOUNT_OWED_AFTER_MINOR = 0;
-
 /** The reason as Keap's Reason field gets it: the preset, with the details after it; "Other" is the details alone. */
 export function reasonText(reason: { preset: RefundReasonPreset; details: string }): string {
   const details = reason.details.trim();

@@ -3,7 +3,7 @@ import { formatMoney } from '@/lib/money';
 
 /** The one sentence that tells the person what a refund did, from each payment's outcome. */
 
-export const refundLineOutcomeSchema = z.object({
+const refundLineOutcomeSchema = z.object({
   paymentId: z.number().int().positive(),
   amountMinor: z.number().int().nonnegative(),
   outcome: z.enum(['refunded', 'recorded-anyway', 'skipped', 'manual-recorded', 'voided', 'failed', 'unconfirmed']),

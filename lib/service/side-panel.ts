@@ -60,7 +60,7 @@ export async function showRefundFlowWithoutSidePanel(target: RefundTargetRequest
 }
 
 /** Opens (or brings forward) the refund window on `target`; resolves with its window id. */
-export async function openRefundWindow(target: RefundTargetRequest): Promise<number> {
+async function openRefundWindow(target: RefundTargetRequest): Promise<number> {
   const open = refundWindowId === undefined ? undefined : await browser.windows.get(refundWindowId).catch(() => undefined);
   if (open?.id !== undefined) {
     await setRefundTarget(inWindow(target, open.id));

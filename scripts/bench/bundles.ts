@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
 
-export interface BundleFile {
+interface BundleFile {
   path: string;
   bytes: number;
   gzipBytes: number;

@@ -10,7 +10,7 @@ import { REFUND_REASON_PRESETS } from '@/lib/refund/rules';
  * Every record is checked against `refundRecordSchema`, so it is exactly what the journal stores.
  */
 
-export const FIRST_NAMES = [
+const FIRST_NAMES = [
   'Maria', 'James', 'Aiko', 'Chinedu', 'Sofía', 'Liam', 'Noor', 'Mateo', 'Olga', 'Kwame',
   'Elena', 'Ravi', 'Zoë', 'Hannah', 'Lucas', 'Fatima', 'Jonas', 'Mei', 'Pedro', 'Amara',
   'Ines', 'Tomasz', 'Leila', 'Samuel', 'Yuki', 'Grace', 'Dmitri', 'Ana', 'Oskar', 'Priya',
@@ -20,7 +20,7 @@ export const FIRST_NAMES = [
 const SURNAME_STARTS = ['Ok', 'Bal', 'Fern', 'Lind', 'Nak', 'Ros', 'Hal', 'Mor', 'Kow', 'Ab', 'Gar', 'Sch', 'Ån', 'Ben', 'Wes', 'Dü', 'Cal', 'Ib', 'Tan', 'Vel', 'Hart', 'Jo', 'Pé', 'Str', 'Qu'];
 const SURNAME_ENDS = ['afor', 'andez', 'berg', 'amura', 'etti', 'stead', 'ales', 'alski', 'ebe', 'cía'];
 /** 250 surnames: every start with every ending. */
-export const SURNAMES = SURNAME_STARTS.flatMap((start) => SURNAME_ENDS.map((end) => `${start}${end}`));
+const SURNAMES = SURNAME_STARTS.flatMap((start) => SURNAME_ENDS.map((end) => `${start}${end}`));
 
 const CONTACT_COUNT = 10_000;
 const FIRST_CONTACT_ID = 20_000;
@@ -41,7 +41,7 @@ const STATE_SHARES: Array<[RefundState, number]> = [
 ];
 
 /** A small seeded generator (mulberry32), so every run writes the same journal. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -66,14 +66,14 @@ function pickState(random: () => number): RefundState {
   return 'confirmed';
 }
 
-export interface BenchContact {
+interface BenchContact {
   id: number;
   name: string;
   email: string;
 }
 
 /** Contact `index` (0 … 9,999): its name is fixed by the index, so searches know what to expect. */
-export function benchContact(index: number): BenchContact {
+function benchContact(index: number): BenchContact {
   const first = FIRST_NAMES[index % FIRST_NAMES.length] ?? 'Maria';
   const last = SURNAMES[Math.floor(index / FIRST_NAMES.length) % SURNAMES.length] ?? 'Okafor';
   const domain = DOMAINS[index % DOMAINS.length] ?? 'example.com';

@@ -15,7 +15,7 @@ const WAIT_MS = 60_000;
 const JOURNAL_IDB_VERSION = 30;
 
 /** Each search: what was typed, why it is interesting, and what it measured. */
-export interface PopupSearch extends SearchTiming {
+interface PopupSearch extends SearchTiming {
   query: string;
   what: string;
   /** Refunds the search matches, as the popup counted them. */
@@ -35,7 +35,7 @@ export interface PopupResult {
   heapBytes: number;
 }
 
-export const POPUP_SEARCHES: Array<{ query: string; what: string }> = [
+const POPUP_SEARCHES: Array<{ query: string; what: string }> = [
   { query: 'maria', what: 'a first name' },
   { query: 'okafor', what: 'a surname' },
   { query: 'maria okafor', what: 'one contact, two words' },

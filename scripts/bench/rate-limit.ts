@@ -26,7 +26,7 @@ export type RateLimitResult = z.infer<typeof rateLimitResultSchema>;
  * When the n-th request may go at the earliest under sliding windows of `perSecond` and
  * `perMinute`, everything asked at time 0: the pace the limits themselves allow.
  */
-export function idealLastSendMs(requests: number, perSecond: number, perMinute: number): number {
+function idealLastSendMs(requests: number, perSecond: number, perMinute: number): number {
   const sends: number[] = [];
   for (let index = 0; index < requests; index += 1) {
     const secondBlocker = sends[index - perSecond];

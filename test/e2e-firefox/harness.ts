@@ -17,11 +17,11 @@ import { type KeapProxy, startKeapProxy } from './keap-proxy';
  * (keap-proxy.ts) that tunnels Keap's hosts to the sandbox and refuses everything else.
  */
 
-export const FIREFOX_EXTENSION_DIR = resolve('.output/firefox-mv2');
+const FIREFOX_EXTENSION_DIR = resolve('.output/firefox-mv2');
 /** The add-on id pinned in wxt.config.ts (`browser_specific_settings.gecko.id`). */
-export const ADDON_ID = 'refund-desk@refund-desk.app';
-export const SANDBOX_APP_NAME = 'refunddemo';
-export const APP_ORIGIN = `https://${SANDBOX_APP_NAME}.infusionsoft.com`;
+const ADDON_ID = 'refund-desk@refund-desk.app';
+const SANDBOX_APP_NAME = 'refunddemo';
+const APP_ORIGIN = `https://${SANDBOX_APP_NAME}.infusionsoft.com`;
 
 /** Where Debian and most Linux systems install Firefox ESR or Firefox. */
 const FIREFOX_CANDIDATES = ['/usr/bin/firefox-esr', '/usr/bin/firefox', '/usr/lib/firefox-esr/firefox-esr'];
@@ -63,7 +63,7 @@ export interface FirefoxExtension {
 }
 
 /** Firefox prefs: Keap's hosts through the proxy, nothing else on the network, a known extension UUID. */
-export function firefoxPrefs(proxyPort: number, extensionUuid: string): Record<string, unknown> {
+function firefoxPrefs(proxyPort: number, extensionUuid: string): Record<string, unknown> {
   return {
     // Every connection goes through the proxy (https as CONNECT, plain http as a proxied request the
     // proxy refuses), localhost included: nothing reaches the real network.
@@ -98,7 +98,7 @@ export async function documentUrl(page: Page): Promise<string> {
  * `webExtension.install`), Keap's hosts tunnelled to the sandbox and its self-signed certificate
  * accepted (`acceptInsecureCerts`): the extension runs unchanged, as if on Keap.
  */
-export async function launchFirefoxWithExtension(sandbox: Sandbox, options: { headless?: boolean } = {}): Promise<FirefoxExtension> {
+async function launchFirefoxWithExtension(sandbox: Sandbox, options: { headless?: boolean } = {}): Promise<FirefoxExtension> {
   if (!existsSync(join(FIREFOX_EXTENSION_DIR, 'manifest.json'))) {
     throw new Error('No Firefox build in .output/firefox-mv2: run `npx wxt build -b firefox` first.');
   }
@@ -185,7 +185,7 @@ const TEST_SETTINGS = { quietPeriodSeconds: 10 };
  * Stores a Keap connection the way the options page does, from an extension page (Firefox runs
  * no service worker to evaluate in): the key bound to the sandbox's app.
  */
-export async function configureExtension(extensionPage: Page, settings: { apiKey: string; appName?: string }): Promise<void> {
+async function configureExtension(extensionPage: Page, settings: { apiKey: string; appName?: string }): Promise<void> {
   const connections = [{ appName: settings.appName ?? SANDBOX_APP_NAME, apiKey: settings.apiKey, apiHost: 'api.infusionsoft.com', boundBy: 'person' }];
   await extensionPage.evaluate(
     async (keapConnections, stored) => {

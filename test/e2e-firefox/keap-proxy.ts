@@ -18,7 +18,7 @@ export interface KeapProxy {
 }
 
 /** The hosts Chromium's tests map to the sandbox (`sandboxedKeapArgs` in test/e2e/harness.ts). */
-export function isSandboxedKeapHost(host: string): boolean {
+function isSandboxedKeapHost(host: string): boolean {
   const name = host.toLowerCase();
   return name.endsWith('.infusionsoft.com') || name === 'api.keap.com' || name === 'keap.app';
 }

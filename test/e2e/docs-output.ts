@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
  * sets REFUND_DESK_DOCS=1 and they go into docs/; any other run writes them to a temporary folder,
  * so `npm test` leaves the working tree as it found it.
  */
-export const WRITING_DOCS = process.env.REFUND_DESK_DOCS === '1';
+const WRITING_DOCS = process.env.REFUND_DESK_DOCS === '1';
 
 export function docsPath(relativePath: string): string {
   return WRITING_DOCS ? resolve(relativePath) : join(tmpdir(), 'refund-desk-docs', relativePath);

@@ -8,13 +8,13 @@ import { chromiumPath } from './chromium';
 
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
 /** The sandbox's app name: pages are reached at this origin through Chromium's host-resolver rules. */
-export const SANDBOX_APP_NAME = 'refunddemo';
+const SANDBOX_APP_NAME = 'refunddemo';
 export const APP_ORIGIN = `https://${SANDBOX_APP_NAME}.infusionsoft.com`;
 
 // Lets Playwright list the real side panel among the context's pages.
 process.env.PW_CHROMIUM_ATTACH_TO_OTHER = '1';
 
-export async function startTlsSandbox(): Promise<Sandbox> {
+async function startTlsSandbox(): Promise<Sandbox> {
   return startSandbox({ tls: true, port: 0 });
 }
 
@@ -115,10 +115,6 @@ export async function configureExtension(browser: ExtensionBrowser, settings: { 
 
 export function contactPath(contactId: number): string {
   return `/Contact/manageContact.jsp?view=edit&ID=${contactId}`;
-}
-
-export function orderPath(orderId: number): string {
-  return `/Job/manageJob.jsp?view=edit&ID=${orderId}`;
 }
 
 export interface SandboxedExtension {

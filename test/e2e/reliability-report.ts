@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { RefundState } from '@/lib/audit/states';
 import { docsPath } from './docs-output';
 
-export const RELIABILITY_REPORT_PATH = docsPath('docs/reliability.md');
+const RELIABILITY_REPORT_PATH = docsPath('docs/reliability.md');
 
 /** One row of the reliability report: what was broken, what Refund Desk did, what the person saw. */
 export interface ScenarioResult {
@@ -20,7 +20,7 @@ export interface ScenarioResult {
   message: string;
 }
 
-export const REPORT_SECTIONS = ['faults', 'security', 'money-safety'] as const;
+const REPORT_SECTIONS = ['faults', 'security', 'money-safety'] as const;
 export type ReportSection = (typeof REPORT_SECTIONS)[number];
 
 const SECTION_TITLES: Record<ReportSection, string> = {
@@ -48,7 +48,7 @@ function sectionMarkers(section: ReportSection): { start: string; end: string } 
   return { start: `<!-- ${section}:start -->`, end: `<!-- ${section}:end -->` };
 }
 
-export function renderSection(section: ReportSection, results: readonly ScenarioResult[], generatedAt: Date): string {
+function renderSection(section: ReportSection, results: readonly ScenarioResult[], generatedAt: Date): string {
   const { start, end } = sectionMarkers(section);
   const rows = results.map(
     (row) =>
@@ -68,7 +68,7 @@ export function renderSection(section: ReportSection, results: readonly Scenario
 }
 
 /** Replaces this section of the report (or adds it), keeping the other file's section as it was. */
-export function mergeSection(existing: string | null, section: ReportSection, rendered: string): string {
+function mergeSection(existing: string | null, section: ReportSection, rendered: string): string {
   const sections = REPORT_SECTIONS.map((name) => {
     if (name === section) return rendered;
     const { start, end } = sectionMarkers(name);

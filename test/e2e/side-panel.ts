@@ -10,7 +10,7 @@ import { contactPath, type ExtensionBrowser } from './harness';
  * Checks `condition` every 50 ms until it holds, as Vitest's `expect.poll` does (a throw counts as
  * "not yet"); throws `what` after `timeoutMs`.
  */
-export async function pollUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+async function pollUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
   const giveUpAt = Date.now() + timeoutMs;
   let lastError: unknown = null;
   for (;;) {
@@ -27,7 +27,7 @@ export async function pollUntil(condition: () => boolean | Promise<boolean>, wha
   }
 }
 
-export function isSidePanel(page: Page): boolean {
+function isSidePanel(page: Page): boolean {
   return page.url().includes('/sidepanel.html');
 }
 

@@ -26,7 +26,7 @@ export const WALKTHROUGH_REFUND = {
   reason: 'Sent wrong size',
 } as const;
 
-export type WalkthroughStepName = 'refunds-panel' | 'side-panel-form' | 'form-filled' | 'review' | 'result' | 'history';
+type WalkthroughStepName = 'refunds-panel' | 'side-panel-form' | 'form-filled' | 'review' | 'result' | 'history';
 
 export interface WalkthroughStep {
   name: WalkthroughStepName;

@@ -40,7 +40,7 @@ export interface ApiAnswer {
 }
 
 /** Keap's largest page; also its default when `limit` is absent. */
-export const MAX_PAGE_LIMIT = 1000;
+const MAX_PAGE_LIMIT = 1000;
 
 const RequestNoteSchema = z.object({
   contact_id: z.number().int(),
@@ -294,7 +294,7 @@ function merchantList(state: SandboxState) {
   };
 }
 
-export function reportingOrder(state: SandboxState, order: Order) {
+function reportingOrder(state: SandboxState, order: Order) {
   const contact = findContact(state, order.contactId);
   const merchant = findMerchant(state, order.merchantAccountId);
   return {

@@ -2,7 +2,7 @@ import { renderContactPage, renderOrderPage, type ContactPageOptions } from './p
 import { createSeedState, SEED } from './seed';
 
 /** A page as served (`raw`, orders not yet drawn) and as it is after its script ran (`drawn`). */
-export interface PageFixture {
+interface PageFixture {
   raw: string;
   drawn: string;
 }

@@ -41,7 +41,7 @@ export interface OrderPageOptions {
 }
 
 /** How long the page scripts wait before drawing, as the classic app does. */
-export const ORDERS_DRAW_DELAY_MS = 300;
+const ORDERS_DRAW_DELAY_MS = 300;
 export const DIALOG_STEP_DELAY_MS = 200;
 
 export function escapeHtml(text: string): string {
@@ -64,7 +64,7 @@ function jsonForScript(value: unknown): string {
 }
 
 /** MM/DD/YYYY in UTC, as the classic tables show dates. */
-export function formatDate(iso: string): string {
+function formatDate(iso: string): string {
   const date = new Date(iso);
   const pad = (value: number) => String(value).padStart(2, '0');
   return `${pad(date.getUTCMonth() + 1)}/${pad(date.getUTCDate())}/${date.getUTCFullYear()}`;
@@ -296,7 +296,7 @@ const CONTACT_PAGE_SCRIPT = `
 })();
 `;
 
-export function paymentTypeText(state: SandboxState, payment: InvoicePayment): string {
+function paymentTypeText(state: SandboxState, payment: InvoicePayment): string {
   if (payment.refundOfPaymentId !== null) return 'Refund';
   const charge = findTransaction(state, payment.transactionId);
   const merchant = findMerchant(state, charge?.merchantAccountId ?? null);

@@ -37,7 +37,7 @@ export interface RefundLineResult {
 }
 
 /** A refund Keap refuses as a whole; `message` is shown in the dialog. */
-export interface RefundRejection {
+interface RefundRejection {
   kind: 'refund-rejected';
   message: string;
 }

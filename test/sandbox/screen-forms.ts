@@ -30,7 +30,7 @@ export function formTraits(form: ScreenForm): { contactOrdersLayout: 'id-column'
 }
 
 /** The alteredRefundScreen fault's label for every button that sends the refund: no synonym list holds it. */
-export const ALTERED_FINAL_BUTTON = 'Make it so';
+const ALTERED_FINAL_BUTTON = 'Make it so';
 
 /** Words and shape of an in-page dialog form, handed to the order page's script as data. */
 export interface DialogScreen {

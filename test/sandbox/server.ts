@@ -13,7 +13,6 @@ import type { SandboxState } from './state';
 import { KEAP_PAT_LIMITS, Throttle, type ThrottleLimits } from './throttle';
 
 export type { Faults } from './faults';
-export type { SandboxState } from './state';
 
 export interface SandboxOptions {
   /** 0 = any free port (default 0). */
@@ -28,7 +27,7 @@ export interface SandboxOptions {
   screenForm?: ScreenForm;
 }
 
-export interface SandboxStats {
+interface SandboxStats {
   /** Every request except the admin routes: API calls and pages. */
   requests: number;
   /** API answers that were HTTP 429 (throttle or storm fault). */

@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats';
  * Objects are made closed (no properties beyond the spec's) so a misspelt field is drift too.
  */
 
-export const KEAP_V1_SPEC_PATH = fileURLToPath(new URL('../../../shared/keap-openapi/keap-rest-v1.json', import.meta.url));
+const KEAP_V1_SPEC_PATH = fileURLToPath(new URL('../../../shared/keap-openapi/keap-rest-v1.json', import.meta.url));
 
 type JsonSchema = Record<string, unknown>;
 const SPEC_ID = 'keap-v1';

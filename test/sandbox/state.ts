@@ -5,9 +5,9 @@ import { z } from 'zod';
  * Keap's decimal amounts only when an API answer is written (see api.ts).
  */
 
-export const MerchantTypeSchema = z.enum(['STRIPE', 'AUTHORIZE', 'PAYPAL', 'EWAY', 'WEPAY', 'UNSUPPORTED', 'KEAP_PAY']);
+const MerchantTypeSchema = z.enum(['STRIPE', 'AUTHORIZE', 'PAYPAL', 'EWAY', 'WEPAY', 'UNSUPPORTED', 'KEAP_PAY']);
 
-export const MerchantAccountSchema = z.object({
+const MerchantAccountSchema = z.object({
   id: z.number().int(),
   accountName: z.string(),
   type: MerchantTypeSchema,
@@ -18,7 +18,7 @@ export const MerchantAccountSchema = z.object({
   canRefundInKeap: z.boolean(),
 });
 
-export const ContactSchema = z.object({
+const ContactSchema = z.object({
   id: z.number().int(),
   givenName: z.string(),
   familyName: z.string(),
@@ -28,14 +28,14 @@ export const ContactSchema = z.object({
   dateCreated: z.string(),
 });
 
-export const OrderItemSchema = z.object({
+const OrderItemSchema = z.object({
   id: z.number().int(),
   name: z.string(),
   priceMinor: z.number().int(),
   quantity: z.number().int(),
 });
 
-export const OrderSchema = z.object({
+const OrderSchema = z.object({
   id: z.number().int(),
   contactId: z.number().int(),
   title: z.string(),
@@ -54,9 +54,9 @@ export const OrderSchema = z.object({
   refundTotalMinor: z.number().int(),
 });
 
-export const PayStatusSchema = z.enum(['APPROVED', 'PENDING', 'MANUAL_PAID', 'PAYPAL_PAID', 'REFUNDED', 'VOIDED', 'FAILED', 'ERROR']);
+const PayStatusSchema = z.enum(['APPROVED', 'PENDING', 'MANUAL_PAID', 'PAYPAL_PAID', 'REFUNDED', 'VOIDED', 'FAILED', 'ERROR']);
 
-export const InvoicePaymentSchema = z.object({
+const InvoicePaymentSchema = z.object({
   id: z.number().int(),
   orderId: z.number().int(),
   invoiceId: z.number().int(),
@@ -71,10 +71,10 @@ export const InvoicePaymentSchema = z.object({
   refundOfPaymentId: z.number().int().nullable(),
 });
 
-export const TransactionStatusSchema = z.enum(['APPROVED', 'PENDING', 'ERROR', 'FAILED', 'NONE']);
-export const TransactionTypeSchema = z.enum(['CAPTURE', 'REFUND', 'VOID', 'MANUAL']);
+const TransactionStatusSchema = z.enum(['APPROVED', 'PENDING', 'ERROR', 'FAILED', 'NONE']);
+const TransactionTypeSchema = z.enum(['CAPTURE', 'REFUND', 'VOID', 'MANUAL']);
 
-export const TransactionSchema = z.object({
+const TransactionSchema = z.object({
   id: z.number().int(),
   contactId: z.number().int(),
   orderId: z.number().int(),
@@ -92,7 +92,7 @@ export const TransactionSchema = z.object({
 
 export const NoteTypeSchema = z.enum(['Appointment', 'Call', 'Email', 'Fax', 'Letter', 'Other']);
 
-export const NoteSchema = z.object({
+const NoteSchema = z.object({
   id: z.number().int(),
   contactId: z.number().int(),
   title: z.string(),
@@ -113,7 +113,7 @@ export const RefundOutcomeSchema = z.enum([
   'voided',
 ]);
 
-export const RefundLogEntrySchema = z.object({
+const RefundLogEntrySchema = z.object({
   orderId: z.number().int(),
   paymentId: z.number().int(),
   amountMinor: z.number().int(),
@@ -123,7 +123,7 @@ export const RefundLogEntrySchema = z.object({
 });
 
 /** The Keap user the full key belongs to (what `GET /v1/oauth/connect/userinfo` answers). */
-export const UserSchema = z.object({
+const UserSchema = z.object({
   id: z.number().int(),
   givenName: z.string(),
   familyName: z.string(),
@@ -131,7 +131,7 @@ export const UserSchema = z.object({
   isAdmin: z.boolean(),
 });
 
-export const SandboxStateSchema = z.object({
+const SandboxStateSchema = z.object({
   appName: z.string(),
   user: UserSchema,
   defaultMerchantId: z.number().int(),
@@ -148,7 +148,6 @@ export const SandboxStateSchema = z.object({
 export type MerchantAccount = z.infer<typeof MerchantAccountSchema>;
 export type Contact = z.infer<typeof ContactSchema>;
 export type Order = z.infer<typeof OrderSchema>;
-export type PayStatus = z.infer<typeof PayStatusSchema>;
 export type InvoicePayment = z.infer<typeof InvoicePaymentSchema>;
 export type Transaction = z.infer<typeof TransactionSchema>;
 export type Note = z.infer<typeof NoteSchema>;

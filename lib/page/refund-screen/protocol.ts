@@ -11,7 +11,7 @@ import { learnedWordsSchema, learnSlotSchema } from './words';
 
 const keapId = z.int().check(z.positive());
 
-export const refundMethodSchema = z.enum(['refund', 'manual-refund', 'void']);
+const refundMethodSchema = z.enum(['refund', 'manual-refund', 'void']);
 export type RefundMethod = z.infer<typeof refundMethodSchema>;
 
 /** A payment of the order as Keap's API showed it when the refund was planned: how the screen's rows are recognised. */
@@ -43,11 +43,11 @@ export const refundScreenPlanSchema = z.object({
 export type RefundScreenPlan = z.infer<typeof refundScreenPlanSchema>;
 
 /** The parts of Keap's screen, by what they contain. */
-export const screenSectionSchema = z.enum(['payments', 'method', 'error-handling', 'credit']);
+const screenSectionSchema = z.enum(['payments', 'method', 'error-handling', 'credit']);
 export type ScreenSection = z.infer<typeof screenSectionSchema>;
 
 /** Where a walk stopped: before the screen opened, on a step, or after the final click. */
-export const screenStepSchema = z.enum(['open', 'payments', 'options', 'credit', 'results']);
+const screenStepSchema = z.enum(['open', 'payments', 'options', 'credit', 'results']);
 export type ScreenStep = z.infer<typeof screenStepSchema>;
 
 /** How far a walk got; kept by the background so a walk picks up after Keap loads a new page. */
@@ -60,10 +60,10 @@ export type ScreenProgress = z.infer<typeof screenProgressSchema>;
 
 export const NO_PROGRESS: ScreenProgress = { opened: false, submitted: [], finalClicked: false };
 
-export const screenOutcomeSchema = z.enum(['refunded', 'recorded-anyway', 'skipped', 'manual-recorded', 'voided', 'failed', 'unknown']);
+const screenOutcomeSchema = z.enum(['refunded', 'recorded-anyway', 'skipped', 'manual-recorded', 'voided', 'failed', 'unknown']);
 export type ScreenOutcome = z.infer<typeof screenOutcomeSchema>;
 
-export const resultLineSchema = z.object({ paymentId: keapId, text: z.string().check(z.maxLength(2000)), outcome: screenOutcomeSchema });
+const resultLineSchema = z.object({ paymentId: keapId, text: z.string().check(z.maxLength(2000)), outcome: screenOutcomeSchema });
 export type ResultLine = z.infer<typeof resultLineSchema>;
 
 /** What one walk on one page ends with. */

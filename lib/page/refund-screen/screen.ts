@@ -31,14 +31,14 @@ export interface Control {
   name: string;
 }
 
-export interface PaymentRow {
+interface PaymentRow {
   payment: OrderPayment;
   checkbox: HTMLElement;
   /** Null when the row has no amount field: then only the full refundable amount can be refunded. */
   amountField: HTMLElement | null;
 }
 
-export interface PaymentsPart {
+interface PaymentsPart {
   table: HTMLTableElement;
   rows: PaymentRow[];
   reasonField: HTMLElement;

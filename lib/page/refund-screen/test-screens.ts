@@ -46,7 +46,7 @@ export function paymentRow(row: RowMarkup): string {
   </tr>`;
 }
 
-export const HEADERS = ['', 'Date', 'Payment ID', 'Type', 'Amount', 'Refund Amount'];
+const HEADERS = ['', 'Date', 'Payment ID', 'Type', 'Amount', 'Refund Amount'];
 
 export function paymentsTable(rows: readonly string[], headers: readonly string[] = HEADERS): string {
   return `<table class="payments">

@@ -23,7 +23,7 @@ import { nameContainsOneOf, RESULT_PHRASES, type LearnSlot } from './words';
  * before the final click nothing has been sent.
  */
 
-export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
+const DEFAULT_STEP_TIMEOUT_MS = 10_000;
 /** Time for a step to finish drawing when its first reading is doubtful. */
 const SETTLE_MS = 1_500;
 /** More steps than Keap's documented flow has, with room for a results page: past this, something loops. */
@@ -127,7 +127,7 @@ function resultTextFor(paymentId: number, blocks: readonly HTMLElement[]): strin
   return texts.find((text) => outcomeOf(text) !== 'unknown') ?? texts[0] ?? null;
 }
 
-export function outcomeOf(text: string): ResultLine['outcome'] {
+function outcomeOf(text: string): ResultLine['outcome'] {
   return RESULT_PHRASES.find(([, phrases]) => nameContainsOneOf(text, phrases))?.[0] ?? 'unknown';
 }
 
