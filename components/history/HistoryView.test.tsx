@@ -225,7 +225,7 @@ describe('HistoryView', () => {
     const user = userEvent.setup();
     const onOlder = vi.fn();
     render(<HistoryView {...props({ rows: [record('Jane Doe', 'confirmed', 1)], hasOlder: true, onOlder })} />);
-    expect((screen.getByRole('button', { name: 'Newer' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole<HTMLButtonElement>('button', { name: 'Newer' })).disabled).toBe(true);
     await user.click(screen.getByRole('button', { name: 'Older' }));
     expect(onOlder).toHaveBeenCalledOnce();
   });

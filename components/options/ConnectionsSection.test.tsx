@@ -27,9 +27,9 @@ function renderSection(overrides: Partial<ConnectionsSectionProps> = {}) {
 
 const editor = (name: 'Add Keap connection' | 'Change Keap connection') => within(screen.getByRole('group', { name }));
 const queryEditor = () => screen.queryByRole('group', { name: /Keap connection$/ });
-const appField = () => screen.getByLabelText('Keap app') as HTMLInputElement;
-const keyField = () => screen.getByLabelText('API key') as HTMLInputElement;
-const hostField = () => screen.getByLabelText('API host') as HTMLSelectElement;
+const appField = () => screen.getByLabelText<HTMLInputElement>('Keap app');
+const keyField = () => screen.getByLabelText<HTMLInputElement>('API key');
+const hostField = () => screen.getByLabelText<HTMLSelectElement>('API host');
 const listItems = () => within(screen.getByRole('list', { name: 'Keap connections' })).getAllByRole('listitem');
 /** Clicks the button named `name` inside `inside` (the editor and the list both have a Test connection). */
 const click = (name: string, inside: HTMLElement = document.body) =>
@@ -226,7 +226,7 @@ describe('ConnectionsSection', () => {
     const { props, rerender } = renderSection({ connections: [ACME, UNBOUND] });
     await userEvent.click(within(listItems()[0]!).getByRole('button', { name: 'Change' }));
     rerender(<ConnectionsSection {...props} busy />);
-    const buttons = screen.getAllByRole('button') as HTMLButtonElement[];
+    const buttons = screen.getAllByRole<HTMLButtonElement>('button');
     expect(buttons.map((button) => button.textContent)).toEqual([
       'Change',
       'Test connection',
@@ -247,7 +247,7 @@ describe('ConnectionsSection', () => {
 
   it('while busy, Add another Keap app is disabled too', () => {
     renderSection({ connections: [ACME], busy: true });
-    expect((screen.getByRole('button', { name: 'Add another Keap app' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole<HTMLButtonElement>('button', { name: 'Add another Keap app' })).disabled).toBe(true);
   });
 
   it('shows feedback in a status region', () => {

@@ -31,10 +31,10 @@ function renderForm(overrides: Partial<OptionsFormProps> = {}) {
   return { ...view, props };
 }
 
-const retentionField = () => screen.getByLabelText('Keep finished refunds for (days)') as HTMLInputElement;
-const quietField = () => screen.getByLabelText('Keep the payment locked for (seconds)') as HTMLInputElement;
-const nameField = () => screen.getByLabelText('Your name') as HTMLInputElement;
-const radio = (name: string) => screen.getByRole('radio', { name }) as HTMLInputElement;
+const retentionField = () => screen.getByLabelText<HTMLInputElement>('Keep finished refunds for (days)');
+const quietField = () => screen.getByLabelText<HTMLInputElement>('Keep the payment locked for (seconds)');
+const nameField = () => screen.getByLabelText<HTMLInputElement>('Your name');
+const radio = (name: string) => screen.getByRole<HTMLInputElement>('radio', { name });
 const save = () => userEvent.click(screen.getByRole('button', { name: 'Save' }));
 
 /** Replaces a field's text as a person would: select all, type. */
@@ -178,7 +178,7 @@ describe('OptionsForm', () => {
 
   it('while busy, Save is disabled and nothing is saved', async () => {
     const { props } = renderForm({ busy: true });
-    const button = screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement;
+    const button = screen.getByRole<HTMLButtonElement>('button', { name: 'Save' });
     expect(button.disabled).toBe(true);
     await userEvent.click(button);
     expect(props.onSave).not.toHaveBeenCalled();
@@ -187,8 +187,8 @@ describe('OptionsForm', () => {
   it('the default refund mode radios show the stored mode', () => {
     renderForm({ settings: { ...SETTINGS, defaultRefundMode: 'guided' } });
     const group = within(screen.getByRole('group', { name: "On Keap's refund screen (default)" }));
-    expect((group.getByRole('radio', { name: 'I do it myself in Keap, guided step by step' }) as HTMLInputElement).checked).toBe(true);
-    expect((group.getByRole('radio', { name: 'Refund Desk fills it in and sends it' }) as HTMLInputElement).checked).toBe(false);
+    expect((group.getByRole<HTMLInputElement>('radio', { name: 'I do it myself in Keap, guided step by step' })).checked).toBe(true);
+    expect((group.getByRole<HTMLInputElement>('radio', { name: 'Refund Desk fills it in and sends it' })).checked).toBe(false);
     cleanup();
     renderForm({ settings: { ...SETTINGS, defaultRefundMode: 'automatic' } });
     expect(radio('Refund Desk fills it in and sends it').checked).toBe(true);
@@ -278,7 +278,7 @@ describe('OptionsForm', () => {
 
     it('while busy, the Forget buttons are disabled', async () => {
       const { props } = renderForm({ busy: true, learnedWords: LEARNED });
-      const forget = screen.getByRole('button', { name: 'Forget “Why” for zz999' }) as HTMLButtonElement;
+      const forget = screen.getByRole<HTMLButtonElement>('button', { name: 'Forget “Why” for zz999' });
       expect(forget.disabled).toBe(true);
       await userEvent.click(forget);
       expect(props.onForgetWord).not.toHaveBeenCalled();

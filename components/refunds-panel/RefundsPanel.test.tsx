@@ -194,8 +194,8 @@ describe('RefundsPanel', () => {
     const rows = Array.from({ length: 45 }, (_, index) => row(1000 - index));
     renderPanel({ rows });
     const paging = screen.getByRole('navigation', { name: 'Order pages' });
-    const newer = within(paging).getByRole('button', { name: 'Newer' }) as HTMLButtonElement;
-    const older = within(paging).getByRole('button', { name: 'Older' }) as HTMLButtonElement;
+    const newer = within(paging).getByRole<HTMLButtonElement>('button', { name: 'Newer' });
+    const older = within(paging).getByRole<HTMLButtonElement>('button', { name: 'Older' });
 
     expect(shownOrderIds()).toEqual(rows.slice(0, 20).map((order) => order.orderId));
     expect(within(paging).getByText('Page 1 of 3')).toBeTruthy();

@@ -7,7 +7,6 @@ import { browser } from 'wxt/browser';
 import { backgroundCaller } from '@/lib/messaging/call-background';
 import { CONTACT_PAGE_MESSAGES, CONTACT_PAGE_TAB_MESSAGES, type ContactOrderRow } from '@/lib/messaging/contact-page-messages';
 import type { AppError } from '@/lib/messaging/messages';
-import type { RuntimeSender } from '@/lib/messaging/senders';
 import { isFromBackground, tabMessenger } from '@/lib/messaging/tab-protocol';
 import { ordersTableIn, watchOrdersTable, type PageOrderRow } from '@/lib/page/orders-table';
 import { prepareMoneyFormatting } from '@/lib/money';
@@ -229,7 +228,7 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
   window.addEventListener('popstate', followLocation);
   // After a refund the background says so; the panel reloads amounts from Keap's API.
   const stopListening = tabMessenger.onMessage('contactChanged', (message) => {
-    if (!isFromBackground(message.sender as RuntimeSender, browser.runtime.id)) return;
+    if (!isFromBackground(message.sender, browser.runtime.id)) return;
     const changed = CONTACT_PAGE_TAB_MESSAGES.contactChanged.safeParse(message.data);
     if (changed.success && state?.contactId === changed.data.contactId) void loadFromApi(changed.data.contactId, true);
   });

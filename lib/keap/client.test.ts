@@ -30,7 +30,7 @@ function setup(handler: Handler, options: Partial<KeapClientOptions> = {}) {
   const calls: Call[] = [];
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const call: Call = {
-      url: new URL(String(input)),
+      url: new URL(input instanceof Request ? input.url : input),
       method: init?.method ?? 'GET',
       headers: new Headers(init?.headers),
       redirect: init?.redirect,

@@ -203,7 +203,7 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
       }
       const mayRetry = attemptNumber < maxRetries;
       const backoffMs = FIRST_BACKOFF_MS * 2 ** attemptNumber;
-      const outcome = await attempt(spec as RequestSpec<unknown>);
+      const outcome = await attempt(spec);
       if (outcome.kind !== 'answered') {
         // A write that got no answer may have been saved: repeating it could save it twice.
         if (isRead && mayRetry) {

@@ -27,7 +27,7 @@ function stubClient() {
     getUserInfo: unused,
     getContact: async (contactId) => {
       calls.push(`contact ${contactId}`);
-      if (failContact) return { ok: false, error: notFoundError(`GET /v1/contacts/${contactId}`, `contact ${contactId}`) } as KeapResult<never>;
+      if (failContact) return { ok: false, error: notFoundError(`GET /v1/contacts/${contactId}`, `contact ${contactId}`) };
       return { ok: true, value: contactSchema.parse({ id: contactId, given_name: givenName, family_name: 'Lovelace', email_addresses: [{ email: 'ada@example.com', field: 'EMAIL1' }] }) };
     },
     getOrder: unused,
@@ -45,7 +45,7 @@ function stubClient() {
     },
     listMerchants: async () => {
       calls.push('merchants');
-      if (failMerchants) return { ok: false, error: keapDownError('GET /v1/merchants', 503) } as KeapResult<never>;
+      if (failMerchants) return { ok: false, error: keapDownError('GET /v1/merchants', 503) };
       return { ok: true, value: merchantListSchema.parse(merchantsJson) };
     },
   };

@@ -112,5 +112,5 @@ export function sentTransactionLinks(item: unknown): TransactionLinks | null {
     if (!Array.isArray(orders)) return null;
     for (const order of orders) if (!isRecord(order) || !Number.isSafeInteger(order.id)) return null;
   }
-  return item as TransactionLinks;
+  return item;
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { AppError } from './messages';
 import { MESSAGES, type MessageName, type MessageOutput, messenger, POLICY } from './protocol';
-import { contactOfSender, identifySender, type RuntimeSender, type SenderIdentity } from './senders';
+import { contactOfSender, identifySender, type SenderIdentity } from './senders';
 
 export type MessageData<N extends MessageName> = z.output<(typeof MESSAGES)[N]['input']>;
 
@@ -62,9 +62,9 @@ function describe(name: MessageName): string {
 export function serveMessages(handlers: Handlers, extension: { id: string; origin: string }): void {
   for (const name of Object.keys(MESSAGES) as MessageName[]) {
     messenger.onMessage(name, (message) => {
-      const identity = identifySender(message.sender as RuntimeSender, extension.id, extension.origin);
+      const identity = identifySender(message.sender, extension.id, extension.origin);
       const checked = checkMessage(name, message.data, identity);
-      if (!checked.ok) return checked as MessageOutput<typeof name>;
+      if (!checked.ok) return checked;
       const handler = handlers[name] as (data: unknown, sender: SenderIdentity) => Promise<MessageOutput<typeof name>> | MessageOutput<typeof name>;
       return handler(checked.data, identity);
     });

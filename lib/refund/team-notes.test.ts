@@ -115,7 +115,7 @@ describe('attemptsInProgress', () => {
   });
 
   it('skips notes without a body and ordinary notes', () => {
-    const notes: NoteOnContact[] = [{ id: 1, body: null }, { id: 2 } as NoteOnContact, { id: 3, body: 'Called them.' }, note(4, line())];
+    const notes: NoteOnContact[] = [{ id: 1, body: null }, { id: 2 }, { id: 3, body: 'Called them.' }, note(4, line())];
     expect(attemptsInProgress(notes, [7001], new Set(), NOW).map((attempt) => attempt.noteId)).toEqual([4]);
   });
 

@@ -58,7 +58,7 @@ async function writeRows(page: Page, store: 'refunds' | 'dailyTotals', rows: unk
           opening.transaction?.abort();
           reject(new Error(`The journal is not at IndexedDB version ${version}.`));
         };
-        opening.onerror = () => reject(opening.error);
+        opening.onerror = () => reject(new Error(`IndexedDB: ${String(opening.error)}`));
         opening.onsuccess = () => {
           const db = opening.result;
           const writing = db.transaction(storeName, 'readwrite');
@@ -70,7 +70,7 @@ async function writeRows(page: Page, store: 'refunds' | 'dailyTotals', rows: unk
           };
           writing.onerror = () => {
             db.close();
-            reject(writing.error);
+            reject(new Error(`IndexedDB: ${String(writing.error)}`));
           };
         };
       }),
@@ -88,7 +88,7 @@ async function timeDateIndexKeys(page: Page): Promise<number> {
     (name) =>
       new Promise<number>((resolve, reject) => {
         const opening = indexedDB.open(name);
-        opening.onerror = () => reject(opening.error);
+        opening.onerror = () => reject(new Error(`IndexedDB: ${String(opening.error)}`));
         opening.onsuccess = () => {
           const db = opening.result;
           const startedAt = performance.now();
@@ -99,7 +99,7 @@ async function timeDateIndexKeys(page: Page): Promise<number> {
           };
           reading.onerror = () => {
             db.close();
-            reject(reading.error);
+            reject(new Error(`IndexedDB: ${String(reading.error)}`));
           };
         };
       }),

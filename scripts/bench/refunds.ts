@@ -133,7 +133,7 @@ async function measureOneRefund(browser: ExtensionBrowser, sandbox: Sandbox, for
   log.push(...(await takeApiRequests(browser)).map((request) => request.startedAt));
   await panel.evaluate(refundObserverScript(REFUND_TIMEOUT_MS));
   await panel.getByRole('button', { name: `Confirm refund of ${TOTAL}` }).click();
-  const marks = (await panel.evaluate('window.__refundDeskBenchDone')) as RefundMarks;
+  const marks = await panel.evaluate<RefundMarks>('window.__refundDeskBenchDone');
   const requests = await takeApiRequests(browser);
   log.push(...requests.map((request) => request.startedAt));
   const run = describeRun(sandbox, form, marks, requests, budgetWaitMs);
@@ -167,7 +167,7 @@ function describeRun(sandbox: Sandbox, form: ScreenForm, marks: RefundMarks, req
   const submittingAt = marks.statesAt.submitting ?? null;
   // prepareRefund's requests: the first to each of its six paths after the click.
   const checks = CHECK_PATHS.map((path) => requests.filter((request) => request.path === path).sort((a, b) => a.startedAt - b.startedAt)[0]);
-  const checksSentAt = checks.every((request) => request !== undefined) ? pageTime(Math.max(...checks.map((request) => request!.startedAt))) : null;
+  const checksSentAt = checks.every((request) => request !== undefined) ? pageTime(Math.max(...checks.map((request) => request.startedAt))) : null;
   if (problem === null && confirming === null) {
     throw new Error(`The service worker recorded no confirmation read of order #${ORDER_ID} (${reads.length} reads of it in all).`);
   }

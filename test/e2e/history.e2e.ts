@@ -54,7 +54,7 @@ describe('the refund history popup', () => {
 
     const csvDownload = popup.waitForEvent('download');
     await popup.getByRole('button', { name: 'Export CSV' }).click();
-    const csv = readFileSync((await (await csvDownload).path())!, 'utf8');
+    const csv = readFileSync((await (await csvDownload).path()), 'utf8');
     const [header, ...lines] = csv.trim().split('\r\n');
     expect(header).toMatch(/order/i);
     expect(lines.some((line) => line.includes(String(SEED.orders.twoPayments)) && line.includes('12.34'))).toBe(true);
@@ -62,7 +62,7 @@ describe('the refund history popup', () => {
 
     const jsonDownload = popup.waitForEvent('download');
     await popup.getByRole('button', { name: 'Export JSON' }).click();
-    const exported = JSON.parse(readFileSync((await (await jsonDownload).path())!, 'utf8')) as { orderId: number; totalMinor: number }[];
+    const exported = JSON.parse(readFileSync((await (await jsonDownload).path()), 'utf8')) as { orderId: number; totalMinor: number }[];
     expect(exported.some((record) => record.orderId === SEED.orders.twoPayments && record.totalMinor === 1234)).toBe(true);
     await popup.close();
   });

@@ -50,7 +50,7 @@ export async function journalRecords(browser: ExtensionBrowser, filter: { orderI
     () =>
       new Promise<unknown[]>((resolve, reject) => {
         const opening = indexedDB.open('refund-desk-journal');
-        opening.onerror = () => reject(opening.error);
+        opening.onerror = () => reject(new Error(`IndexedDB: ${String(opening.error)}`));
         opening.onsuccess = () => {
           const db = opening.result;
           if (!db.objectStoreNames.contains('refunds')) {
@@ -63,7 +63,7 @@ export async function journalRecords(browser: ExtensionBrowser, filter: { orderI
             db.close();
             resolve(reading.result as unknown[]);
           };
-          reading.onerror = () => reject(reading.error);
+          reading.onerror = () => reject(new Error(`IndexedDB: ${String(reading.error)}`));
         };
       }),
   );

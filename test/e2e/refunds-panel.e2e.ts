@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from '../sandbox/seed';
 import { configureExtension, contactPath, useSandboxedExtension } from './harness';
@@ -8,7 +9,7 @@ beforeEach(async () => {
   await configureExtension(env.browser, { apiKey: SEED.apiKey });
 });
 
-function orderRow(page: import('playwright-core').Page, orderId: number) {
+function orderRow(page: Page, orderId: number) {
   return page.getByRole('region', { name: 'Refunds' }).locator(`tr[data-order-id="${orderId}"]`);
 }
 

@@ -48,7 +48,7 @@ export function loadSpecValidators(specPath: string = KEAP_V1_SPEC_PATH): SpecVa
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as { paths: Record<string, Record<string, Operation>>; components: { schemas: JsonSchema } };
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
-  ajv.addSchema({ $id: SPEC_ID, components: toJsonSchema(spec.components) } as JsonSchema);
+  ajv.addSchema({ $id: SPEC_ID, components: toJsonSchema(spec.components) });
   const cache = new Map<string, ValidateFunction>();
   return {
     forResponse(method, specPath, status) {

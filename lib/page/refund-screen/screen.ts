@@ -246,7 +246,7 @@ function readChoices<K extends string>(root: ParentNode, matches: (name: string)
   const options = [
     ...visibleControls(root, 'radio').map((radio) => ({ element: radio, name: accessibleName(radio) })),
     ...visibleControls(root, 'combobox').flatMap((select) =>
-      Array.from((select as HTMLSelectElement).options ?? []).map((option) => ({ element: option as HTMLElement, name: normaliseWhitespace(option.text) })),
+      Array.from((select as HTMLSelectElement).options ?? []).map((option) => ({ element: option, name: normaliseWhitespace(option.text) })),
     ),
   ];
   for (const { element, name } of options) {

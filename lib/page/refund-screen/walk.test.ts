@@ -34,6 +34,8 @@ function loadOrderPage(orderId: number, form: ScreenForm, alteredRefundScreen = 
   const page = new DOMParser().parseFromString(html, 'text/html');
   document.body.innerHTML = page.body.innerHTML;
   const pageScript = Array.from(page.querySelectorAll('script')).find((script) => !script.hasAttribute('type'));
+  // The sandbox page's own inline script, run as the browser would run it.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call
   new Function(pageScript?.textContent ?? '')();
 }
 
@@ -50,7 +52,7 @@ function answerFromSandbox(): void {
       return { ok: answer.ok, json: async () => body, text: async () => JSON.stringify(body) };
     }
     const step = init.method === 'POST' ? answerStepPost(state, new URLSearchParams(init.body), context()) : answerStepPage(state, address.searchParams, 'XMLHttpRequest', context());
-    return { ok: step.status === 200, text: async () => step.html, json: async () => JSON.parse(step.html) };
+    return { ok: step.status === 200, text: async () => step.html, json: async (): Promise<unknown> => JSON.parse(step.html) };
   });
 }
 

@@ -41,13 +41,17 @@ export interface WalkHooks {
 /** How a walk ended, with the control the person should use next when it stopped. */
 export type WalkOutcome = { end: WalkEnd; highlight: HTMLElement | null };
 
-class WalkStop {
+/** Why a walk stopped; thrown so that every step can stop it, and caught where the walk ends. */
+class WalkStop extends Error {
   constructor(
     readonly step: ScreenStep,
     readonly problem: string,
     readonly highlight: HTMLElement | null = null,
     readonly learnable?: LearnSlot,
-  ) {}
+  ) {
+    super(problem);
+    this.name = 'WalkStop';
+  }
 }
 
 const STEP_NAMES: Record<ScreenStep, string> = {
@@ -68,6 +72,7 @@ function isChecked(element: HTMLElement): boolean {
 function typeInto(field: HTMLElement, text: string): void {
   field.focus();
   const prototype = Object.getPrototypeOf(field) as object;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the field as `this`
   const setter = Object.getOwnPropertyDescriptor(prototype, 'value')?.set;
   if (setter) setter.call(field, text);
   else (field as HTMLInputElement).value = text;
