@@ -92,8 +92,11 @@ export const refundRecordSchema = planRefundInputSchema.extend({
 });
 export type RefundRecord = z.infer<typeof refundRecordSchema>;
 
-/** One row of the append-only events table: every state change, in the transaction that made it. */
-const refundEventSchema = z.object({
+/**
+ * One row of the append-only events table: every state change, in the transaction that made it.
+ * @public the definition its type is inferred from
+ */
+export const refundEventSchema = z.object({
   id: z.number().int().positive().optional(),
   refundId: z.uuid(),
   /** `null` for the event that created the record. */
@@ -115,7 +118,8 @@ export const stateChangePatchSchema = z.object({
 });
 export type StateChangePatch = z.infer<typeof stateChangePatchSchema>;
 
-const journalFilterSchema = z.object({
+/** @public The definition its type is inferred from. */
+export const journalFilterSchema = z.object({
   states: z.array(refundStateSchema).optional(),
   /** Inclusive bounds on `createdAt`, epoch ms. */
   from: epochMs.optional(),

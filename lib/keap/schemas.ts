@@ -245,8 +245,11 @@ export type KeapMerchantList = z.infer<typeof merchantListSchema>;
 
 const noteTypeSchema = z.enum(['Appointment', 'Call', 'Email', 'Fax', 'Letter', 'Other']);
 
-/** What we send to POST /v1/notes (Keap's RequestNote). Strict: we write exactly these fields. */
-const createNoteRequestSchema = z.object({
+/**
+ * What we send to POST /v1/notes (Keap's RequestNote). Strict: we write exactly these fields.
+ * @public the definition its type is inferred from
+ */
+export const createNoteRequestSchema = z.object({
   contact_id: keapId.positive(),
   title: z.string().min(1),
   body: z.string(),

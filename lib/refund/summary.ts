@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { formatMoney } from '@/lib/money';
 
-/** The one sentence that tells the person what a refund did, from each payment's outcome. */
+/* The one sentence that tells the person what a refund did, from each payment's outcome. */
 
-const refundLineOutcomeSchema = z.object({
+/** One payment's outcome, as that sentence reads it. @public the definition its type is inferred from */
+export const refundLineOutcomeSchema = z.object({
   paymentId: z.number().int().positive(),
   amountMinor: z.number().int().nonnegative(),
   outcome: z.enum(['refunded', 'recorded-anyway', 'skipped', 'manual-recorded', 'voided', 'failed', 'unconfirmed']),

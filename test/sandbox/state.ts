@@ -131,7 +131,8 @@ const UserSchema = z.object({
   isAdmin: z.boolean(),
 });
 
-const SandboxStateSchema = z.object({
+/** @public The definition its type is inferred from. */
+export const SandboxStateSchema = z.object({
   appName: z.string(),
   user: UserSchema,
   defaultMerchantId: z.number().int(),
