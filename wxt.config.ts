@@ -26,8 +26,7 @@ export default defineConfig({
   },
   manifest: ({ browser }) => ({
     name: 'Refund Desk for Keap',
-    description:
-      "Refund Keap customers from the contact record, confirmed through Keap's API, with an audit log.",
+    description: "Refund Keap customers from the contact record, confirmed through Keap's API, with an audit log.",
     permissions: [
       'storage',
       'unlimitedStorage',

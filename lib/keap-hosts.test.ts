@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  apiBaseUrl,
-  classicAppOrigin,
-  classicContactUrl,
-  classicOrderIdOfHref,
-  classicOrderUrl,
-  classifyKeapUrl,
-  isKeapAppPage,
-  KEAP_API_HOSTS,
-} from './keap-hosts';
+import { apiBaseUrl, classicAppOrigin, classicContactUrl, classicOrderIdOfHref, classicOrderUrl, classifyKeapUrl, isKeapAppPage, KEAP_API_HOSTS } from './keap-hosts';
 
 describe('classifyKeapUrl', () => {
   it('reads the contact id of a classic contact record', () => {

@@ -5,11 +5,7 @@
  */
 
 /** Hosts of Keap's web app (classic Infusionsoft and the newer Keap UI). */
-export const KEAP_APP_HOST_PATTERNS = [
-  'https://*.infusionsoft.com/*',
-  'https://keap.app/*',
-  'https://*.keap.app/*',
-] as const;
+export const KEAP_APP_HOST_PATTERNS = ['https://*.infusionsoft.com/*', 'https://keap.app/*', 'https://*.keap.app/*'] as const;
 
 /** Hosts of Keap's REST API. `api.infusionsoft.com` is also covered by the app pattern above. */
 export const KEAP_API_HOSTS = ['api.infusionsoft.com', 'api.keap.com'] as const;
@@ -55,10 +51,7 @@ export function isKeapAppPage(href: string): boolean {
 }
 
 export type KeapPage =
-  | { kind: 'classic-contact'; contactId: number }
-  | { kind: 'classic-order'; orderId: number }
-  | { kind: 'new-ui-contact'; contactId: number }
-  | { kind: 'other' };
+  { kind: 'classic-contact'; contactId: number } | { kind: 'classic-order'; orderId: number } | { kind: 'new-ui-contact'; contactId: number } | { kind: 'other' };
 
 /** Guess for the newer Keap UI's contact record, e.g. https://keap.app/contacts/details/123. */
 const NEW_UI_CONTACT_PATH = /^\/contacts\/(?:details|list\/[^/]+)\/(\d+)(?:\/|$)/;

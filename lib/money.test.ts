@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  MoneyConversionError,
-  currencyFractionDigits,
-  formatMoney,
-  parseMoneyInput,
-  toDecimalString,
-  toMinorUnits,
-} from '@/lib/money';
+import { MoneyConversionError, currencyFractionDigits, formatMoney, parseMoneyInput, toDecimalString, toMinorUnits } from '@/lib/money';
 
 describe('toMinorUnits', () => {
   it.each([
@@ -32,7 +25,7 @@ describe('toMinorUnits', () => {
     expect(toMinorUnits(1.015)).toBe(102);
     expect(toMinorUnits(8.675)).toBe(868);
     expect(toMinorUnits(19.99 * 3)).toBe(5997);
-    expect(toMinorUnits(4.35 * 100 / 100)).toBe(435);
+    expect(toMinorUnits((4.35 * 100) / 100)).toBe(435);
   });
 
   it('rounds half away from zero only at the last place', () => {
@@ -49,12 +42,9 @@ describe('toMinorUnits', () => {
     expect(currencyFractionDigits('jpy')).toBe(0);
   });
 
-  it.each([NaN, Infinity, -Infinity, 'abc', '', '1.2.3', '12,50', '0.1234567890123456789012', 1e21, '99999999999999999'])(
-    'rejects %s with a typed error',
-    (decimal) => {
-      expect(() => toMinorUnits(decimal)).toThrowError(MoneyConversionError);
-    },
-  );
+  it.each([NaN, Infinity, -Infinity, 'abc', '', '1.2.3', '12,50', '0.1234567890123456789012', 1e21, '99999999999999999'])('rejects %s with a typed error', (decimal) => {
+    expect(() => toMinorUnits(decimal)).toThrowError(MoneyConversionError);
+  });
 
   it('says in plain words what is wrong', () => {
     try {
@@ -80,7 +70,10 @@ describe('toMinorUnits', () => {
 
   it('property: a number converts as its shortest text does, in currencies with 0, 2 and 3 places', () => {
     // Numbers take a quick path; their text always takes the exact one.
-    const amounts = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e16, max: 1e16 }), fc.integer({ min: -1e9, max: 1e9 }).map((units) => units / 1000));
+    const amounts = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e16, max: 1e16 }),
+      fc.integer({ min: -1e9, max: 1e9 }).map((units) => units / 1000),
+    );
     fc.assert(
       fc.property(amounts, fc.constantFrom('USD', 'JPY', 'KWD'), (amount, currency) => {
         const outcome = (convert: () => number) => {

@@ -24,8 +24,7 @@ export function currencyFractionDigits(currency: string): number {
   if (known !== undefined) return known;
   let digits: number;
   try {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
     throw new MoneyConversionError(`"${currency}" is not a currency code this browser knows.`);
   }
@@ -79,8 +78,7 @@ export function toMinorUnits(decimal: number | string, currency: string = DEFAUL
   const firstDroppedDigit = padded.charAt(splitAt);
   const roundUp = firstDroppedDigit >= '5' ? 1 : 0;
   // Up to 15 digits plus one is exact as a double; only longer ones need BigInt to check the bound.
-  const minorUnits =
-    wholeMinorUnits.length <= 15 ? Number(wholeMinorUnits) + roundUp : bigMinorUnits(wholeMinorUnits, roundUp, text);
+  const minorUnits = wholeMinorUnits.length <= 15 ? Number(wholeMinorUnits) + roundUp : bigMinorUnits(wholeMinorUnits, roundUp, text);
   return sign === '-' && minorUnits !== 0 ? -minorUnits : minorUnits;
 }
 
@@ -166,13 +164,7 @@ export function parseMoneyInput(text: string, currency: string = DEFAULT_CURRENC
   const parts = /^(\D*?)([\d.,]+)(\D*)$/.exec(compact);
   const [, prefix = '', amountText = '', suffix = ''] = parts ?? [];
   const amountMatch = GROUPED_OR_PLAIN_AMOUNT.exec(amountText);
-  if (
-    parts === null ||
-    !SYMBOLS_AND_LETTERS.test(prefix) ||
-    !SYMBOLS_AND_LETTERS.test(suffix) ||
-    amountMatch === null ||
-    !/\d/.test(amountText)
-  ) {
+  if (parts === null || !SYMBOLS_AND_LETTERS.test(prefix) || !SYMBOLS_AND_LETTERS.test(suffix) || amountMatch === null || !/\d/.test(amountText)) {
     return { ok: false, message: `"${text.trim()}" is not an amount. Write it like 1,234.56.` };
   }
   let digits: number;
@@ -185,10 +177,7 @@ export function parseMoneyInput(text: string, currency: string = DEFAULT_CURRENC
   if (typedFraction.length > digits) {
     return {
       ok: false,
-      message:
-        digits === 0
-          ? `${currency.toUpperCase()} amounts have no decimal places.`
-          : `Use at most ${digits} digits after the decimal point.`,
+      message: digits === 0 ? `${currency.toUpperCase()} amounts have no decimal places.` : `Use at most ${digits} digits after the decimal point.`,
     };
   }
   try {

@@ -14,18 +14,7 @@ import { measurePopup, type PopupResult } from './bench/popup';
 import { rateLimitResultSchema, type RateLimitResult } from './bench/rate-limit';
 import { measureMemory, type MemoryResult } from './bench/memory';
 import { measurePanelLoad, type PanelLoad } from './bench/refunds-panel';
-import {
-  bundlesTable,
-  formatBytes,
-  formatMs,
-  formatRuns,
-  median,
-  renderReport,
-  type Report,
-  type ResultRow,
-  resultsTable,
-  verdict,
-} from './bench/report';
+import { bundlesTable, formatBytes, formatMs, formatRuns, median, renderReport, type Report, type ResultRow, resultsTable, verdict } from './bench/report';
 import { measureRefunds, MINUTE_BUDGET_BEFORE_CLICK, REFUNDED_TEXT, REVIEW_PAUSE_MS, type RefundRun } from './bench/refunds';
 import { measureSidePanel, type SidePanelLoad } from './bench/side-panel';
 
@@ -230,7 +219,9 @@ function refundRows(runs: RefundRun[]): ResultRow[] {
     const ofForm = runs.filter((run) => run.form === form);
     const failed = ofForm.filter((run) => !run.refunded);
     const totals = definedValues(ofForm.filter((run) => run.refunded).map((run) => run.totalMs));
-    const delays = isDialogForm(form) ? ` (${formatMs(DIALOG_STEPS_DRAWN * DIALOG_STEP_DELAY_MS)} of it the sandbox's deliberate delay before each of its ${DIALOG_STEPS_DRAWN} dialog steps)` : '';
+    const delays = isDialogForm(form)
+      ? ` (${formatMs(DIALOG_STEPS_DRAWN * DIALOG_STEP_DELAY_MS)} of it the sandbox's deliberate delay before each of its ${DIALOG_STEPS_DRAWN} dialog steps)`
+      : '';
     const medianOf = (value: (run: RefundRun) => number | null) => formatMs(median(definedValues(ofForm.map(value))));
     const walked = (run: RefundRun) => (run.confirmationSentMs === null || run.submittingMs === null ? null : run.confirmationSentMs - run.submittingMs);
     const result =
@@ -379,7 +370,7 @@ async function runBench(): Promise<Report> {
           headers: [
             'Form',
             'Result line',
-            'Waited for the limiter\'s minute',
+            "Waited for the limiter's minute",
             'Click to its 6 API checks sent',
             'Click to "Working in Keap\'s refund screen"',
             'Click to confirmation read sent',
@@ -401,40 +392,48 @@ async function runBench(): Promise<Report> {
         },
         {
           title: 'Refunds panel runs',
-          headers: ['Contact', 'Mode', 'Table after navigation', 'Page data after table', 'All page rows counted', 'API amounts after table', 'API time (span)', 'API durations added', 'After last answer'],
-          rows: panels.flatMap(({ contact, pageDataLoads, reconcileLoads }) =>
-            [
-              ...pageDataLoads.map((load) => [
-                contact.label,
-                'page data (API held back)',
-                formatMs(load.tableAtMs),
-                formatOptionalMs(load.pageDataMs),
-                formatOptionalMs(load.countedMs),
-                '—',
-                '—',
-                '—',
-                '—',
-              ]),
-              ...reconcileLoads.map((load) => [
-                contact.label,
-                'API amounts',
-                formatMs(load.tableAtMs),
-                '—',
-                '—',
-                formatOptionalMs(load.reconciledMs),
-                formatMs(load.apiSpanMs),
-                formatMs(load.apiSumMs),
-                formatOptionalMs(load.afterLastAnswerMs),
-              ]),
-            ],
-          ),
+          headers: [
+            'Contact',
+            'Mode',
+            'Table after navigation',
+            'Page data after table',
+            'All page rows counted',
+            'API amounts after table',
+            'API time (span)',
+            'API durations added',
+            'After last answer',
+          ],
+          rows: panels.flatMap(({ contact, pageDataLoads, reconcileLoads }) => [
+            ...pageDataLoads.map((load) => [
+              contact.label,
+              'page data (API held back)',
+              formatMs(load.tableAtMs),
+              formatOptionalMs(load.pageDataMs),
+              formatOptionalMs(load.countedMs),
+              '—',
+              '—',
+              '—',
+              '—',
+            ]),
+            ...reconcileLoads.map((load) => [
+              contact.label,
+              'API amounts',
+              formatMs(load.tableAtMs),
+              '—',
+              '—',
+              formatOptionalMs(load.reconciledMs),
+              formatMs(load.apiSpanMs),
+              formatMs(load.apiSumMs),
+              formatOptionalMs(load.afterLastAnswerMs),
+            ]),
+          ]),
         },
       ],
       bundles,
       notes: [
         `The sandbox draws each step of its in-page dialog forms ('dialog', 'words') after a deliberate ${DIALOG_STEP_DELAY_MS} ms (\`DIALOG_STEP_DELAY_MS\` in test/sandbox/pages.ts), kept in the measurements: a refund there waits ${formatMs(DIALOG_STEPS_DRAWN * DIALOG_STEP_DELAY_MS)} for the sandbox's ${DIALOG_STEPS_DRAWN} steps (payments, method, error handling, credit, results). The forms drawn by the server ('jquery', 'pages', 'window', 'iframe') have no such delay: each step is a page load or a form post, and the sandbox adds its ${SANDBOX_LATENCY_MS} ms only to API answers.`,
         'A refund\'s time includes: the background checking the refund against Keap\'s API (order, payments, transactions, merchants, contact and account profile, in parallel) and saving it in the journal ("checked against the API and saved": until the side panel shows "Working in Keap\'s refund screen"), opening the order in an inactive tab and walking Keap\'s screen to its results ("Keap\'s screen walked": until the confirmation read is sent), the confirmation read, and the journal\'s change reaching the side panel ("shown … after its last answer"). The contact note the background writes afterwards is not included.',
-        '"After Keap\'s last answer" lines up the page\'s and the service worker\'s clocks through their `performance.timeOrigin`; expect a few milliseconds of skew.',
+        "\"After Keap's last answer\" lines up the page's and the service worker's clocks through their `performance.timeOrigin`; expect a few milliseconds of skew.",
         `Before journal version 3, searches whose words matched more than 2,000 refunds read every key of the journal's \`[createdAt+id]\` index; reading its ${popup.records.toLocaleString('en-US')} keys with raw IndexedDB alone took ${formatMs(popup.dateIndexKeysMs)} here. Now a search reads only its words' index entries and the records it shows or counts.`,
         'Other programs shared this machine; the load average above shows how busy it was when the bench started.',
       ],

@@ -27,12 +27,8 @@ try {
 
 const sandbox = await startSandbox({ tls: true, port: 0 });
 process.stdout.write(
-  [
-    `app: ${APP_ORIGIN}`,
-    'api: https://api.infusionsoft.com/crm/rest',
-    `key: ${sandbox.apiKey}`,
-    `origin: ${sandbox.origin} (Chromium reaches Keap's hosts here)`,
-  ].join('\n') + '\n',
+  [`app: ${APP_ORIGIN}`, 'api: https://api.infusionsoft.com/crm/rest', `key: ${sandbox.apiKey}`, `origin: ${sandbox.origin} (Chromium reaches Keap's hosts here)`].join('\n') +
+    '\n',
 );
 
 let browser: ExtensionBrowser | undefined;

@@ -118,18 +118,14 @@ describe('HistoryView', () => {
     expect(onContinue.mock.calls).toEqual([[other.id], [waiting.id]]);
   });
 
-  it.each(['confirmed', 'recorded', 'failed', 'skipped', 'planned', 'submitting', 'unconfirmed'] as const)(
-    'a refund %s offers no "Continue in side panel"',
-    (state) => {
-      render(<HistoryView {...props({ rows: [record('Jane Doe', state, 1000)] })} />);
-      expect(within(screen.getByRole('listitem')).queryByRole('button')).toBeNull();
-      expect(screen.queryByText('Continue in side panel')).toBeNull();
-    },
-  );
+  it.each(['confirmed', 'recorded', 'failed', 'skipped', 'planned', 'submitting', 'unconfirmed'] as const)('a refund %s offers no "Continue in side panel"', (state) => {
+    render(<HistoryView {...props({ rows: [record('Jane Doe', state, 1000)] })} />);
+    expect(within(screen.getByRole('listitem')).queryByRole('button')).toBeNull();
+    expect(screen.queryByText('Continue in side panel')).toBeNull();
+  });
 
   it('shows only the first sentence of a long error, cut to 110 characters, with the whole message as its title', () => {
-    const firstSentence =
-      'Keap’s refund screen showed a step Refund Desk does not know, with a button named “Weiter zur Rückerstattung” and two more fields it could not read.';
+    const firstSentence = 'Keap’s refund screen showed a step Refund Desk does not know, with a button named “Weiter zur Rückerstattung” and two more fields it could not read.';
     const message = `${firstSentence} Finish the refund in Keap yourself. Then mark it here.`;
     expect(firstSentence.length).toBeGreaterThan(110);
     render(<HistoryView {...props({ rows: [failedWith('Jane Doe', 'needs-manual', message)] })} />);
@@ -225,7 +221,7 @@ describe('HistoryView', () => {
     const user = userEvent.setup();
     const onOlder = vi.fn();
     render(<HistoryView {...props({ rows: [record('Jane Doe', 'confirmed', 1)], hasOlder: true, onOlder })} />);
-    expect((screen.getByRole<HTMLButtonElement>('button', { name: 'Newer' })).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Newer' }).disabled).toBe(true);
     await user.click(screen.getByRole('button', { name: 'Older' }));
     expect(onOlder).toHaveBeenCalledOnce();
   });

@@ -49,12 +49,7 @@ export function HistoryView(props: HistoryViewProps) {
       <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
         <label className="filters__search">
           Search
-          <input
-            type="search"
-            value={filter.search}
-            placeholder="Name, email or order ID"
-            onChange={(event) => set({ search: event.target.value })}
-          />
+          <input type="search" value={filter.search} placeholder="Name, email or order ID" onChange={(event) => set({ search: event.target.value })} />
         </label>
         <label>
           State
@@ -80,9 +75,7 @@ export function HistoryView(props: HistoryViewProps) {
       <p className="summary" aria-live="polite">
         {summary === undefined
           ? 'Counting…'
-          : `${summary.count} ${summary.count === 1 ? 'refund' : 'refunds'} · Refunded ${
-              summary.refunded.length === 0 ? 'nothing' : formatTotals(summary.refunded)
-            }`}
+          : `${summary.count} ${summary.count === 1 ? 'refund' : 'refunds'} · Refunded ${summary.refunded.length === 0 ? 'nothing' : formatTotals(summary.refunded)}`}
       </p>
 
       {rows === undefined ? (

@@ -15,6 +15,7 @@ export const STATE_WORDS: Record<RefundState, { word: string; tone: StateTone }>
 };
 
 /** The state filter's choices: one per word, so "In progress" covers both planned and submitting. */
-export const STATE_CHOICES: { word: string; states: RefundState[] }[] = [
-  ...new Set(REFUND_STATES.map((state) => STATE_WORDS[state].word)),
-].map((word) => ({ word, states: REFUND_STATES.filter((state) => STATE_WORDS[state].word === word) }));
+export const STATE_CHOICES: { word: string; states: RefundState[] }[] = [...new Set(REFUND_STATES.map((state) => STATE_WORDS[state].word))].map((word) => ({
+  word,
+  states: REFUND_STATES.filter((state) => STATE_WORDS[state].word === word),
+}));

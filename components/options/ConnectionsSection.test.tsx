@@ -32,8 +32,7 @@ const keyField = () => screen.getByLabelText<HTMLInputElement>('API key');
 const hostField = () => screen.getByLabelText<HTMLSelectElement>('API host');
 const listItems = () => within(screen.getByRole('list', { name: 'Keap connections' })).getAllByRole('listitem');
 /** Clicks the button named `name` inside `inside` (the editor and the list both have a Test connection). */
-const click = (name: string, inside: HTMLElement = document.body) =>
-  userEvent.click(screen.getAllByRole('button', { name }).find((button) => inside.contains(button))!);
+const click = (name: string, inside: HTMLElement = document.body) => userEvent.click(screen.getAllByRole('button', { name }).find((button) => inside.contains(button))!);
 
 describe('ConnectionsSection', () => {
   describe('with no connections', () => {
@@ -181,7 +180,7 @@ describe('ConnectionsSection', () => {
       expect(props.onSave).not.toHaveBeenCalled();
     });
 
-    it("Test connection on a listed connection sends its index and host", async () => {
+    it('Test connection on a listed connection sends its index and host', async () => {
       const { props } = renderSection({ connections: [ACME, FOUND] });
       await userEvent.click(within(listItems()[1]!).getByRole('button', { name: 'Test connection' }));
       expect(props.onTest).toHaveBeenCalledExactlyOnceWith({ index: 1, apiHost: 'api.keap.com' });
@@ -247,7 +246,7 @@ describe('ConnectionsSection', () => {
 
   it('while busy, Add another Keap app is disabled too', () => {
     renderSection({ connections: [ACME], busy: true });
-    expect((screen.getByRole<HTMLButtonElement>('button', { name: 'Add another Keap app' })).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Add another Keap app' }).disabled).toBe(true);
   });
 
   it('shows feedback in a status region', () => {

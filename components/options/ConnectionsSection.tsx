@@ -49,9 +49,7 @@ export function ConnectionsSection({ connections, busy, feedback, onSave, onRemo
   return (
     <fieldset className="connections">
       <legend>Keap connections</legend>
-      <p className="help">
-        One API key per Keap app. Refund Desk reads each Keap app only with its own key, and refunds only in the app the key belongs to.
-      </p>
+      <p className="help">One API key per Keap app. Refund Desk reads each Keap app only with its own key, and refunds only in the app the key belongs to.</p>
       {connections.length > 0 && (
         <ul className="connection-list" aria-label="Keap connections">
           {connections.map((connection, position) => (

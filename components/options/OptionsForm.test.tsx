@@ -187,8 +187,8 @@ describe('OptionsForm', () => {
   it('the default refund mode radios show the stored mode', () => {
     renderForm({ settings: { ...SETTINGS, defaultRefundMode: 'guided' } });
     const group = within(screen.getByRole('group', { name: "On Keap's refund screen (default)" }));
-    expect((group.getByRole<HTMLInputElement>('radio', { name: 'I do it myself in Keap, guided step by step' })).checked).toBe(true);
-    expect((group.getByRole<HTMLInputElement>('radio', { name: 'Refund Desk fills it in and sends it' })).checked).toBe(false);
+    expect(group.getByRole<HTMLInputElement>('radio', { name: 'I do it myself in Keap, guided step by step' }).checked).toBe(true);
+    expect(group.getByRole<HTMLInputElement>('radio', { name: 'Refund Desk fills it in and sends it' }).checked).toBe(false);
     cleanup();
     renderForm({ settings: { ...SETTINGS, defaultRefundMode: 'automatic' } });
     expect(radio('Refund Desk fills it in and sends it').checked).toBe(true);
@@ -252,9 +252,12 @@ describe('OptionsForm', () => {
       ]);
       expect(items[0]!.textContent).toContain('the button that moves on from the payments step');
       expect(items[3]!.textContent).toContain('the field for the refund reason');
-      expect(
-        items.map((item) => within(item).getByRole('button').getAttribute('aria-label')),
-      ).toEqual(['Forget “Weiter” for ab123', 'Forget “Go on” for ab123', 'Forget “Do it” for ab123', 'Forget “Why” for zz999']);
+      expect(items.map((item) => within(item).getByRole('button').getAttribute('aria-label'))).toEqual([
+        'Forget “Weiter” for ab123',
+        'Forget “Go on” for ab123',
+        'Forget “Do it” for ab123',
+        'Forget “Why” for zz999',
+      ]);
     });
 
     it.each([

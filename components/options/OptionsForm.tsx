@@ -65,8 +65,7 @@ export function OptionsForm(props: OptionsFormProps) {
         <label htmlFor={ids.name}>Your name</label>
         <input id={ids.name} type="text" maxLength={100} value={yourName} aria-describedby={ids.nameHelp} onChange={(event) => setYourName(event.target.value)} />
         <p id={ids.nameHelp} className="help">
-          Written in the refund history and in the notes on the contact as who made a refund, when Keap's API does not say which Keap user
-          the key belongs to.
+          Written in the refund history and in the notes on the contact as who made a refund, when Keap's API does not say which Keap user the key belongs to.
         </p>
       </fieldset>
       <fieldset>
@@ -84,8 +83,8 @@ export function OptionsForm(props: OptionsFormProps) {
           onChange={(event) => setQuietSeconds(event.target.value)}
         />
         <p id={ids.quietHelp} className="help">
-          A refund Keap's screen reports as skipped or failed may still land. Refund Desk checks Keap's API for this long before it lets
-          anyone refund that payment again. 10 to 3600; 120 by default.
+          A refund Keap's screen reports as skipped or failed may still land. Refund Desk checks Keap's API for this long before it lets anyone refund that payment again. 10 to
+          3600; 120 by default.
         </p>
       </fieldset>
       <fieldset>
@@ -95,8 +94,7 @@ export function OptionsForm(props: OptionsFormProps) {
           Refund Desk fills it in and sends it
         </label>
         <label className="choice">
-          <input type="radio" name="refundMode" checked={refundMode === 'guided'} onChange={() => setRefundMode('guided')} />
-          I do it myself in Keap, guided step by step
+          <input type="radio" name="refundMode" checked={refundMode === 'guided'} onChange={() => setRefundMode('guided')} />I do it myself in Keap, guided step by step
         </label>
       </fieldset>
       <fieldset>

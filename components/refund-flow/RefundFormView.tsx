@@ -49,8 +49,7 @@ export function RefundFormView({ view, values, errors, onChange, onReview }: Ref
   return (
     <form onSubmit={submit} noValidate>
       <p className="order-meta">
-        {view.contact.name} · {order.title} · {order.orderDate} · total {formatMoney(order.totalMinor, currency)} · refunded{' '}
-        {formatMoney(order.summary.refundedMinor, currency)}
+        {view.contact.name} · {order.title} · {order.orderDate} · total {formatMoney(order.totalMinor, currency)} · refunded {formatMoney(order.summary.refundedMinor, currency)}
       </p>
       {errors.form && (
         <p className="field-error" role="alert">
@@ -80,7 +79,7 @@ export function RefundFormView({ view, values, errors, onChange, onReview }: Ref
               <dt>Date</dt>
               <dd>{payment.payDate.slice(0, 10)}</dd>
               <dt>Method</dt>
-              <dd>{payment.isManual ? 'Manual payment (cash or check)' : payment.merchantAccountName ?? 'Unknown'}</dd>
+              <dd>{payment.isManual ? 'Manual payment (cash or check)' : (payment.merchantAccountName ?? 'Unknown')}</dd>
               <dt>Gateway</dt>
               <dd>
                 {payment.gatewayName ?? '—'}

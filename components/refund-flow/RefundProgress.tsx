@@ -46,7 +46,19 @@ const WATCH_WORDS: Record<GuidedRefund['watch'], string> = {
   ended: 'Refund Desk stopped watching Keap\'s API. When you have finished in Keap, use "Check Keap again".',
 };
 
-function GuidedSteps({ refundId, guide, learning, busy, onLearn }: { refundId: string; guide: GuidedRefund; learning: boolean; busy: boolean; onLearn: (refundId: string) => void }) {
+function GuidedSteps({
+  refundId,
+  guide,
+  learning,
+  busy,
+  onLearn,
+}: {
+  refundId: string;
+  guide: GuidedRefund;
+  learning: boolean;
+  busy: boolean;
+  onLearn: (refundId: string) => void;
+}) {
   const next = guide.items.find((item) => !item.done);
   return (
     <div className="guided">
@@ -66,10 +78,7 @@ function GuidedSteps({ refundId, guide, learning, busy, onLearn }: { refundId: s
       <p className="watch">{WATCH_WORDS[guide.watch]}</p>
       {guide.learnable && (
         <div className="learn">
-          <p>
-            Refund Desk did not know {LEARN_SLOT_DESCRIPTIONS[guide.learnable]}. Show it once and it will know it next time in this Keap
-            app.
-          </p>
+          <p>Refund Desk did not know {LEARN_SLOT_DESCRIPTIONS[guide.learnable]}. Show it once and it will know it next time in this Keap app.</p>
           <button type="button" disabled={busy || learning} onClick={() => onLearn(refundId)}>
             {learning ? 'Now click that control on Keap’s screen…' : 'Show Refund Desk this control'}
           </button>

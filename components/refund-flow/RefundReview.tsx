@@ -71,8 +71,8 @@ export function RefundReview({ plan, mode, onModeChange, manualRefundsDone, busy
       </fieldset>
       {hasManual && (
         <label className="choice confirm-manual" htmlFor={confirmId}>
-          <input id={confirmId} type="checkbox" checked={manualRefundsDone} onChange={(event) => onManualRefundsDoneChange(event.target.checked)} />
-          I have already refunded the manual payments in the merchant account (or in cash); record them in Keap
+          <input id={confirmId} type="checkbox" checked={manualRefundsDone} onChange={(event) => onManualRefundsDoneChange(event.target.checked)} />I have already refunded the
+          manual payments in the merchant account (or in cash); record them in Keap
         </label>
       )}
       {error && (

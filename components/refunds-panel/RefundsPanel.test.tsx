@@ -68,19 +68,8 @@ describe('RefundsPanel', () => {
     renderPanel({
       rows: [row(1042, { title: 'Annual Membership', orderDate: '2025-03-14', totalMinor: 123456, paidMinor: 100000, refundedMinor: 2550, refundableNowMinor: 97450 })],
     });
-    const cells = within(panel())
-      .getAllByRole('row')[1]!
-      .querySelectorAll('td');
-    expect([...cells].map((cell) => cell.textContent)).toEqual([
-      '#1042',
-      '2025-03-14',
-      'Annual Membership',
-      '$1,234.56',
-      '$1,000.00',
-      '$25.50',
-      '$974.50',
-      'Refund order #1042',
-    ]);
+    const cells = within(panel()).getAllByRole('row')[1]!.querySelectorAll('td');
+    expect([...cells].map((cell) => cell.textContent)).toEqual(['#1042', '2025-03-14', 'Annual Membership', '$1,234.56', '$1,000.00', '$25.50', '$974.50', 'Refund order #1042']);
   });
 
   it('shows amounts the page could not tell as … and a missing date as —', () => {
@@ -99,7 +88,11 @@ describe('RefundsPanel', () => {
       ],
     });
     const notes = screen.getByRole('list', { name: 'Notes on order #7' });
-    expect(within(notes).getAllByRole('listitem').map((item) => item.textContent)).toEqual(['Pending payment: void it in Keap instead']);
+    expect(
+      within(notes)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(['Pending payment: void it in Keap instead']);
     expect(within(panel()).getByText('Total: page shows $40.00, Keap API says $35.00')).toBeTruthy();
   });
 
@@ -115,12 +108,7 @@ describe('RefundsPanel', () => {
     ['the API still loading', { kind: 'loading' }, row(1), "Checking this order with Keap's API…"],
     ['an API error', { kind: 'error', message: 'Keap is down' }, row(1), "Keap's API did not answer, so amounts cannot be confirmed."],
     ['an order the API does not list', READY, row(1, { fromApi: false, refundableNowMinor: null }), "Keap's API does not list this order."],
-    [
-      'only the newest orders checked so far',
-      { kind: 'first-page', orderCount: 30 },
-      row(1, { fromApi: false, refundableNowMinor: null }),
-      "Checking this order with Keap's API…",
-    ],
+    ['only the newest orders checked so far', { kind: 'first-page', orderCount: 30 }, row(1, { fromApi: false, refundableNowMinor: null }), "Checking this order with Keap's API…"],
     ['nothing left to refund', READY, row(1, { refundableNowMinor: 0 }), 'Nothing left to refund on this order.'],
     ['a key of another Keap app', { kind: 'other-app', message: 'Your API key is for acme.infusionsoft.com.' }, row(1), 'Refund Desk has no API key for this Keap app.'],
     ['a page that does not show the API’s contact', { kind: 'not-on-page' }, row(1), "This page does not show the contact Keap's API has under this id."],
@@ -262,12 +250,15 @@ describe('RefundsPanel', () => {
     expect(screen.queryByRole('table')).toBeNull();
   });
 
-  describe('when Keap\'s API cannot give this page amounts', () => {
+  describe("when Keap's API cannot give this page amounts", () => {
     const OTHER_APP: ApiState = { kind: 'other-app', message: 'Your API key is for acme.infusionsoft.com, not zz999.infusionsoft.com.' };
     const NOT_ON_PAGE: ApiState = { kind: 'not-on-page' };
     const PAUSED: ApiState = { kind: 'paused', message: 'This tab asked for many contacts within a minute, so Refund Desk waits for you: click "Load amounts".' };
     /** Page rows without the API's amounts, as the content script passes them in these states. */
-    const pageRows = [row(11, { fromApi: false, paidMinor: null, refundedMinor: null, refundableNowMinor: null }), row(12, { fromApi: false, paidMinor: null, refundedMinor: null, refundableNowMinor: null })];
+    const pageRows = [
+      row(11, { fromApi: false, paidMinor: null, refundedMinor: null, refundableNowMinor: null }),
+      row(12, { fromApi: false, paidMinor: null, refundedMinor: null, refundableNowMinor: null }),
+    ];
 
     it.each([
       ['another Keap app’s key', OTHER_APP, 'Refund Desk has no API key for this Keap app.'],

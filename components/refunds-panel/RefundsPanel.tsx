@@ -130,9 +130,7 @@ export function RefundsPanel({
           Checking amounts with Keap's API…
         </p>
       )}
-      {!pageTableFound && api.kind === 'ready' && (
-        <p className="rd-banner rd-banner-muted">Orders come from Keap's API (the page's Orders table was not found).</p>
-      )}
+      {!pageTableFound && api.kind === 'ready' && <p className="rd-banner rd-banner-muted">Orders come from Keap's API (the page's Orders table was not found).</p>}
       {rows.length > 0 && (
         <div className="rd-tools">
           <label htmlFor={filterId}>Filter orders</label>

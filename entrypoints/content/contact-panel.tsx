@@ -116,9 +116,7 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
     if (!state) return;
     const anchor = findAnchor(ordersTable);
     const alreadyThere =
-      host.isConnected &&
-      ((anchor.where === 'before' && host.nextElementSibling === anchor.element) ||
-        (anchor.where === 'prepend' && host.parentElement === anchor.element));
+      host.isConnected && ((anchor.where === 'before' && host.nextElementSibling === anchor.element) || (anchor.where === 'prepend' && host.parentElement === anchor.element));
     if (alreadyThere) return;
     if (anchor.where === 'before') anchor.element.before(host);
     else anchor.element.prepend(host);
@@ -174,7 +172,10 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
     const pageIds = current.pageRows.map((row) => row.orderId);
     const matches = pageShows(proof.contactName) && pageIds.every((orderId) => apiIds.has(orderId)) && (pageIds.length === 0) === (apiIds.size === 0);
     update({ proof: null });
-    if (!matches) return update({ api: { kind: 'other-app', message: 'Your API key does not seem to belong to this Keap app: this page shows another contact or other orders than it does.' } });
+    if (!matches)
+      return update({
+        api: { kind: 'other-app', message: 'Your API key does not seem to belong to this Keap app: this page shows another contact or other orders than it does.' },
+      });
     const bound = await callBackground('bindKeapApp', { contactId, orderIds: pageIds });
     if (state?.contactId !== contactId) return;
     if (bound.ok) void loadFromApi(contactId, false);

@@ -29,7 +29,10 @@ function OptionsApp() {
   const save = async (candidate: unknown) => {
     const settings = settingsSchema.safeParse(candidate);
     if (!settings.success) {
-      const field = settings.error.issues[0]?.path[0] === 'quietPeriodSeconds' ? 'Keep the payment locked for (seconds) must be a whole number from 10 to 3600.' : 'Keep finished refunds for (days) must be a whole number, 0 or more.';
+      const field =
+        settings.error.issues[0]?.path[0] === 'quietPeriodSeconds'
+          ? 'Keep the payment locked for (seconds) must be a whole number from 10 to 3600.'
+          : 'Keep finished refunds for (days) must be a whole number, 0 or more.';
       setSaveFeedback({ tone: 'error', text: field });
       return;
     }
@@ -72,9 +75,7 @@ function OptionsApp() {
           setConnectionFeedback({ tone: 'info', text: 'Testing the connection to Keap…' });
           void callBackground('testConnection', test).then((answer) => {
             setBusy(false);
-            setConnectionFeedback(
-              answer.ok ? { tone: 'success', text: `Connected to Keap app "${answer.appName}".` } : { tone: 'error', text: answer.error.message },
-            );
+            setConnectionFeedback(answer.ok ? { tone: 'success', text: `Connected to Keap app "${answer.appName}".` } : { tone: 'error', text: answer.error.message });
           });
         }}
       />

@@ -65,9 +65,7 @@ describe('popup App', () => {
     await user.clear(screen.getByRole('searchbox', { name: 'Search' }));
 
     await user.click(screen.getByRole('button', { name: 'Clear history' }));
-    await user.click(
-      within(screen.getByRole('dialog', { name: /Delete 1 finished refund from this browser/ })).getByRole('button', { name: 'Delete' }),
-    );
+    await user.click(within(screen.getByRole('dialog', { name: /Delete 1 finished refund from this browser/ })).getByRole('button', { name: 'Delete' }));
     await waitFor(() => expect(contactNames()).toEqual(['Grace Hopper']));
     expect(await db.refunds.count()).toBe(1);
   });
@@ -82,8 +80,7 @@ describe('popup App', () => {
     await waitFor(() => expect(contactNames()).toEqual(['Grace Hopper', 'Ada Byron']));
     expect(screen.queryByRole('button', { name: 'Continue in side panel' })).toBeNull();
 
-    const message =
-      'Keap’s refund screen asked for something Refund Desk does not know how to answer safely, so it stopped before sending anything at all. Finish it in Keap.';
+    const message = 'Keap’s refund screen asked for something Refund Desk does not know how to answer safely, so it stopped before sending anything at all. Finish it in Keap.';
     await markState(db, waiting.id, 'submitting');
     await markState(db, waiting.id, 'needs-manual', { error: { kind: 'screen-changed', message } });
     const adaRow = (await screen.findByRole('link', { name: 'Ada Byron' })).closest('li')!;

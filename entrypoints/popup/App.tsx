@@ -20,18 +20,12 @@ export function App({ db, onOpenOptions, onContinue }: Props) {
   const filter = useMemo(() => toJournalFilter(filterValue), [filterValue]);
   const before = pageStarts[pageStarts.length - 1];
 
-  const listing = useLiveQuery(
-    async () => ({ filter, page: await listRecent(db, { filter, limit: PAGE_SIZE, before }) }),
-    [db, filter, before],
-  );
+  const listing = useLiveQuery(async () => ({ filter, page: await listRecent(db, { filter, limit: PAGE_SIZE, before }) }), [db, filter, before]);
   const page = listing?.page;
   // The count reads more than a page does (a search's every hit), so it starts once the rows for
   // its filter are in rather than competing with them; until then the popup says "Counting…".
   const listedFilter = listing?.filter;
-  const summary = useLiveQuery(
-    async () => (listedFilter === undefined ? undefined : { filter: listedFilter, totals: await countAndTotal(db, listedFilter) }),
-    [db, listedFilter],
-  );
+  const summary = useLiveQuery(async () => (listedFilter === undefined ? undefined : { filter: listedFilter, totals: await countAndTotal(db, listedFilter) }), [db, listedFilter]);
   const journalIsEmpty = useLiveQuery(async () => (await db.refunds.limit(1).primaryKeys()).length === 0, [db]);
   // Only the Clear history button needs it, so it too waits for the first rows.
   const rowsAreIn = listing !== undefined;

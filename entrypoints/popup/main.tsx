@@ -39,9 +39,7 @@ openJournal().then(
     root.render(
       <main className="history">
         <h1>Refund history</h1>
-        <p role="alert">
-          The refund history could not be opened: {error instanceof Error ? error.message : String(error)}
-        </p>
+        <p role="alert">The refund history could not be opened: {error instanceof Error ? error.message : String(error)}</p>
       </main>,
     );
   },

@@ -23,14 +23,9 @@ import { refundTargetFor, refundTargetsItem } from '@/lib/service/refund-target'
 const callBackground = backgroundCaller({ ...EXTENSION_PAGE_MESSAGES, getContactOrders: CONTACT_PAGE_MESSAGES.getContactOrders });
 
 /** Which order the panel works on (or which refund of the history it follows up), and where the request came from. */
-type Target =
-  | { kind: 'order'; contactId: number; orderId: number | null; appOrigin: string; requestedAt: number }
-  | { kind: 'refund'; refundId: string; requestedAt: number };
+type Target = { kind: 'order'; contactId: number; orderId: number | null; appOrigin: string; requestedAt: number } | { kind: 'refund'; refundId: string; requestedAt: number };
 
-type Step =
-  | { kind: 'form' }
-  | { kind: 'review'; plan: RefundPlan; idempotencyKey: string }
-  | { kind: 'progress'; refundIds: string[] };
+type Step = { kind: 'form' } | { kind: 'review'; plan: RefundPlan; idempotencyKey: string } | { kind: 'progress'; refundIds: string[] };
 
 const journalPromise: Promise<JournalDb> = openJournal();
 
@@ -42,7 +37,8 @@ function useTarget(): Target | null | undefined {
     const fromStorage = (targets: Record<string, unknown>) => {
       if (windowId === undefined) return;
       const chosen = refundTargetFor(targets, windowId);
-      if (chosen?.kind === 'order') setTarget({ kind: 'order', contactId: chosen.contactId, orderId: chosen.orderId, appOrigin: chosen.appOrigin, requestedAt: chosen.requestedAt });
+      if (chosen?.kind === 'order')
+        setTarget({ kind: 'order', contactId: chosen.contactId, orderId: chosen.orderId, appOrigin: chosen.appOrigin, requestedAt: chosen.requestedAt });
       else if (chosen?.kind === 'refund') setTarget({ kind: 'refund', refundId: chosen.refundId, requestedAt: chosen.requestedAt });
     };
     void (async () => {
@@ -164,7 +160,6 @@ function OrderRefund({ target, orderId, onPickAnother }: { target: Extract<Targe
   }, [orderId, target.contactId, target.appOrigin]);
   useEffect(load, [load]);
 
-
   if (loadError) {
     return (
       <div role="alert" className="load-error">
@@ -239,7 +234,9 @@ function ContactOrders({ target, onPick }: { target: Extract<Target, { kind: 'or
   const [orders, setOrders] = useState<ContactOrderRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    void callBackground('getContactOrders', { contactId: target.contactId, appOrigin: target.appOrigin }).then((answer) => (answer.ok ? setOrders(answer.orders) : setError(answer.error.message)));
+    void callBackground('getContactOrders', { contactId: target.contactId, appOrigin: target.appOrigin }).then((answer) =>
+      answer.ok ? setOrders(answer.orders) : setError(answer.error.message),
+    );
   }, [target.contactId, target.appOrigin]);
   if (error) return <p role="alert">{error}</p>;
   if (!orders) return <p role="status">Loading the contact's orders from Keap…</p>;
@@ -277,12 +274,7 @@ export function SidePanelApp() {
       {orderId === null ? (
         <ContactOrders target={target} onPick={(picked) => setChoice({ orderId: picked })} />
       ) : (
-        <OrderRefund
-          key={`${orderId}:${target.requestedAt}`}
-          target={target}
-          orderId={orderId}
-          onPickAnother={() => setChoice({ orderId: null })}
-        />
+        <OrderRefund key={`${orderId}:${target.requestedAt}`} target={target} orderId={orderId} onPickAnother={() => setChoice({ orderId: null })} />
       )}
     </main>
   );

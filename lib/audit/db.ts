@@ -36,8 +36,7 @@ function declareSchema(db: Dexie): void {
     .stores({
       // Every listing index ends in the primary key, so pages can resume exactly after a record
       // (keyset paging) even when several refunds share a millisecond.
-      refunds:
-        'id, &idempotencyKey, orderId, state, [createdAt+id], [state+createdAt+id], [contact.id+createdAt+id], *searchTokens',
+      refunds: 'id, &idempotencyKey, orderId, state, [createdAt+id], [state+createdAt+id], [contact.id+createdAt+id], *searchTokens',
       events: '++id, refundId',
     })
     .upgrade((tx) =>
@@ -89,10 +88,7 @@ export async function openJournal(options: OpenJournalOptions = {}): Promise<Jou
   if (options.factory === undefined) {
     const protocol = globalThis.location?.protocol ?? 'none';
     if (!EXTENSION_PROTOCOLS.includes(protocol)) {
-      throw new JournalError(
-        { kind: 'not-extension-context', protocol },
-        'The refund history can only be opened inside the extension, not on a web page.',
-      );
+      throw new JournalError({ kind: 'not-extension-context', protocol }, 'The refund history can only be opened inside the extension, not on a web page.');
     }
   }
   const db = new Dexie(options.name ?? JOURNAL_DB_NAME, options.factory) as JournalDb;

@@ -25,9 +25,6 @@ export class JournalError extends Error {
   }
 }
 
-export function isJournalError<K extends JournalErrorDetail['kind']>(
-  error: unknown,
-  kind?: K,
-): error is JournalError & { detail: Extract<JournalErrorDetail, { kind: K }> } {
+export function isJournalError<K extends JournalErrorDetail['kind']>(error: unknown, kind?: K): error is JournalError & { detail: Extract<JournalErrorDetail, { kind: K }> } {
   return error instanceof JournalError && (kind === undefined || error.detail.kind === kind);
 }

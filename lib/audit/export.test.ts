@@ -54,13 +54,10 @@ describe('toCsv', () => {
     expect(column(rows, 'Reason details')).toEqual(['Line one\r\nLine two\nand "three"']);
   });
 
-  it.each(['=HYPERLINK("http://evil.example")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd', '=1+1\nsecond line'])(
-    'neutralises the formula-like cell %j',
-    (payload) => {
-      const rows = parse(toCsv([record({ reason: { preset: 'Other', details: payload } })]));
-      expect(column(rows, 'Reason details')).toEqual([`'${payload}`]);
-    },
-  );
+  it.each(['=HYPERLINK("http://evil.example")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd', '=1+1\nsecond line'])('neutralises the formula-like cell %j', (payload) => {
+    const rows = parse(toCsv([record({ reason: { preset: 'Other', details: payload } })]));
+    expect(column(rows, 'Reason details')).toEqual([`'${payload}`]);
+  });
 
   it('keeps non-ASCII text as it is', () => {
     const rows = parse(toCsv([record({ contact: { id: 1, name: 'Zoë Ångström 李雷', email: 'zoe@exämple.com' } })]));

@@ -65,9 +65,7 @@ describe('planRefund', () => {
     const reader = await openJournal({ factory });
     expect(await reader.refunds.get(planned.id)).toEqual(planned);
     expect(planned).toMatchObject({ state: 'planned', createdAt: 1000, updatedAt: 1000, totalMinor: 6000 });
-    expect(await eventsFor(reader, planned.id)).toEqual([
-      { id: expect.any(Number), refundId: planned.id, from: null, to: 'planned', at: 1000 },
-    ]);
+    expect(await eventsFor(reader, planned.id)).toEqual([{ id: expect.any(Number), refundId: planned.id, from: null, to: 'planned', at: 1000 }]);
   });
 
   it('refuses a second plan with the same idempotency key and keeps the first', async () => {
@@ -132,9 +130,7 @@ describe('markState', () => {
   it('rejects an outcome for a payment the refund does not include, changing nothing', async () => {
     const db = await openTestJournal();
     const planned = await planRefund(db, samplePlan());
-    const error = await rejection(
-      markState(db, planned.id, 'submitting', { lineOutcomes: [{ paymentId: 999, outcome: 'refunded' }] }),
-    );
+    const error = await rejection(markState(db, planned.id, 'submitting', { lineOutcomes: [{ paymentId: 999, outcome: 'refunded' }] }));
     expect(isJournalError(error, 'unknown-payment')).toBe(true);
     expect(await db.refunds.get(planned.id)).toEqual(planned);
     expect(await db.events.count()).toBe(1);
@@ -177,9 +173,7 @@ describe('lookups', () => {
     const db = await openTestJournal();
     const line = (paymentId: number) => ({ paymentId, amountMinor: 100, currency: 'USD', channel: 'keap-refund-screen' as const });
     const active = await Promise.all(
-      (['planned', 'submitting', 'unconfirmed', 'needs-manual'] as const).map((state) =>
-        addInState(db, state, { lines: [line(7001), line(7002)] }),
-      ),
+      (['planned', 'submitting', 'unconfirmed', 'needs-manual'] as const).map((state) => addInState(db, state, { lines: [line(7001), line(7002)] })),
     );
     for (const state of ['confirmed', 'recorded', 'skipped', 'failed'] as const) await addInState(db, state, { lines: [line(7001)] });
     await addInState(db, 'submitting', { lines: [line(7003)] });
@@ -316,12 +310,8 @@ describe('retention and clearing', () => {
 
   it('applyRetention deletes only final refunds older than the limit, with their events', async () => {
     const db = await openTestJournal();
-    const oldFinal = await Promise.all(
-      (['confirmed', 'recorded', 'skipped', 'failed'] as const).map((state) => addInState(db, state, {}, now - 40 * DAY)),
-    );
-    const oldInFlight = await Promise.all(
-      (['planned', 'submitting', 'unconfirmed', 'needs-manual'] as const).map((state) => addInState(db, state, {}, now - 40 * DAY)),
-    );
+    const oldFinal = await Promise.all((['confirmed', 'recorded', 'skipped', 'failed'] as const).map((state) => addInState(db, state, {}, now - 40 * DAY)));
+    const oldInFlight = await Promise.all((['planned', 'submitting', 'unconfirmed', 'needs-manual'] as const).map((state) => addInState(db, state, {}, now - 40 * DAY)));
     const recentFinal = await addInState(db, 'confirmed', {}, now - 10 * DAY);
     await db.events.bulkAdd([...oldFinal, ...oldInFlight].map((record) => ({ refundId: record.id, from: null, to: record.state, at: 1 })));
 
@@ -336,9 +326,7 @@ describe('retention and clearing', () => {
   it('clearHistory deletes every finished refund and keeps in-flight ones', async () => {
     const db = await openTestJournal();
     for (const state of ['confirmed', 'recorded', 'skipped', 'failed'] as const) await addInState(db, state);
-    const inFlight = await Promise.all(
-      (['planned', 'submitting', 'unconfirmed', 'needs-manual'] as const).map((state) => addInState(db, state)),
-    );
+    const inFlight = await Promise.all((['planned', 'submitting', 'unconfirmed', 'needs-manual'] as const).map((state) => addInState(db, state)));
     expect(await countFinished(db)).toBe(4);
     expect(await clearHistory(db)).toBe(4);
     expect(await countFinished(db)).toBe(0);

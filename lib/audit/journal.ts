@@ -2,15 +2,7 @@ import { Dexie } from 'dexie';
 import type { JournalDb } from './db';
 import { JournalError } from './errors';
 import { refundIdFor } from './ids';
-import {
-  planRefundInputSchema,
-  stateChangePatchSchema,
-  type PlanRefundInput,
-  type RefundEvent,
-  type RefundEvidence,
-  type RefundRecord,
-  type StateChangePatch,
-} from './schema';
+import { planRefundInputSchema, stateChangePatchSchema, type PlanRefundInput, type RefundEvent, type RefundEvidence, type RefundRecord, type StateChangePatch } from './schema';
 import { searchTokensFor } from './search';
 import { ACTIVE_STATES, FINAL_STATES, canTransition, type RefundState } from './states';
 import { DAY_MS, addDayTotals, dayOf, removeFromDayTotals, updateDayTotals } from './totals';
@@ -68,10 +60,7 @@ export async function planRefund(db: JournalDb, input: PlanRefundInput, clock: C
 }
 
 function duplicateKey(idempotencyKey: string, existingId: string): JournalError {
-  return new JournalError(
-    { kind: 'duplicate-idempotency-key', idempotencyKey, existingId },
-    'This refund was already started once. Check the refund history before trying again.',
-  );
+  return new JournalError({ kind: 'duplicate-idempotency-key', idempotencyKey, existingId }, 'This refund was already started once. Check the refund history before trying again.');
 }
 
 export type MarkStateOptions = Clock & {
@@ -83,13 +72,7 @@ export type MarkStateOptions = Clock & {
  * Moves a refund to state `to`, applying `patch`, and appends the matching event in the same
  * transaction. Throws a `JournalError` for an unknown record, an illegal move, or a stale `from`.
  */
-export async function markState(
-  db: JournalDb,
-  id: string,
-  to: RefundState,
-  patch: StateChangePatch = {},
-  options: MarkStateOptions = {},
-): Promise<RefundRecord> {
+export async function markState(db: JournalDb, id: string, to: RefundState, patch: StateChangePatch = {}, options: MarkStateOptions = {}): Promise<RefundRecord> {
   const parsedPatch = stateChangePatchSchema.safeParse(patch);
   if (!parsedPatch.success) throw invalidInput('refund update', describeIssues(parsedPatch.error));
   const { lineOutcomes, error, evidence, note } = parsedPatch.data;
@@ -106,19 +89,13 @@ export async function markState(
       );
     }
     if (!canTransition(record.state, to)) {
-      throw new JournalError(
-        { kind: 'illegal-transition', refundId: id, from: record.state, to },
-        `A refund that is "${record.state}" cannot become "${to}".`,
-      );
+      throw new JournalError({ kind: 'illegal-transition', refundId: id, from: record.state, to }, `A refund that is "${record.state}" cannot become "${to}".`);
     }
     const lines = record.lines.map((line) => ({ ...line }));
     for (const change of lineOutcomes ?? []) {
       const line = lines.find((candidate) => candidate.paymentId === change.paymentId);
       if (line === undefined) {
-        throw new JournalError(
-          { kind: 'unknown-payment', refundId: id, paymentId: change.paymentId },
-          `Payment ${change.paymentId} is not part of this refund.`,
-        );
+        throw new JournalError({ kind: 'unknown-payment', refundId: id, paymentId: change.paymentId }, `Payment ${change.paymentId} is not part of this refund.`);
       }
       line.outcome = change.outcome;
       if (change.detail !== undefined) line.detail = change.detail;
@@ -198,12 +175,7 @@ export const NOT_SENT_MESSAGE = 'Not sent: interrupted before submission';
  * are checked through `checkRecord` and become confirmed (or recorded, for refunds made elsewhere)
  * or are handed to a person.
  */
-export async function reconcileInterrupted(
-  db: JournalDb,
-  watched: ReadonlySet<string>,
-  checkRecord: CheckRecord,
-  clock: Clock = {},
-): Promise<ReconcileReport> {
+export async function reconcileInterrupted(db: JournalDb, watched: ReadonlySet<string>, checkRecord: CheckRecord, clock: Clock = {}): Promise<ReconcileReport> {
   const report: ReconcileReport = { confirmed: [], recorded: [], needsManual: [], notSent: [], unchecked: [] };
   const interrupted = (await db.refunds.where('state').anyOf(['planned', 'submitting', 'unconfirmed']).toArray()).filter((record) => !watched.has(record.id));
   for (const record of interrupted) {
@@ -225,13 +197,7 @@ export async function reconcileInterrupted(
         const to = await markConfirmedByApi(db, record, result.evidence, 'Confirmed after an interruption', guard);
         report[to].push(record.id);
       } else {
-        await markState(
-          db,
-          record.id,
-          'needs-manual',
-          { error: { kind: 'interrupted', message: result.reason }, note: 'Interrupted; not visible in Keap' },
-          guard,
-        );
+        await markState(db, record.id, 'needs-manual', { error: { kind: 'interrupted', message: result.reason }, note: 'Interrupted; not visible in Keap' }, guard);
         report.needsManual.push(record.id);
       }
     } catch (error) {
@@ -247,10 +213,7 @@ export async function reconcileInterrupted(
 async function finalIdsCreatedBetween(db: JournalDb, from: number, before: number): Promise<string[]> {
   const ids: string[] = [];
   for (const state of FINAL_STATES) {
-    const keys = await db.refunds
-      .where('[state+createdAt+id]')
-      .between([state, from, Dexie.minKey], [state, before, Dexie.minKey], true, false)
-      .primaryKeys();
+    const keys = await db.refunds.where('[state+createdAt+id]').between([state, from, Dexie.minKey], [state, before, Dexie.minKey], true, false).primaryKeys();
     ids.push(...keys);
   }
   return ids;

@@ -1,13 +1,7 @@
 import { Dexie } from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { JOURNAL_DB_NAME, openJournal, type JournalDb } from './db';
-import {
-  buildPlannedRecord,
-  countFinished,
-  eventsFor,
-  findByIdempotencyKey,
-  markState,
-} from './journal';
+import { buildPlannedRecord, countFinished, eventsFor, findByIdempotencyKey, markState } from './journal';
 import { countAndTotal, listRecent } from './query';
 import { refundRecordSchema, type RefundRecord } from './schema';
 import type { RefundState } from './states';
@@ -175,11 +169,6 @@ describe('migration from version 2 to version 3', () => {
       ],
     });
     expect(await countFinished(db)).toBe(5);
-    expect((await listRecent(db, { filter: { search: 'ana' } })).records.map((record) => record.idempotencyKey)).toEqual([
-      'v2-6',
-      'v2-4',
-      'v2-2',
-      'v2-0',
-    ]);
+    expect((await listRecent(db, { filter: { search: 'ana' } })).records.map((record) => record.idempotencyKey)).toEqual(['v2-6', 'v2-4', 'v2-2', 'v2-0']);
   });
 });

@@ -59,7 +59,10 @@ function orderedSources(db: JournalDb, filter: JournalFilter, before?: PageCurso
   }
   if (states !== undefined) {
     return [...new Set(states)].map((state) =>
-      db.refunds.where('[state+createdAt+id]').between([state, ...lower], [state, ...upper], true, includeUpper).reverse(),
+      db.refunds
+        .where('[state+createdAt+id]')
+        .between([state, ...lower], [state, ...upper], true, includeUpper)
+        .reverse(),
     );
   }
   return [db.refunds.where('[createdAt+id]').between(lower, upper, true, includeUpper).reverse()];
@@ -87,22 +90,14 @@ async function searchHits(db: JournalDb, tokens: string[]): Promise<string[]> {
  * Matches of a search older than `before`, newest first, read in chunks that start at
  * `firstChunk` records and double (a filter may drop many hits).
  */
-async function* searchMatches(
-  db: JournalDb,
-  filter: JournalFilter,
-  tokens: string[],
-  options: { before?: PageCursor; firstChunk: number },
-): AsyncGenerator<RefundRecord[]> {
+async function* searchMatches(db: JournalDb, filter: JournalFilter, tokens: string[], options: { before?: PageCursor; firstChunk: number }): AsyncGenerator<RefundRecord[]> {
   const { before } = options;
   // Ids start with their creation time (see `refundIdFor`), so the date range and the page's end
   // narrow the hits before any record is read; `matchesFilter` stays the exact check.
   const oldest = filter.from === undefined ? undefined : timestampText(filter.from);
   const newest = filter.to === undefined ? undefined : timestampText(filter.to);
   const hits = (await searchHits(db, tokens)).filter(
-    (id) =>
-      (before === undefined || id < before.id) &&
-      (oldest === undefined || id >= oldest) &&
-      (newest === undefined || id.slice(0, newest.length) <= newest),
+    (id) => (before === undefined || id < before.id) && (oldest === undefined || id >= oldest) && (newest === undefined || id.slice(0, newest.length) <= newest),
   );
   let chunk = options.firstChunk;
   for (let start = 0; start < hits.length; start += chunk, chunk = Math.min(chunk * 2, MAX_FETCH_CHUNK)) {
@@ -143,9 +138,7 @@ export type CurrencyTotal = { currency: string; amountMinor: number };
 export type CountAndTotal = { count: number; refunded: CurrencyTotal[] };
 
 function sortedTotals(totals: Map<string, number>): CurrencyTotal[] {
-  return [...totals]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, amountMinor]) => ({ currency, amountMinor }));
+  return [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amountMinor]) => ({ currency, amountMinor }));
 }
 
 /** Reads every record matching `filter` (search aside) into `sum`. */

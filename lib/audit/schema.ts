@@ -25,7 +25,6 @@ const refundLineSchema = z.object({
   detail: z.string().optional(),
 });
 
-
 const refundErrorSchema = z.object({
   kind: z.string().min(1),
   message: z.string().min(1),
@@ -109,9 +108,7 @@ export type RefundEvent = z.infer<typeof refundEventSchema>;
 
 /** What a state change may add to the record besides the state. Amounts and parties never change. */
 export const stateChangePatchSchema = z.object({
-  lineOutcomes: z
-    .array(z.object({ paymentId: keapId, outcome: lineOutcomeSchema, detail: z.string().optional() }))
-    .optional(),
+  lineOutcomes: z.array(z.object({ paymentId: keapId, outcome: lineOutcomeSchema, detail: z.string().optional() })).optional(),
   error: refundErrorSchema.optional(),
   evidence: refundEvidenceSchema.optional(),
   note: z.string().optional(),

@@ -30,7 +30,10 @@ describe('searchTokensFor', () => {
           const name = nameWords.join(' ');
           const email = `${emailWords.join('.')}@example.com`;
           const pruned = searchTokensFor({ contact: { name, email }, orderId });
-          const emailFolded = email.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+          const emailFolded = email
+            .normalize('NFKD')
+            .replace(/\p{M}+/gu, '')
+            .toLowerCase();
           const full = [
             ...searchQueryTokens(name.normalize('NFKD').replace(/\p{M}+/gu, '')).flatMap((word) => [word, ...word.split(/[-'.]+/)]),
             emailFolded,

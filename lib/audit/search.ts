@@ -1,6 +1,9 @@
 /** Lowercase and drop accents, so "José" is found by "jose". */
 function fold(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 function words(text: string): string[] {
@@ -26,5 +29,11 @@ export function searchTokensFor(record: Searchable): string[] {
 
 /** The words of a search box entry; a record matches when each is a prefix of one of its tokens. */
 export function searchQueryTokens(query: string): string[] {
-  return [...new Set(fold(query).split(/\s+/).filter((token) => token.length > 0))];
+  return [
+    ...new Set(
+      fold(query)
+        .split(/\s+/)
+        .filter((token) => token.length > 0),
+    ),
+  ];
 }

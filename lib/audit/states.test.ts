@@ -103,9 +103,7 @@ describe('markState over every pair of states', () => {
       const updated = await move;
       expect(updated.state).toBe(to);
       expect(await db.refunds.get(record.id)).toEqual({ ...record, state: to, updatedAt: 2000 });
-      expect(await eventsFor(db, record.id)).toEqual([
-        { id: expect.any(Number), refundId: record.id, from, to, at: 2000, note: 'test move' },
-      ]);
+      expect(await eventsFor(db, record.id)).toEqual([{ id: expect.any(Number), refundId: record.id, from, to, at: 2000, note: 'test move' }]);
     } else {
       const error = await move.catch((caught: unknown) => caught);
       expect(isJournalError(error, 'illegal-transition')).toBe(true);

@@ -1,15 +1,6 @@
 import { z } from 'zod';
 
-export const refundStateSchema = z.enum([
-  'planned',
-  'submitting',
-  'confirmed',
-  'recorded',
-  'skipped',
-  'failed',
-  'needs-manual',
-  'unconfirmed',
-]);
+export const refundStateSchema = z.enum(['planned', 'submitting', 'confirmed', 'recorded', 'skipped', 'failed', 'needs-manual', 'unconfirmed']);
 export type RefundState = z.infer<typeof refundStateSchema>;
 
 export const REFUND_STATES = refundStateSchema.options;

@@ -31,9 +31,7 @@ export type DailyTotalsTable = EntityTable<DayTotals, 'day'>;
 /** The part of a refund that was refunded or recorded; zero unless the refund is settled. */
 export function settledMinor(record: RefundRecord): number {
   if (!SETTLED_STATES.includes(record.state)) return 0;
-  return record.lines
-    .filter((line) => line.outcome === undefined || ['refunded', 'recorded', 'voided'].includes(line.outcome))
-    .reduce((sum, line) => sum + line.amountMinor, 0);
+  return record.lines.filter((line) => line.outcome === undefined || ['refunded', 'recorded', 'voided'].includes(line.outcome)).reduce((sum, line) => sum + line.amountMinor, 0);
 }
 
 export function dayOf(createdAt: number): number {
@@ -80,12 +78,7 @@ export async function updateDayTotals(dailyTotals: DailyTotalsTable, removed: Re
  * Takes `states` out of every day before `beforeDay` outright, then `records` (deleted ones of
  * day `beforeDay`) one by one. Call inside the deleting transaction.
  */
-export async function removeFromDayTotals(
-  dailyTotals: DailyTotalsTable,
-  states: readonly RefundState[],
-  beforeDay: number,
-  records: RefundRecord[],
-): Promise<void> {
+export async function removeFromDayTotals(dailyTotals: DailyTotalsTable, states: readonly RefundState[], beforeDay: number, records: RefundRecord[]): Promise<void> {
   const emptied: number[] = [];
   await dailyTotals
     .where('day')

@@ -66,9 +66,7 @@ describe('Keap client against the sandbox', () => {
     const merchants = valueOf(await client.listMerchants());
     expect(merchants.merchant_accounts.map((merchant) => merchant.id)).toContain(SEED.merchants.paypalExpress);
 
-    const note = valueOf(
-      await client.createNote({ contact_id: SEED.contacts.demo, title: 'Refund issued', body: 'Refunded $60.00 (payment 7001).', type: 'Other' }),
-    );
+    const note = valueOf(await client.createNote({ contact_id: SEED.contacts.demo, title: 'Refund issued', body: 'Refunded $60.00 (payment 7001).', type: 'Other' }));
     expect(note).toMatchObject({ contact_id: SEED.contacts.demo, title: 'Refund issued' });
     expect(sandbox.state.notes.some((stored) => stored.id === note.id)).toBe(true);
   });

@@ -142,9 +142,7 @@ describe('Keap client requests', () => {
 
 describe('Keap client errors', () => {
   it('401 with Keap’s fault body → bad-key, not retried', async () => {
-    const { client, calls } = setup(() =>
-      json({ fault: { faultstring: 'Invalid Access Token', detail: { errorcode: 'keymanagement.service.invalid_access_token' } } }, 401),
-    );
+    const { client, calls } = setup(() => json({ fault: { faultstring: 'Invalid Access Token', detail: { errorcode: 'keymanagement.service.invalid_access_token' } } }, 401));
     const error = errorOf(await client.getAccountProfile());
     expect(error.kind).toBe('bad-key');
     expect(error.message).toContain('Keap did not accept the API key');
@@ -207,9 +205,7 @@ describe('Keap client errors', () => {
 
   it('429 on a read waits for Retry-After and tries again', async () => {
     const { client, calls, limiter } = setup((_, index) =>
-      index === 0
-        ? json({ code: '429', message: 'Quota Exceeded', status: 'Request Throttled' }, 429, { 'retry-after': '12' })
-        : json({ id: 42 }),
+      index === 0 ? json({ code: '429', message: 'Quota Exceeded', status: 'Request Throttled' }, 429, { 'retry-after': '12' }) : json({ id: 42 }),
     );
     expect(valueOf(await client.getContact(42)).id).toBe(42);
     expect(calls).toHaveLength(2);
@@ -226,9 +222,7 @@ describe('Keap client errors', () => {
 
   it('429 with the daily quota spent → quota-exhausted at once', async () => {
     const resetAt = START + 6 * 3600_000;
-    const { client, calls } = setup(() =>
-      json({ code: '429' }, 429, { 'x-keap-product-quota-available': '0', 'x-keap-product-quota-expiry-time': String(resetAt) }),
-    );
+    const { client, calls } = setup(() => json({ code: '429' }, 429, { 'x-keap-product-quota-available': '0', 'x-keap-product-quota-expiry-time': String(resetAt) }));
     const error = errorOf(await client.getContact(42));
     expect(error).toMatchObject({ kind: 'quota-exhausted', resetAt });
     expect(error.message).toContain('18:00 UTC on 2025-01-15');
@@ -239,19 +233,15 @@ describe('Keap client errors', () => {
 
   it('a POST is not retried after a 5xx, a network failure or a timeout', async () => {
     const note = { contact_id: 42, title: 'Refund', body: 'Refunded $60.00' };
-    for (const failure of [
-      () => json({}, 500),
-      () => Promise.reject(new TypeError('Failed to fetch')),
-    ]) {
+    for (const failure of [() => json({}, 500), () => Promise.reject(new TypeError('Failed to fetch'))]) {
       const { client, calls } = setup(failure);
       const error = errorOf(await client.createNote(note));
       expect(['keap-down', 'network']).toContain(error.kind);
       expect(calls).toHaveLength(1);
     }
-    const { client, calls } = setup(
-      (_, __, signal) => new Promise<Response>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
-      { timeoutMs: 20 },
-    );
+    const { client, calls } = setup((_, __, signal) => new Promise<Response>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))), {
+      timeoutMs: 20,
+    });
     const error = errorOf(await client.createNote(note));
     expect(error.kind).toBe('timeout');
     expect(error.message).toContain('may or may not have been saved');
@@ -259,9 +249,7 @@ describe('Keap client errors', () => {
   });
 
   it('a POST turned away with 429 (not processed by Keap) is sent again after the wait', async () => {
-    const { client, calls } = setup((_, index) =>
-      index === 0 ? json({ code: '429' }, 429, { 'retry-after': '2' }) : json({ id: 5, contact_id: 42 }, 201),
-    );
+    const { client, calls } = setup((_, index) => (index === 0 ? json({ code: '429' }, 429, { 'retry-after': '2' }) : json({ id: 5, contact_id: 42 }, 201)));
     expect(valueOf(await client.createNote({ contact_id: 42, title: 'Refund', body: '' })).id).toBe(5);
     expect(calls).toHaveLength(2);
   });
@@ -273,9 +261,7 @@ describe('Keap client errors', () => {
   });
 
   it('a schema mismatch names the endpoint and the field path', async () => {
-    const { client } = setup(() =>
-      json({ count: 5, orders: [1, 2, 3, 4, 5].map((id) => orderJson(id, id === 4 ? { total: 'lots' } : {})) }),
-    );
+    const { client } = setup(() => json({ count: 5, orders: [1, 2, 3, 4, 5].map((id) => orderJson(id, id === 4 ? { total: 'lots' } : {})) }));
     // A contact's list is checked when read: the page came back fine, its fourth order does not.
     const error = errorOf(valueOf(await client.listOrdersForContact(42)).all());
     expect(error).toMatchObject({

@@ -100,10 +100,7 @@ interface RequestSpec<T> {
   unsureWhetherSaved?: string;
 }
 
-type Attempt =
-  | { kind: 'answered'; response: Response; text: string }
-  | { kind: 'network' }
-  | { kind: 'timeout' };
+type Attempt = { kind: 'answered'; response: Response; text: string } | { kind: 'network' } | { kind: 'timeout' };
 
 /** A runaway `next` chain must end; 1,000 pages of 1,000 is far beyond any contact. */
 const MAX_PAGES = 1000;
@@ -195,11 +192,7 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
     for (let attemptNumber = 0; ; attemptNumber += 1) {
       const permission = await limiter.acquire();
       if (!permission.ok) {
-        return fail(
-          permission.reason === 'quota-exhausted'
-            ? quotaExhaustedError(label, permission.retryAt)
-            : throttledError(label, permission.retryAt, now()),
-        );
+        return fail(permission.reason === 'quota-exhausted' ? quotaExhaustedError(label, permission.retryAt) : throttledError(label, permission.retryAt, now()));
       }
       const mayRetry = attemptNumber < maxRetries;
       const backoffMs = FIRST_BACKOFF_MS * 2 ** attemptNumber;
@@ -210,11 +203,7 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
           await sleep(backoffMs);
           continue;
         }
-        return fail(
-          outcome.kind === 'timeout'
-            ? timeoutError(label, timeoutMs, spec.unsureWhetherSaved)
-            : networkError(label, spec.unsureWhetherSaved),
-        );
+        return fail(outcome.kind === 'timeout' ? timeoutError(label, timeoutMs, spec.unsureWhetherSaved) : networkError(label, spec.unsureWhetherSaved));
       }
       const { response, text } = outcome;
       limiter.observeHeaders(response.headers);

@@ -28,7 +28,10 @@ function stubClient() {
     getContact: async (contactId) => {
       calls.push(`contact ${contactId}`);
       if (failContact) return { ok: false, error: notFoundError(`GET /v1/contacts/${contactId}`, `contact ${contactId}`) };
-      return { ok: true, value: contactSchema.parse({ id: contactId, given_name: givenName, family_name: 'Lovelace', email_addresses: [{ email: 'ada@example.com', field: 'EMAIL1' }] }) };
+      return {
+        ok: true,
+        value: contactSchema.parse({ id: contactId, given_name: givenName, family_name: 'Lovelace', email_addresses: [{ email: 'ada@example.com', field: 'EMAIL1' }] }),
+      };
     },
     getOrder: unused,
     listOrderPayments: unused,

@@ -48,8 +48,7 @@ export function badKeyError(endpointLabel: string): KeapError {
   return {
     kind: 'bad-key',
     endpoint: endpointLabel,
-    message:
-      'Keap did not accept the API key (it is wrong, expired or revoked). Create a new key in Keap under Settings → API Settings and save it in Refund Desk.',
+    message: 'Keap did not accept the API key (it is wrong, expired or revoked). Create a new key in Keap under Settings → API Settings and save it in Refund Desk.',
   };
 }
 

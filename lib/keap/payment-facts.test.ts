@@ -5,11 +5,7 @@ import { invoicePaymentJson, merchantsJson, orderJson, transactionJson } from '@
 
 const merchants = merchantListSchema.parse(merchantsJson);
 
-function facts(options: {
-  order?: Record<string, unknown>;
-  payments: Record<string, unknown>[];
-  transactions: Record<string, unknown>[];
-}) {
+function facts(options: { order?: Record<string, unknown>; payments: Record<string, unknown>[]; transactions: Record<string, unknown>[] }) {
   const order = orderSchema.parse(orderJson(1, options.order));
   const result = derivePaymentFacts({
     order,
@@ -22,7 +18,10 @@ function facts(options: {
 
 describe('payment facts', () => {
   it('a settled Stripe payment is fully refundable and linked to its transaction', () => {
-    const { facts: [payment], summary } = facts({
+    const {
+      facts: [payment],
+      summary,
+    } = facts({
       payments: [invoicePaymentJson(7001, { payment_id: 9001 })],
       transactions: [transactionJson(9001)],
     });
@@ -61,7 +60,10 @@ describe('payment facts', () => {
   });
 
   it('partial refund: the refund row reduces what is left to refund', () => {
-    const { facts: [payment, refund], summary } = facts({
+    const {
+      facts: [payment, refund],
+      summary,
+    } = facts({
       order: { refund_total: 25 },
       payments: [
         invoicePaymentJson(7001, { payment_id: 9001 }),
@@ -75,7 +77,10 @@ describe('payment facts', () => {
   });
 
   it('full refund in two parts: nothing left, the order is fully refunded', () => {
-    const { facts: [payment], summary } = facts({
+    const {
+      facts: [payment],
+      summary,
+    } = facts({
       order: { refund_total: 60 },
       payments: [
         invoicePaymentJson(7001, { pay_status: 'REFUNDED', payment_id: 9001 }),
@@ -89,7 +94,9 @@ describe('payment facts', () => {
   });
 
   it('refund rows whose target is 0 or null refund nothing', () => {
-    const { facts: [payment] } = facts({
+    const {
+      facts: [payment],
+    } = facts({
       payments: [invoicePaymentJson(7001, { refund_invoice_payment_id: 0 })],
       transactions: [],
     });
@@ -99,10 +106,7 @@ describe('payment facts', () => {
   it('pending: on the payment or only on its transaction, not refundable now', () => {
     const { facts: found, summary } = facts({
       order: { total: 120, total_paid: 120 },
-      payments: [
-        invoicePaymentJson(7001, { pay_status: 'PENDING', payment_id: 9001 }),
-        invoicePaymentJson(7002, { pay_status: 'APPROVED', payment_id: 9002 }),
-      ],
+      payments: [invoicePaymentJson(7001, { pay_status: 'PENDING', payment_id: 9001 }), invoicePaymentJson(7002, { pay_status: 'APPROVED', payment_id: 9002 })],
       transactions: [transactionJson(9001), transactionJson(9002, { status: 'PENDING' })],
     });
     expect(found.map((fact) => fact.isPending)).toEqual([true, true]);
@@ -112,10 +116,7 @@ describe('payment facts', () => {
   it('manual: MANUAL_PAID status or a MANUAL transaction', () => {
     const { facts: found, summary } = facts({
       order: { total: 120, total_paid: 120 },
-      payments: [
-        invoicePaymentJson(7001, { pay_status: 'MANUAL_PAID', payment_id: null }),
-        invoicePaymentJson(7002, { payment_id: 9002 }),
-      ],
+      payments: [invoicePaymentJson(7001, { pay_status: 'MANUAL_PAID', payment_id: null }), invoicePaymentJson(7002, { payment_id: 9002 })],
       transactions: [transactionJson(9002, { type: 'MANUAL', collection_method: 'MANUAL', gateway: null, gateway_account_name: null })],
     });
     expect(found.map((fact) => fact.isManual)).toEqual([true, true]);
@@ -124,7 +125,10 @@ describe('payment facts', () => {
   });
 
   it('PayPal Express is flagged as a gateway Keap cannot refund through', () => {
-    const { facts: [payment], summary } = facts({
+    const {
+      facts: [payment],
+      summary,
+    } = facts({
       payments: [invoicePaymentJson(7001, { payment_id: 9001, pay_status: 'PAYPAL_PAID' })],
       transactions: [transactionJson(9001, { gateway: 'PayPal Express', gateway_account_name: 'PayPal shop' })],
     });
@@ -138,17 +142,16 @@ describe('payment facts', () => {
     const { facts: found } = facts({
       order: { total: 120, total_paid: 120 },
       payments: [invoicePaymentJson(7001, { payment_id: 9001 }), invoicePaymentJson(7002, { payment_id: 9002 })],
-      transactions: [
-        transactionJson(9001, { test: true }),
-        transactionJson(9002, { gateway_account_name: 'Stripe sandbox' }),
-      ],
+      transactions: [transactionJson(9001, { test: true }), transactionJson(9002, { gateway_account_name: 'Stripe sandbox' })],
     });
     expect(found.map((fact) => fact.isTestMode)).toEqual([true, true]);
     expect(found[1]?.merchantType).toBe('STRIPE');
   });
 
   it('with no charge to link to, the gateway is not known: the payment plan names only where it would be charged', () => {
-    const { facts: [payment] } = facts({
+    const {
+      facts: [payment],
+    } = facts({
       order: { payment_plan: { payment_gateway: { merchant_account_id: 3, merchant_account_name: 'Stripe sandbox' } } },
       payments: [invoicePaymentJson(7001, { payment_id: 12345 })],
       transactions: [],
@@ -196,9 +199,7 @@ describe('linking payments to charges (the guess)', () => {
   };
 
   it('takes the transaction whose id is the payment_id first, even when another charge has the same amount and day', () => {
-    expect(linkedIds([invoicePaymentJson(7001, { payment_id: 9002 })], [transactionJson(9001), transactionJson(9002)])).toEqual([
-      { linked: 9002, possible: [9002] },
-    ]);
+    expect(linkedIds([invoicePaymentJson(7001, { payment_id: 9002 })], [transactionJson(9001), transactionJson(9002)])).toEqual([{ linked: 9002, possible: [9002] }]);
   });
 
   it('else the only charge of the payment’s amount on its pay date’s UTC day, not one already linked by id', () => {
@@ -233,9 +234,7 @@ describe('linking payments to charges (the guess)', () => {
   });
 
   it('with no charge of its amount and day, a payment may be any of the order’s charges', () => {
-    expect(linkedIds([unlinked(7001, { amount: 12.5 })], [transactionJson(9001), transactionJson(9002, { amount: 30 })])).toEqual([
-      { linked: null, possible: [9001, 9002] },
-    ]);
+    expect(linkedIds([unlinked(7001, { amount: 12.5 })], [transactionJson(9001), transactionJson(9002, { amount: 30 })])).toEqual([{ linked: null, possible: [9001, 9002] }]);
   });
 
   it('a payment that cannot be told apart takes the gateway its possible charges share', () => {
@@ -256,7 +255,9 @@ describe('linking payments to charges (the guess)', () => {
   });
 
   it('when every charge of the order names one gateway, an unmatched payment has that gateway', () => {
-    const { facts: [payment] } = facts({
+    const {
+      facts: [payment],
+    } = facts({
       payments: [unlinked(7001, { amount: 60, pay_date: '2025-02-01T10:00:00.000Z' })],
       transactions: [transactionJson(9001, { gateway: 'eWAY', gateway_account_name: null, amount: 59.5 })],
     });
@@ -264,7 +265,9 @@ describe('linking payments to charges (the guess)', () => {
   });
 
   it('when the charges it may be name different gateways, the payment names them all and no gateway', () => {
-    const { facts: [payment] } = facts({
+    const {
+      facts: [payment],
+    } = facts({
       payments: [unlinked(7001, { amount: 60 }), unlinked(7002, { amount: 60 })],
       transactions: [transactionJson(9001, { gateway: 'PayPal Express', gateway_account_name: 'PayPal shop' }), transactionJson(9002)],
     });
@@ -272,7 +275,9 @@ describe('linking payments to charges (the guess)', () => {
   });
 
   it('a manual charge names no gateway and makes its payment manual', () => {
-    const { facts: [payment] } = facts({
+    const {
+      facts: [payment],
+    } = facts({
       payments: [unlinked(7001, { amount: 150, pay_status: 'APPROVED' })],
       transactions: [transactionJson(9001, { amount: 150, type: 'MANUAL', collection_method: 'MANUAL', gateway: null, gateway_account_name: null })],
     });
@@ -280,12 +285,11 @@ describe('linking payments to charges (the guess)', () => {
   });
 
   it('currency, test mode and pending come from what every possible charge says', () => {
-    const { facts: [payment] } = facts({
+    const {
+      facts: [payment],
+    } = facts({
       payments: [unlinked(7001), unlinked(7002)],
-      transactions: [
-        transactionJson(9001, { currency: 'EUR', test: true, status: 'PENDING' }),
-        transactionJson(9002, { currency: 'EUR', test: false, status: 'APPROVED' }),
-      ],
+      transactions: [transactionJson(9001, { currency: 'EUR', test: true, status: 'PENDING' }), transactionJson(9002, { currency: 'EUR', test: false, status: 'APPROVED' })],
     });
     expect(payment).toMatchObject({ currency: 'EUR', isTestMode: false, isPending: false });
   });

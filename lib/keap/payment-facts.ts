@@ -259,13 +259,9 @@ export function derivePaymentFacts(input: PaymentFactsInput): PaymentFacts[] {
 /** The order-level view the panel and the refund rules start from. */
 export function summarizeOrder(order: KeapOrder, facts: PaymentFacts[], defaultCurrency = DEFAULT_CURRENCY): OrderSummary {
   const payments = facts.filter((fact) => !fact.isRefundRow);
-  const collectedMinor = payments
-    .filter((fact) => !NOT_COLLECTED_STATUSES.has(fact.payStatus))
-    .reduce((sum, fact) => sum + fact.amountMinor, 0);
+  const collectedMinor = payments.filter((fact) => !NOT_COLLECTED_STATUSES.has(fact.payStatus)).reduce((sum, fact) => sum + fact.amountMinor, 0);
   const refundedMinor = payments.reduce((sum, fact) => sum + fact.refundedMinor, 0);
-  const refundableNowMinor = payments
-    .filter((fact) => !fact.isPending)
-    .reduce((sum, fact) => sum + fact.refundableMinor, 0);
+  const refundableNowMinor = payments.filter((fact) => !fact.isPending).reduce((sum, fact) => sum + fact.refundableMinor, 0);
   // Manual payments went through no gateway, as manual charges do on the Refunds panel.
   const limits = new Map<string, GatewayLimit>();
   for (const fact of payments) {

@@ -80,9 +80,7 @@ describe('rate limiter', () => {
 
   it('ignores a higher limit announced by Keap', async () => {
     const limiter = createRateLimiter({ clock: fakeClock() });
-    limiter.observeHeaders(
-      new Headers({ 'x-keap-product-throttle-limit': '1500', 'x-keap-product-throttle-time-unit': 'minute', 'x-keap-product-throttle-interval': '1' }),
-    );
+    limiter.observeHeaders(new Headers({ 'x-keap-product-throttle-limit': '1500', 'x-keap-product-throttle-time-unit': 'minute', 'x-keap-product-throttle-interval': '1' }));
     const times = grantTimes(await Promise.all(Array.from({ length: 300 }, () => limiter.acquire())));
     expect(maxInAnyWindow(times, 60_100)).toBe(240);
   });

@@ -32,9 +32,7 @@ export interface RateLimiterOptions {
   maxWaitMs?: number;
 }
 
-export type Permission =
-  | { ok: true; grantedAt: number }
-  | { ok: false; reason: 'quota-exhausted' | 'throttled'; retryAt: number };
+export type Permission = { ok: true; grantedAt: number } | { ok: false; reason: 'quota-exhausted' | 'throttled'; retryAt: number };
 
 export interface RateLimiterCounters {
   requestsSent: number;
@@ -234,11 +232,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     observeHeaders(headers) {
       const throttleWindowMs = headerWindowMs(headers, 'x-keap-product-throttle');
       if (throttleWindowMs !== undefined) {
-        adaptWindow(
-          throttleWindowMs,
-          headerNumber(headers, 'x-keap-product-throttle-limit'),
-          headerNumber(headers, 'x-keap-product-throttle-available'),
-        );
+        adaptWindow(throttleWindowMs, headerNumber(headers, 'x-keap-product-throttle-limit'), headerNumber(headers, 'x-keap-product-throttle-available'));
       }
       const quotaLimit = headerNumber(headers, 'x-keap-product-quota-limit');
       if (quotaLimit !== undefined && quotaLimit > 0) dailyLimit = Math.min(options.perDay ?? 30_000, quotaLimit);

@@ -4,7 +4,10 @@ import { moneyFromDecimal, moneyFromDecimalIn, orderListingSchema, orderSchema, 
 import { orderJson, transactionJson } from '@/lib/keap/test-fixtures';
 
 // Amounts as Keap's JSON may carry them: numbers, numeric text, absent or null where allowed.
-const amount = fc.oneof(fc.integer({ min: 0, max: 10_000_000 }).map((cents) => cents / 100), fc.integer({ min: 0, max: 99_999 }).map((cents) => (cents / 100).toFixed(2)));
+const amount = fc.oneof(
+  fc.integer({ min: 0, max: 10_000_000 }).map((cents) => cents / 100),
+  fc.integer({ min: 0, max: 99_999 }).map((cents) => (cents / 100).toFixed(2)),
+);
 
 describe('the bulk listings read what the full objects read', () => {
   it('property: an order listing holds the full order’s id, title, date and amounts', () => {

@@ -68,7 +68,13 @@ function errorOf(name: MessageName, data: unknown, sender: SenderIdentity) {
 describe('checkMessage: who may send what', () => {
   it.each([
     ['startRefund', validStartRefund],
-    ['saveSettings', { settings: { apiHost: 'api.infusionsoft.com', defaultErrorHandling: 'skip-payment', historyRetentionDays: 0, defaultRefundMode: 'guided' }, apiKey: 'KeapAK-0123456789abcdef' }],
+    [
+      'saveSettings',
+      {
+        settings: { apiHost: 'api.infusionsoft.com', defaultErrorHandling: 'skip-payment', historyRetentionDays: 0, defaultRefundMode: 'guided' },
+        apiKey: 'KeapAK-0123456789abcdef',
+      },
+    ],
     ['getOrderForRefund', { orderId: 7, contactId: 42 }],
     ['testConnection', { apiHost: 'api.infusionsoft.com' }],
     ['getSettings', {}],
@@ -211,22 +217,46 @@ describe('checkMessage: malformed payloads', () => {
     ['an id beyond the safe integers', 'getContactOrders', { contactId: 2 ** 53 }, extensionPage, 'contactId'],
     ['a missing field', 'getOrderForRefund', { orderId: 7 }, extensionPage, 'contactId'],
     ['a key that is not a uuid', 'startRefund', { ...validStartRefund, idempotencyKey: 'refund-1' }, extensionPage, 'idempotencyKey'],
-    ['a form field of the wrong type', 'startRefund', { ...validStartRefund, form: { ...validForm, payments: [{ paymentId: 7001, selected: 'yes', amount: '1' }] } }, extensionPage, 'form.payments.0.selected'],
+    [
+      'a form field of the wrong type',
+      'startRefund',
+      { ...validStartRefund, form: { ...validForm, payments: [{ paymentId: 7001, selected: 'yes', amount: '1' }] } },
+      extensionPage,
+      'form.payments.0.selected',
+    ],
     ['an app origin that is not Keap', 'startRefund', { ...validStartRefund, appOrigin: 'https://evil.example' }, extensionPage, 'appOrigin'],
     ['a startRefund without a mode', 'startRefund', { ...validStartRefund, mode: undefined }, extensionPage, 'mode'],
     ['a startRefund in a mode Refund Desk does not know', 'startRefund', { ...validStartRefund, mode: 'manual' }, extensionPage, 'mode'],
     ['an attempt id that is not a uuid', 'refundScreenProgress', { attemptId: 'attempt-1', progress }, keapAppPage, 'attemptId'],
     ['a progress without its steps', 'refundScreenProgress', { attemptId: ATTEMPT_ID, progress: { opened: true, finalClicked: false } }, orderPage(7), 'progress.submitted'],
-    ['a step Refund Desk does not know', 'refundScreenProgress', { attemptId: ATTEMPT_ID, progress: { ...progress, submitted: ['everything'] } }, keapAppPage, 'progress.submitted.0'],
+    [
+      'a step Refund Desk does not know',
+      'refundScreenProgress',
+      { attemptId: ATTEMPT_ID, progress: { ...progress, submitted: ['everything'] } },
+      keapAppPage,
+      'progress.submitted.0',
+    ],
     ['a missing attempt id', 'approveFinalClick', {}, keapAppPage, 'attemptId'],
-    ['a guide of more than 40 items', 'refundScreenGuide', { attemptId: ATTEMPT_ID, progress, items: Array.from({ length: 41 }, (_, i) => ({ id: `${i}`, text: 'x', done: false })) }, keapAppPage, 'items'],
+    [
+      'a guide of more than 40 items',
+      'refundScreenGuide',
+      { attemptId: ATTEMPT_ID, progress, items: Array.from({ length: 41 }, (_, i) => ({ id: `${i}`, text: 'x', done: false })) },
+      keapAppPage,
+      'items',
+    ],
     ['a guide item without done', 'refundScreenGuide', { attemptId: ATTEMPT_ID, progress, items: [{ id: 'payments', text: 'Tick it' }] }, contactPage(42), 'items.0.done'],
     ['a refund id that is not a uuid', 'continueInKeap', { refundId: '42' }, extensionPage, 'refundId'],
     ['a missing refund id', 'learnControl', {}, extensionPage, 'refundId'],
     ['a control Refund Desk does not know', 'forgetLearnedWord', { appName: 'ab123', slot: 'delete-button', word: 'Go' }, extensionPage, 'slot'],
     ['an unknown refund mode in settings', 'saveSettings', { settings: { apiHost: 'api.keap.com', defaultRefundMode: 'yolo' } }, extensionPage, 'settings.defaultRefundMode'],
     ['an unknown API host', 'testConnection', { apiHost: 'api.evil.example' }, extensionPage, 'apiHost'],
-    ['retention beyond ten years', 'saveSettings', { settings: { apiHost: 'api.keap.com', defaultErrorHandling: 'skip-payment', historyRetentionDays: 5000 } }, extensionPage, 'settings.historyRetentionDays'],
+    [
+      'retention beyond ten years',
+      'saveSettings',
+      { settings: { apiHost: 'api.keap.com', defaultErrorHandling: 'skip-payment', historyRetentionDays: 5000 } },
+      extensionPage,
+      'settings.historyRetentionDays',
+    ],
   ] as const)('%s is refused as invalid-message, naming the path', (_label, name, data, sender, path) => {
     const error = errorOf(name, data, sender);
     expect(error.kind).toBe('invalid-message');

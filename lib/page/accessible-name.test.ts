@@ -78,7 +78,9 @@ describe('findControlByName', () => {
   });
 
   it('distinguishes roles', () => {
-    const root = render('<label><input type="checkbox">Reason</label><label for="r">Reason</label><textarea id="r"></textarea><label for="s">Reason</label><select id="s"></select>');
+    const root = render(
+      '<label><input type="checkbox">Reason</label><label for="r">Reason</label><textarea id="r"></textarea><label for="s">Reason</label><select id="s"></select>',
+    );
     expect(findControlByName(root, 'checkbox', 'Reason')?.element.tagName).toBe('INPUT');
     expect(findControlByName(root, 'textbox', 'Reason')?.element.tagName).toBe('TEXTAREA');
     expect(findControlByName(root, 'combobox', 'Reason')?.element.tagName).toBe('SELECT');
@@ -90,7 +92,9 @@ describe('findControlByName', () => {
   });
 
   it('reports disabled controls instead of hiding them', () => {
-    const root = render('<input type="button" value="Next" disabled><fieldset disabled><button>Finish</button></fieldset><div role="button" aria-disabled="true">Close</div><button>Cancel</button>');
+    const root = render(
+      '<input type="button" value="Next" disabled><fieldset disabled><button>Finish</button></fieldset><div role="button" aria-disabled="true">Close</div><button>Cancel</button>',
+    );
     expect(findControlByName(root, 'button', 'Next')?.disabled).toBe(true);
     expect(findControlByName(root, 'button', 'Finish')?.disabled).toBe(true);
     expect(findControlByName(root, 'button', 'Close')?.disabled).toBe(true);
@@ -145,7 +149,7 @@ describe('accessibleName from the text beside a field', () => {
     expect(accessibleName(byTestId('c'))).toBe('');
   });
 
-  it('does not name a field after the control just before it (a select\'s options, a button\'s or a script link\'s text)', () => {
+  it("does not name a field after the control just before it (a select's options, a button's or a script link's text)", () => {
     render(`<p><select><option>Refund</option><option>Manual Refund</option></select><input data-testid="a"></p>
       <p><button>Help</button><input data-testid="b"></p>
       <p><a href="#" onclick="help()">Help</a><input data-testid="c"> <input type="button" value="Go"></p>`);

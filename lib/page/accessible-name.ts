@@ -118,7 +118,11 @@ export function accessibleName(element: Element): string {
   }
   const isField = tag === 'input' || tag === 'select' || tag === 'textarea';
   if (isField) {
-    const labelText = normaliseWhitespace(labelsOf(element).map((label) => visibleText(label)).join(' '));
+    const labelText = normaliseWhitespace(
+      labelsOf(element)
+        .map((label) => visibleText(label))
+        .join(' '),
+    );
     if (labelText !== '') return labelText;
   }
   if (tag === 'button' || tag === 'a' || element.getAttribute('role') === 'button' || element.getAttribute('role') === 'checkbox' || element.getAttribute('role') === 'radio') {

@@ -40,10 +40,12 @@ describe('readOrdersTable', () => {
   });
 
   it('reads the contract table: ids from links, US dates, money with symbols and commas', () => {
-    const root = render(ordersTable(
-      orderRow(['<a href="/Job/manageJob.jsp?view=edit&ID=501">501</a>', '03/07/2024', 'Blue  T-shirt\n(L)', '$1,234.56', '$1,000.00', '$234.56', 'Paid']) +
-        orderRow(['502', '12/31/2023', 'Gift card', '$29.99', '', '', '']),
-    ));
+    const root = render(
+      ordersTable(
+        orderRow(['<a href="/Job/manageJob.jsp?view=edit&ID=501">501</a>', '03/07/2024', 'Blue  T-shirt\n(L)', '$1,234.56', '$1,000.00', '$234.56', 'Paid']) +
+          orderRow(['502', '12/31/2023', 'Gift card', '$29.99', '', '', '']),
+      ),
+    );
     const reading = readOrdersTable(root);
     expect(reading.found).toBe(true);
     if (!reading.found) return;
@@ -59,9 +61,7 @@ describe('readOrdersTable', () => {
     const headers = '<tr><th>Status</th><th>Amount Paid</th><th>Order #</th><th>Description</th><th>Order Total</th><th>Due</th><th>Order Date</th></tr>';
     const root = render(ordersTable(orderRow(['Sent', '$5.00', '#77', 'Mug', '$15.00', '$10.00', '2024-01-02']), headers));
     const reading = readOrdersTable(root);
-    expect(reading.found && reading.rows).toEqual([
-      { orderId: 77, orderDate: '2024-01-02', title: 'Mug', totalMinor: 1500, paidMinor: 500 },
-    ]);
+    expect(reading.found && reading.rows).toEqual([{ orderId: 77, orderDate: '2024-01-02', title: 'Mug', totalMinor: 1500, paidMinor: 500 }]);
   });
 
   it('finds a header row drawn with <th> cells in the body, and ignores other tables', () => {
@@ -70,9 +70,7 @@ describe('readOrdersTable', () => {
       <table><tr><th>ID</th><th>Title</th><th>Amount</th><th>Balance</th></tr><tr><td>9</td><td>Hat</td><td>$20.00</td><td>$0.00</td></tr></table>`);
     const reading = readOrdersTable(root);
     expect(reading.found && reading.table).toBe(document.querySelectorAll('table')[1]);
-    expect(reading.found && reading.rows).toEqual([
-      { orderId: 9, orderDate: null, title: 'Hat', totalMinor: 2000, paidMinor: null },
-    ]);
+    expect(reading.found && reading.rows).toEqual([{ orderId: 9, orderDate: null, title: 'Hat', totalMinor: 2000, paidMinor: null }]);
   });
 
   it('reports not found when no table carries the order headers (altered markup: a div grid)', () => {
@@ -89,7 +87,11 @@ describe('readOrdersTable', () => {
 
   it('reads script and markup in titles as text, never running it', () => {
     const hostileWindow = window as unknown as { pwned?: boolean };
-    const root = render(ordersTable(orderRow(['600', '01/01/2024', '&lt;img src=x onerror="window.pwned=true"&gt;&lt;script&gt;window.pwned=true&lt;/script&gt;', '$1.00', '$1.00', '$0.00', 'Paid'])));
+    const root = render(
+      ordersTable(
+        orderRow(['600', '01/01/2024', '&lt;img src=x onerror="window.pwned=true"&gt;&lt;script&gt;window.pwned=true&lt;/script&gt;', '$1.00', '$1.00', '$0.00', 'Paid']),
+      ),
+    );
     const reading = readOrdersTable(root);
     expect(reading.found && reading.rows[0]?.title).toBe('<img src=x onerror="window.pwned=true"><script>window.pwned=true</script>');
     expect(hostileWindow.pwned).toBeUndefined();
@@ -102,20 +104,20 @@ describe('readOrdersTable', () => {
   });
 
   it('rejects only the rows with broken ids, dates or amounts, saying why', () => {
-    const root = render(ordersTable(
-      orderRow(['abc', '01/01/2024', 'Bad id', '$1.00', '', '', '']) +
-        orderRow(['0', '01/01/2024', 'Zero id', '$1.00', '', '', '']) +
-        orderRow(['702', '13/45/2024', 'Bad date', '$1.00', '', '', '']) +
-        orderRow(['703', '01/01/2024', 'Bad total', '$1.0.0', '', '', '']) +
-        orderRow(['704', '01/01/2024', 'No total', '', '', '', '']) +
-        orderRow(['705', '01/01/2024', 'Bad paid', '$1.00', 'lots', '', '']) +
-        orderRow(['706', '01/01/2024', 'Good', '$1.00', '($0.50)', '-$0.25', 'Sent']),
-    ));
+    const root = render(
+      ordersTable(
+        orderRow(['abc', '01/01/2024', 'Bad id', '$1.00', '', '', '']) +
+          orderRow(['0', '01/01/2024', 'Zero id', '$1.00', '', '', '']) +
+          orderRow(['702', '13/45/2024', 'Bad date', '$1.00', '', '', '']) +
+          orderRow(['703', '01/01/2024', 'Bad total', '$1.0.0', '', '', '']) +
+          orderRow(['704', '01/01/2024', 'No total', '', '', '', '']) +
+          orderRow(['705', '01/01/2024', 'Bad paid', '$1.00', 'lots', '', '']) +
+          orderRow(['706', '01/01/2024', 'Good', '$1.00', '($0.50)', '-$0.25', 'Sent']),
+      ),
+    );
     const reading = readOrdersTable(root);
     if (!reading.found) throw new Error('table not found');
-    expect(reading.rows).toEqual([
-      { orderId: 706, orderDate: '2024-01-01', title: 'Good', totalMinor: 100, paidMinor: -50 },
-    ]);
+    expect(reading.rows).toEqual([{ orderId: 706, orderDate: '2024-01-01', title: 'Good', totalMinor: 100, paidMinor: -50 }]);
     expect(reading.rejectedRows.map((rejected) => rejected.index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(reading.rejectedRows[0]?.reason).toBe('Order ID "abc" is not an order number');
     expect(reading.rejectedRows[1]?.reason).toBe('Order ID "0" is not an order number');
@@ -132,17 +134,23 @@ describe('readOrdersTable', () => {
   });
 
   it('checks calendar dates: 29 February only in leap years, no 31 April', () => {
-    const root = render(ordersTable(
-      orderRow(['901', '02/29/2024', 'Leap', '$1.00', '', '', '']) +
-        orderRow(['902', '02/29/2023', 'Not leap', '$1.00', '', '', '']) +
-        orderRow(['903', '2000-02-29', 'Leap century', '$1.00', '', '', '']) +
-        orderRow(['904', '1900-02-29', 'Not leap century', '$1.00', '', '', '']) +
-        orderRow(['905', '04/31/2024', 'No 31 April', '$1.00', '', '', '']) +
-        orderRow(['906', '12/31/2024', 'New year eve', '$1.00', '', '', '']),
-    ));
+    const root = render(
+      ordersTable(
+        orderRow(['901', '02/29/2024', 'Leap', '$1.00', '', '', '']) +
+          orderRow(['902', '02/29/2023', 'Not leap', '$1.00', '', '', '']) +
+          orderRow(['903', '2000-02-29', 'Leap century', '$1.00', '', '', '']) +
+          orderRow(['904', '1900-02-29', 'Not leap century', '$1.00', '', '', '']) +
+          orderRow(['905', '04/31/2024', 'No 31 April', '$1.00', '', '', '']) +
+          orderRow(['906', '12/31/2024', 'New year eve', '$1.00', '', '', '']),
+      ),
+    );
     const reading = readOrdersTable(root);
     if (!reading.found) throw new Error('table not found');
-    expect(reading.rows.map((row) => [row.orderId, row.orderDate])).toEqual([[901, '2024-02-29'], [903, '2000-02-29'], [906, '2024-12-31']]);
+    expect(reading.rows.map((row) => [row.orderId, row.orderDate])).toEqual([
+      [901, '2024-02-29'],
+      [903, '2000-02-29'],
+      [906, '2024-12-31'],
+    ]);
     expect(reading.rejectedRows.map((rejected) => rejected.reason)).toEqual([
       'Date "02/29/2023" is not a date',
       'Date "1900-02-29" is not a date',
@@ -151,20 +159,21 @@ describe('readOrdersTable', () => {
   });
 
   it('reads a cell spanning columns at each column it covers, and leaves out rows of tables nested in cells', () => {
-    const root = render(ordersTable(
-      '<tr><td>910</td><td>01/02/2024</td><td>Bundle <table><tr><th>Order ID</th></tr><tr><td>999</td></tr></table></td><td colspan="2">$8.00</td><td>$0.00</td><td>Paid</td></tr>',
-    ));
+    const root = render(
+      ordersTable(
+        '<tr><td>910</td><td>01/02/2024</td><td>Bundle <table><tr><th>Order ID</th></tr><tr><td>999</td></tr></table></td><td colspan="2">$8.00</td><td>$0.00</td><td>Paid</td></tr>',
+      ),
+    );
     const reading = readOrdersTable(root);
-    expect(reading.found && reading.rows).toEqual([
-      { orderId: 910, orderDate: '2024-01-02', title: 'Bundle Order ID999', totalMinor: 800, paidMinor: 800 },
-    ]);
+    expect(reading.found && reading.rows).toEqual([{ orderId: 910, orderDate: '2024-01-02', title: 'Bundle Order ID999', totalMinor: 800, paidMinor: 800 }]);
   });
 
   it('reads by cell position when a row holds a non-cell element before its cells', () => {
-    const root = render(ordersTable(
-      orderRow(['920', '01/03/2024', 'Plain', '$3.00', '$3.00', '$0.00', 'Paid']) +
-        orderRow(['921', '01/04/2024', 'After a script', '$4.00', '$1.00', '$3.00', 'Sent']),
-    ));
+    const root = render(
+      ordersTable(
+        orderRow(['920', '01/03/2024', 'Plain', '$3.00', '$3.00', '$0.00', 'Paid']) + orderRow(['921', '01/04/2024', 'After a script', '$4.00', '$1.00', '$3.00', 'Sent']),
+      ),
+    );
     const script = document.createElement('script');
     script.type = 'application/json';
     script.textContent = '{"not":"a cell"}';
@@ -177,24 +186,28 @@ describe('readOrdersTable', () => {
   });
 
   it('skips header rows repeated among the orders, and message rows between them', () => {
-    const root = render(ordersTable(
-      orderRow(['930', '01/05/2024', 'First', '$5.00', '$5.00', '$0.00', 'Paid']) +
-        CONTRACT_HEADERS +
-        '<tr><td colspan="7">Older orders</td></tr>' +
-        orderRow(['931', '01/06/2024', 'Second', '$6.00', '', '', '']),
-    ));
+    const root = render(
+      ordersTable(
+        orderRow(['930', '01/05/2024', 'First', '$5.00', '$5.00', '$0.00', 'Paid']) +
+          CONTRACT_HEADERS +
+          '<tr><td colspan="7">Older orders</td></tr>' +
+          orderRow(['931', '01/06/2024', 'Second', '$6.00', '', '', '']),
+      ),
+    );
     const reading = readOrdersTable(root);
     expect(reading.found && reading.rows.map((row) => row.orderId)).toEqual([930, 931]);
     expect(reading.found && reading.rejectedRows).toEqual([]);
   });
 
   it('reads a table with no id column, each order id from the link on its name (relative, absolute, lowercase id)', () => {
-    const root = render(ordersTable(
-      orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5001', 'Annual plan'), '03/07/2024', '$120.00', '$60.00', '$60.00', 'Unpaid']) +
-        orderRow([orderLink('https://ab123.infusionsoft.com/Job/manageJob.jsp?view=edit&amp;ID=5002', 'Workshop'), '03/08/2024', '$75.00', '$75.00', '$0.00', 'Paid']) +
-        orderRow([orderLink('/Job/manageJob.jsp?view=edit&amp;id=5003', 'Coaching'), '', '$10.00', '', '', '']),
-      NAME_LINK_HEADERS,
-    ));
+    const root = render(
+      ordersTable(
+        orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5001', 'Annual plan'), '03/07/2024', '$120.00', '$60.00', '$60.00', 'Unpaid']) +
+          orderRow([orderLink('https://ab123.infusionsoft.com/Job/manageJob.jsp?view=edit&amp;ID=5002', 'Workshop'), '03/08/2024', '$75.00', '$75.00', '$0.00', 'Paid']) +
+          orderRow([orderLink('/Job/manageJob.jsp?view=edit&amp;id=5003', 'Coaching'), '', '$10.00', '', '', '']),
+        NAME_LINK_HEADERS,
+      ),
+    );
     const reading = readOrdersTable(root);
     expect(reading.found && reading.rejectedRows).toEqual([]);
     expect(reading.found && reading.rows).toEqual([
@@ -206,14 +219,16 @@ describe('readOrdersTable', () => {
   });
 
   it('rejects, in a table with no id column, a row without an order link and a link that is not to a Keap order', () => {
-    const root = render(ordersTable(
-      orderRow(['Plain name', '', '$1.00', '', '', '']) +
-        orderRow([orderLink('https://infusionsoft.com.evil.test/Job/manageJob.jsp?ID=5001', 'Lookalike host'), '', '$1.00', '', '', '']) +
-        orderRow([orderLink('http://ab123.infusionsoft.com/Job/manageJob.jsp?ID=5001', 'Not https'), '', '$1.00', '', '', '']) +
-        orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=abc', 'No number'), '', '$1.00', '', '', '']) +
-        orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5004', 'Good'), '', '$1.00', '', '', '']),
-      NAME_LINK_HEADERS,
-    ));
+    const root = render(
+      ordersTable(
+        orderRow(['Plain name', '', '$1.00', '', '', '']) +
+          orderRow([orderLink('https://infusionsoft.com.evil.test/Job/manageJob.jsp?ID=5001', 'Lookalike host'), '', '$1.00', '', '', '']) +
+          orderRow([orderLink('http://ab123.infusionsoft.com/Job/manageJob.jsp?ID=5001', 'Not https'), '', '$1.00', '', '', '']) +
+          orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=abc', 'No number'), '', '$1.00', '', '', '']) +
+          orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5004', 'Good'), '', '$1.00', '', '', '']),
+        NAME_LINK_HEADERS,
+      ),
+    );
     const reading = readOrdersTable(root);
     if (!reading.found) throw new Error('table not found');
     expect(reading.rows.map((row) => row.orderId)).toEqual([5004]);
@@ -241,22 +256,30 @@ describe('readOrdersTable', () => {
 
   it('compares headers leniently: case, surrounding space, a trailing colon and sort arrows', () => {
     const headers = '<tr><th>\n  order NAME ▲ </th><th>DATE:</th><th>▼ Total</th><th> paid : </th><th>Balance Due ↓</th><th>STATUS</th></tr>';
-    const root = render(ordersTable(orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5001', 'Annual plan'), '03/07/2024', '$120.00', '$60.00', '$60.00', 'Unpaid']), headers));
+    const root = render(
+      ordersTable(orderRow([orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5001', 'Annual plan'), '03/07/2024', '$120.00', '$60.00', '$60.00', 'Unpaid']), headers),
+    );
     const reading = readOrdersTable(root);
     expect(reading.found && reading.rows).toEqual([{ orderId: 5001, orderDate: '2024-03-07', title: 'Annual plan', totalMinor: 12000, paidMinor: 6000 }]);
   });
 
   it('checks an id column against the order link: a row whose two disagree is rejected, an empty id cell takes the link', () => {
-    const root = render(ordersTable(
-      orderRow(['5001', '', orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5001', 'Agrees'), '$1.00', '', '', '']) +
-        orderRow(['5002', '', orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5009', 'Disagrees'), '$1.00', '', '', '']) +
-        orderRow(['', '', orderLink('../Job/manageJob.jsp?view=edit&amp;id=5003', 'Link only'), '$1.00', '', '', '']) +
-        orderRow(['5004', '', 'No link', '$1.00', '', '', '']) +
-        orderRow(['', '', 'Neither', '$1.00', '', '', '']),
-    ));
+    const root = render(
+      ordersTable(
+        orderRow(['5001', '', orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5001', 'Agrees'), '$1.00', '', '', '']) +
+          orderRow(['5002', '', orderLink('../Job/manageJob.jsp?view=edit&amp;ID=5009', 'Disagrees'), '$1.00', '', '', '']) +
+          orderRow(['', '', orderLink('../Job/manageJob.jsp?view=edit&amp;id=5003', 'Link only'), '$1.00', '', '', '']) +
+          orderRow(['5004', '', 'No link', '$1.00', '', '', '']) +
+          orderRow(['', '', 'Neither', '$1.00', '', '', '']),
+      ),
+    );
     const reading = readOrdersTable(root);
     if (!reading.found) throw new Error('table not found');
-    expect(reading.rows.map((row) => [row.orderId, row.title])).toEqual([[5001, 'Agrees'], [5003, 'Link only'], [5004, 'No link']]);
+    expect(reading.rows.map((row) => [row.orderId, row.title])).toEqual([
+      [5001, 'Agrees'],
+      [5003, 'Link only'],
+      [5004, 'No link'],
+    ]);
     expect(reading.rejectedRows).toEqual([
       { index: 1, reason: 'Order ID 5002 does not match its link, which opens order 5009' },
       { index: 4, reason: 'The row has no order ID and no link to an order' },
@@ -343,8 +366,7 @@ describe('readOrdersTable', () => {
       totalMinor: fc.integer({ min: 0, max: 99_999_999 }),
       paidMinor: fc.option(fc.integer({ min: 0, max: 99_999_999 }), { nil: null }),
     });
-    const usDate = (date: Date) =>
-      `${String(date.getUTCMonth() + 1).padStart(2, '0')}/${String(date.getUTCDate()).padStart(2, '0')}/${date.getUTCFullYear()}`;
+    const usDate = (date: Date) => `${String(date.getUTCMonth() + 1).padStart(2, '0')}/${String(date.getUTCDate()).padStart(2, '0')}/${date.getUTCFullYear()}`;
 
     fc.assert(
       fc.property(

@@ -36,9 +36,7 @@ function headerKey(text: string): string {
   return normaliseWhitespace(text.replace(SORT_MARKERS, ' ')).replace(/\s*:$/, '').toLowerCase();
 }
 
-const ORDER_COLUMN_KEYS = Object.entries(ORDER_COLUMN_HEADERS).map(
-  ([column, headers]) => [column as OrderColumn, headers.map(headerKey)] as const,
-);
+const ORDER_COLUMN_KEYS = Object.entries(ORDER_COLUMN_HEADERS).map(([column, headers]) => [column as OrderColumn, headers.map(headerKey)] as const);
 
 export const pageOrderRowSchema = z.object({
   orderId: z.int().check(z.positive()),
@@ -198,10 +196,7 @@ export function ordersTableIn(root: ParentNode): HTMLTableElement | null {
 }
 
 /** Finds and reads the contact's orders table under `root`; rows that do not read cleanly are rejected one by one. */
-export function readOrdersTable(
-  root: ParentNode,
-  { currency = DEFAULT_CURRENCY, rowLimit = Number.POSITIVE_INFINITY }: ReadOrdersTableOptions = {},
-): OrdersTableReading {
+export function readOrdersTable(root: ParentNode, { currency = DEFAULT_CURRENCY, rowLimit = Number.POSITIVE_INFINITY }: ReadOrdersTableOptions = {}): OrdersTableReading {
   const located = findOrdersTable(root);
   if (!located) return { found: false };
   const { table, headerRow, positions } = located;
@@ -240,8 +235,7 @@ function contentKey(reading: OrdersTableReading): string {
   return JSON.stringify([reading.rows, reading.rejectedRows, reading.complete]);
 }
 
-const isOrHasTable = (node: Node) =>
-  node.nodeType === Node.ELEMENT_NODE && ((node as Element).tagName === 'TABLE' || (node as Element).querySelector('table') !== null);
+const isOrHasTable = (node: Node) => node.nodeType === Node.ELEMENT_NODE && ((node as Element).tagName === 'TABLE' || (node as Element).querySelector('table') !== null);
 
 /** Whether a batch of DOM changes can have touched a table: anything else is not worth a read. */
 function touchesTables(records: readonly MutationRecord[]): boolean {

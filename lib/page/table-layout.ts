@@ -136,12 +136,7 @@ export interface BodyRowsReading {
  * The data rows after the header: the whitespace-normalised texts of the cells covering `positions`
  * (undefined where a row has no cell there); at most `limit` rows.
  */
-export function bodyRowTextsOf(
-  table: HTMLTableElement,
-  headerRow: HTMLTableRowElement,
-  positions: readonly number[],
-  limit = Number.POSITIVE_INFINITY,
-): BodyRowsReading {
+export function bodyRowTextsOf(table: HTMLTableElement, headerRow: HTMLTableRowElement, positions: readonly number[], limit = Number.POSITIVE_INFINITY): BodyRowsReading {
   const readRow = hasPlainLayout(table) ? readPlainRow : readAnyRow;
   const bodyRows: BodyRowTexts[] = [];
   let complete = true;
@@ -158,4 +153,3 @@ export function bodyRowTextsOf(
   });
   return { bodyRows, complete };
 }
-

@@ -3,10 +3,7 @@
  * change (and once at the start), so the wait ends as soon as the thing is there, without polling.
  */
 
-export type WaitResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; reason: 'timeout'; timeoutMs: number }
-  | { ok: false; reason: 'aborted' };
+export type WaitResult<T> = { ok: true; value: T } | { ok: false; reason: 'timeout'; timeoutMs: number } | { ok: false; reason: 'aborted' };
 
 export interface WaitOptions {
   timeoutMs: number;

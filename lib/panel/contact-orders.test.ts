@@ -162,7 +162,12 @@ function listsAsSent(orders: unknown[], transactions: unknown[]) {
   return {
     checked,
     merchants,
-    orders: keapListing('GET /v1/orders', 'orders', orders, orderListingSchema.refine(() => ++checked.orders > 0)),
+    orders: keapListing(
+      'GET /v1/orders',
+      'orders',
+      orders,
+      orderListingSchema.refine(() => ++checked.orders > 0),
+    ),
     transactions: keapListing(
       'GET /v1/transactions',
       'transactions',
@@ -191,7 +196,10 @@ describe('contactOrderRowsOf', () => {
     type: fc.constantFrom('CAPTURE', 'REFUND', 'MANUAL'),
     gateway: fc.constantFrom('Stripe', 'PayPal Express', null),
     listed: fc.option(fc.array(orderId, { maxLength: 2 }), { nil: null }),
-    text: fc.option(fc.array(orderId, { maxLength: 2 }).map((ids) => ids.join(',')), { nil: null }),
+    text: fc.option(
+      fc.array(orderId, { maxLength: 2 }).map((ids) => ids.join(',')),
+      { nil: null },
+    ),
   });
   const contactArbitrary = fc.record({
     orders: fc.array(orderArbitrary, { minLength: 1, maxLength: 30 }),
@@ -240,10 +248,7 @@ describe('contactOrderRowsOf', () => {
   });
 
   it('a bad order outside the first page lets the first page through; asking for all then fails on it', () => {
-    const lists = listsAsSent(
-      newerAndOlder({ total: 'lots' }),
-      [transactionJson(9001, { order_ids: '1' }), transactionJson(9002, { order_ids: '2', status: 7 })],
-    );
+    const lists = listsAsSent(newerAndOlder({ total: 'lots' }), [transactionJson(9001, { order_ids: '1' }), transactionJson(9002, { order_ids: '2', status: 7 })]);
     const firstPage = contactOrderRowsOf(lists, 1);
     expect(firstPage.ok && firstPage.value.map((row) => [row.orderId, row.summary.refundableNowMinor])).toEqual([[1, 6000]]);
     const all = contactOrderRowsOf(lists);
@@ -251,33 +256,20 @@ describe('contactOrderRowsOf', () => {
   });
 
   it('a bad transaction of a first-page order fails the first page, named by its place in Keap’s list', () => {
-    const lists = listsAsSent(
-      newerAndOlder(),
-      [transactionJson(9001, { order_ids: '2' }), transactionJson(9002, { order_ids: '1', status: 7 })],
-    );
+    const lists = listsAsSent(newerAndOlder(), [transactionJson(9001, { order_ids: '2' }), transactionJson(9002, { order_ids: '1', status: 7 })]);
     const firstPage = contactOrderRowsOf(lists, 1);
-    expect(firstPage.ok ? null : firstPage.error.message).toBe(
-      "Keap's answer to GET /v1/transactions had an unexpected value at transactions[1].status.",
-    );
+    expect(firstPage.ok ? null : firstPage.error.message).toBe("Keap's answer to GET /v1/transactions had an unexpected value at transactions[1].status.");
   });
 
   it('links it cannot read as sent make it check everything first', () => {
-    const lists = listsAsSent(
-      newerAndOlder(),
-      [transactionJson(9001, { order_ids: '1' }), transactionJson(9002, { order_ids: 2 })],
-    );
+    const lists = listsAsSent(newerAndOlder(), [transactionJson(9001, { order_ids: '1' }), transactionJson(9002, { order_ids: 2 })]);
     const firstPage = contactOrderRowsOf(lists, 1);
-    expect(firstPage.ok ? null : firstPage.error.message).toBe(
-      "Keap's answer to GET /v1/transactions had an unexpected value at transactions[1].order_ids.",
-    );
+    expect(firstPage.ok ? null : firstPage.error.message).toBe("Keap's answer to GET /v1/transactions had an unexpected value at transactions[1].order_ids.");
     expect(lists.checked.orders).toBe(2);
   });
 
   it('once everything is checked, a first page comes from the checked lists', () => {
-    const lists = listsAsSent(
-      newerAndOlder(),
-      [transactionJson(9001, { order_ids: '1', amount: 12.5 })],
-    );
+    const lists = listsAsSent(newerAndOlder(), [transactionJson(9001, { order_ids: '1', amount: 12.5 })]);
     expect(contactOrderRowsOf(lists).ok).toBe(true);
     expect(lists.orders.sent).toBeUndefined();
     const firstPage = contactOrderRowsOf(lists, 1);

@@ -29,15 +29,9 @@ function transactionsByOrder(transactions: readonly KeapTransactionListing[]): M
  * the whole contact). Per-payment detail comes later, when the order is opened for a refund; the
  * gateways are read and their limits worded as the side panel's payments read and word them.
  */
-export function summarizeFromTransactions(
-  order: KeapOrderListing,
-  transactions: readonly KeapTransactionListing[],
-  merchants: KeapMerchantList,
-): OrderSummary {
+export function summarizeFromTransactions(order: KeapOrderListing, transactions: readonly KeapTransactionListing[], merchants: KeapMerchantList): OrderSummary {
   const charges = transactions.filter(isCharge);
-  const settledMinor = charges
-    .filter((transaction) => transaction.status.toUpperCase() === 'APPROVED')
-    .reduce((sum, transaction) => sum + transaction.amount, 0);
+  const settledMinor = charges.filter((transaction) => transaction.status.toUpperCase() === 'APPROVED').reduce((sum, transaction) => sum + transaction.amount, 0);
   const refundedMinor = Math.max(0, order.refund_total);
   const collectedMinor = Math.max(order.total_paid, settledMinor);
   return {

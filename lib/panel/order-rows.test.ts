@@ -60,10 +60,7 @@ describe('mergeOrderRows', () => {
   });
 
   it('no notes when the page agrees with the API, or shows no paid column', () => {
-    const [agreeing, withoutPaid] = mergeOrderRows(
-      [pageRow(2), pageRow(1, { paidMinor: null })],
-      [apiRow(2), apiRow(1, { paidMinor: 1000 })],
-    );
+    const [agreeing, withoutPaid] = mergeOrderRows([pageRow(2), pageRow(1, { paidMinor: null })], [apiRow(2), apiRow(1, { paidMinor: 1000 })]);
     expect(agreeing?.discrepancies).toEqual([]);
     expect(withoutPaid?.discrepancies).toEqual([]);
     expect(withoutPaid?.paidMinor).toBe(1000);
@@ -90,19 +87,22 @@ describe('mergeOrderRows', () => {
   });
 
   it('badges say what is special about an order', () => {
-    const rows = mergeOrderRows([], [
-      apiRow(1, { hasPending: true }),
-      apiRow(2, {
-        gatewayLimits: [
-          { gatewayName: 'PayPal Express', text: 'PayPal Express cannot refund from Keap: refund it in your PayPal account, then record it here' },
-          { gatewayName: 'eWAY', text: 'eWAY cannot refund from Keap: refund it in your eWAY account, then record it here' },
-        ],
-      }),
-      apiRow(3, { hasManual: true }),
-      apiRow(4, { partiallyRefunded: true, refundedMinor: 1000 }),
-      apiRow(5, { fullyRefunded: true, refundedMinor: 6000, refundableNowMinor: 0 }),
-      apiRow(6),
-    ]);
+    const rows = mergeOrderRows(
+      [],
+      [
+        apiRow(1, { hasPending: true }),
+        apiRow(2, {
+          gatewayLimits: [
+            { gatewayName: 'PayPal Express', text: 'PayPal Express cannot refund from Keap: refund it in your PayPal account, then record it here' },
+            { gatewayName: 'eWAY', text: 'eWAY cannot refund from Keap: refund it in your eWAY account, then record it here' },
+          ],
+        }),
+        apiRow(3, { hasManual: true }),
+        apiRow(4, { partiallyRefunded: true, refundedMinor: 1000 }),
+        apiRow(5, { fullyRefunded: true, refundedMinor: 6000, refundableNowMinor: 0 }),
+        apiRow(6),
+      ],
+    );
     const badgesOf = (orderId: number) => rows.find((row) => row.orderId === orderId)?.badges;
     expect(badgesOf(1)).toEqual([{ kind: 'pending', text: 'Pending payment: void it in Keap instead' }]);
     expect(badgesOf(2)).toEqual([

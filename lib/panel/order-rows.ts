@@ -74,10 +74,9 @@ function fromPage(page: PageOrderRow): PanelOrderRow {
 function fromApi(api: ContactOrderRow, page: PageOrderRow | undefined): PanelOrderRow {
   const { summary } = api;
   const discrepancies = page
-    ? [
-        disagreement('Total', page.totalMinor, summary.totalMinor, summary.currency),
-        disagreement('Paid', page.paidMinor, summary.paidMinor, summary.currency),
-      ].filter((note): note is string => note !== null)
+    ? [disagreement('Total', page.totalMinor, summary.totalMinor, summary.currency), disagreement('Paid', page.paidMinor, summary.paidMinor, summary.currency)].filter(
+        (note): note is string => note !== null,
+      )
     : [];
   return {
     orderId: api.orderId,
@@ -118,10 +117,5 @@ export function filterOrderRows(rows: readonly PanelOrderRow[], query: string): 
   if (wanted === '') return [...rows];
   // The panel shows ids as "#1042", so people type them that way too.
   const wantedId = wanted.replace(/^#\s*/, '');
-  return rows.filter(
-    (row) =>
-      String(row.orderId).includes(wantedId) ||
-      row.title.toLowerCase().includes(wanted) ||
-      (row.orderDate ?? '').includes(wanted),
-  );
+  return rows.filter((row) => String(row.orderId).includes(wantedId) || row.title.toLowerCase().includes(wanted) || (row.orderDate ?? '').includes(wanted));
 }

@@ -50,18 +50,16 @@ export function checkRefundEvidence(
   const used = new Set<number>();
   const matched = lines.map((line): LineEvidence => {
     const row = now.payments.find(
-      (payment) =>
-        !known.has(payment.id) &&
-        !used.has(payment.id) &&
-        payment.refund_invoice_payment_id === line.paymentId &&
-        Math.abs(payment.amount) === line.amountMinor,
+      (payment) => !known.has(payment.id) && !used.has(payment.id) && payment.refund_invoice_payment_id === line.paymentId && Math.abs(payment.amount) === line.amountMinor,
     );
     if (row) used.add(row.id);
     return { paymentId: line.paymentId, refundRowId: row?.id ?? null };
   });
   const confirmedMinor = lines.reduce((sum, line, index) => sum + (matched[index]?.refundRowId !== null ? line.amountMinor : 0), 0);
   const knownTransactions = new Set(baseline.refundTransactionIds);
-  const refundTransactionIds = now.transactions.filter((transaction) => isRefundTransaction(transaction) && !knownTransactions.has(transaction.id)).map((transaction) => transaction.id);
+  const refundTransactionIds = now.transactions
+    .filter((transaction) => isRefundTransaction(transaction) && !knownTransactions.has(transaction.id))
+    .map((transaction) => transaction.id);
   const totalRose = now.order.refund_total - baseline.orderRefundTotalMinor >= confirmedMinor;
   return {
     lines: matched,

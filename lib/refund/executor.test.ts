@@ -338,10 +338,7 @@ describe('executeRefund through Keap’s refund screen', () => {
   it('records a declined refund anyway when told to, and says the customer must be refunded in the merchant account', async () => {
     sandbox.setFaults({ declinePayments: [payments.twoPaymentsFirst] });
     const h = harness();
-    const record = await refund(
-      h,
-      startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }], { errorHandling: 'record-anyway' })),
-    );
+    const record = await refund(h, startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }], { errorHandling: 'record-anyway' })));
 
     const books = sandboxBooks(payments.twoPaymentsFirst);
     expect(books.log).toEqual([expect.objectContaining({ outcome: 'recorded-after-failure' })]);
@@ -385,10 +382,7 @@ describe('manual refunds (PayPal Express)', () => {
       return { ok: false, sent: true, stoppedAt: 'results', problem: 'Keap’s Refund Results did not appear.' };
     };
     const h = harness(sendWithoutReading);
-    const record = await refund(
-      h,
-      startInput(refundForm(orders.paypalExpress, [{ paymentId: payments.paypalExpress, amount: '45.00' }]), { manualRefundsDone: true }),
-    );
+    const record = await refund(h, startInput(refundForm(orders.paypalExpress, [{ paymentId: payments.paypalExpress, amount: '45.00' }]), { manualRefundsDone: true }));
 
     expect(sandboxBooks(payments.paypalExpress).refundRows).toHaveLength(1);
     expect(record.state).toBe('recorded');
@@ -409,9 +403,7 @@ describe('prepareRefund refusals', () => {
 
   it('refuses more than is refundable', async () => {
     const h = harness();
-    const refused = refusalOf(
-      await prepareRefund(startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.01' }])), h.deps),
-    );
+    const refused = refusalOf(await prepareRefund(startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.01' }])), h.deps));
     expect(refused.fieldErrors?.[`amount:${payments.twoPaymentsFirst}`]).toBe('At most $60.00 can be refunded on this payment.');
     expect(await db.refunds.count()).toBe(0);
   });
@@ -623,9 +615,7 @@ describe('guided: the person refunds on Keap’s screen, Refund Desk confirms th
     const h = harness();
     const elsewhere = processRefund(sandbox.state, halfOfFirstPayment(), { declines: () => false, now: new Date() });
     expect(elsewhere.ok).toBe(true);
-    const ids = refundIdsOf(
-      await prepareRefund(startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '30.00' }])), h.deps),
-    );
+    const ids = refundIdsOf(await prepareRefund(startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '30.00' }])), h.deps));
     const record = await executeRefund(ids[0]!, h.deps, 'guided');
     await expect(confirmFromApi(record.id, h.deps, 'watch')).resolves.toMatchObject({ kind: 'not-shown' });
     expect((await db.refunds.get(record.id))!.state).toBe('needs-manual');
@@ -639,10 +629,7 @@ describe('what the API cannot tell', () => {
       return { ok: true, results: plan.lines.map((line) => ({ paymentId: line.paymentId, text: 'Done', outcome: 'unknown' as const })) };
     };
     const h = harness(unread);
-    const record = await refund(
-      h,
-      startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }], { errorHandling: 'record-anyway' })),
-    );
+    const record = await refund(h, startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }], { errorHandling: 'record-anyway' })));
     expect(record.state).toBe('confirmed');
     expect(record.lines[0]).toMatchObject({ outcome: 'refunded', detail: expect.stringMatching(/could not read .* whether the automatic refund went through/) });
   });
@@ -684,7 +671,9 @@ describe('teammates: Keap’s notes are the store they share', () => {
     expect(screen.plans).toEqual([]);
     expect(sandbox.state.refundLog).toEqual([]);
     // Its own note is closed, so it blocks nobody.
-    const closing = notesOnDemoContactSinceSeed().map((note) => readAttemptLine(note.body)).find((line) => line?.attempt === record.id);
+    const closing = notesOnDemoContactSinceSeed()
+      .map((note) => readAttemptLine(note.body))
+      .find((line) => line?.attempt === record.id);
     expect(closing?.state).toBe('failed');
   });
 });

@@ -55,9 +55,7 @@ export interface StartRefundInput {
   manualRefundsDone: boolean;
 }
 
-export type StartRefundResult =
-  | { ok: true; refundIds: string[] }
-  | { ok: false; error: { kind: string; message: string }; fieldErrors?: RefundFormErrors };
+export type StartRefundResult = { ok: true; refundIds: string[] } | { ok: false; error: { kind: string; message: string }; fieldErrors?: RefundFormErrors };
 
 interface OrderNow {
   order: KeapOrder;
@@ -75,11 +73,7 @@ function keapFailure(error: KeapError): StartRefundResult {
 
 /** The order with its invoice payments and transactions, as Keap's API shows them now. */
 export async function readOrderNow(client: KeapClient, orderId: number): Promise<KeapResult<OrderNow>> {
-  const [order, payments, transactions] = await Promise.all([
-    client.getOrder(orderId),
-    client.listOrderPayments(orderId),
-    client.listOrderTransactions(orderId),
-  ]);
+  const [order, payments, transactions] = await Promise.all([client.getOrder(orderId), client.listOrderPayments(orderId), client.listOrderTransactions(orderId)]);
   if (!order.ok) return order;
   if (!payments.ok) return payments;
   if (!transactions.ok) return transactions;
@@ -144,7 +138,12 @@ export function prepareRefund(input: StartRefundInput, deps: ExecutorDeps): Prom
     }
     // Another Refund Desk (another browser, a teammate) refunding one of these payments right now.
     const ownAttempts = new Set(await deps.db.refunds.where('orderId').equals(order.id).primaryKeys());
-    const teammate = attemptsInProgress(notes.value, plan.lines.map((line) => line.paymentId), ownAttempts, deps.now())[0];
+    const teammate = attemptsInProgress(
+      notes.value,
+      plan.lines.map((line) => line.paymentId),
+      ownAttempts,
+      deps.now(),
+    )[0];
     if (teammate) return fail('teammate-in-progress', teammateRefusal(teammate));
     const groups = planGroupsByChannel(plan);
     if (groups.manual.length > 0 && !input.manualRefundsDone) {
@@ -243,13 +242,27 @@ async function announceToTeam(record: RefundRecord, deps: ExecutorDeps): Promise
   const note = inProgressNote(record, deps.now());
   const written = await deps.client.createNote({ contact_id: record.contact.id, title: note.title, body: note.body, type: 'Other' });
   if (!written.ok) {
-    return { ok: false, kind: 'note-not-written', message: `Refund Desk could not write its in-progress note on the contact, so nothing was sent (${written.error.message}). Try again.`, noteWritten: false };
+    return {
+      ok: false,
+      kind: 'note-not-written',
+      message: `Refund Desk could not write its in-progress note on the contact, so nothing was sent (${written.error.message}). Try again.`,
+      noteWritten: false,
+    };
   }
   const notes = await deps.client.listNotesForContact(record.contact.id);
-  if (!notes.ok) return { ok: false, kind: 'notes-unreadable', message: `Refund Desk could not read the contact's notes again, so nothing was sent (${notes.error.message}). Try again.`, noteWritten: true };
-  const earlier = attemptsInProgress(notes.value, record.lines.map((line) => line.paymentId), new Set([record.id]), deps.now()).find(
-    (attempt) => attempt.noteId < written.value.id,
-  );
+  if (!notes.ok)
+    return {
+      ok: false,
+      kind: 'notes-unreadable',
+      message: `Refund Desk could not read the contact's notes again, so nothing was sent (${notes.error.message}). Try again.`,
+      noteWritten: true,
+    };
+  const earlier = attemptsInProgress(
+    notes.value,
+    record.lines.map((line) => line.paymentId),
+    new Set([record.id]),
+    deps.now(),
+  ).find((attempt) => attempt.noteId < written.value.id);
   if (earlier) return { ok: false, kind: 'teammate-in-progress', message: `${teammateRefusal(earlier)} Nothing was sent.`, noteWritten: true };
   return { ok: true };
 }
@@ -287,7 +300,12 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps, mode: 
       deps.db,
       refundId,
       'needs-manual',
-      { error: { kind: 'refund-screen-stopped', message: "Refund Desk has no picture of the order's payments to check Keap's screen against: nothing was sent. Refund it in Keap." } },
+      {
+        error: {
+          kind: 'refund-screen-stopped',
+          message: "Refund Desk has no picture of the order's payments to check Keap's screen against: nothing was sent. Refund it in Keap.",
+        },
+      },
       { from: 'submitting', now: deps.now() },
     );
     return record;
@@ -341,7 +359,15 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps, mode: 
     const current = record;
     const outcomes = record.lines.map((line) => {
       const evidence = check.lines.find((candidate) => candidate.paymentId === line.paymentId);
-      return { paymentId: line.paymentId, ...lineOutcome(line, current, evidence?.refundRowId != null, screenLines.find((result) => result.paymentId === line.paymentId)) };
+      return {
+        paymentId: line.paymentId,
+        ...lineOutcome(
+          line,
+          current,
+          evidence?.refundRowId != null,
+          screenLines.find((result) => result.paymentId === line.paymentId),
+        ),
+      };
     });
     const waiting = outcomes.filter((line) => line.outcome === 'pending');
     const lineOutcomes = outcomes.map(({ quiet: _quiet, ...line }) => line);
@@ -392,11 +418,7 @@ type LineOutcomes = { paymentId: number; outcome: LineOutcome; detail?: string }
 
 /** Settles a refund whose every line Keap's API has shown (or, after a quiet period, not shown): journal, panels, note. */
 async function settle(record: RefundRecord, lineOutcomes: LineOutcomes, evidence: RefundEvidence, from: RefundRecord['state'], deps: ExecutorDeps): Promise<RefundRecord> {
-  const to = lineOutcomes.every((line) => line.outcome === 'skipped')
-    ? 'skipped'
-    : lineOutcomes.some((line) => line.outcome === 'refunded')
-      ? 'confirmed'
-      : 'recorded';
+  const to = lineOutcomes.every((line) => line.outcome === 'skipped') ? 'skipped' : lineOutcomes.some((line) => line.outcome === 'refunded') ? 'confirmed' : 'recorded';
   const skippedNote = lineOutcomes.find((line) => line.outcome === 'skipped')?.detail;
   const settled = await markState(
     deps.db,

@@ -45,7 +45,7 @@ describe('validateRefundForm', () => {
     });
   });
 
-  it('reads typed amounts with symbols and separators, keeps each line\'s channel and totals the lines', () => {
+  it("reads typed amounts with symbols and separators, keeps each line's channel and totals the lines", () => {
     const result = validateRefundForm(
       form({
         payments: [
@@ -73,7 +73,7 @@ describe('validateRefundForm', () => {
     expect(result).toEqual({ ok: false, errors: { payments: 'Choose at least one payment to refund.' } });
   });
 
-  it('says what is wrong with each amount, under that payment\'s field', () => {
+  it("says what is wrong with each amount, under that payment's field", () => {
     const result = validateRefundForm(
       form({
         payments: [
@@ -101,7 +101,12 @@ describe('validateRefundForm', () => {
 
   it('rejects amounts with more decimals than the currency has, and empty amounts', () => {
     const result = validateRefundForm(
-      form({ payments: [{ paymentId: 7001, selected: true, amount: '1.005' }, { paymentId: 7002, selected: true, amount: '' }] }),
+      form({
+        payments: [
+          { paymentId: 7001, selected: true, amount: '1.005' },
+          { paymentId: 7002, selected: true, amount: '' },
+        ],
+      }),
       facts,
       ORDER_TOTAL_MINOR,
     );
@@ -112,7 +117,16 @@ describe('validateRefundForm', () => {
   });
 
   it('ignores the amounts of payments that are not selected', () => {
-    const result = validateRefundForm(form({ payments: [{ paymentId: 7001, selected: true, amount: '60' }, { paymentId: 7002, selected: false, amount: 'nonsense' }] }), facts, ORDER_TOTAL_MINOR);
+    const result = validateRefundForm(
+      form({
+        payments: [
+          { paymentId: 7001, selected: true, amount: '60' },
+          { paymentId: 7002, selected: false, amount: 'nonsense' },
+        ],
+      }),
+      facts,
+      ORDER_TOTAL_MINOR,
+    );
     expect(result.ok).toBe(true);
   });
 
@@ -127,7 +141,7 @@ describe('validateRefundForm', () => {
     });
   });
 
-  it('asks for a reason when the preset is not one of Keap\'s', () => {
+  it("asks for a reason when the preset is not one of Keap's", () => {
     const badReason = { ...form(), reasonPreset: 'Because' } as unknown as RefundForm;
     expect(validateRefundForm(badReason, facts, ORDER_TOTAL_MINOR)).toEqual({ ok: false, errors: { reason: 'Choose a reason for the refund.' } });
   });
@@ -148,7 +162,12 @@ describe('validateRefundForm', () => {
     const otherOrder = paymentFacts({ paymentId: 7100, orderId: 5002 });
     const euro = paymentFacts({ paymentId: 7101, currency: 'EUR' });
     const result = validateRefundForm(
-      form({ payments: [{ paymentId: 7100, selected: true, amount: '1' }, { paymentId: 7101, selected: true, amount: '1' }] }),
+      form({
+        payments: [
+          { paymentId: 7100, selected: true, amount: '1' },
+          { paymentId: 7101, selected: true, amount: '1' },
+        ],
+      }),
       [otherOrder, euro],
       ORDER_TOTAL_MINOR,
     );
@@ -159,7 +178,16 @@ describe('validateRefundForm', () => {
   });
 
   it('rejects a payment listed twice', () => {
-    const result = validateRefundForm(form({ payments: [{ paymentId: 7001, selected: true, amount: '1' }, { paymentId: 7001, selected: true, amount: '2' }] }), facts, ORDER_TOTAL_MINOR);
+    const result = validateRefundForm(
+      form({
+        payments: [
+          { paymentId: 7001, selected: true, amount: '1' },
+          { paymentId: 7001, selected: true, amount: '2' },
+        ],
+      }),
+      facts,
+      ORDER_TOTAL_MINOR,
+    );
     expect(result).toEqual({ ok: false, errors: { payments: 'A payment is listed twice. Close the form and start the refund again.' } });
   });
 
@@ -167,7 +195,10 @@ describe('validateRefundForm', () => {
     const refundableArbitrary = fc.integer({ min: 1, max: 1_000_000 });
     fc.assert(
       fc.property(
-        fc.array(refundableArbitrary.chain((refundable) => fc.tuple(fc.constant(refundable), fc.integer({ min: 1, max: refundable }))), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          refundableArbitrary.chain((refundable) => fc.tuple(fc.constant(refundable), fc.integer({ min: 1, max: refundable }))),
+          { minLength: 1, maxLength: 6 },
+        ),
         (paymentAmounts) => {
           const paymentsFacts = paymentAmounts.map(([refundable], index) => paymentFacts({ paymentId: 8000 + index, amountMinor: refundable, refundableMinor: refundable }));
           const result = validateRefundForm(

@@ -2,14 +2,7 @@ import { z } from 'zod';
 import type { PaymentFacts } from '@/lib/keap/payment-facts';
 import { parseMoneyInput } from '@/lib/money';
 import { refundPlanSchema, type RefundPlan, type RefundPlanLine } from '@/lib/refund/plan';
-import {
-  checkAmountOwedAfter,
-  checkRefundAmount,
-  MAX_REASON_DETAILS_LENGTH,
-  refundChannelFor,
-  refundErrorHandlingSchema,
-  refundReasonPresetSchema,
-} from '@/lib/refund/rules';
+import { checkAmountOwedAfter, checkRefundAmount, MAX_REASON_DETAILS_LENGTH, refundChannelFor, refundErrorHandlingSchema, refundReasonPresetSchema } from '@/lib/refund/rules';
 
 /** The side panel's refund form as typed: amounts are the text in the fields. */
 export const refundFormSchema = z.object({

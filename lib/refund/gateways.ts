@@ -31,15 +31,13 @@ function gatewayKey(name: string): string {
 /** The known gateways by their compared form, built once: the Refunds panel classifies every charge of a contact. */
 const KNOWN_GATEWAYS = new Map<string, GatewayKind>([
   ...GATEWAYS_THAT_REFUND_IN_KEAP.map((name): [string, GatewayKind] => [gatewayKey(name), { kind: 'refunds-in-keap', name }]),
-  ...(Object.entries(GATEWAYS_THAT_CANNOT_REFUND_IN_KEAP) as [string, string][]).map(
-    ([name, portal]): [string, GatewayKind] => [gatewayKey(name), { kind: 'refunds-elsewhere', name, portal }],
-  ),
+  ...(Object.entries(GATEWAYS_THAT_CANNOT_REFUND_IN_KEAP) as [string, string][]).map(([name, portal]): [string, GatewayKind] => [
+    gatewayKey(name),
+    { kind: 'refunds-elsewhere', name, portal },
+  ]),
 ]);
 
-export type GatewayKind =
-  | { kind: 'refunds-in-keap'; name: string }
-  | { kind: 'refunds-elsewhere'; name: string; portal: string }
-  | { kind: 'unknown'; name: string | null };
+export type GatewayKind = { kind: 'refunds-in-keap'; name: string } | { kind: 'refunds-elsewhere'; name: string; portal: string } | { kind: 'unknown'; name: string | null };
 
 /** A payment's gateway, or the gateways it may have gone through when Refund Desk cannot tell which took it. */
 export type PaymentGateway = GatewayKind | { kind: 'one-of'; names: readonly string[] };

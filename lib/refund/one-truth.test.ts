@@ -1,14 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { derivePaymentFacts, summarizeOrder } from '@/lib/keap/payment-facts';
-import {
-  invoicePaymentListSchema,
-  merchantListSchema,
-  orderListingSchema,
-  orderSchema,
-  transactionListingSchema,
-  transactionSchema,
-} from '@/lib/keap/schemas';
+import { invoicePaymentListSchema, merchantListSchema, orderListingSchema, orderSchema, transactionListingSchema, transactionSchema } from '@/lib/keap/schemas';
 import { invoicePaymentJson, orderJson, transactionJson } from '@/lib/keap/test-fixtures';
 import { contactOrderRows } from '@/lib/panel/contact-orders';
 import { mergeOrderRows } from '@/lib/panel/order-rows';
@@ -209,17 +202,15 @@ describe('property: the Refunds panel names a gateway limit for an order exactly
       status: fc.constantFrom('APPROVED', 'APPROVED', 'PENDING', 'FAILED'),
       refunded: fc.option(fc.constantFrom(10, 30), { nil: undefined }),
     })
-    .map(
-      (plan): PaymentPlan => ({
-        kind: plan.kind,
-        amount: plan.amount,
-        payDate: at(plan.day, `${String(plan.payHour).padStart(2, '0')}:00:00`),
-        chargeDate: at(plan.day, `${String(plan.chargeHour).padStart(2, '0')}:30:00`),
-        linkedById: plan.linkedById,
-        status: plan.kind === 'check' ? 'APPROVED' : plan.status,
-        refunded: plan.status === 'APPROVED' ? plan.refunded : undefined,
-      }),
-    );
+    .map((plan): PaymentPlan => ({
+      kind: plan.kind,
+      amount: plan.amount,
+      payDate: at(plan.day, `${String(plan.payHour).padStart(2, '0')}:00:00`),
+      chargeDate: at(plan.day, `${String(plan.chargeHour).padStart(2, '0')}:30:00`),
+      linkedById: plan.linkedById,
+      status: plan.kind === 'check' ? 'APPROVED' : plan.status,
+      refunded: plan.status === 'APPROVED' ? plan.refunded : undefined,
+    }));
 
   it('property: same limits, same words, whether payment_id links or not', () => {
     fc.assert(

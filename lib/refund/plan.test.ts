@@ -34,7 +34,17 @@ describe('refundPlanSchema', () => {
   it('rejects blocked lines, repeated payments, empty plans and non-positive amounts', () => {
     const blockedLine = { paymentId: 7001, amountMinor: 6000, channel: { kind: 'blocked', reason: 'Already fully refunded' } };
     expect(refundPlanSchema.safeParse({ ...plan(), lines: [blockedLine], totalMinor: 6000 }).success).toBe(false);
-    expect(refundPlanSchema.safeParse(plan({ lines: [{ paymentId: 7001, amountMinor: 1, channel: { kind: 'keap-refund-screen' } }, { paymentId: 7001, amountMinor: 1, channel: { kind: 'keap-refund-screen' } }], totalMinor: 2 })).success).toBe(false);
+    expect(
+      refundPlanSchema.safeParse(
+        plan({
+          lines: [
+            { paymentId: 7001, amountMinor: 1, channel: { kind: 'keap-refund-screen' } },
+            { paymentId: 7001, amountMinor: 1, channel: { kind: 'keap-refund-screen' } },
+          ],
+          totalMinor: 2,
+        }),
+      ).success,
+    ).toBe(false);
     expect(refundPlanSchema.safeParse(plan({ lines: [], totalMinor: 0 })).success).toBe(false);
     expect(refundPlanSchema.safeParse(plan({ lines: [{ paymentId: 7001, amountMinor: 0, channel: { kind: 'keap-refund-screen' } }], totalMinor: 0 })).success).toBe(false);
   });

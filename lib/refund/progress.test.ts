@@ -26,9 +26,7 @@ describe('refundSummary', () => {
   });
 
   it('sums refunded lines and names why others were skipped', () => {
-    const summary = refundSummary([
-      record('confirmed', [stripeLine(1, 1000, 'refunded'), stripeLine(2, 1500, 'refunded'), stripeLine(3, 500, 'skipped', 'declined by gateway')]),
-    ]);
+    const summary = refundSummary([record('confirmed', [stripeLine(1, 1000, 'refunded'), stripeLine(2, 1500, 'refunded'), stripeLine(3, 500, 'skipped', 'declined by gateway')])]);
     expect(summary).toBe('Refunded $25.00 on 2 payments; 1 skipped: declined by gateway');
   });
 

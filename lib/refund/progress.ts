@@ -25,14 +25,12 @@ function lineOutcome(record: RefundRecord, line: RefundRecord['lines'][number]):
 export function refundSummary(records: readonly RefundRecord[]): string | null {
   if (records.length === 0 || !records.every((record) => SETTLED.has(record.state))) return null;
   const lines = records.flatMap((record) =>
-    record.lines.map(
-      (line): RefundLineOutcome => ({
-        paymentId: line.paymentId,
-        amountMinor: line.amountMinor,
-        outcome: lineOutcome(record, line),
-        ...(line.outcome === 'skipped' && line.detail ? { detail: line.detail } : {}),
-      }),
-    ),
+    record.lines.map((line): RefundLineOutcome => ({
+      paymentId: line.paymentId,
+      amountMinor: line.amountMinor,
+      outcome: lineOutcome(record, line),
+      ...(line.outcome === 'skipped' && line.detail ? { detail: line.detail } : {}),
+    })),
   );
   return summarizeRefund(lines, records[0]?.lines[0]?.currency ?? 'USD');
 }

@@ -12,7 +12,7 @@ import { checkAmountOwedAfter, checkRefundAmount, defaultAmountText, defaultRefu
 import { paymentFacts } from '@/lib/refund/test-payment-facts';
 
 describe('refundChannelFor', () => {
-  it.each(GATEWAYS_THAT_REFUND_IN_KEAP.map((gateway) => [gateway]))('sends settled %s payments through Keap\'s refund screen', (gateway) => {
+  it.each(GATEWAYS_THAT_REFUND_IN_KEAP.map((gateway) => [gateway]))("sends settled %s payments through Keap's refund screen", (gateway) => {
     expect(refundChannelFor(paymentFacts({ gatewayName: gateway }))).toEqual({ kind: 'keap-refund-screen' });
   });
 
@@ -171,9 +171,12 @@ describe('refund amounts', () => {
 
   it('rejects amounts that are not whole minor units', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.001, max: 5999, noNaN: true }).filter((amount) => !Number.isInteger(amount)), (amount) => {
-        expect(checkRefundAmount(amount, paymentFacts())).toEqual({ ok: false, message: 'Enter the amount in whole cents.' });
-      }),
+      fc.property(
+        fc.double({ min: 0.001, max: 5999, noNaN: true }).filter((amount) => !Number.isInteger(amount)),
+        (amount) => {
+          expect(checkRefundAmount(amount, paymentFacts())).toEqual({ ok: false, message: 'Enter the amount in whole cents.' });
+        },
+      ),
     );
     expect(checkRefundAmount(Number.NaN, paymentFacts()).ok).toBe(false);
     expect(checkRefundAmount(Number.POSITIVE_INFINITY, paymentFacts()).ok).toBe(false);
@@ -183,9 +186,12 @@ describe('refund amounts', () => {
 describe('amount owed after the refund', () => {
   it('accepts anything from 0 to the order total', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000 }).chain((total) => fc.tuple(fc.constant(total), fc.integer({ min: 0, max: total }))), ([total, owed]) => {
-        expect(checkAmountOwedAfter(owed, total, 'USD')).toEqual({ ok: true });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }).chain((total) => fc.tuple(fc.constant(total), fc.integer({ min: 0, max: total }))),
+        ([total, owed]) => {
+          expect(checkAmountOwedAfter(owed, total, 'USD')).toEqual({ ok: true });
+        },
+      ),
     );
   });
 

@@ -9,13 +9,7 @@ import { gatewayLimitText, gatewayOfPayment } from './gateways';
  * client owes afterwards. What each gateway allows is in ./gateways.ts.
  */
 
-export const REFUND_REASON_PRESETS = [
-  'Sent wrong size',
-  "Customer wasn't happy with product",
-  'Item misrepresented',
-  'Customer did not want it',
-  'Other',
-] as const;
+export const REFUND_REASON_PRESETS = ['Sent wrong size', "Customer wasn't happy with product", 'Item misrepresented', 'Customer did not want it', 'Other'] as const;
 export const refundReasonPresetSchema = z.enum(REFUND_REASON_PRESETS);
 export type RefundReasonPreset = z.infer<typeof refundReasonPresetSchema>;
 export const MAX_REASON_DETAILS_LENGTH = 500;

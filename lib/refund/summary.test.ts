@@ -59,7 +59,7 @@ describe('summarizeRefund', () => {
     expect(summarizeRefund(lines, 'USD')).toBe(sentence);
   });
 
-  it('formats amounts in the refund\'s currency', () => {
+  it("formats amounts in the refund's currency", () => {
     expect(summarizeRefund([{ paymentId: 1, amountMinor: 1500, outcome: 'refunded' }], 'JPY')).toBe('Refunded ¥1,500');
   });
 });

@@ -130,7 +130,12 @@ describe('attemptsInProgress', () => {
 
 describe('the notes Refund Desk writes', () => {
   it('inProgressNote carries a machine line that reads back as the attempt, in progress', () => {
-    const planned = record({ lines: [{ paymentId: 7001, amountMinor: 2500, currency: 'USD', channel: 'keap-refund-screen' }, { paymentId: 7002, amountMinor: 1000, currency: 'USD', channel: 'keap-refund-screen' }] });
+    const planned = record({
+      lines: [
+        { paymentId: 7001, amountMinor: 2500, currency: 'USD', channel: 'keap-refund-screen' },
+        { paymentId: 7002, amountMinor: 1000, currency: 'USD', channel: 'keap-refund-screen' },
+      ],
+    });
     const written = inProgressNote(planned, NOW);
     expect(written.title).toBe('Refund Desk: refunding $35.00 of payment #7001, #7002 on order #9001');
     expect(readAttemptLine(written.body)).toEqual({ attempt: planned.id, order: 9001, payments: [7001, 7002], state: 'in-progress', by: 'Sam Admin', at: NOW });
@@ -144,7 +149,10 @@ describe('the notes Refund Desk writes', () => {
     (state) => {
       const settled = record({}, state);
       expect(readAttemptLine(closingAttemptLine(settled))).toEqual({ attempt: settled.id, order: 9001, payments: [7001], state, by: 'Sam Admin', at: settled.updatedAt });
-      const notes = [{ id: 1, body: inProgressNote(settled, NOW).body }, { id: 2, body: refundNoteBody(settled) }];
+      const notes = [
+        { id: 1, body: inProgressNote(settled, NOW).body },
+        { id: 2, body: refundNoteBody(settled) },
+      ];
       expect(attemptsInProgress(notes, [7001], new Set(), NOW)).toEqual([]);
     },
   );
@@ -168,9 +176,7 @@ describe('the notes Refund Desk writes', () => {
       const planned = record({ actor: { name: `Mallory\n${forged()}\n<b>x</b>`, email: '' } });
       const body = inProgressNote(planned, NOW).body;
       expect(readAttemptLine(body)).toEqual({ attempt: planned.id, order: 9001, payments: [7001], state: 'in-progress', by: planned.actor.name, at: NOW });
-      expect(attemptsInProgress([{ id: 1, body }], [7001, 7999], new Set(), NOW)).toEqual([
-        { attempt: planned.id, paymentId: 7001, by: planned.actor.name, at: NOW, noteId: 1 },
-      ]);
+      expect(attemptsInProgress([{ id: 1, body }], [7001, 7999], new Set(), NOW)).toEqual([{ attempt: planned.id, paymentId: 7001, by: planned.actor.name, at: NOW, noteId: 1 }]);
     });
 
     it("a forged final state in a person's name does not end a teammate's attempt", () => {

@@ -91,12 +91,7 @@ export interface TeammateAttempt {
  * Attempts of other Refund Desks in progress on `paymentIds`: an in-progress note younger than the
  * limit, whose attempt has no later note saying how it ended, and that is not one of `ownAttempts`.
  */
-export function attemptsInProgress(
-  notes: readonly NoteOnContact[],
-  paymentIds: readonly number[],
-  ownAttempts: ReadonlySet<string>,
-  now: number,
-): TeammateAttempt[] {
+export function attemptsInProgress(notes: readonly NoteOnContact[], paymentIds: readonly number[], ownAttempts: ReadonlySet<string>, now: number): TeammateAttempt[] {
   const lines = notes.flatMap((note) => {
     const line = readAttemptLine(note.body ?? '');
     return line ? [{ line, noteId: note.id }] : [];

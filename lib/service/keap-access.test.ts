@@ -26,7 +26,6 @@ vi.mock('@/lib/keap/rate-limiter', async (importOriginal) => {
   };
 });
 
-
 const connection = (appName: string | null, apiKey: string, apiHost: KeapConnection['apiHost'] = 'api.infusionsoft.com'): KeapConnection => ({
   appName,
   apiKey,

@@ -122,12 +122,7 @@ export async function getOrderForRefund({ orderId, contactId, appOrigin }: Messa
   const stored = await storedAccess(appName);
   if (!stored.ok) return { ok: false, error: stored.error };
   const { client } = stored.access;
-  const [orderNow, merchants, contact, settings] = await Promise.all([
-    readOrderNow(client, orderId),
-    client.listMerchants(),
-    client.getContact(contactId),
-    readSettings(),
-  ]);
+  const [orderNow, merchants, contact, settings] = await Promise.all([readOrderNow(client, orderId), client.listMerchants(), client.getContact(contactId), readSettings()]);
   if (!orderNow.ok) return orderNow;
   if (!merchants.ok) return merchants;
   if (!contact.ok) return contact;
@@ -255,7 +250,13 @@ export async function markNotRefunded({ refundId }: MessageData<'markNotRefunded
   if (!orderNow.ok) {
     return { ok: false, error: { kind: 'keap-unavailable', message: `Refund Desk could not check Keap's API first (${orderNow.error.message}). Try again in a moment.` } };
   }
-  const newer = record.baseline ? refundsSince(record.baseline, orderNow.value.payments, record.lines.map((line) => line.paymentId)) : [];
+  const newer = record.baseline
+    ? refundsSince(
+        record.baseline,
+        orderNow.value.payments,
+        record.lines.map((line) => line.paymentId),
+      )
+    : [];
   if (!record.baseline || newer.length > 0) {
     const which = newer.map((row) => `payment ${row.refundedPaymentId}`).join(', ');
     return {
@@ -268,7 +269,13 @@ export async function markNotRefunded({ refundId }: MessageData<'markNotRefunded
       },
     };
   }
-  await markState(db, refundId, 'failed', { error: { kind: 'not-refunded', message: 'A person checked in Keap: no refund was made.' }, note: 'Marked as not refunded by a person' }, { from: 'needs-manual' });
+  await markState(
+    db,
+    refundId,
+    'failed',
+    { error: { kind: 'not-refunded', message: 'A person checked in Keap: no refund was made.' }, note: 'Marked as not refunded by a person' },
+    { from: 'needs-manual' },
+  );
   endRefundScreenSession(refundId);
   await updateGuidedRefund(refundId, () => null);
   return { ok: true };

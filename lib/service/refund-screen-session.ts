@@ -196,12 +196,15 @@ async function walkAcrossPages(session: ScreenSession): Promise<RefundScreenResu
   for (let page = 0; page < MAX_PAGES; page += 1) {
     const tabId = session.screenTabId;
     const loaded = await waitForSession(session, () => ((session.pageLoads.get(tabId) ?? 0) > loadsSeen ? true : !session.tabIds.has(tabId) ? false : null), PAGE_LOAD_TIMEOUT_MS);
-    if (loaded !== true) return stoppedResult(session, loaded === false ? 'Keap\'s refund page was closed.' : 'Keap\'s refund page did not load.');
+    if (loaded !== true) return stoppedResult(session, loaded === false ? "Keap's refund page was closed." : "Keap's refund page did not load.");
     loadsSeen = session.pageLoads.get(tabId) ?? 0;
     const known = new Set(session.tabIds);
     const walk = tabMessenger
       .sendMessage('walkRefundScreen', { attemptId: session.attemptId, plan: session.plan, progress: session.progress, learned: session.learned }, tabId)
-      .then((answer) => ({ kind: 'answer' as const, answer }), () => ({ kind: 'page-gone' as const }));
+      .then(
+        (answer) => ({ kind: 'answer' as const, answer }),
+        () => ({ kind: 'page-gone' as const }),
+      );
     const watching = new AbortController();
     const windowOpened = waitForSession(session, () => newScreenTab(session, known), null, watching.signal).then((opened) => ({
       kind: 'window' as const,
@@ -220,7 +223,7 @@ async function walkAcrossPages(session: ScreenSession): Promise<RefundScreenResu
       // Keap loaded another page (the next step, or its results): the walk goes on there.
       if (session.tabIds.has(tabId)) continue;
       const other = [...session.tabIds][0];
-      if (other === undefined) return stoppedResult(session, 'Keap\'s refund window was closed before Refund Desk saw the result.');
+      if (other === undefined) return stoppedResult(session, "Keap's refund window was closed before Refund Desk saw the result.");
       session.screenTabId = other;
       loadsSeen = session.pageLoads.get(other) ?? 0;
       continue;
@@ -228,7 +231,7 @@ async function walkAcrossPages(session: ScreenSession): Promise<RefundScreenResu
     const result = screenResultOf(first.answer, session.finalApproved);
     if (result !== 'walk-on') return result;
   }
-  return stoppedResult(session, 'Keap\'s refund screen kept loading more pages than a refund has.');
+  return stoppedResult(session, "Keap's refund screen kept loading more pages than a refund has.");
 }
 
 /** Where the attempt's screen is, for a person to finish it there. */

@@ -104,9 +104,5 @@ export function contentScriptsPerPage(bundles: BundleSize[]): KeapPageScripts[] 
   });
   const contactPage = named(CONTACT_PAGE_BUNDLE);
   const refundScreen = named(REFUND_SCREEN_BUNDLE);
-  return [
-    pageOf('contact page', [contactPage]),
-    pageOf('order page in a refund', [refundScreen]),
-    pageOf("contact page in a refund's tab", [contactPage, refundScreen]),
-  ];
+  return [pageOf('contact page', [contactPage]), pageOf('order page in a refund', [refundScreen]), pageOf("contact page in a refund's tab", [contactPage, refundScreen])];
 }

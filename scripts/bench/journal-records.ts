@@ -11,13 +11,75 @@ import { REFUND_REASON_PRESETS } from '@/lib/refund/rules';
  */
 
 const FIRST_NAMES = [
-  'Maria', 'James', 'Aiko', 'Chinedu', 'Sofía', 'Liam', 'Noor', 'Mateo', 'Olga', 'Kwame',
-  'Elena', 'Ravi', 'Zoë', 'Hannah', 'Lucas', 'Fatima', 'Jonas', 'Mei', 'Pedro', 'Amara',
-  'Ines', 'Tomasz', 'Leila', 'Samuel', 'Yuki', 'Grace', 'Dmitri', 'Ana', 'Oskar', 'Priya',
-  'Henrik', 'Lucía', 'Omar', 'Ingrid', 'Kofi', 'Chloé', 'Mikhail', 'Sara', 'Tariq', 'Beatriz',
+  'Maria',
+  'James',
+  'Aiko',
+  'Chinedu',
+  'Sofía',
+  'Liam',
+  'Noor',
+  'Mateo',
+  'Olga',
+  'Kwame',
+  'Elena',
+  'Ravi',
+  'Zoë',
+  'Hannah',
+  'Lucas',
+  'Fatima',
+  'Jonas',
+  'Mei',
+  'Pedro',
+  'Amara',
+  'Ines',
+  'Tomasz',
+  'Leila',
+  'Samuel',
+  'Yuki',
+  'Grace',
+  'Dmitri',
+  'Ana',
+  'Oskar',
+  'Priya',
+  'Henrik',
+  'Lucía',
+  'Omar',
+  'Ingrid',
+  'Kofi',
+  'Chloé',
+  'Mikhail',
+  'Sara',
+  'Tariq',
+  'Beatriz',
 ] as const;
 
-const SURNAME_STARTS = ['Ok', 'Bal', 'Fern', 'Lind', 'Nak', 'Ros', 'Hal', 'Mor', 'Kow', 'Ab', 'Gar', 'Sch', 'Ån', 'Ben', 'Wes', 'Dü', 'Cal', 'Ib', 'Tan', 'Vel', 'Hart', 'Jo', 'Pé', 'Str', 'Qu'];
+const SURNAME_STARTS = [
+  'Ok',
+  'Bal',
+  'Fern',
+  'Lind',
+  'Nak',
+  'Ros',
+  'Hal',
+  'Mor',
+  'Kow',
+  'Ab',
+  'Gar',
+  'Sch',
+  'Ån',
+  'Ben',
+  'Wes',
+  'Dü',
+  'Cal',
+  'Ib',
+  'Tan',
+  'Vel',
+  'Hart',
+  'Jo',
+  'Pé',
+  'Str',
+  'Qu',
+];
 const SURNAME_ENDS = ['afor', 'andez', 'berg', 'amura', 'etti', 'stead', 'ales', 'alski', 'ebe', 'cía'];
 /** 250 surnames: every start with every ending. */
 const SURNAMES = SURNAME_STARTS.flatMap((start) => SURNAME_ENDS.map((end) => `${start}${end}`));
@@ -77,7 +139,10 @@ function benchContact(index: number): BenchContact {
   const first = FIRST_NAMES[index % FIRST_NAMES.length] ?? 'Maria';
   const last = SURNAMES[Math.floor(index / FIRST_NAMES.length) % SURNAMES.length] ?? 'Okafor';
   const domain = DOMAINS[index % DOMAINS.length] ?? 'example.com';
-  const emailName = `${first}.${last}${index}`.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  const emailName = `${first}.${last}${index}`
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
   return { id: FIRST_CONTACT_ID + index, name: `${first} ${last}`, email: `${emailName}@${domain}` };
 }
 

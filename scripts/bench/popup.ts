@@ -109,11 +109,10 @@ async function timeDateIndexKeys(page: Page): Promise<number> {
 
 /** Waits until the popup's summary counts `count` refunds (it says "Counting…" meanwhile). */
 async function summaryCounts(page: Page, count: number): Promise<void> {
-  await page.waitForFunction(
-    (expected) => document.querySelector('p.summary')?.textContent?.startsWith(expected) === true,
-    `${count} ${count === 1 ? 'refund' : 'refunds'} ·`,
-    { timeout: WAIT_MS, polling: 50 },
-  );
+  await page.waitForFunction((expected) => document.querySelector('p.summary')?.textContent?.startsWith(expected) === true, `${count} ${count === 1 ? 'refund' : 'refunds'} ·`, {
+    timeout: WAIT_MS,
+    polling: 50,
+  });
 }
 
 /**

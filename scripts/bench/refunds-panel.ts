@@ -56,14 +56,15 @@ function apiCallsSince(before: Record<string, number>, after: Record<string, num
 }
 
 async function apiRequestTimings(worker: Worker): Promise<ApiRequestTiming[]> {
-  return worker.evaluate((prefix) =>
-    performance
-      .getEntriesByType('resource')
-      .filter((entry) => new URL(entry.name).pathname.startsWith(prefix))
-      .map((entry) => ({
-        startedAt: performance.timeOrigin + entry.startTime,
-        endedAt: performance.timeOrigin + (entry as PerformanceResourceTiming).responseEnd,
-      })),
+  return worker.evaluate(
+    (prefix) =>
+      performance
+        .getEntriesByType('resource')
+        .filter((entry) => new URL(entry.name).pathname.startsWith(prefix))
+        .map((entry) => ({
+          startedAt: performance.timeOrigin + entry.startTime,
+          endedAt: performance.timeOrigin + (entry as PerformanceResourceTiming).responseEnd,
+        })),
     API_PATH_PREFIX,
   );
 }
@@ -93,11 +94,10 @@ export async function measurePanelLoad(sandbox: Sandbox, contactId: number, mode
     const marks = await page.evaluate(() => (window as unknown as { __refundDeskBench: PanelMarks }).__refundDeskBench);
     if (mode === 'page-data') {
       // The held-back answers are let through, so the load's calls can be counted.
-      await page.waitForFunction(
-        () => (window as unknown as { __refundDeskBench: PanelMarks }).__refundDeskBench.reconciledAt !== null,
-        undefined,
-        { timeout: WAIT_MS, polling: 50 },
-      );
+      await page.waitForFunction(() => (window as unknown as { __refundDeskBench: PanelMarks }).__refundDeskBench.reconciledAt !== null, undefined, {
+        timeout: WAIT_MS,
+        polling: 50,
+      });
     }
     const apiCalls = apiCallsSince(statsBefore, sandbox.stats().byPath);
     const requests = await apiRequestTimings(worker);

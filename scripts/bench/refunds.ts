@@ -98,9 +98,7 @@ async function closeKeapTabs(browser: ExtensionBrowser): Promise<void> {
  * confirmation reads (one each `confirmation.intervalMs` while the API does not show the refund).
  */
 function orderReads(requests: ApiRequestTiming[], before: number): ApiRequestTiming[][] {
-  const byPath = ORDER_READ_PATHS.map((path) =>
-    requests.filter((request) => request.path === path && request.startedAt < before).sort((a, b) => a.startedAt - b.startedAt),
-  );
+  const byPath = ORDER_READ_PATHS.map((path) => requests.filter((request) => request.path === path && request.startedAt < before).sort((a, b) => a.startedAt - b.startedAt));
   const count = Math.min(...byPath.map((list) => list.length));
   return Array.from({ length: count }, (_, index) => byPath.map((list) => list[index]!));
 }
@@ -154,7 +152,20 @@ function describeRun(sandbox: Sandbox, form: ScreenForm, marks: RefundMarks, req
         : moved !== 1 || refundTotal !== REFUNDED_MINOR
           ? `the sandbox refunded the payment ${moved} times (order refund total ${refundTotal})`
           : null;
-  const failed = { form, summary, refunded: false, problem, totalMs: null, checksSentMs: null, submittingMs: null, confirmationSentMs: null, confirmationReadMs: null, afterReadMs: null, confirmationReads: 0, budgetWaitMs };
+  const failed = {
+    form,
+    summary,
+    refunded: false,
+    problem,
+    totalMs: null,
+    checksSentMs: null,
+    submittingMs: null,
+    confirmationSentMs: null,
+    confirmationReadMs: null,
+    afterReadMs: null,
+    confirmationReads: 0,
+    budgetWaitMs,
+  };
   if (clickAt === null) return failed;
   const pageTime = (epochMs: number) => epochMs - marks.timeOrigin;
   // Reads of the order up to the refund showing as confirmed in the progress list.
@@ -191,12 +202,7 @@ function describeRun(sandbox: Sandbox, form: ScreenForm, marks: RefundMarks, req
  * the rate limiter's minute has room), confirms. Each refund is timed in the side panel page from
  * the Confirm click to "Refunded $60.00"; the sandbox is reset between them.
  */
-export async function measureRefunds(
-  sandbox: Sandbox,
-  forms: readonly ScreenForm[],
-  runs: number,
-  progress: (message: string) => void,
-): Promise<RefundRun[]> {
+export async function measureRefunds(sandbox: Sandbox, forms: readonly ScreenForm[], runs: number, progress: (message: string) => void): Promise<RefundRun[]> {
   const browser = await launchExtensionBrowser(sandbox);
   try {
     await configureExtension(browser, { apiKey: SEED.apiKey });

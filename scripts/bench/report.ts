@@ -105,7 +105,7 @@ export function renderReport(report: Report): string {
     '',
     '## Bundles',
     '',
-    'As built in `.output/chrome-mv3` (minified by the production build); gzip is `node:zlib` at its default level, each file on its own. Chunks shared by several pages count in each. The refund screen\'s script is in no manifest entry: it is the file `background.js` names to inject. The content scripts render with preact/compat; the extension pages with React.',
+    "As built in `.output/chrome-mv3` (minified by the production build); gzip is `node:zlib` at its default level, each file on its own. Chunks shared by several pages count in each. The refund screen's script is in no manifest entry: it is the file `background.js` names to inject. The content scripts render with preact/compat; the extension pages with React.",
     '',
     bundlesTable(report.bundles),
     '',

@@ -126,14 +126,16 @@ const CONTACT_LOAD_FAULTS: { name: string; fault: string; faults: Faults; banner
     fault: 'serverErrors ×50',
     faults: { serverErrors: { count: 50 } },
     banner: /^Keap's servers are having trouble \(HTTP 500\)/,
-    wouldFail: 'if 500s during the load gave no banner saying Keap’s servers are having trouble (HTTP 500), left Refund enabled, or Retry did not load the orders once the API recovered',
+    wouldFail:
+      'if 500s during the load gave no banner saying Keap’s servers are having trouble (HTTP 500), left Refund enabled, or Retry did not load the orders once the API recovered',
   },
   {
     name: 'Keap API 429 storm',
     fault: 'rateLimitStorm ×50, Retry-After 1 s',
     faults: { rateLimitStorm: { count: 50, retryAfterSeconds: 1 } },
     banner: /^Keap is limiting requests; try again in \d+ seconds?\./,
-    wouldFail: 'if a 429 storm during the load gave no banner saying Keap is limiting requests and when to try again, left Refund enabled, or Retry did not load the orders once the limiting stopped',
+    wouldFail:
+      'if a 429 storm during the load gave no banner saying Keap is limiting requests and when to try again, left Refund enabled, or Retry did not load the orders once the limiting stopped',
   },
   {
     name: 'Malformed JSON from Keap',
@@ -147,7 +149,8 @@ const CONTACT_LOAD_FAULTS: { name: string; fault: string; faults: Faults; banner
     fault: 'droppedConnections ×50',
     faults: { droppedConnections: { count: 50 } },
     banner: /^Could not reach Keap\. Check the internet connection\. Try again\./,
-    wouldFail: 'if dropped connections during the load gave no "Could not reach Keap" banner with Retry, left Refund enabled, or Retry did not load the orders once connections held',
+    wouldFail:
+      'if dropped connections during the load gave no "Could not reach Keap" banner with Retry, left Refund enabled, or Retry did not load the orders once connections held',
   },
 ];
 
@@ -169,7 +172,10 @@ describe('Keap’s API failing while the Refunds panel loads a contact', () => {
       await banner.getByRole('button', { name: 'Retry' }).click();
       await expect.poll(() => refund.isEnabled(), { timeout: 30_000 }).toBe(true);
       await expect(banner.count()).resolves.toBe(0);
-      await finishScenario({ scenario: `${name} during the contact load`, fault, result: 'Banner with Retry; Retry after the fault cleared loaded the orders', wouldFail, message }, []);
+      await finishScenario(
+        { scenario: `${name} during the contact load`, fault, result: 'Banner with Retry; Retry after the fault cleared loaded the orders', wouldFail, message },
+        [],
+      );
     });
   }
 
@@ -287,7 +293,8 @@ describe('Keap’s API failing after the review step, when the person confirms',
         scenario: 'Slow answers during a refund',
         fault: 'slowResponses 16 s ×7 after review',
         result: 'Reads timed out at 15 s and were retried; refunded once',
-        wouldFail: 'if Confirm stayed enabled while the checks ran, or the reads that timed out were not asked again through to one refund shown as "Refunded $60.00" and `confirmed`',
+        wouldFail:
+          'if Confirm stayed enabled while the checks ran, or the reads that timed out were not asked again through to one refund shown as "Refunded $60.00" and `confirmed`',
         message: await panel.getByRole('status').innerText(),
       },
       ['confirmed'],
@@ -419,11 +426,14 @@ describe('Refund Desk itself stopping mid-refund', () => {
     const before = await readJournal(0);
     expect(before.map((record) => record.state).slice(-2)).toEqual(['confirmed', 'submitting']);
     await env.restartBrowser(() => env.sandbox.setFaults({}));
-      await expect.poll(async () => (await scenarioRecords()).map((record) => record.state), { timeout: 30_000 }).toEqual(['confirmed', 'confirmed']);
+    await expect.poll(async () => (await scenarioRecords()).map((record) => record.state), { timeout: 30_000 }).toEqual(['confirmed', 'confirmed']);
     const after = await readJournal(0);
     expect(after.map((record) => record.id)).toEqual(before.map((record) => record.id));
     const popup = await env.browser.extensionPage('popup');
-    const row = popup.getByRole('listitem').filter({ hasText: `Order ${ORDER}` }).first();
+    const row = popup
+      .getByRole('listitem')
+      .filter({ hasText: `Order ${ORDER}` })
+      .first();
     await expect.poll(() => row.innerText()).toContain('Refunded');
     const message = await row.innerText();
     expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
@@ -548,7 +558,10 @@ describe('the person doing surprising things', () => {
     await waitForState('confirmed', 60_000);
     expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(1);
     const popup = await env.browser.extensionPage('popup');
-    const row = popup.getByRole('listitem').filter({ hasText: `Order ${ORDER}` }).first();
+    const row = popup
+      .getByRole('listitem')
+      .filter({ hasText: `Order ${ORDER}` })
+      .first();
     await expect(row.innerText()).resolves.toContain('Refunded');
     await finishScenario(
       {

@@ -33,7 +33,10 @@ async function keapOrderTab(): Promise<Page> {
 }
 
 async function reviewAndChoose(panel: Page, paymentId: number, how: 'automatic' | 'guided'): Promise<void> {
-  await panel.getByRole('group', { name: `Payment #${paymentId}` }).getByRole('checkbox').check();
+  await panel
+    .getByRole('group', { name: `Payment #${paymentId}` })
+    .getByRole('checkbox')
+    .check();
   await panel.getByLabel('Reason', { exact: true }).selectOption('Sent wrong size');
   await panel.getByRole('button', { name: 'Review refund' }).click();
   if (how === 'guided') await panel.getByRole('radio', { name: /Do it myself in Keap/ }).check();
@@ -150,7 +153,10 @@ describe('a refund that needs the person, from the history', () => {
     await panel.getByRole('button', { name: 'Show Refund Desk this control' }).waitFor({ timeout: 60_000 });
     await panel.close();
     const popup = await env.browser.extensionPage('popup');
-    const row = popup.getByRole('listitem').filter({ hasText: `Order ${ORDER}` }).first();
+    const row = popup
+      .getByRole('listitem')
+      .filter({ hasText: `Order ${ORDER}` })
+      .first();
     await row.getByRole('button', { name: 'Continue in side panel' }).click();
     const isSidePanel = (page: Page) => page.url().includes('/sidepanel.html');
     await expect.poll(() => env.browser.context.pages().some(isSidePanel), { timeout: 15_000 }).toBe(true);

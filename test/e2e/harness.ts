@@ -50,10 +50,7 @@ export function sandboxedKeapArgs(sandbox: Sandbox): string[] {
  * Keap's hosts mapped to the sandbox and its self-signed certificate accepted: the extension runs
  * unchanged, as if on Keap.
  */
-export async function launchExtensionBrowser(
-  sandbox: Sandbox,
-  options: { userDataDir?: string; headless?: boolean } = {},
-): Promise<ExtensionBrowser> {
+export async function launchExtensionBrowser(sandbox: Sandbox, options: { userDataDir?: string; headless?: boolean } = {}): Promise<ExtensionBrowser> {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error('No production build in .output/chrome-mv3: run `npm run build` first.');
   }
@@ -106,11 +103,14 @@ export async function configureExtension(browser: ExtensionBrowser, settings: { 
   const worker = await browser.serviceWorker();
   const appName = settings.appName === undefined ? SANDBOX_APP_NAME : settings.appName;
   const connections = settings.apiKey === null ? [] : [{ appName, apiKey: settings.apiKey, apiHost: 'api.infusionsoft.com', boundBy: appName === null ? null : 'person' }];
-  await worker.evaluate(async ({ keapConnections, settings: stored }) => {
-    const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void>; remove(key: string): Promise<void> } } } };
-    await chrome.storage.local.remove('apiKey');
-    await chrome.storage.local.set({ keapConnections, settings: stored });
-  }, { keapConnections: connections, settings: TEST_SETTINGS });
+  await worker.evaluate(
+    async ({ keapConnections, settings: stored }) => {
+      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void>; remove(key: string): Promise<void> } } } };
+      await chrome.storage.local.remove('apiKey');
+      await chrome.storage.local.set({ keapConnections, settings: stored });
+    },
+    { keapConnections: connections, settings: TEST_SETTINGS },
+  );
 }
 
 export function contactPath(contactId: number): string {

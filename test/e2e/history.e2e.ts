@@ -9,7 +9,10 @@ const env = useSandboxedExtension({ apiKey: SEED.apiKey });
 
 async function refundFirstPaymentOfTwoPaymentOrder(): Promise<void> {
   const { page, panel } = await openSidePanelOn(env.browser, SEED.contacts.demo, SEED.orders.twoPayments);
-  await panel.getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` }).getByRole('checkbox').check();
+  await panel
+    .getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` })
+    .getByRole('checkbox')
+    .check();
   await panel.getByLabel(`Refund amount for payment #${SEED.payments.twoPaymentsFirst}`).fill('12.34');
   await panel.getByLabel('Reason', { exact: true }).selectOption('Item misrepresented');
   await panel.getByRole('button', { name: 'Review refund' }).click();
@@ -34,9 +37,7 @@ describe('the refund history popup', () => {
     await expect(row.innerText()).resolves.toContain('$12.34');
     await expect(row.innerText()).resolves.toContain(`Order ${SEED.orders.twoPayments}`);
     await expect(row.innerText()).resolves.toContain('Item misrepresented');
-    await expect(row.getByRole('link').getAttribute('href')).resolves.toBe(
-      `https://${SEED.appName}.infusionsoft.com/Contact/manageContact.jsp?view=edit&ID=${SEED.contacts.demo}`,
-    );
+    await expect(row.getByRole('link').getAttribute('href')).resolves.toBe(`https://${SEED.appName}.infusionsoft.com/Contact/manageContact.jsp?view=edit&ID=${SEED.contacts.demo}`);
     expect(refundLogFor(env.sandbox, SEED.payments.twoPaymentsFirst)).toHaveLength(1);
     await popup.close();
   });
@@ -54,7 +55,7 @@ describe('the refund history popup', () => {
 
     const csvDownload = popup.waitForEvent('download');
     await popup.getByRole('button', { name: 'Export CSV' }).click();
-    const csv = readFileSync((await (await csvDownload).path()), 'utf8');
+    const csv = readFileSync(await (await csvDownload).path(), 'utf8');
     const [header, ...lines] = csv.trim().split('\r\n');
     expect(header).toMatch(/order/i);
     expect(lines.some((line) => line.includes(String(SEED.orders.twoPayments)) && line.includes('12.34'))).toBe(true);
@@ -62,7 +63,7 @@ describe('the refund history popup', () => {
 
     const jsonDownload = popup.waitForEvent('download');
     await popup.getByRole('button', { name: 'Export JSON' }).click();
-    const exported = JSON.parse(readFileSync((await (await jsonDownload).path()), 'utf8')) as { orderId: number; totalMinor: number }[];
+    const exported = JSON.parse(readFileSync(await (await jsonDownload).path(), 'utf8')) as { orderId: number; totalMinor: number }[];
     expect(exported.some((record) => record.orderId === SEED.orders.twoPayments && record.totalMinor === 1234)).toBe(true);
     await popup.close();
   });

@@ -5,15 +5,7 @@ import type { Page, Route } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from '../sandbox/seed';
-import {
-  configureExtension,
-  contactPath,
-  EXTENSION_DIR,
-  type ExtensionBrowser,
-  launchExtensionBrowser,
-  sandboxedKeapArgs,
-  useSandboxedExtension,
-} from './harness';
+import { configureExtension, contactPath, EXTENSION_DIR, type ExtensionBrowser, launchExtensionBrowser, sandboxedKeapArgs, useSandboxedExtension } from './harness';
 import { journalRecords, openSidePanelOn, paymentsRefundedTwice, refundLogFor, reviewRefund } from './refund-helpers';
 import { chromiumPath } from './chromium';
 import { reliabilityReport } from './reliability-report';
@@ -89,7 +81,10 @@ describe('one key, one Keap app', () => {
     await options.getByRole('list', { name: 'Keap connections' }).getByText('refunddemo.infusionsoft.com').waitFor();
     const other = await env.browser.context.newPage();
     await other.goto(`${OTHER_APP_ORIGIN}${contactPath(DEMO)}`);
-    await other.getByRole('region', { name: 'Refunds' }).getByText(/Your API key is for refunddemo\.infusionsoft\.com/).waitFor({ timeout: 30_000 });
+    await other
+      .getByRole('region', { name: 'Refunds' })
+      .getByText(/Your API key is for refunddemo\.infusionsoft\.com/)
+      .waitFor({ timeout: 30_000 });
     await Promise.all([options.close(), other.close(), page.close()]);
   });
 });
@@ -133,7 +128,8 @@ describe('never twice', () => {
     report.record({
       scenario: 'Service worker restarted mid-walk; the final click then refused; a hand-made refund not markable as "not made"',
       fault: 'the options step’s answer held while the worker was stopped (CDP) and started again; then the person pressed Submit',
-      result: 'The walk’s final-click handshake was refused (no session after the restart); reconcile: needs-manual; "No refund was made" refused once Keap’s API showed the refund; "Check Keap again" confirmed it',
+      result:
+        'The walk’s final-click handshake was refused (no session after the restart); reconcile: needs-manual; "No refund was made" refused once Keap’s API showed the refund; "Check Keap again" confirmed it',
       wouldFail: 'if a walk could click without the background’s go-ahead, or "No refund was made" did not ask Keap’s API first',
       refundedTwice: false,
       finalStates: await states(),
@@ -211,7 +207,10 @@ describe('loading follows the person, not a script', () => {
     const page = await env.browser.keapPage(contactPath(DEMO));
     const panel = page.getByRole('region', { name: 'Refunds' });
     await expect.poll(() => panel.getByRole('button', { name: `Refund order #${ORDER}` }).isEnabled(), { timeout: 30_000 }).toBe(true);
-    const contactReads = () => Object.entries(env.sandbox.stats().byPath).filter(([path]) => /^\/crm\/rest\/v1\/contacts\/\d+$/.test(path)).reduce((sum, [, count]) => sum + count, 0);
+    const contactReads = () =>
+      Object.entries(env.sandbox.stats().byPath)
+        .filter(([path]) => /^\/crm\/rest\/v1\/contacts\/\d+$/.test(path))
+        .reduce((sum, [, count]) => sum + count, 0);
     const readsBefore = contactReads();
     // A page script steps the panel through contact ids, changing the page each time so it follows.
     for (const contactId of [1002, 1003, 1004, 1005, 1006, 1007, 1008]) {
@@ -246,7 +245,10 @@ describe('markup in Keap’s data and in what the person types', () => {
     const HOSTILE = SEED.contacts.hostile;
     const reasonDetails = '<img src=x onerror="window.pwned=1"> refund <b>now</b>';
     const { page, panel } = await openSidePanelOn(env.browser, HOSTILE, SEED.orders.hostile);
-    await panel.getByRole('group', { name: `Payment #${SEED.payments.hostile}` }).getByRole('checkbox').check();
+    await panel
+      .getByRole('group', { name: `Payment #${SEED.payments.hostile}` })
+      .getByRole('checkbox')
+      .check();
     await panel.getByLabel('Reason', { exact: true }).selectOption('Other');
     await panel.getByLabel('Reason details').fill(reasonDetails);
     await panel.getByRole('button', { name: 'Review refund' }).click();
@@ -254,7 +256,10 @@ describe('markup in Keap’s data and in what the person types', () => {
     await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $40.00');
     const name = `${SEED.hostileText.givenName} ${SEED.hostileText.familyName}`;
     const popup = await env.browser.extensionPage('popup');
-    const row = popup.getByRole('listitem').filter({ hasText: `Order ${SEED.orders.hostile}` }).first();
+    const row = popup
+      .getByRole('listitem')
+      .filter({ hasText: `Order ${SEED.orders.hostile}` })
+      .first();
     await expect.poll(() => row.innerText()).toContain(name);
     await expect(row.innerText()).resolves.toContain(reasonDetails);
     for (const view of [popup, panel, page]) {
@@ -299,8 +304,12 @@ describe('other extensions', () => {
       const answer = await other.evaluate(
         (id) =>
           new Promise<string>((resolve) => {
-            const { chrome } = globalThis as unknown as { chrome: { runtime: { sendMessage(id: string, message: unknown, callback: (reply: unknown) => void): void; lastError?: { message?: string } } } };
-            chrome.runtime.sendMessage(id, { id: 1, type: 'startRefund', data: {}, timestamp: Date.now() }, (reply) => resolve(chrome.runtime.lastError?.message ?? JSON.stringify(reply)));
+            const { chrome } = globalThis as unknown as {
+              chrome: { runtime: { sendMessage(id: string, message: unknown, callback: (reply: unknown) => void): void; lastError?: { message?: string } } };
+            };
+            chrome.runtime.sendMessage(id, { id: 1, type: 'startRefund', data: {}, timestamp: Date.now() }, (reply) =>
+              resolve(chrome.runtime.lastError?.message ?? JSON.stringify(reply)),
+            );
           }),
         refundDeskId,
       );

@@ -33,7 +33,9 @@ describe('refunding through the side panel and Keap’s refund screen', () => {
     const [record] = await recordsOf(SEED.orders.twoPayments);
     expect(record?.state).toBe('confirmed');
     expect(record?.evidence?.orderRefundTotalMinor).toBe(6000);
-    const note = env.sandbox.state.notes.find((candidate) => candidate.contactId === SEED.contacts.demo && candidate.title === `Refund Desk: $60.00 on order #${SEED.orders.twoPayments} — confirmed`);
+    const note = env.sandbox.state.notes.find(
+      (candidate) => candidate.contactId === SEED.contacts.demo && candidate.title === `Refund Desk: $60.00 on order #${SEED.orders.twoPayments} — confirmed`,
+    );
     expect(note?.body).toContain('$60.00');
     expect(note?.body).toContain('Sent wrong size');
     // The contact's Refunds panel reloads from the API after the refund.
@@ -48,7 +50,10 @@ describe('refunding through the side panel and Keap’s refund screen', () => {
       [SEED.payments.twoPaymentsFirst, '10.00'],
       [SEED.payments.twoPaymentsSecond, '15.00'],
     ] as const) {
-      await panel.getByRole('group', { name: `Payment #${paymentId}` }).getByRole('checkbox').check();
+      await panel
+        .getByRole('group', { name: `Payment #${paymentId}` })
+        .getByRole('checkbox')
+        .check();
       await panel.getByLabel(`Refund amount for payment #${paymentId}`).fill(amount);
     }
     await fillReason(panel, "Customer wasn't happy with product");
@@ -69,7 +74,10 @@ describe('refunding through the side panel and Keap’s refund screen', () => {
     it(`handles a gateway decline with "${choice}"`, async () => {
       env.sandbox.setFaults({ declinePayments: [SEED.payments.twoPaymentsFirst] });
       const { page, panel } = await openSidePanelOn(env.browser, SEED.contacts.demo, SEED.orders.twoPayments);
-      await panel.getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` }).getByRole('checkbox').check();
+      await panel
+        .getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` })
+        .getByRole('checkbox')
+        .check();
       await fillReason(panel);
       await panel.getByRole('radio', { name: choice }).check();
       await panel.getByRole('button', { name: 'Review refund' }).click();
@@ -111,7 +119,10 @@ describe('refunding through the side panel and Keap’s refund screen', () => {
 
   it('refunds once on a double click', async () => {
     const { page, panel } = await openSidePanelOn(env.browser, SEED.contacts.demo, SEED.orders.twoPayments);
-    await panel.getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsSecond}` }).getByRole('checkbox').check();
+    await panel
+      .getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsSecond}` })
+      .getByRole('checkbox')
+      .check();
     await fillReason(panel);
     await panel.getByRole('button', { name: 'Review refund' }).click();
     await panel.getByRole('button', { name: 'Confirm refund of $60.00' }).dblclick();
@@ -123,11 +134,17 @@ describe('refunding through the side panel and Keap’s refund screen', () => {
 
   it('finishes the refund after the side panel is closed', async () => {
     const { page, panel } = await openSidePanelOn(env.browser, SEED.contacts.demo, SEED.orders.twoPayments);
-    await panel.getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` }).getByRole('checkbox').check();
+    await panel
+      .getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` })
+      .getByRole('checkbox')
+      .check();
     await fillReason(panel);
     await panel.getByRole('button', { name: 'Review refund' }).click();
     await panel.getByRole('button', { name: 'Confirm refund of $60.00' }).click();
-    await panel.getByText(/Working in Keap|Saved in the refund history|Sent to Keap/).first().waitFor();
+    await panel
+      .getByText(/Working in Keap|Saved in the refund history|Sent to Keap/)
+      .first()
+      .waitFor();
     await panel.close();
     await expect.poll(async () => (await recordsOf(SEED.orders.twoPayments))[0]?.state, { timeout: 60_000 }).toBe('confirmed');
     expect(refundLogFor(env.sandbox, SEED.payments.twoPaymentsFirst)).toHaveLength(1);
@@ -137,7 +154,10 @@ describe('refunding through the side panel and Keap’s refund screen', () => {
   it('stops safely when Keap’s refund screen has changed', async () => {
     env.sandbox.setFaults({ alteredRefundScreen: true });
     const { page, panel } = await openSidePanelOn(env.browser, SEED.contacts.demo, SEED.orders.twoPayments);
-    await panel.getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` }).getByRole('checkbox').check();
+    await panel
+      .getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` })
+      .getByRole('checkbox')
+      .check();
     await fillReason(panel);
     await panel.getByRole('button', { name: 'Review refund' }).click();
     await panel.getByRole('button', { name: 'Confirm refund of $60.00' }).click();

@@ -27,7 +27,10 @@ export const isSettled = (record: RefundRecord) => isFinalState(record.state) ||
 
 /** Ticks one payment in the side panel, gives a reason and goes to the review step. */
 export async function reviewRefund(panel: Page, paymentId: number, confirmName: string | RegExp = /^Confirm refund of \$/): Promise<void> {
-  await panel.getByRole('group', { name: `Payment #${paymentId}` }).getByRole('checkbox').check();
+  await panel
+    .getByRole('group', { name: `Payment #${paymentId}` })
+    .getByRole('checkbox')
+    .check();
   await panel.getByLabel('Reason', { exact: true }).selectOption('Sent wrong size');
   await panel.getByRole('button', { name: 'Review refund' }).click();
   await panel.getByRole('button', { name: confirmName }).waitFor();

@@ -37,7 +37,10 @@ describe.each(FORMS)('Keap’s refund screen drawn as “%s”', (form) => {
 
   it('refunds one payment in full, confirmed by the API', async () => {
     const { panel } = await openSidePanelOn(env.browser, SEED.contacts.demo, SEED.orders.twoPayments);
-    await panel.getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` }).getByRole('checkbox').check();
+    await panel
+      .getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` })
+      .getByRole('checkbox')
+      .check();
     await panel.getByLabel('Reason', { exact: true }).selectOption('Sent wrong size');
     await confirm(panel, '$60.00');
     await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');
@@ -53,7 +56,10 @@ describe.each(FORMS)('Keap’s refund screen drawn as “%s”', (form) => {
       [SEED.payments.twoPaymentsFirst, '10.00'],
       [SEED.payments.twoPaymentsSecond, '15.00'],
     ] as const) {
-      await panel.getByRole('group', { name: `Payment #${paymentId}` }).getByRole('checkbox').check();
+      await panel
+        .getByRole('group', { name: `Payment #${paymentId}` })
+        .getByRole('checkbox')
+        .check();
       await panel.getByLabel(`Refund amount for payment #${paymentId}`).fill(amount);
     }
     await panel.getByLabel('Reason', { exact: true }).selectOption("Customer wasn't happy with product");
@@ -71,7 +77,10 @@ describe.each(FORMS)('Keap’s refund screen drawn as “%s”', (form) => {
     it(`handles a gateway decline with "${choice}"`, async () => {
       env.sandbox.setFaults({ declinePayments: [SEED.payments.twoPaymentsFirst] });
       const { panel } = await openSidePanelOn(env.browser, SEED.contacts.demo, SEED.orders.twoPayments);
-      await panel.getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` }).getByRole('checkbox').check();
+      await panel
+        .getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` })
+        .getByRole('checkbox')
+        .check();
       await panel.getByLabel('Reason', { exact: true }).selectOption('Sent wrong size');
       await panel.getByRole('radio', { name: choice }).check();
       await confirm(panel, '$60.00');
@@ -84,7 +93,10 @@ describe.each(FORMS)('Keap’s refund screen drawn as “%s”', (form) => {
 
   it('records a PayPal Express payment as a manual refund', async () => {
     const { panel } = await openSidePanelOn(env.browser, SEED.contacts.demo, SEED.orders.paypalExpress);
-    await panel.getByRole('group', { name: `Payment #${SEED.payments.paypalExpress}` }).getByRole('checkbox').check();
+    await panel
+      .getByRole('group', { name: `Payment #${SEED.payments.paypalExpress}` })
+      .getByRole('checkbox')
+      .check();
     await panel.getByLabel('Reason', { exact: true }).selectOption('Customer did not want it');
     await panel.getByRole('button', { name: 'Review refund' }).click();
     await panel.getByRole('checkbox', { name: /I have already refunded the manual payments/ }).check();

@@ -181,7 +181,8 @@ describe('a script on the Keap page', () => {
     expect(env.sandbox.state.refundLog).toEqual([]);
     await recordRow({
       scenario: 'Page script in the main world',
-      fault: 'postMessage and custom events shaped like refunds, the panel tag defined as a page custom element, DOM clobbering, a fake panel before load, synthetic clicks, indexedDB/localStorage/cookies',
+      fault:
+        'postMessage and custom events shaped like refunds, the panel tag defined as a page custom element, DOM clobbering, a fake panel before load, synthetic clicks, indexedDB/localStorage/cookies',
       result: 'No startRefund reached the background, and openRefundPanel only from the real click; no journal or key visible; the real panel still worked',
       wouldFail:
         'if anything the page script did reached the background as a startRefund or an openRefundPanel other than the real click’s, made a journal record or refund, showed the page the journal, the key or chrome.runtime, or stopped the real panel working',
@@ -191,9 +192,12 @@ describe('a script on the Keap page', () => {
 
   it('cannot use the content script’s world to start a refund, change settings or read the key', async () => {
     const page = await env.browser.keapPage(contactPath(DEMO));
-    await realPanel(page).getByRole('button', { name: `Refund order #${ORDER}` }).waitFor({ timeout: 30_000 });
+    await realPanel(page)
+      .getByRole('button', { name: `Refund order #${ORDER}` })
+      .waitFor({ timeout: 30_000 });
     const world = await inContentScriptWorld(page);
-    const send = (message: unknown) => world.evaluate<{ res?: { ok: boolean; error?: { kind: string; message: string } } }>(`chrome.runtime.sendMessage(${JSON.stringify(message)})`);
+    const send = (message: unknown) =>
+      world.evaluate<{ res?: { ok: boolean; error?: { kind: string; message: string } } }>(`chrome.runtime.sendMessage(${JSON.stringify(message)})`);
     const refused = async (message: unknown) => (await send(message)).res;
 
     const startRefund = await refused(startRefundMessage());
@@ -225,7 +229,9 @@ describe('a script on the Keap page', () => {
     await world.cdp.detach();
 
     // The key is unchanged: the forged saveConnection and removeConnection did nothing.
-    const storedKeys = await (await env.browser.serviceWorker()).evaluate(async () => {
+    const storedKeys = await (
+      await env.browser.serviceWorker()
+    ).evaluate(async () => {
       const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } };
       return ((await chrome.storage.local.get('keapConnections')).keapConnections as { apiKey: string }[]).map((connection) => connection.apiKey);
     });
@@ -269,7 +275,8 @@ describe('hostile data from the page or the API', () => {
       scenario: 'Hostile 100 KB order title',
       fault: 'order title from the API and the page: markup + 100,000 characters',
       result: 'Shown as text in the Refunds panel and the side panel; no element created, no script ran; filter and review still work',
-      wouldFail: 'if the title were not shown verbatim as text, its markup became elements or ran a script in the Refunds panel or the side panel, or the filter or the review step stopped working',
+      wouldFail:
+        'if the title were not shown verbatim as text, its markup became elements or ran a script in the Refunds panel or the side panel, or the filter or the review step stopped working',
       message: 'The title, verbatim, as text',
     });
   });
@@ -345,7 +352,10 @@ describe('hostile data from the page or the API', () => {
     const again = realPanel(await env.browser.keapPage(contactPath(SEED.contacts.fiftyOrders)));
     await again.getByLabel('Filter orders').fill(String(fiftyOrders.firstOrderId + oldOrderIndex));
     const oldRow = again.locator(`tr[data-order-id="${fiftyOrders.firstOrderId + oldOrderIndex}"]`);
-    await oldRow.getByRole('button', { name: `Refund order #${fiftyOrders.firstOrderId + oldOrderIndex}` }).and(again.locator('button:enabled')).waitFor({ timeout: 30_000 });
+    await oldRow
+      .getByRole('button', { name: `Refund order #${fiftyOrders.firstOrderId + oldOrderIndex}` })
+      .and(again.locator('button:enabled'))
+      .waitFor({ timeout: 30_000 });
     await expect(oldRow.locator('.rd-refundable').innerText()).resolves.toMatch(/^\$\d+\.\d\d$/);
     await expect(again.getByRole('alert').count()).resolves.toBe(0);
     await recordRow({
@@ -426,7 +436,8 @@ describe('the API key stays in the background', () => {
     expect(consoleLines.join('\n')).not.toContain(KEY_PREFIX);
     await recordRow({
       scenario: 'API key during a refund',
-      fault: 'a refund whose contact note Keap refuses (an error logged); searched the Keap page HTML (with the panel), side panel, options page, page and service-worker consoles, journal, CSV and JSON exports',
+      fault:
+        'a refund whose contact note Keap refuses (an error logged); searched the Keap page HTML (with the panel), side panel, options page, page and service-worker consoles, journal, CSV and JSON exports',
       result: 'The key appears nowhere outside the background',
       wouldFail:
         'if the key appeared in the Keap page or its panel, the side panel, the options page, the journal, a CSV or JSON export, or a page or service-worker console line (the note error included)',

@@ -66,12 +66,7 @@ async function visible(locator: Locator, timeout = LOAD_TIMEOUT_MS): Promise<Loc
  * has its seeded payments; expects the extension to be configured with the sandbox's API key.
  * Returns the files written, in step order.
  */
-export async function walkThroughRefund(
-  browser: ExtensionBrowser,
-  sandbox: Sandbox,
-  screenshotDir: string,
-  options: WalkthroughOptions = {},
-): Promise<string[]> {
+export async function walkThroughRefund(browser: ExtensionBrowser, sandbox: Sandbox, screenshotDir: string, options: WalkthroughOptions = {}): Promise<string[]> {
   const { contactId, orderId, paymentId, amountText, amountShown, reason } = WALKTHROUGH_REFUND;
   mkdirSync(screenshotDir, { recursive: true });
   sandbox.reset();
@@ -102,7 +97,10 @@ export async function walkThroughRefund(
   await visible(panel.getByRole('button', { name: 'Review refund' }));
   await shoot('side-panel-form', 2, panel);
 
-  await panel.getByRole('group', { name: `Payment #${paymentId}` }).getByRole('checkbox').check();
+  await panel
+    .getByRole('group', { name: `Payment #${paymentId}` })
+    .getByRole('checkbox')
+    .check();
   await panel.getByLabel(`Refund amount for payment #${paymentId}`).fill(amountText);
   await panel.getByLabel('Reason', { exact: true }).selectOption(reason);
   await shoot('form-filled', 3, panel);
@@ -118,7 +116,12 @@ export async function walkThroughRefund(
   const popup = await browser.context.newPage();
   await popup.setViewportSize(POPUP_VIEWPORT);
   await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-  await visible(popup.getByRole('list', { name: 'Refunds' }).getByRole('listitem').filter({ hasText: `Order ${orderId}` }));
+  await visible(
+    popup
+      .getByRole('list', { name: 'Refunds' })
+      .getByRole('listitem')
+      .filter({ hasText: `Order ${orderId}` }),
+  );
   await shoot('history', 6, popup);
 
   for (const page of [popup, panel, contactPage]) await page.close();

@@ -121,7 +121,13 @@ describe('orders pagination', () => {
 
 describe('notes', () => {
   it('reads back a created note, and the contact page lists it as text', async () => {
-    const created = await apiPost<{ id: number }>(sandbox, '/v1/notes', { contact_id: SEED.contacts.noOrders, title: 'Refund <issued>', body: 'Refunded $10.00', type: 'Other', user_id: 1 });
+    const created = await apiPost<{ id: number }>(sandbox, '/v1/notes', {
+      contact_id: SEED.contacts.noOrders,
+      title: 'Refund <issued>',
+      body: 'Refunded $10.00',
+      type: 'Other',
+      user_id: 1,
+    });
     expect(created.status).toBe(201);
     const list = await apiGet<{ count: number; notes: { id: number; title: string; body: string }[] }>(sandbox, `/v1/notes?contact_id=${SEED.contacts.noOrders}`);
     expect(list.body.count).toBe(1);

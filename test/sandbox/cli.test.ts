@@ -30,7 +30,10 @@ function startCli(env: Record<string, string>, args: string[] = []): Promise<Run
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const lines = Object.fromEntries(
-        output.split('\n').filter((line) => line.includes(': ')).map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)]),
+        output
+          .split('\n')
+          .filter((line) => line.includes(': '))
+          .map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)]),
       );
       if (lines.origin === undefined) return;
       resolve({

@@ -30,14 +30,8 @@ const appBase = tls ? `https://${sandbox.state.appName}.infusionsoft.com` : sand
 const apiBase = tls ? 'https://api.infusionsoft.com/crm/rest' : sandbox.apiBase;
 
 process.stdout.write(
-  [
-    `app: ${appBase}`,
-    `api: ${apiBase}`,
-    `key: ${sandbox.apiKey}`,
-    `contact: ${sandbox.demoContactId}`,
-    `screen: ${sandbox.screenForm()}`,
-    `origin: ${sandbox.origin}`,
-  ].join('\n') + '\n',
+  [`app: ${appBase}`, `api: ${apiBase}`, `key: ${sandbox.apiKey}`, `contact: ${sandbox.demoContactId}`, `screen: ${sandbox.screenForm()}`, `origin: ${sandbox.origin}`].join('\n') +
+    '\n',
 );
 
 let stopping = false;

@@ -37,11 +37,7 @@ export type Faults = z.input<typeof FaultsSchema>;
 type ActiveFaults = z.output<typeof FaultsSchema>;
 
 export type ApiFault =
-  | { kind: 'redirect'; location: string }
-  | { kind: 'drop' }
-  | { kind: 'server-error' }
-  | { kind: 'rate-limit-storm'; retryAfterSeconds: number }
-  | { kind: 'malformed-json' };
+  { kind: 'redirect'; location: string } | { kind: 'drop' } | { kind: 'server-error' } | { kind: 'rate-limit-storm'; retryAfterSeconds: number } | { kind: 'malformed-json' };
 
 /** The active faults and their remaining counts. */
 export class FaultBoard {

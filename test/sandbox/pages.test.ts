@@ -110,10 +110,12 @@ describe("contact page with the Orders tab as public sources describe it (orders
     const table = document.querySelector('#ordersHolder table') as Element;
     expect(headerTexts(table)).toEqual(['Order Name', 'Date', 'Total', 'Paid', 'Balance Due', 'Status']);
     const rows = [...table.querySelectorAll('tbody tr')];
-    expect(rows.map((row) => {
-      const link = row.querySelector('td:first-child a');
-      return [link?.getAttribute('href'), link?.textContent, row.querySelector('td:nth-child(3)')?.textContent];
-    })).toEqual(demoOrders.map((order) => [`../Job/manageJob.jsp?view=edit&ID=${order.id}`, order.title, formatUsd(order.totalMinor)]));
+    expect(
+      rows.map((row) => {
+        const link = row.querySelector('td:first-child a');
+        return [link?.getAttribute('href'), link?.textContent, row.querySelector('td:nth-child(3)')?.textContent];
+      }),
+    ).toEqual(demoOrders.map((order) => [`../Job/manageJob.jsp?view=edit&ID=${order.id}`, order.title, formatUsd(order.totalMinor)]));
     for (const [index, row] of rows.entries()) expect(row.textContent).not.toContain(String(demoOrders[index]?.id));
   });
 
@@ -147,7 +149,8 @@ describe('order page refund dialog', () => {
     return {
       document,
       heading: () => document.querySelector('[role="dialog"] h2')?.textContent ?? null,
-      button: (label: string) => [...document.querySelectorAll('[role="dialog"] input[type="button"]')].find((input) => (input as HTMLInputElement).value === label) as HTMLInputElement | undefined,
+      button: (label: string) =>
+        [...document.querySelectorAll('[role="dialog"] input[type="button"]')].find((input) => (input as HTMLInputElement).value === label) as HTMLInputElement | undefined,
       radio: (label: string) => {
         const labelElement = [...document.querySelectorAll('[role="dialog"] label')].find((candidate) => candidate.textContent === label);
         return document.getElementById(labelElement?.getAttribute('for') ?? '') as HTMLInputElement;

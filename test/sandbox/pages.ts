@@ -45,12 +45,7 @@ const ORDERS_DRAW_DELAY_MS = 300;
 export const DIALOG_STEP_DELAY_MS = 200;
 
 export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** JSON safe inside a `<script>` element: nothing in it can close the element. */
@@ -174,7 +169,9 @@ function notesHtml(state: SandboxState, contactId: number): string {
   if (notes.length === 0) return '<p class="no-records">No notes.</p>';
   const items = notes
     .map(
-      (note) => `<li class="note"><div class="note-head"><b class="note-title">${escapeHtml(note.title)}</b> <span class="note-type">${escapeHtml(note.type)}</span> <span class="note-date">${formatDate(note.dateCreated)}</span></div>
+      (
+        note,
+      ) => `<li class="note"><div class="note-head"><b class="note-title">${escapeHtml(note.title)}</b> <span class="note-type">${escapeHtml(note.type)}</span> <span class="note-date">${formatDate(note.dateCreated)}</span></div>
 <div class="note-body">${escapeHtml(note.body)}</div></li>`,
     )
     .join('\n');
@@ -193,11 +190,7 @@ export function renderContactPage(state: SandboxState, contactId: number, option
   const next = state.contacts[index + 1];
   const fullName = `${contact.givenName} ${contact.familyName}`;
   const nameLinks = options.ordersLayout === 'name-links';
-  const ordersMarkup = options.altered
-    ? ordersGridHtml(state, contactId)
-    : nameLinks
-      ? ordersNameLinksTableHtml(state, contactId)
-      : ordersTableHtml(state, contactId);
+  const ordersMarkup = options.altered ? ordersGridHtml(state, contactId) : nameLinks ? ordersNameLinksTableHtml(state, contactId) : ordersTableHtml(state, contactId);
   const drawTargetId = options.altered ? 'recentPurchases' : 'ordersHolder';
   const placeholder = '<span class="loading">Loading...</span>';
   const drawn = (targetId: string) => (options.ordersDrawn && targetId === drawTargetId ? ordersMarkup : placeholder);
@@ -205,9 +198,7 @@ export function renderContactPage(state: SandboxState, contactId: number, option
     other ? `<a class="contact-nav" href="${escapeHtml(contactUrl(other.id))}">${label}</a>` : `<span class="contact-nav disabled">${label}</span>`;
 
   const alteredBlock = options.altered ? `<div id="recentPurchases" class="sidebar-purchases">${drawn('recentPurchases')}</div>` : '';
-  const ordersPanel = options.altered
-    ? '<p>Purchases are listed above.</p>'
-    : `<div id="ordersHolder" class="orders-holder">${drawn('ordersHolder')}</div>`;
+  const ordersPanel = options.altered ? '<p>Purchases are listed above.</p>' : `<div id="ordersHolder" class="orders-holder">${drawn('ordersHolder')}</div>`;
 
   const body = `<div id="contactContent" data-contact-id="${contact.id}">
 <div class="contact-nav-bar">${navLink('Previous Contact', previous)} | ${navLink('Next Contact', next)}</div>
@@ -342,16 +333,15 @@ export function renderOrderPage(state: SandboxState, orderId: number, options: O
   const payments = paymentsOfOrder(state, order.id);
   const paymentRows = payments
     .map(
-      (payment) => `<tr><td>${formatDate(payment.payDate)}</td><td>${payment.id}</td><td>${escapeHtml(paymentTypeText(state, payment))}</td><td>${formatUsd(payment.amountMinor)}</td><td>${escapeHtml(payment.payStatus)}</td></tr>`,
+      (payment) =>
+        `<tr><td>${formatDate(payment.payDate)}</td><td>${payment.id}</td><td>${escapeHtml(paymentTypeText(state, payment))}</td><td>${formatUsd(payment.amountMinor)}</td><td>${escapeHtml(payment.payStatus)}</td></tr>`,
     )
     .join('\n');
   const dialogData = isDialogForm(form)
     ? { orderId: order.id, screen: dialogScreen(form, options.alteredRefundScreen === true), payments: refundablePaymentRows(state, order) }
     : { orderId: order.id };
   const contactName = contact ? `${contact.givenName} ${contact.familyName}` : '';
-  const heading = orderIdInHeading
-    ? `<h1 class="order-heading">Order ${order.id}: ${escapeHtml(order.title)}</h1>`
-    : `<div class="pageTitle">${escapeHtml(order.title)}</div>`;
+  const heading = orderIdInHeading ? `<h1 class="order-heading">Order ${order.id}: ${escapeHtml(order.title)}</h1>` : `<div class="pageTitle">${escapeHtml(order.title)}</div>`;
   const body = `${heading}
 <table class="form order-summary"><tbody>
 <tr><td>Contact</td><td><a href="../Contact/${escapeHtml(contactUrl(order.contactId))}">${escapeHtml(contactName)}</a></td></tr>

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { derivePaymentFacts, summarizeOrder } from '@/lib/keap/payment-facts';
-import {
-  invoicePaymentListSchema,
-  merchantListSchema,
-  orderListingSchema,
-  orderSchema,
-  transactionListingSchema,
-  transactionListSchema,
-} from '@/lib/keap/schemas';
+import { invoicePaymentListSchema, merchantListSchema, orderListingSchema, orderSchema, transactionListingSchema, transactionListSchema } from '@/lib/keap/schemas';
 import { contactOrderRows } from '@/lib/panel/contact-orders';
 import { refundChannelFor } from '@/lib/refund/rules';
 import { answerApi, type ApiRequest } from './api';

@@ -49,10 +49,16 @@ function submission(overrides: Partial<RefundSubmission> & Pick<RefundSubmission
 
 describe('Finish of the Refund Payment dialog, over HTTP', () => {
   it('a full refund of both payments of an order', async () => {
-    const answer = await postRefund(sandbox, submission({
-      orderId: SEED.orders.twoPayments,
-      payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: '60.00' }, { paymentId: SEED.payments.twoPaymentsSecond, amount: '60.00' }],
-    }));
+    const answer = await postRefund(
+      sandbox,
+      submission({
+        orderId: SEED.orders.twoPayments,
+        payments: [
+          { paymentId: SEED.payments.twoPaymentsFirst, amount: '60.00' },
+          { paymentId: SEED.payments.twoPaymentsSecond, amount: '60.00' },
+        ],
+      }),
+    );
     expect(answer.status).toBe(200);
     expect(answer.body.results?.map((line) => line.text)).toEqual(['Payment 7001: Refunded $60.00', 'Payment 7002: Refunded $60.00']);
 
@@ -73,11 +79,14 @@ describe('Finish of the Refund Payment dialog, over HTTP', () => {
   });
 
   it('a partial refund that leaves an amount owed', async () => {
-    const answer = await postRefund(sandbox, submission({
-      orderId: SEED.orders.partiallyRefunded,
-      payments: [{ paymentId: SEED.payments.authorizeNet, amount: '25.00' }],
-      amountOwed: '25.00',
-    }));
+    const answer = await postRefund(
+      sandbox,
+      submission({
+        orderId: SEED.orders.partiallyRefunded,
+        payments: [{ paymentId: SEED.payments.authorizeNet, amount: '25.00' }],
+        amountOwed: '25.00',
+      }),
+    );
     expect(answer.body.results?.[0]?.text).toBe('Payment 7003: Refunded $25.00');
     const view = await apiView(SEED.orders.partiallyRefunded);
     expect(view.order).toMatchObject({ refund_total: 45, total_due: 25, status: 'SENT' });
@@ -88,10 +97,14 @@ describe('Finish of the Refund Payment dialog, over HTTP', () => {
 
   it('a gateway decline with "record the refund anyway" records it', async () => {
     sandbox.setFaults({ declinePayments: [SEED.payments.twoPaymentsFirst] });
-    const answer = await postRefund(sandbox, submission({
-      orderId: SEED.orders.twoPayments, onFailure: 'record',
-      payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: '60.00' }],
-    }));
+    const answer = await postRefund(
+      sandbox,
+      submission({
+        orderId: SEED.orders.twoPayments,
+        onFailure: 'record',
+        payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: '60.00' }],
+      }),
+    );
     expect(answer.body.results?.[0]?.text).toBe('Payment 7001: Automatic refund failed (Declined by gateway); refund recorded anyway');
     const view = await apiView(SEED.orders.twoPayments);
     expect(view.order.refund_total).toBe(60);
@@ -102,10 +115,15 @@ describe('Finish of the Refund Payment dialog, over HTTP', () => {
   it('a gateway decline with "skip that payment" changes nothing', async () => {
     sandbox.setFaults({ declinePayments: 'all' });
     const before = await apiView(SEED.orders.twoPayments);
-    const answer = await postRefund(sandbox, submission({
-      orderId: SEED.orders.twoPayments, onFailure: 'skip', amountOwed: '10.00',
-      payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: '60.00' }],
-    }));
+    const answer = await postRefund(
+      sandbox,
+      submission({
+        orderId: SEED.orders.twoPayments,
+        onFailure: 'skip',
+        amountOwed: '10.00',
+        payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: '60.00' }],
+      }),
+    );
     expect(answer.body.results?.[0]?.text).toBe('Payment 7001: Automatic refund failed (Declined by gateway); payment skipped');
     const after = await apiView(SEED.orders.twoPayments);
     expect(after.order).toEqual(before.order);
@@ -133,10 +151,15 @@ describe('Finish of the Refund Payment dialog, over HTTP', () => {
   });
 
   it('a manual refund of a check payment', async () => {
-    const answer = await postRefund(sandbox, submission({
-      orderId: SEED.orders.check, method: 'manual', onFailure: undefined,
-      payments: [{ paymentId: SEED.payments.check, amount: '150.00' }],
-    }));
+    const answer = await postRefund(
+      sandbox,
+      submission({
+        orderId: SEED.orders.check,
+        method: 'manual',
+        onFailure: undefined,
+        payments: [{ paymentId: SEED.payments.check, amount: '150.00' }],
+      }),
+    );
     expect(answer.body.results?.[0]?.text).toBe('Payment 7007: Manual refund recorded $150.00');
     const view = await apiView(SEED.orders.check);
     expect(view.order.refund_total).toBe(150);
@@ -145,19 +168,30 @@ describe('Finish of the Refund Payment dialog, over HTTP', () => {
   });
 
   it('a void of a pending payment', async () => {
-    const answer = await postRefund(sandbox, submission({
-      orderId: SEED.orders.pending, method: 'void', onFailure: undefined,
-      payments: [{ paymentId: SEED.payments.pending, amount: '75.00' }],
-    }));
+    const answer = await postRefund(
+      sandbox,
+      submission({
+        orderId: SEED.orders.pending,
+        method: 'void',
+        onFailure: undefined,
+        payments: [{ paymentId: SEED.payments.pending, amount: '75.00' }],
+      }),
+    );
     expect(answer.body.results?.[0]?.text).toBe('Payment 7005: Voided $75.00');
     const view = await apiView(SEED.orders.pending);
     expect(view.payment(SEED.payments.pending)?.pay_status).toBe('VOIDED');
     expect(view.order).toMatchObject({ refund_total: 0, total_paid: 0, total_due: 0 });
-    expect(view.transactions.map((transaction) => [transaction.type, transaction.amount])).toEqual([['CAPTURE', 75], ['VOID', 75]]);
+    expect(view.transactions.map((transaction) => [transaction.type, transaction.amount])).toEqual([
+      ['CAPTURE', 75],
+      ['VOID', 75],
+    ]);
   });
 
   it('refuses to void a settled payment, and a pending payment cannot be refunded automatically', async () => {
-    const voidSettled = await postRefund(sandbox, submission({ orderId: SEED.orders.twoPayments, method: 'void', payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: '60.00' }] }));
+    const voidSettled = await postRefund(
+      sandbox,
+      submission({ orderId: SEED.orders.twoPayments, method: 'void', payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: '60.00' }] }),
+    );
     expect(voidSettled.status).toBe(400);
     expect(voidSettled.body.message).toBe('Payment 7001 has settled and cannot be voided; refund it instead.');
     const refundPending = await postRefund(sandbox, submission({ orderId: SEED.orders.pending, payments: [{ paymentId: SEED.payments.pending, amount: '75.00' }] }));
@@ -184,13 +218,28 @@ describe('Finish of the Refund Payment dialog, over HTTP', () => {
 
   it('refuses a fully refunded order, a refund payment, and incomplete submissions', async () => {
     const cases: [RefundSubmission, string][] = [
-      [submission({ orderId: SEED.orders.fullyRefunded, payments: [{ paymentId: SEED.payments.fullyRefunded, amount: '1.00' }] }), 'Payment 7015 has already been refunded in full.'],
-      [submission({ orderId: SEED.orders.fullyRefunded, payments: [{ paymentId: SEED.payments.fullyRefundedRefund, amount: '1.00' }] }), 'Payment 7016 is not a payment of this order.'],
+      [
+        submission({ orderId: SEED.orders.fullyRefunded, payments: [{ paymentId: SEED.payments.fullyRefunded, amount: '1.00' }] }),
+        'Payment 7015 has already been refunded in full.',
+      ],
+      [
+        submission({ orderId: SEED.orders.fullyRefunded, payments: [{ paymentId: SEED.payments.fullyRefundedRefund, amount: '1.00' }] }),
+        'Payment 7016 is not a payment of this order.',
+      ],
       [submission({ orderId: SEED.orders.twoPayments, payments: [] }), 'Select at least one payment to refund.'],
       [submission({ orderId: SEED.orders.twoPayments, reason: ' ', payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: '1.00' }] }), 'Enter a reason for the refund.'],
-      [submission({ orderId: SEED.orders.twoPayments, onFailure: undefined, payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: '1.00' }] }), 'Choose what to do if an automatic refund fails.'],
-      [submission({ orderId: SEED.orders.twoPayments, payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: 'ten' }] }), 'Enter a refund amount for payment 7001 between 0.01 and 60.00.'],
-      [submission({ orderId: SEED.orders.twoPayments, amountOwed: '-5', payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: '1.00' }] }), 'Enter how much the client should owe, 0.00 or more.'],
+      [
+        submission({ orderId: SEED.orders.twoPayments, onFailure: undefined, payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: '1.00' }] }),
+        'Choose what to do if an automatic refund fails.',
+      ],
+      [
+        submission({ orderId: SEED.orders.twoPayments, payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: 'ten' }] }),
+        'Enter a refund amount for payment 7001 between 0.01 and 60.00.',
+      ],
+      [
+        submission({ orderId: SEED.orders.twoPayments, amountOwed: '-5', payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: '1.00' }] }),
+        'Enter how much the client should owe, 0.00 or more.',
+      ],
     ];
     for (const [finish, message] of cases) {
       const answer = await postRefund(sandbox, finish);

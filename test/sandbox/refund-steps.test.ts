@@ -132,7 +132,10 @@ describe('pages form: one page per step, native form posts', () => {
     const results = await walkPages('', { orderId: SEED.orders.twoPayments, lines: [[SEED.payments.twoPaymentsFirst]], method: 'refund', onFailure: 'skip' }, 'Complete Refund');
     expect(texts(results.document, 'h3')).toEqual(['Refund Results']);
     expect(texts(results.document, 'ul.refund-results li')).toEqual(['Payment 7001: Refunded $60.00']);
-    expect([...results.document.querySelectorAll('a')].map((link) => [link.textContent, link.getAttribute('href')])).toContainEqual(['Back to Order', `manageJob.jsp?view=edit&ID=${SEED.orders.twoPayments}`]);
+    expect([...results.document.querySelectorAll('a')].map((link) => [link.textContent, link.getAttribute('href')])).toContainEqual([
+      'Back to Order',
+      `manageJob.jsp?view=edit&ID=${SEED.orders.twoPayments}`,
+    ]);
     const view = await apiView(SEED.orders.twoPayments);
     expect(view.refundsOf(SEED.payments.twoPaymentsFirst)).toMatchObject([{ amount: -60, pay_status: 'REFUNDED' }]);
     expect(view.payments.find((payment) => payment.id === SEED.payments.twoPaymentsFirst)?.pay_status).toBe('REFUNDED');
@@ -143,7 +146,10 @@ describe('pages form: one page per step, native form posts', () => {
       '',
       {
         orderId: SEED.orders.twoPayments,
-        lines: [[SEED.payments.twoPaymentsFirst, '10.00'], [SEED.payments.twoPaymentsSecond, '12.50']],
+        lines: [
+          [SEED.payments.twoPaymentsFirst, '10.00'],
+          [SEED.payments.twoPaymentsSecond, '12.50'],
+        ],
         method: 'refund',
         onFailure: 'record',
         amountOwed: '22.50',
@@ -228,7 +234,7 @@ describe('pages form: one page per step, native form posts', () => {
     expect(texts(results.document, 'li')).toEqual(['Payment 7002: Refunded $5.00']);
   });
 
-  it('shows Keap\'s refusal on the last step when the payment was refunded meanwhile', async () => {
+  it("shows Keap's refusal on the last step when the payment was refunded meanwhile", async () => {
     const method = await submit(await openSteps(`orderId=${SEED.orders.stripeTest}`), (document) => {
       tick(document, SEED.payments.stripeTest);
       setText(document, 'refundReason', 'Test');
@@ -273,7 +279,11 @@ describe('window and iframe forms: the same pages in a popup window or a frame',
     const first = await openSteps(`orderId=${SEED.orders.twoPayments}${query}`);
     expect(first.document.querySelector('input[value="Cancel"]')?.getAttribute('data-action')).toBe(cancel);
     expect([...first.document.querySelectorAll('a')].some((link) => link.textContent === 'Cancel')).toBe(false);
-    const results = await walkPages(query, { orderId: SEED.orders.twoPayments, lines: [[SEED.payments.twoPaymentsSecond, '20.00']], method: 'refund', onFailure: 'skip' }, finalButton);
+    const results = await walkPages(
+      query,
+      { orderId: SEED.orders.twoPayments, lines: [[SEED.payments.twoPaymentsSecond, '20.00']], method: 'refund', onFailure: 'skip' },
+      finalButton,
+    );
     expect(texts(results.document, 'li')).toEqual(['Payment 7002: Refunded $20.00']);
     expect([...results.document.querySelectorAll('input[type="button"]')].map((button) => (button as HTMLInputElement).value)).toEqual(closeAfter);
     expect((await apiView(SEED.orders.twoPayments)).refundsOf(SEED.payments.twoPaymentsSecond)).toMatchObject([{ amount: -20 }]);

@@ -70,13 +70,7 @@ const NO_CHOICES: Choices = { paymentIds: [], amounts: new Map(), reason: '', me
 /** `GET /Job/refundPayment.jsp?orderId=N`: the first step (`window=1`, `frame=1` or `fragment=1` choose the form). */
 export function answerStepPage(state: SandboxState, query: URLSearchParams, requestedWith: string | undefined, context: StepContext): StepAnswer {
   const form: StepForm =
-    query.get('fragment') === '1' || requestedWith === 'XMLHttpRequest'
-      ? 'jquery'
-      : query.get('window') === '1'
-        ? 'window'
-        : query.get('frame') === '1'
-          ? 'iframe'
-          : 'pages';
+    query.get('fragment') === '1' || requestedWith === 'XMLHttpRequest' ? 'jquery' : query.get('window') === '1' ? 'window' : query.get('frame') === '1' ? 'iframe' : 'pages';
   const order = findOrder(state, Number(query.get('orderId')));
   if (!order) return notFound();
   return render(viewOf(state, form, order, NO_CHOICES, context), { step: 'payments' });
@@ -250,7 +244,8 @@ function jqueryStepContent(view: StepView, step: Step): string {
   if (step === 'payments') {
     const rows = view.rows
       .map(
-        (row) => `<tr><td><input type="checkbox" name="paymentIds" value="${row.id}"${checkedIf(view.choices.paymentIds.includes(row.id))}></td><td>${row.date}</td><td>${row.id}</td><td>${escapeHtml(row.type)}</td><td>${row.amount}</td><td><input type="text" name="refundAmount_${row.id}" value="${amountValue(view, row)}" size="8"></td></tr>`,
+        (row) =>
+          `<tr><td><input type="checkbox" name="paymentIds" value="${row.id}"${checkedIf(view.choices.paymentIds.includes(row.id))}></td><td>${row.date}</td><td>${row.id}</td><td>${escapeHtml(row.type)}</td><td>${row.amount}</td><td><input type="text" name="refundAmount_${row.id}" value="${amountValue(view, row)}" size="8"></td></tr>`,
       )
       .join('\n');
     return `<table class="dlgGrid">
@@ -314,7 +309,10 @@ ${pageStepContent(view, step)}
 
 function labelledRadios(name: string, choices: [string, string, boolean][]): string {
   return choices
-    .map(([value, label, checked]) => `<p><input type="radio" name="${name}" value="${value}" id="${name}_${value}"${checkedIf(checked)}> <label for="${name}_${value}">${escapeHtml(label)}</label></p>`)
+    .map(
+      ([value, label, checked]) =>
+        `<p><input type="radio" name="${name}" value="${value}" id="${name}_${value}"${checkedIf(checked)}> <label for="${name}_${value}">${escapeHtml(label)}</label></p>`,
+    )
     .join('\n');
 }
 
@@ -322,7 +320,8 @@ function pageStepContent(view: StepView, step: Step): string {
   if (step === 'payments') {
     const rows = view.rows
       .map(
-        (row) => `<tr><td><input type="checkbox" name="paymentIds" value="${row.id}" id="paymentIds_${row.id}"${checkedIf(view.choices.paymentIds.includes(row.id))}></td><td>${row.date}</td><td>${row.id}</td><td>${escapeHtml(row.type)}</td><td>${row.amount}</td><td><input type="text" name="refundAmount_${row.id}" value="${amountValue(view, row)}" size="8"></td></tr>`,
+        (row) =>
+          `<tr><td><input type="checkbox" name="paymentIds" value="${row.id}" id="paymentIds_${row.id}"${checkedIf(view.choices.paymentIds.includes(row.id))}></td><td>${row.date}</td><td>${row.id}</td><td>${escapeHtml(row.type)}</td><td>${row.amount}</td><td><input type="text" name="refundAmount_${row.id}" value="${amountValue(view, row)}" size="8"></td></tr>`,
       )
       .join('\n');
     return `<table class="list"><thead><tr><th></th><th>Date</th><th>Payment ID</th><th>Type</th><th>Amount</th><th>Refund Amount</th></tr></thead>

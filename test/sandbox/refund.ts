@@ -107,14 +107,7 @@ export function processRefund(state: SandboxState, submission: RefundSubmission,
   return { ok: true, results };
 }
 
-function processLine(
-  state: SandboxState,
-  order: Order,
-  line: CheckedLine,
-  submission: RefundSubmission,
-  options: ProcessOptions,
-  at: string,
-): RefundLineResult {
+function processLine(state: SandboxState, order: Order, line: CheckedLine, submission: RefundSubmission, options: ProcessOptions, at: string): RefundLineResult {
   const { payment, amountMinor } = line;
   const log = (outcome: RefundOutcome): void => {
     const entry: RefundLogEntry = { orderId: order.id, paymentId: payment.id, amountMinor, method: submission.method, outcome, at };
@@ -169,15 +162,7 @@ function automaticRefundFailure(state: SandboxState, payment: InvoicePayment, de
   return undefined;
 }
 
-function recordRefund(
-  state: SandboxState,
-  order: Order,
-  payment: InvoicePayment,
-  amountMinor: number,
-  reason: string,
-  collectionMethod: 'AUTOMATIC' | 'MANUAL',
-  at: string,
-): void {
+function recordRefund(state: SandboxState, order: Order, payment: InvoicePayment, amountMinor: number, reason: string, collectionMethod: 'AUTOMATIC' | 'MANUAL', at: string): void {
   const charge = findTransaction(state, payment.transactionId);
   const transactionId = state.nextIds.transaction++;
   state.transactions.push({

@@ -101,7 +101,7 @@ describe('choosing the form', () => {
     }
   });
 
-  it('the name-links forms draw the contact page\'s orders without the Order ID column', async () => {
+  it("the name-links forms draw the contact page's orders without the Order ID column", async () => {
     for (const form of SCREEN_FORMS) {
       sandbox.setScreenForm(form);
       const html = await (await fetch(`${sandbox.appBase}/Contact/manageContact.jsp?view=edit&ID=${SEED.contacts.demo}`)).text();
@@ -139,7 +139,8 @@ describe('in-page dialog forms', () => {
   function dialogOf(document: Document) {
     return {
       heading: () => document.querySelector('[role="dialog"] h2')?.textContent ?? null,
-      button: (label: string) => [...document.querySelectorAll('[role="dialog"] input[type="button"]')].find((input) => (input as HTMLInputElement).value === label) as HTMLInputElement | undefined,
+      button: (label: string) =>
+        [...document.querySelectorAll('[role="dialog"] input[type="button"]')].find((input) => (input as HTMLInputElement).value === label) as HTMLInputElement | undefined,
       buttons: () => buttonValues(document.querySelector('[role="dialog"]') as Element),
       radio: (value: string) => document.querySelector(`[role="dialog"] input[type="radio"][value="${value}"]`) as HTMLInputElement,
       table: () => document.querySelector('[role="dialog"] table') as Element,
@@ -238,23 +239,38 @@ describe('in-page dialog forms', () => {
     expect(order).toMatchObject({ totalDueMinor: 0, refundTotalMinor: 8000 });
   });
 
-  it('the last step\'s JSON post answers in the wording its form names', async () => {
-    const submission = { orderId: SEED.orders.pending, reason: 'Duplicate', method: 'void' as const, amountOwed: '0.00', payments: [{ paymentId: SEED.payments.pending, amount: '75.00' }] };
+  it("the last step's JSON post answers in the wording its form names", async () => {
+    const submission = {
+      orderId: SEED.orders.pending,
+      reason: 'Duplicate',
+      method: 'void' as const,
+      amountOwed: '0.00',
+      payments: [{ paymentId: SEED.payments.pending, amount: '75.00' }],
+    };
     const response = await fetch(`${sandbox.appBase}/Job/refundPayment.jsp?screen=words`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(submission),
     });
     expect(await response.json()).toEqual({ results: [{ paymentId: SEED.payments.pending, outcome: 'voided', text: 'Payment 7005 voided ($75.00)' }] });
-    const contractWording = await postRefund(sandbox, { ...submission, orderId: SEED.orders.check, method: 'manual', payments: [{ paymentId: SEED.payments.check, amount: '1.00' }] });
+    const contractWording = await postRefund(sandbox, {
+      ...submission,
+      orderId: SEED.orders.check,
+      method: 'manual',
+      payments: [{ paymentId: SEED.payments.check, amount: '1.00' }],
+    });
     expect(contractWording.body.results?.[0]?.text).toBe('Payment 7007: Manual refund recorded $1.00');
-    const unknown = await fetch(`${sandbox.appBase}/Job/refundPayment.jsp?screen=popover`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(submission) });
+    const unknown = await fetch(`${sandbox.appBase}/Job/refundPayment.jsp?screen=popover`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(submission),
+    });
     expect(unknown.status).toBe(400);
   });
 });
 
 describe('jquery form in the order page', () => {
-  it('a plain div overlay without roles or headings whose content each step\'s answer replaces', async () => {
+  it("a plain div overlay without roles or headings whose content each step's answer replaces", async () => {
     const document = await openOrderPage('jquery');
     (document.querySelector('input[value="Refund Payment"]') as HTMLInputElement).click();
     const box = await waitFor(() => document.querySelector('.dlgOverlay .dlgBox form') && document.querySelector('.dlgOverlay .dlgBox'));

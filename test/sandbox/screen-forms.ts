@@ -24,9 +24,7 @@ export function isDialogForm(form: ScreenForm): form is DialogForm {
 /** How the rest of the app looks with this form. */
 export function formTraits(form: ScreenForm): { contactOrdersLayout: 'id-column' | 'name-links'; orderIdInHeading: boolean } {
   const contractPages = form === 'dialog' || form === 'two-submits' || form === 'no-owed';
-  return contractPages
-    ? { contactOrdersLayout: 'id-column', orderIdInHeading: true }
-    : { contactOrdersLayout: 'name-links', orderIdInHeading: false };
+  return contractPages ? { contactOrdersLayout: 'id-column', orderIdInHeading: true } : { contactOrdersLayout: 'name-links', orderIdInHeading: false };
 }
 
 /** The alteredRefundScreen fault's label for every button that sends the refund: no synonym list holds it. */

@@ -127,7 +127,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   function wait(ms: number): Promise<void> {
     if (ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const entry = { timer: setTimeout(() => { pendingWaits.delete(entry); resolve(); }, ms), resolve };
+      const entry = {
+        timer: setTimeout(() => {
+          pendingWaits.delete(entry);
+          resolve();
+        }, ms),
+        resolve,
+      };
       pendingWaits.add(entry);
     });
   }

@@ -81,11 +81,18 @@ describe('REST v1 answers match keap-rest-v1.json', () => {
 
   it('answers after a refund still conform (refund payments, REFUND and VOID transactions)', async () => {
     await postRefund(sandbox, {
-      orderId: SEED.orders.twoPayments, reason: 'Damaged', method: 'refund', onFailure: 'skip', amountOwed: '0.00',
+      orderId: SEED.orders.twoPayments,
+      reason: 'Damaged',
+      method: 'refund',
+      onFailure: 'skip',
+      amountOwed: '0.00',
       payments: [{ paymentId: SEED.payments.twoPaymentsFirst, amount: '60.00' }],
     });
     await postRefund(sandbox, {
-      orderId: SEED.orders.pending, reason: 'Duplicate', method: 'void', amountOwed: '0.00',
+      orderId: SEED.orders.pending,
+      reason: 'Duplicate',
+      method: 'void',
+      amountOwed: '0.00',
       payments: [{ paymentId: SEED.payments.pending, amount: '75.00' }],
     });
     for (const orderId of [SEED.orders.twoPayments, SEED.orders.pending]) {

@@ -105,13 +105,7 @@ const NoteSchema = z.object({
 
 export const RefundMethodSchema = z.enum(['refund', 'manual', 'void']);
 
-export const RefundOutcomeSchema = z.enum([
-  'refunded',
-  'recorded-after-failure',
-  'skipped-after-failure',
-  'manual-refund-recorded',
-  'voided',
-]);
+export const RefundOutcomeSchema = z.enum(['refunded', 'recorded-after-failure', 'skipped-after-failure', 'manual-refund-recorded', 'voided']);
 
 const RefundLogEntrySchema = z.object({
   orderId: z.number().int(),
@@ -184,8 +178,6 @@ export function paymentsOfOrder(state: SandboxState, orderId: number): InvoicePa
 /** What is still refundable on an original (non-refund) payment, in cents. */
 export function refundableMinor(state: SandboxState, payment: InvoicePayment): number {
   if (payment.refundOfPaymentId !== null || payment.payStatus === 'VOIDED') return 0;
-  const refundedMinor = state.payments
-    .filter((refund) => refund.refundOfPaymentId === payment.id)
-    .reduce((sum, refund) => sum - refund.amountMinor, 0);
+  const refundedMinor = state.payments.filter((refund) => refund.refundOfPaymentId === payment.id).reduce((sum, refund) => sum - refund.amountMinor, 0);
   return Math.max(0, payment.amountMinor - refundedMinor);
 }

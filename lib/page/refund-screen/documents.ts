@@ -29,11 +29,7 @@ const INPUT_EVENTS = ['input', 'change', 'click'] as const;
  * Calls `onChange` after any change in the page or its frames: DOM mutations, a frame loading a new
  * document, and (with `inputEvents`) typing and clicks. Observers follow frames as they come and go.
  */
-export function watchScreenDocuments(
-  top: Document,
-  onChange: () => void,
-  { signal, inputEvents = false }: { signal: AbortSignal; inputEvents?: boolean },
-): void {
+export function watchScreenDocuments(top: Document, onChange: () => void, { signal, inputEvents = false }: { signal: AbortSignal; inputEvents?: boolean }): void {
   if (signal.aborted) return;
   const watched = new Map<Document, () => void>();
   const observer = new MutationObserver(() => {

@@ -156,7 +156,7 @@ describe('progressSeen', () => {
 });
 
 describe('guideChecklist', () => {
-  it('points at Keap\'s Refund Payment button on the order page', () => {
+  it("points at Keap's Refund Payment button on the order page", () => {
     render(ORDER_PAGE_TOP);
     const reading = readRefundScreen(document, GUIDE_PLAN, {});
     if (reading.kind !== 'order-page') throw new Error(reading.kind);
@@ -286,7 +286,7 @@ describe('followRefundScreen', () => {
     expect(latest().progress.finalClicked).toBe(false);
   });
 
-  it('counts a person\'s click on the final button, not a script\'s', () => {
+  it("counts a person's click on the final button, not a script's", () => {
     render(creditDialog(`<label for="owed">${OWED_QUESTION}</label> <input id="owed" value="0.00">`));
     // The person opened the screen and went through its first steps before this page loaded.
     follow(GUIDE_PLAN, { opened: true, submitted: ['payments', 'method', 'error-handling'], finalClicked: false });
@@ -303,7 +303,7 @@ describe('followRefundScreen', () => {
     expect(outlined()).toEqual([]);
   });
 
-  it('counts a person\'s click on Next as submitting the step, not a script\'s', () => {
+  it("counts a person's click on Next as submitting the step, not a script's", () => {
     render(paymentsDialog());
     follow();
     const next = element('input[value="Next"]');

@@ -58,13 +58,7 @@ export interface GuideReading {
 }
 
 /** The checklist for `plan` against what the screen shows now; `confirmed` is the API's word, from the background. */
-export function guideChecklist(
-  plan: RefundScreenPlan,
-  progress: ScreenProgress,
-  step: ScreenStepReading | null,
-  opener: Control | null,
-  learned: LearnedWords,
-): GuideReading {
+export function guideChecklist(plan: RefundScreenPlan, progress: ScreenProgress, step: ScreenStepReading | null, opener: Control | null, learned: LearnedWords): GuideReading {
   const items: (ChecklistItem & { control?: HTMLElement | null })[] = [];
   const add = (id: string, text: string, done: boolean, control?: HTMLElement | null) => items.push({ id, text, done, control: control ?? null });
   const amount = (minor: number) => toDecimalString(minor, plan.currency);

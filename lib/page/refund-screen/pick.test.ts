@@ -48,7 +48,7 @@ beforeEach(() => {
 });
 
 describe('pickCandidates', () => {
-  it('offers the step\'s forward actions for the final button, not Cancel or Back', () => {
+  it("offers the step's forward actions for the final button, not Cancel or Back", () => {
     render(creditDialog(undefined, '<button>Back</button> <button data-testid="go">Make it so</button> <button>Cancel</button>'));
     expect(pickCandidates(document, PLAN, {}, 'credit-final')).toEqual([element('[data-testid="go"]')]);
   });
@@ -58,7 +58,7 @@ describe('pickCandidates', () => {
     expect(pickCandidates(document, PLAN, {}, 'payments-next')).toEqual([element('[data-testid="a"]'), element('[data-testid="b"]')]);
   });
 
-  it('offers the free text fields for the reason, not the rows\' amount fields nor hidden ones', () => {
+  it("offers the free text fields for the reason, not the rows' amount fields nor hidden ones", () => {
     render(
       paymentsDialog({
         reason: `<p><label for="why">Why?</label><input id="why"></p><textarea data-testid="memo"></textarea>
@@ -85,7 +85,7 @@ describe('pickCandidates', () => {
     expect(pickCandidates(document, PLAN, {}, 'credit-final')).toEqual([]);
   });
 
-  it('offers the options step\'s forward actions for its Next', () => {
+  it("offers the options step's forward actions for its Next", () => {
     render(optionsDialog(undefined, '<button data-testid="on">Onwards</button><button>Cancel</button>'));
     expect(pickCandidates(document, PLAN, {}, 'options-next')).toEqual([element('[data-testid="on"]')]);
   });
@@ -119,7 +119,7 @@ describe('pickControl', () => {
     expect(button.style.outline).toBe('');
   });
 
-  it('ignores a script\'s click on a candidate, and keeps it from the page', async () => {
+  it("ignores a script's click on a candidate, and keeps it from the page", async () => {
     render('<form><input type="submit" value="Make it so" data-testid="go"></form><button data-testid="other">Help me</button>');
     const go = element('[data-testid="go"]');
     const pageSaw: string[] = [];

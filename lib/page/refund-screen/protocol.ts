@@ -26,12 +26,10 @@ export type OrderPayment = z.infer<typeof orderPaymentSchema>;
 
 export const refundScreenPlanSchema = z.object({
   orderId: keapId,
-  lines: z
-    .array(z.object({ paymentId: keapId, amountMinor: z.int().check(z.positive()) }))
-    .check(
-      z.minLength(1),
-      z.refine((lines) => new Set(lines.map((line) => line.paymentId)).size === lines.length, 'Each payment may appear once.'),
-    ),
+  lines: z.array(z.object({ paymentId: keapId, amountMinor: z.int().check(z.positive()) })).check(
+    z.minLength(1),
+    z.refine((lines) => new Set(lines.map((line) => line.paymentId)).size === lines.length, 'Each payment may appear once.'),
+  ),
   /** Every payment of the order (refund rows left out): the screen must list the same ones. */
   orderPayments: z.array(orderPaymentSchema).check(z.minLength(1)),
   currency: z.string().check(z.minLength(3)),

@@ -128,7 +128,7 @@ describe('the payments step, in the shapes Keap may draw it', () => {
   });
 });
 
-describe('matching rows to the API\'s payments', () => {
+describe("matching rows to the API's payments", () => {
   it('by the id on the tick box only (value), whatever the order of the rows', () => {
     render(
       paymentsDialog({
@@ -141,7 +141,7 @@ describe('matching rows to the API\'s payments', () => {
     ]);
   });
 
-  it('by the id in the tick box\'s name', () => {
+  it("by the id in the tick box's name", () => {
     render(paymentsDialog({ rows: [paymentRow({ truth: 7002, box: 'name="pay_7002"' }), paymentRow({ truth: 7001, box: 'name="pay_7001"' })] }));
     expect(mapping(stepRead())).toEqual([
       ['7002', 7002],
@@ -178,7 +178,7 @@ describe('matching rows to the API\'s payments', () => {
       ],
     };
     render(paymentsDialog({ rows: [paymentRow({ truth: 7001, date: '07/01/2026' }), paymentRow({ truth: 7002, date: '07/01/2026' })] }));
-    expect(problemRead(plan)).toMatchObject({ step: 'payments', problem: expect.stringContaining('more than one of the order\'s payments') });
+    expect(problemRead(plan)).toMatchObject({ step: 'payments', problem: expect.stringContaining("more than one of the order's payments") });
   });
 
   it('not by a date that reads two ways (7 January or 1 July) when both are payments', () => {
@@ -190,7 +190,7 @@ describe('matching rows to the API\'s payments', () => {
       ],
     };
     render(paymentsDialog({ rows: [paymentRow({ truth: 7001, date: '01/07/2026' }), paymentRow({ truth: 7002, date: '07/01/2026' })] }));
-    expect(problemRead(plan).problem).toContain('more than one of the order\'s payments');
+    expect(problemRead(plan).problem).toContain("more than one of the order's payments");
   });
 
   it('by the id when two payments share a date and an amount', () => {
@@ -282,7 +282,7 @@ describe('actions on a step', () => {
     expect(nextActionOf(step, 'payments-next', {})).toMatchObject({ ok: false, problem: expect.stringContaining('no button to move on') });
   });
 
-  it('does not count the order page\'s buttons outside the dialog', () => {
+  it("does not count the order page's buttons outside the dialog", () => {
     render(`${paymentsDialog()}<input type="button" value="Add Payment">`);
     expect(actionNames(stepRead())).toEqual(['Next']);
   });
@@ -314,32 +314,41 @@ describe('the refund amount field of a row', () => {
   it('is a problem when no header says which of two fields it is', () => {
     render(paymentsDialog({ headers: ['', 'Date', 'Payment ID', 'Type', 'Amount', 'Note', 'Value'], rows: [twoFieldRow(7001, '07/01/2026'), twoFieldRow(7002, '08/01/2026')] }));
     const problem = problemRead();
-    expect(problem.problem).toContain('cannot tell which field of payment 7001\'s row is the refund amount');
+    expect(problem.problem).toContain("cannot tell which field of payment 7001's row is the refund amount");
     expect(problem.highlight).toBe(element('[data-truth="7001"]'));
   });
 
   it('is a problem when two headers could name it', () => {
-    render(paymentsDialog({ headers: ['', 'Date', 'Payment ID', 'Type', 'Amount', 'Refund', 'Refund Amount'], rows: [twoFieldRow(7001, '07/01/2026'), twoFieldRow(7002, '08/01/2026')] }));
+    render(
+      paymentsDialog({
+        headers: ['', 'Date', 'Payment ID', 'Type', 'Amount', 'Refund', 'Refund Amount'],
+        rows: [twoFieldRow(7001, '07/01/2026'), twoFieldRow(7002, '08/01/2026')],
+      }),
+    );
     expect(problemRead().problem).toContain('is the refund amount');
   });
 
   it('is none when the row has no field: only the full amount can be refunded', () => {
-    render(paymentsDialog({ rows: STANDARD_ROWS.map((_, index) => paymentRow({ truth: 7001 + index, date: ['07/01/2026', '08/01/2026'][index], idText: String(7001 + index), refundCell: null })) }));
+    render(
+      paymentsDialog({
+        rows: STANDARD_ROWS.map((_, index) => paymentRow({ truth: 7001 + index, date: ['07/01/2026', '08/01/2026'][index], idText: String(7001 + index), refundCell: null })),
+      }),
+    );
     expect(stepRead().payments?.rows.map((row) => row.amountField)).toEqual([null, null]);
   });
 });
 
 describe('problems, never guesses', () => {
-  it('a row for a payment Keap\'s API does not show on the order', () => {
+  it("a row for a payment Keap's API does not show on the order", () => {
     render(paymentsDialog({ rows: [...STANDARD_ROWS, paymentRow({ truth: 7003, date: '09/01/2026', idText: '7003', amount: '$15.00' })] }));
     const problem = problemRead();
-    expect(problem).toMatchObject({ kind: 'problem', step: 'payments', problem: expect.stringContaining('a payment Keap\'s API does not show on this order') });
+    expect(problem).toMatchObject({ kind: 'problem', step: 'payments', problem: expect.stringContaining("a payment Keap's API does not show on this order") });
     expect(problem.highlight).toBe(element('[data-truth="7003"]'));
   });
 
-  it('a row whose amounts differ from the API\'s', () => {
+  it("a row whose amounts differ from the API's", () => {
     render(paymentsDialog({ rows: [paymentRow({ truth: 7001, date: '07/01/2026', idText: '7001', amount: '$75.00' }), STANDARD_ROWS[1]!] }));
-    expect(problemRead().problem).toContain('shows other amounts for payment 7001 than Keap\'s API (60.00)');
+    expect(problemRead().problem).toContain("shows other amounts for payment 7001 than Keap's API (60.00)");
   });
 
   it('two rows for one payment', () => {
@@ -486,7 +495,7 @@ describe('nextActionOf', () => {
     expect(nextActionOf(stepRead(), 'payments-next', {})).toMatchObject({ ok: true, value: { name: 'Next' } });
   });
 
-  it('an unknown only action is learnable for that step\'s slot, and accepted once learned', () => {
+  it("an unknown only action is learnable for that step's slot, and accepted once learned", () => {
     render(paymentsDialog({ actions: '<button data-testid="on">Go on</button><button>Cancel</button>' }));
     const step = stepRead();
     const unknown = nextActionOf(step, 'payments-next', {});
@@ -529,7 +538,7 @@ describe('before and after the screen', () => {
     expect(read()).toEqual({ kind: 'nothing' });
   });
 
-  it('stepStillShown turns false once the step\'s table is gone or hidden', () => {
+  it("stepStillShown turns false once the step's table is gone or hidden", () => {
     render(paymentsDialog());
     const step = stepRead();
     expect(stepStillShown(step)).toBe(true);
@@ -589,7 +598,7 @@ describe('never guesses (property)', () => {
     sortKey: fc.double({ min: 0, max: 1, noNaN: true }),
   });
   /** A value in one scenario of three, else null: most scenarios then have every row rightful. */
-  const sometimes = <T,>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(null), weight: 2 }, { arbitrary, weight: 1 });
+  const sometimes = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(null), weight: 2 }, { arbitrary, weight: 1 });
   const scenarioArb = fc.record({
     payments: fc.uniqueArray(paymentArb, { minLength: 1, maxLength: 4, selector: (payment) => payment.id }),
     renderings: fc.array(renderingArb, { minLength: 4, maxLength: 4 }),

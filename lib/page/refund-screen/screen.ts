@@ -120,7 +120,11 @@ const AMOUNT_LIKE = /[\d,]*\d\.\d+/g;
 /** Whole numbers in text once dates and amounts are taken out: "#7001", "Payment 7001". */
 function wholeNumbersIn(text: string): Set<number> {
   const numbers = new Set<number>();
-  for (const match of text.replace(DATE_IN_TEXT, ' ').replace(AMOUNT_LIKE, ' ').matchAll(/\d{1,15}/g)) numbers.add(Number(match[0]));
+  for (const match of text
+    .replace(DATE_IN_TEXT, ' ')
+    .replace(AMOUNT_LIKE, ' ')
+    .matchAll(/\d{1,15}/g))
+    numbers.add(Number(match[0]));
   return numbers;
 }
 
@@ -162,8 +166,7 @@ function matchRow(row: HTMLTableRowElement, checkbox: HTMLElement, plan: RefundS
   const text = rowText(row);
   const shownAmounts = amountsInText(text, plan.currency);
   const numbers = new Set([...wholeNumbersIn(text), ...numbersOnControl(checkbox)]);
-  const agreesOnAmount = (payment: OrderPayment) =>
-    shownAmounts.length === 0 || shownAmounts.includes(payment.amountMinor) || shownAmounts.includes(payment.refundableMinor);
+  const agreesOnAmount = (payment: OrderPayment) => shownAmounts.length === 0 || shownAmounts.includes(payment.amountMinor) || shownAmounts.includes(payment.refundableMinor);
   const byId = plan.orderPayments.filter((payment) => numbers.has(payment.paymentId));
   // A tick box whose value is a payment-like number names its payment: another one is not this order's.
   const boxValue = checkbox.getAttribute('value') ?? '';
@@ -173,7 +176,7 @@ function matchRow(row: HTMLTableRowElement, checkbox: HTMLElement, plan: RefundS
   const byDateAndAmount = plan.orderPayments.filter((payment) => shownAmounts.includes(payment.amountMinor) && showsDate(text, payment));
   const candidates = byId.length === 1 ? byId : byId.length > 1 ? byId.filter((payment) => byDateAndAmount.includes(payment)) : byDateAndAmount;
   if (candidates.length !== 1) {
-    const what = candidates.length === 0 ? 'a payment Keap\'s API does not show on this order' : 'more than one of the order\'s payments';
+    const what = candidates.length === 0 ? "a payment Keap's API does not show on this order" : "more than one of the order's payments";
     return { ok: false, problem: `A row of Keap's refund screen ("${text.slice(0, 120)}") matches ${what}` };
   }
   const payment = candidates[0]!;
@@ -225,9 +228,9 @@ function readPayments(table: HTMLTableElement, container: Element, plan: RefundS
   const freeFields = visibleControls(container, 'textbox').filter((field) => !table.contains(field) && !exclude.has(field));
   const reasonWords = wordsFor('payments-reason', learned);
   const named = freeFields.filter((field) => nameIsOneOf(accessibleName(field), reasonWords));
-  if (named.length > 1) return { ok: false, problem: 'Keap\'s refund screen has more than one field that could be the reason' };
+  if (named.length > 1) return { ok: false, problem: "Keap's refund screen has more than one field that could be the reason" };
   if (named.length === 0) {
-    if (freeFields.length === 0) return { ok: false, problem: 'Keap\'s refund screen shows no field for the reason' };
+    if (freeFields.length === 0) return { ok: false, problem: "Keap's refund screen shows no field for the reason" };
     const shown = accessibleName(freeFields[0]!);
     return {
       ok: false,
@@ -259,8 +262,7 @@ function readChoices<K extends string>(root: ParentNode, matches: (name: string)
   return any ? { ok: true, value: found } : null;
 }
 
-const methodOf = (name: string): RefundMethod | null =>
-  (Object.keys(METHOD_WORDS) as RefundMethod[]).find((method) => nameIsOneOf(name, METHOD_WORDS[method])) ?? null;
+const methodOf = (name: string): RefundMethod | null => (Object.keys(METHOD_WORDS) as RefundMethod[]).find((method) => nameIsOneOf(name, METHOD_WORDS[method])) ?? null;
 const errorHandlingOf = (name: string): RefundErrorHandling | null =>
   (Object.keys(ERROR_HANDLING_PHRASES) as RefundErrorHandling[]).find((choice) => nameContainsOneOf(name, ERROR_HANDLING_PHRASES[choice])) ?? null;
 
@@ -360,13 +362,13 @@ export function readRefundScreen(top: Document, plan: RefundScreenPlan, learned:
     const opener = openerIn(top);
     if (opener) return { kind: 'order-page', opener };
   }
-  if (withScreen.length > 1) return { kind: 'problem', step: 'open', problem: 'Keap\'s refund screen seems to be open twice on this page' };
+  if (withScreen.length > 1) return { kind: 'problem', step: 'open', problem: "Keap's refund screen seems to be open twice on this page" };
   const shown = withScreen[0];
   if (!shown) return { kind: 'nothing' };
   const { document, landmarks } = shown;
-  if (landmarks.paymentTables.length > 1) return { kind: 'problem', step: 'payments', problem: 'Keap\'s refund screen shows more than one table of payments to tick' };
+  if (landmarks.paymentTables.length > 1) return { kind: 'problem', step: 'payments', problem: "Keap's refund screen shows more than one table of payments to tick" };
   if (landmarks.owedFields.length > 1) {
-    return { kind: 'problem', step: 'credit', problem: 'Keap\'s refund screen asks more than once how much the client should owe', highlight: landmarks.owedFields[0] };
+    return { kind: 'problem', step: 'credit', problem: "Keap's refund screen asks more than once how much the client should owe", highlight: landmarks.owedFields[0] };
   }
   const anchors = [...landmarks.paymentTables, ...landmarks.methodRadios, ...landmarks.errorHandlingRadios, ...landmarks.owedFields];
   const container = containerOf(anchors, landmarks.paymentTables);
@@ -418,15 +420,15 @@ export function stepStillShown(step: ScreenStepReading): boolean {
 export function nextActionOf(step: ScreenStepReading, slot: 'payments-next' | 'options-next', learned: LearnedWords): PartResult<Control> {
   const named = step.forwardActions.filter((action) => nameIsOneOf(action.name, wordsFor(slot, learned)));
   if (named.length === 1) return { ok: true, value: named[0]! };
-  if (named.length > 1) return { ok: false, problem: 'Keap\'s refund screen shows more than one Next button' };
+  if (named.length > 1) return { ok: false, problem: "Keap's refund screen shows more than one Next button" };
   const only = step.forwardActions.length === 1 ? step.forwardActions[0] : undefined;
   return {
     ok: false,
     problem: only
       ? `Refund Desk does not know the button "${only.name}" on this step of Keap's refund screen`
       : step.forwardActions.length === 0
-        ? 'Keap\'s refund screen shows no button to move on'
-        : 'Refund Desk cannot tell which button moves on from this step of Keap\'s refund screen',
+        ? "Keap's refund screen shows no button to move on"
+        : "Refund Desk cannot tell which button moves on from this step of Keap's refund screen",
     ...(only ? { learnable: slot, highlight: only.element } : {}),
   };
 }
@@ -438,7 +440,7 @@ export function finalActionOf(step: ScreenStepReading, learned: LearnedWords): P
       ok: false,
       problem:
         step.forwardActions.length === 0
-          ? 'Keap\'s refund screen shows no button to complete the refund'
+          ? "Keap's refund screen shows no button to complete the refund"
           : `Keap's refund screen shows ${step.forwardActions.length} buttons that could complete the refund (${step.forwardActions.map((action) => `"${action.name}"`).join(', ')})`,
     };
   }

@@ -56,10 +56,7 @@ export function paymentsTable(rows: readonly string[], headers: readonly string[
 }
 
 /** Keap's two payments of order 5001, each row showing its date, id and amount. */
-export const STANDARD_ROWS = [
-  paymentRow({ truth: 7001, date: '07/01/2026', idText: '7001' }),
-  paymentRow({ truth: 7002, date: '08/01/2026', idText: '7002' }),
-];
+export const STANDARD_ROWS = [paymentRow({ truth: 7001, date: '07/01/2026', idText: '7001' }), paymentRow({ truth: 7002, date: '08/01/2026', idText: '7002' })];
 
 export const REASON_FIELD = '<p><label for="reason">Reason</label> <input id="reason" type="text"></p>';
 

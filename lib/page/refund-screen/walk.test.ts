@@ -51,7 +51,8 @@ function answerFromSandbox(): void {
       const body = answer.ok ? { results: answer.results } : answer.error;
       return { ok: answer.ok, json: async () => body, text: async () => JSON.stringify(body) };
     }
-    const step = init.method === 'POST' ? answerStepPost(state, new URLSearchParams(init.body), context()) : answerStepPage(state, address.searchParams, 'XMLHttpRequest', context());
+    const step =
+      init.method === 'POST' ? answerStepPost(state, new URLSearchParams(init.body), context()) : answerStepPage(state, address.searchParams, 'XMLHttpRequest', context());
     return { ok: step.status === 200, text: async () => step.html, json: async (): Promise<unknown> => JSON.parse(step.html) };
   });
 }
@@ -223,14 +224,22 @@ describe('stopping before anything is sent', () => {
     loadOrderPage(orders.twoPayments, 'dialog');
     const onlyFirst = plan();
     const outcome = await walk({ ...onlyFirst, orderPayments: onlyFirst.orderPayments.filter((payment) => payment.paymentId === payments.twoPaymentsFirst) });
-    expect(outcome.end).toMatchObject({ kind: 'stopped', step: 'payments', problem: expect.stringContaining(`lists payment ${payments.twoPaymentsSecond}, which Keap's API does not show`) });
+    expect(outcome.end).toMatchObject({
+      kind: 'stopped',
+      step: 'payments',
+      problem: expect.stringContaining(`lists payment ${payments.twoPaymentsSecond}, which Keap's API does not show`),
+    });
     expect(jsonPosts).toEqual([]);
   });
 
   it('stops when Keap shows the payments step again after Next, with its message', async () => {
     loadOrderPage(orders.twoPayments, 'jquery');
     // More than is left to refund: Keap's server answers with the same step and an error line.
-    const outcome = await walk({ ...plan(), orderPayments: plan().orderPayments.map((payment) => ({ ...payment, refundableMinor: 9000 })), lines: [{ paymentId: payments.twoPaymentsFirst, amountMinor: 9000 }] });
+    const outcome = await walk({
+      ...plan(),
+      orderPayments: plan().orderPayments.map((payment) => ({ ...payment, refundableMinor: 9000 })),
+      lines: [{ paymentId: payments.twoPaymentsFirst, amountMinor: 9000 }],
+    });
     expect(outcome.end).toMatchObject({ kind: 'stopped', step: 'payments', problem: expect.stringMatching(/again|problem/) });
     expect(refundsOf(payments.twoPaymentsFirst)).toEqual([]);
   });

@@ -143,7 +143,8 @@ export async function walkRefundScreen(top: Document, request: WalkRequest, hook
     return { end: await walk.run(), highlight: null };
   } catch (thrown) {
     // Anything unforeseen on a page Refund Desk does not know is a stop too, never a guess.
-    const error = thrown instanceof WalkStop ? thrown : new WalkStop('open', `Refund Desk could not read Keap's refund screen (${thrown instanceof Error ? thrown.message : String(thrown)})`);
+    const error =
+      thrown instanceof WalkStop ? thrown : new WalkStop('open', `Refund Desk could not read Keap's refund screen (${thrown instanceof Error ? thrown.message : String(thrown)})`);
     if (walk.progress.finalClicked) return { end: { kind: 'sent-without-results', problem: error.problem }, highlight: null };
     return {
       end: { kind: 'stopped', step: error.step, problem: error.problem, ...(error.learnable ? { learnable: error.learnable } : {}) },
@@ -189,7 +190,7 @@ class Walk {
       if (sections.includes('credit')) return this.finish(filled);
       await this.moveOn(filled, sections);
     }
-    throw new WalkStop('results', 'Keap\'s refund screen kept showing more steps than Keap\'s refund has');
+    throw new WalkStop('results', "Keap's refund screen kept showing more steps than Keap's refund has");
   }
 
   private stopIfAborted(step: ScreenStep): void {
@@ -234,10 +235,7 @@ class Walk {
     if (this.hooks.signal.aborted) throw new WalkStop(expected, 'Stopped before anything was sent to Keap');
     const lastDoubt = doubt as Extract<ScreenReading, { kind: 'problem' }> | null;
     if (lastDoubt) throw new WalkStop(lastDoubt.step, lastDoubt.problem, lastDoubt.highlight ?? null, lastDoubt.learnable);
-    throw new WalkStop(
-      expected,
-      expected === 'open' ? 'Keap\'s order page shows no Refund Payment button' : `Keap's refund screen did not show ${STEP_NAMES[expected]}`,
-    );
+    throw new WalkStop(expected, expected === 'open' ? "Keap's order page shows no Refund Payment button" : `Keap's refund screen did not show ${STEP_NAMES[expected]}`);
   }
 
   /** Keap's order: payments first, each part once, the amount owed last. */
@@ -250,9 +248,9 @@ class Walk {
     const done = new Set([...this.progress.submitted, ...sections]);
     if (!done.has('payments')) throw new WalkStop(stepName, `Keap's refund screen asked about ${STEP_NAMES[stepName]} before the payments`);
     if (sections.includes('credit')) {
-      if (!done.has('method')) throw new WalkStop(stepName, 'Keap\'s refund screen never offered Refund or Manual Refund');
+      if (!done.has('method')) throw new WalkStop(stepName, "Keap's refund screen never offered Refund or Manual Refund");
       if (this.plan.method === 'refund' && !done.has('error-handling')) {
-        throw new WalkStop(stepName, 'Keap\'s refund screen never asked what to do if an automatic refund fails');
+        throw new WalkStop(stepName, "Keap's refund screen never asked what to do if an automatic refund fails");
       }
     }
   }
@@ -280,9 +278,15 @@ class Walk {
       }
       typeInto(reasonField, plan.reason);
     }
-    if (step.method) this.pick('options', step.method, plan.method, `Keap's refund screen does not offer ${plan.method === 'manual-refund' ? 'Manual Refund' : plan.method === 'void' ? 'Void' : 'Refund'}`);
+    if (step.method)
+      this.pick(
+        'options',
+        step.method,
+        plan.method,
+        `Keap's refund screen does not offer ${plan.method === 'manual-refund' ? 'Manual Refund' : plan.method === 'void' ? 'Void' : 'Refund'}`,
+      );
     if (step.errorHandling && plan.method === 'refund') {
-      this.pick('options', step.errorHandling, plan.errorHandling, 'Keap\'s refund screen does not offer the error handling that was chosen');
+      this.pick('options', step.errorHandling, plan.errorHandling, "Keap's refund screen does not offer the error handling that was chosen");
     }
     if (step.owedField) typeInto(step.owedField, amountText(plan.amountOwedMinor, plan));
   }
@@ -334,22 +338,18 @@ class Walk {
       }
       const reason = step.payments.reasonField;
       if (normaliseWhitespace(valueOf(reason)) !== normaliseWhitespace(plan.reason)) {
-        throw new WalkStop('payments', 'The reason on Keap\'s refund screen does not read as it was entered', reason);
+        throw new WalkStop('payments', "The reason on Keap's refund screen does not read as it was entered", reason);
       }
     }
     if (step.method && !(step.method[plan.method] && isChecked(step.method[plan.method]!))) {
-      throw new WalkStop('options', 'The refund method did not stay chosen on Keap\'s refund screen', step.method[plan.method] ?? null);
+      throw new WalkStop('options', "The refund method did not stay chosen on Keap's refund screen", step.method[plan.method] ?? null);
     }
     if (step.errorHandling && plan.method === 'refund') {
       const chosen = step.errorHandling[plan.errorHandling];
-      if (!chosen || !isChecked(chosen)) throw new WalkStop('options', 'The error handling did not stay chosen on Keap\'s refund screen', chosen ?? null);
+      if (!chosen || !isChecked(chosen)) throw new WalkStop('options', "The error handling did not stay chosen on Keap's refund screen", chosen ?? null);
     }
     if (step.owedField && !showsAmount(step.owedField, plan.amountOwedMinor, plan)) {
-      throw new WalkStop(
-        'credit',
-        `Keap's refund screen shows "${valueOf(step.owedField)}" as the amount owed, not ${amountText(plan.amountOwedMinor, plan)}`,
-        step.owedField,
-      );
+      throw new WalkStop('credit', `Keap's refund screen shows "${valueOf(step.owedField)}" as the amount owed, not ${amountText(plan.amountOwedMinor, plan)}`, step.owedField);
     }
     if (step.shownProblem !== null) throw new WalkStop(stepName, `Keap shows a problem on ${STEP_NAMES[stepName]}: ${step.shownProblem}`);
   }
@@ -379,7 +379,8 @@ class Walk {
       { timeoutMs: this.timeoutMs, signal: this.hooks.signal },
     );
     if (moved.ok && moved.value.kind === 'moved') return;
-    const problem = moved.ok && moved.value.kind === 'problem' ? `Keap shows a problem on ${STEP_NAMES[stepName]}: ${moved.value.shown}` : `Keap did not move on from ${STEP_NAMES[stepName]}`;
+    const problem =
+      moved.ok && moved.value.kind === 'problem' ? `Keap shows a problem on ${STEP_NAMES[stepName]}: ${moved.value.shown}` : `Keap did not move on from ${STEP_NAMES[stepName]}`;
     throw new WalkStop(stepName, problem, this.progress.finalClicked ? null : clicked.element);
   }
 
@@ -412,6 +413,6 @@ class Walk {
       { timeoutMs: this.timeoutMs, signal: this.hooks.signal },
     );
     if (found.ok) return { kind: 'results', lines: found.value };
-    return { kind: 'sent-without-results', problem: 'Refund Desk did not see Keap\'s results for every payment' };
+    return { kind: 'sent-without-results', problem: "Refund Desk did not see Keap's results for every payment" };
   }
 }
