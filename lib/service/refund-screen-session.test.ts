@@ -242,6 +242,26 @@ describe('approveFinalClick', () => {
     expect(await session.approveFinalClick({ attemptId: ATTEMPT }, screenPage(tabId), isLive)).toEqual({ ok: true, go: false });
   });
 
+  it('tells exactly one of two pages asking at once to click: the order’s tab and a window Keap opened', async () => {
+    const orderTab = await walkAtFinalStep();
+    const keapWindow = await keap.openWindow(orderTab, `${APP_ORIGIN}/Job/refundPayment.jsp?orderId=5001`);
+    const journalAnswers: Array<(live: boolean) => void> = [];
+    const isLive = vi.fn(() => new Promise<boolean>((resolve) => journalAnswers.push(resolve)));
+
+    const answers = Promise.all([
+      session.approveFinalClick({ attemptId: ATTEMPT }, screenPage(orderTab), isLive),
+      session.approveFinalClick({ attemptId: ATTEMPT }, screenPage(keapWindow), isLive),
+    ]);
+    await vi.waitFor(() => expect(journalAnswers.length).toBeGreaterThan(0));
+    for (const answer of journalAnswers) answer(true);
+    // The window asked while the journal was still being read for the order's tab: a no, without asking.
+    expect(await answers).toEqual([
+      { ok: true, go: true },
+      { ok: true, go: false },
+    ]);
+    expect(isLive).toHaveBeenCalledTimes(1);
+  });
+
   it('after the approval, takes no more progress from the page, and the next page knows the final click was made', async () => {
     const tabId = await walkAtFinalStep();
     expect(await session.approveFinalClick({ attemptId: ATTEMPT }, screenPage(tabId), live)).toEqual({ ok: true, go: true });

@@ -37,6 +37,8 @@ interface ScreenSession {
   mode: 'walking' | 'guiding';
   /** Set by the final-click handshake: from then on the refund may have been sent. */
   finalApproved: boolean;
+  /** While the journal is asked about one page's final click: every other page is told no meanwhile. */
+  finalApprovalAsked: boolean;
   /** Refund Desk's script is loaded in these tabs' current pages, counted per page load. */
   pageLoads: Map<number, number>;
   onPageLoad: Set<() => void>;
@@ -184,6 +186,7 @@ export async function walkRefundScreenInTab(plan: RefundScreenPlan, target: { ap
     progress: NO_PROGRESS,
     mode: 'walking',
     finalApproved: false,
+    finalApprovalAsked: false,
     pageLoads: new Map(),
     onPageLoad: new Set(),
   };
@@ -262,6 +265,7 @@ export async function guideRefundScreen(
       progress: NO_PROGRESS,
       mode: 'guiding',
       finalApproved: false,
+      finalApprovalAsked: false,
       pageLoads: new Map(),
       onPageLoad: new Set(),
     };
@@ -327,7 +331,15 @@ export async function approveFinalClick(
   isLive: (attemptId: string) => Promise<boolean>,
 ): Promise<MessageOutput<'approveFinalClick'>> {
   const session = sessionFor(attemptId, sender);
-  if (!session || session.mode !== 'walking' || session.finalApproved || !(await isLive(attemptId))) return { ok: true, go: false };
+  if (!session || session.mode !== 'walking' || session.finalApproved || session.finalApprovalAsked) return { ok: true, go: false };
+  // Claimed before the journal is asked: two pages of one walk (the order's tab and a window Keap
+  // opened) asking at once must not both be told to click.
+  session.finalApprovalAsked = true;
+  try {
+    if (!(await isLive(attemptId))) return { ok: true, go: false };
+  } finally {
+    session.finalApprovalAsked = false;
+  }
   session.finalApproved = true;
   session.progress = { ...session.progress, finalClicked: true };
   return { ok: true, go: true };
