@@ -160,10 +160,14 @@ describe('readLearnedWords', () => {
     ['a word over 200 characters', { ab123: { 'payments-next': ['w'.repeat(201)] } }],
     ['more than 20 words for one control', { ab123: { 'payments-next': Array.from({ length: 21 }, (_, i) => `word ${i}`) } }],
     ['a control Refund Desk does not know', { ab123: { 'delete-everything': ['Go'] } }],
-    ['one malformed app among good ones', { ab123: { 'payments-next': ['Weiter'] }, zz999: { 'credit-final': [null] } }],
-  ])('gives no words when what is stored is malformed: %s', async (_label, stored) => {
+  ])('gives no words of an app whose stored words are malformed: %s', async (_label, stored) => {
     await fakeBrowser.storage.local.set({ learnedWords: stored });
     expect(await readLearnedWords()).toEqual({});
+  });
+
+  it('keeps the apps whose words read when another app’s do not', async () => {
+    await fakeBrowser.storage.local.set({ learnedWords: { ab123: { 'payments-next': ['Weiter'] }, zz999: { 'credit-final': [null] } } });
+    expect(await readLearnedWords()).toEqual({ ab123: { 'payments-next': ['Weiter'] } });
   });
 
   it('accepts 20 words of 200 characters for one control', async () => {

@@ -55,7 +55,14 @@ export function maskApiKey(apiKey: string): string {
 /** Words people showed Refund Desk on Keap's refund screen, per Keap app name (options lists them, with Forget). */
 export const learnedWordsItem = storage.defineItem<Record<string, LearnedWords>>('local:learnedWords', { fallback: {} });
 
+/** The stored words, app by app: an app whose entry does not read is left out, not every app. */
 export async function readLearnedWords(): Promise<Record<string, LearnedWords>> {
-  const stored = z.record(z.string(), learnedWordsSchema).safeParse(await learnedWordsItem.getValue());
-  return stored.success ? stored.data : {};
+  const stored = z.record(z.string(), z.unknown()).safeParse(await learnedWordsItem.getValue());
+  if (!stored.success) return {};
+  const readable: Record<string, LearnedWords> = {};
+  for (const [appName, words] of Object.entries(stored.data)) {
+    const parsed = learnedWordsSchema.safeParse(words);
+    if (parsed.success) readable[appName] = parsed.data;
+  }
+  return readable;
 }

@@ -540,6 +540,29 @@ describe('learnControl', () => {
     expect(await settings.learnedWordsItem.getValue()).toEqual({ [SEED.appName]: { 'credit-final': ['Make it so'] } });
   });
 
+  it('keeps the newest twenty words of a control, and the words of every other app', async () => {
+    const twenty = Array.from({ length: 20 }, (_, index) => `Finish ${index + 1}`);
+    await settings.learnedWordsItem.setValue({ [SEED.appName]: { 'credit-final': twenty }, acme: { 'credit-final': ['Do it'] } });
+    const refundId = await stoppedOnUnknownFinalButton();
+    keap.answer('pickRefundScreenControl', () => ({ name: 'Make it so' }));
+
+    expect((await handlers.learnControl({ refundId })).ok).toBe(true);
+    expect(await settings.readLearnedWords()).toEqual({
+      [SEED.appName]: { 'credit-final': [...twenty.slice(1), 'Make it so'] },
+      acme: { 'credit-final': ['Do it'] },
+    });
+  });
+
+  it('refuses a control whose name is too long to keep, and keeps what it knew', async () => {
+    await settings.learnedWordsItem.setValue({ [SEED.appName]: { 'credit-final': ['Go'] } });
+    const refundId = await stoppedOnUnknownFinalButton();
+    keap.answer('pickRefundScreenControl', () => ({ name: 'x'.repeat(201) }));
+
+    expect(await handlers.learnControl({ refundId })).toMatchObject({ ok: false, error: { kind: 'not-allowed' } });
+    expect(await settings.readLearnedWords()).toEqual({ [SEED.appName]: { 'credit-final': ['Go'] } });
+    expect((await checklistOf(refundId))?.learnable).toBe('credit-final');
+  });
+
   it('says when it saw no click, and keeps offering the control', async () => {
     const refundId = await stoppedOnUnknownFinalButton();
     keap.answer('pickRefundScreenControl', () => ({ name: null }));

@@ -11,7 +11,7 @@ import { checkRefundEvidence, refundsSince } from '@/lib/refund/evidence';
 import { type ApiCheck, confirmFromApi, type ExecutorDeps, settleQuietWait, executeRefund, prepareRefund, readOrderNow, screenPlanFor } from '@/lib/refund/executor';
 import { refundChannelFor } from '@/lib/refund/rules';
 import { learnedWordsItem, readLearnedWords, readSettings } from '@/lib/settings';
-import { LEARN_SLOT_DESCRIPTIONS, type LearnedWords } from '@/lib/page/refund-screen/words';
+import { LEARN_SLOT_DESCRIPTIONS, LEARNED_WORD_MAX_LENGTH, LEARNED_WORDS_PER_SLOT, type LearnedWords } from '@/lib/page/refund-screen/words';
 import { guidedRefundOf, guidedRefundsItem, updateGuidedRefund } from './guided-refunds';
 import { appNameOfOrigin } from './contact-handlers';
 import { storedAccess } from './keap-access';
@@ -305,11 +305,22 @@ export async function learnControl({ refundId }: MessageData<'learnControl'>): P
   if (word === null) {
     return { ok: false, error: { kind: 'not-picked', message: `Refund Desk did not see a click on ${LEARN_SLOT_DESCRIPTIONS[slot]}. Open Keap's refund screen and try again.` } };
   }
+  if (word.trim().length > LEARNED_WORD_MAX_LENGTH) {
+    return {
+      ok: false,
+      error: {
+        kind: 'not-allowed',
+        message: `The control you clicked has a name longer than ${LEARNED_WORD_MAX_LENGTH} characters, which Refund Desk does not keep. Finish this refund in Keap.`,
+      },
+    };
+  }
   const appName = appNameOf(record);
   const all = await readLearnedWords();
   const forApp = all[appName] ?? {};
   const words = forApp[slot] ?? [];
-  await learnedWordsItem.setValue({ ...all, [appName]: { ...forApp, [slot]: words.includes(word) ? words : [...words, word] } });
+  // The newest words win: the oldest goes once a control has as many as it keeps.
+  const learned = words.includes(word.trim()) ? words : [...words, word.trim()].slice(-LEARNED_WORDS_PER_SLOT);
+  await learnedWordsItem.setValue({ ...all, [appName]: { ...forApp, [slot]: learned } });
   await updateGuidedRefund(refundId, (current) => {
     if (!current) return null;
     const { learnable: _learned, ...rest } = current;

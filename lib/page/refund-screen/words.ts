@@ -125,8 +125,16 @@ export const LEARN_SLOT_DESCRIPTIONS: Record<LearnSlot, string> = {
   'payments-reason': 'the field for the refund reason',
 };
 
+/** How many words one control keeps for one Keap app: the newest, when a person teaches more. */
+export const LEARNED_WORDS_PER_SLOT = 20;
+/** The longest word (a control's accessible name) Refund Desk keeps. */
+export const LEARNED_WORD_MAX_LENGTH = 200;
+
 /** Words a person taught Refund Desk for one Keap app, by slot. */
-export const learnedWordsSchema = z.partialRecord(learnSlotSchema, z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))).check(z.maxLength(20)));
+export const learnedWordsSchema = z.partialRecord(
+  learnSlotSchema,
+  z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(LEARNED_WORD_MAX_LENGTH))).check(z.maxLength(LEARNED_WORDS_PER_SLOT)),
+);
 export type LearnedWords = z.infer<typeof learnedWordsSchema>;
 
 /** The words a slot accepts: its synonym list plus what was learned for it. */
