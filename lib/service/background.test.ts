@@ -132,6 +132,22 @@ describe('startBackgroundService', () => {
     expect(await deliver('getSettings', {}, senders.sidePanel)).toMatchObject({ res: { ok: true } });
   });
 
+  it.each([
+    ['rejects', () => Promise.reject(new Error('not for this area'))],
+    [
+      'throws',
+      () => {
+        throw new Error('not for this area');
+      },
+    ],
+  ])('still serves its messages when the storage switch %s, and says so in the console', async (_how, failingSwitch) => {
+    setAccessLevel.mockImplementation(failingSwitch);
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(() => background.startBackgroundService(EXTENSION)).not.toThrow();
+    expect(await deliver('getSettings', {}, senders.sidePanel)).toMatchObject({ res: { ok: true } });
+    await vi.waitFor(() => expect(consoleError).toHaveBeenCalledWith('Refund Desk could not keep its storage from content scripts:', expect.any(Error)));
+  });
+
   it('registers a handler for every message before it returns, each behind its sender check', async () => {
     background.startBackgroundService(EXTENSION);
     for (const name of Object.keys(MESSAGES) as MessageName[]) {

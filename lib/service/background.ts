@@ -25,6 +25,18 @@ interface StorageAreaWithAccessLevel {
   setAccessLevel?: (options: { accessLevel: 'TRUSTED_CONTEXTS' | 'TRUSTED_AND_UNTRUSTED_CONTEXTS' }) => Promise<void>;
 }
 
+/** Chrome's switch that keeps content scripts out of local storage; a failure is logged, never thrown before the handlers exist. */
+function keepStorageFromContentScripts(): void {
+  const local = browser.storage.local as unknown as StorageAreaWithAccessLevel;
+  if (!local.setAccessLevel) return;
+  const report = (error: unknown) => console.error('Refund Desk could not keep its storage from content scripts:', error);
+  try {
+    local.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' }).catch(report);
+  } catch (error) {
+    report(error);
+  }
+}
+
 /**
  * Everything the background does, registered synchronously at start so that a message that woke
  * the service worker finds its handler.
@@ -32,7 +44,7 @@ interface StorageAreaWithAccessLevel {
 export function startBackgroundService(extension: { id: string; origin: string }): void {
   // Content scripts run beside Keap's pages: keep them out of the storage that holds the API key
   // (Chrome only; Firefox has no such switch and content scripts there never ask for the key).
-  void (browser.storage.local as unknown as StorageAreaWithAccessLevel).setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' });
+  keepStorageFromContentScripts();
   serveMessages(
     {
       getContactOrders,

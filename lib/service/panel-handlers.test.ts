@@ -130,15 +130,18 @@ describe('openRefundPanel', () => {
       expect(await storedTarget(KEAP_WINDOW)).toBeNull();
     });
 
-    it('says so when the browser opens no window for the flow', async () => {
+    it('says so when the browser opens no window for the flow, and how to reach the order from the sidebar', async () => {
       vi.spyOn(fakeBrowser.windows, 'create').mockResolvedValue({ id: 42, focused: true, incognito: false, alwaysOnTop: false } as never);
       expect(await openRefundPanel(order, contactPage)).toEqual({
         ok: false,
         error: {
           kind: 'side-panel-unavailable',
-          message: "The browser did not open Refund Desk's side panel (The browser opened no window for the refund.). Open it from the toolbar: it will show order #5001.",
+          message:
+            "The browser did not open Refund Desk's refund window (The browser opened no window for the refund.). Open Refund Desk's sidebar (View → Sidebar) and choose order #5001 there.",
         },
       });
+      // Nothing was stored for a window, so the sidebar will not show the order by itself.
+      expect(await storedTarget(KEAP_WINDOW)).toBeNull();
     });
   });
 });

@@ -23,18 +23,21 @@ export function openRefundPanel(data: MessageData<'openRefundPanel'>, sender: Se
     appOrigin: sender.origin,
     requestedAt: Date.now(),
   } as const;
-  const shown = hasSidePanelApi()
+  const sidePanel = hasSidePanelApi();
+  const shown = sidePanel
     ? Promise.all([openSidePanel({ tabId: sender.tabId }), setRefundTarget({ ...target, windowId: sender.windowId ?? -1 })])
     : showRefundFlowWithoutSidePanel(target, sender.windowId);
   return shown.then(
     () => ({ ok: true }) as const,
-    (cause: unknown) => ({
-      ok: false as const,
-      error: {
-        kind: 'side-panel-unavailable',
-        message: `The browser did not open Refund Desk's side panel (${cause instanceof Error ? cause.message : String(cause)}). Open it from the toolbar: it will show order #${data.orderId}.`,
-      },
-    }),
+    (cause: unknown) => {
+      const why = cause instanceof Error ? cause.message : String(cause);
+      // In Chrome the order is stored for the side panel whatever happened to the open call; in
+      // Firefox nothing was stored when no window opened, so the sidebar shows the contact's orders.
+      const message = sidePanel
+        ? `The browser did not open Refund Desk's side panel (${why}). Open it from the toolbar: it will show order #${data.orderId}.`
+        : `The browser did not open Refund Desk's refund window (${why}). Open Refund Desk's sidebar (View → Sidebar) and choose order #${data.orderId} there.`;
+      return { ok: false as const, error: { kind: 'side-panel-unavailable', message } };
+    },
   );
 }
 
