@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { NEWER_APP_ORIGIN, newerAppContactPath } from '../test/sandbox/newer-app';
 import { startSandbox } from '../test/sandbox/server';
 import { SEED } from '../test/sandbox/seed';
 import { chromiumPath } from '../test/e2e/chromium';
@@ -8,15 +10,22 @@ import { APP_ORIGIN, configureExtension, contactPath, type ExtensionBrowser, lau
 import { WALKTHROUGH_REFUND, walkThroughRefund } from '../test/e2e/walkthrough';
 
 /**
- * `npm run demo`: the sandbox Keap CRM over HTTPS and Chromium with the production build, mapped
- * onto Keap's hosts. With a display it opens the demo contact and waits for Ctrl+C; without one
- * it walks through a refund headless and saves a screenshot of each step.
+ * `npm run demo [-- --ui classic|new]`: the sandbox Keap CRM over HTTPS and Chromium with the
+ * production build, mapped onto Keap's hosts (keap.app among them, by the harness's
+ * host-resolver rules). With a display it opens the demo contact, in the classic app or with
+ * `--ui new` in the newer app on keap.app, and waits for Ctrl+C; without one it walks through a
+ * refund headless in the classic app and saves a screenshot of each step.
  */
 const DEFAULT_OUT_DIR = fileURLToPath(new URL('../demo-output', import.meta.url));
 
-const { values: args } = parseArgs({ options: { out: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { out: { type: 'string' }, ui: { type: 'string', default: 'classic' } } });
 const outDir = resolve(args.out ?? DEFAULT_OUT_DIR);
 const headed = Boolean(process.env.DISPLAY);
+const ui = z.enum(['classic', 'new']).safeParse(args.ui);
+if (!ui.success) {
+  process.stderr.write(`Unknown --ui "${args.ui}"; one of: classic, new\n`);
+  process.exit(2);
+}
 
 try {
   process.stdout.write(`browser: ${chromiumPath()}\n`);
@@ -49,8 +58,10 @@ try {
   browser = await launchExtensionBrowser(sandbox, { headless: !headed });
   await configureExtension(browser, { apiKey: sandbox.apiKey });
   if (headed) {
-    const contactUrl = `${APP_ORIGIN}${contactPath(sandbox.demoContactId)}`;
-    await browser.keapPage(contactPath(sandbox.demoContactId));
+    const newUi = ui.data === 'new';
+    const contactUrl = newUi ? `${NEWER_APP_ORIGIN}${newerAppContactPath(sandbox.demoContactId)}` : `${APP_ORIGIN}${contactPath(sandbox.demoContactId)}`;
+    if (newUi) await (await browser.context.newPage()).goto(contactUrl);
+    else await browser.keapPage(contactPath(sandbox.demoContactId));
     for (const page of browser.context.pages()) if (page.url() === 'about:blank') await page.close();
     // Closing the window ends the demo as Ctrl+C does.
     browser.context.on('close', () => void stop(0));
@@ -58,7 +69,7 @@ try {
       [
         `contact: ${contactUrl}`,
         '',
-        'Chromium is open on Dana Whitfield’s contact record in the sandbox Keap, with the API key set.',
+        `Chromium is open on Dana Whitfield’s contact record in the sandbox Keap${newUi ? '’s newer app' : ''}, with the API key set.`,
         `1. In the Refunds panel, click "Refund order #${SEED.orders.twoPayments}": the side panel opens on that order.`,
         `2. Tick payment #${WALKTHROUGH_REFUND.paymentId}, change the amount if you like, choose a reason, click "Review refund".`,
         '3. Click "Confirm refund of $…": Refund Desk works through Keap’s refund screen in a background tab',
@@ -69,6 +80,7 @@ try {
       ].join('\n') + '\n',
     );
   } else {
+    if (ui.data === 'new') process.stdout.write('No display: the headless walkthrough goes through the classic app; --ui new applies with a display.\n');
     const files = await walkThroughRefund(browser, sandbox, outDir);
     process.stdout.write(`No display: walked through a refund headless and saved ${files.length} screenshots in\n${outDir}\n`);
     await stop(0);

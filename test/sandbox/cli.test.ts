@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { NEWER_APP_FORMS } from './newer-app-forms';
 import { SCREEN_FORMS } from './screen-forms';
 import { SEED } from './seed';
 
@@ -66,12 +67,17 @@ describe('npm run sandbox (cli.ts)', () => {
       api: 'https://api.infusionsoft.com/crm/rest',
       key: SEED.apiKey,
       contact: String(SEED.contacts.demo),
+      'classic-contact': `https://refunddemo.infusionsoft.com/Contact/manageContact.jsp?view=edit&ID=${SEED.contacts.demo}`,
+      'newer-contact': `https://keap.app/contacts/list/all/contact/${SEED.contacts.demo}/activity`,
       screen: 'dialog',
+      'newer-app': 'cards',
     });
     const answer = await httpsStatus(`${cli.lines.origin}/__sandbox/stats`);
     expect(answer.status).toBe(200);
     expect(answer.altNames).toContain('DNS:*.infusionsoft.com');
     expect(answer.altNames).toContain('DNS:api.keap.com');
+    expect(answer.altNames).toContain('DNS:keap.app');
+    expect(answer.altNames).toContain('DNS:infusionsoft.app');
     expect(await cli.stop('SIGTERM')).toBe(0);
   });
 
@@ -79,6 +85,7 @@ describe('npm run sandbox (cli.ts)', () => {
     const cli = await startCli({ SANDBOX_TLS: '0' });
     expect(cli.lines.app).toBe(cli.lines.origin);
     expect(cli.lines.api).toBe(`${cli.lines.origin}/crm/rest`);
+    expect(cli.lines['newer-contact']).toBe(`http://keap.app:${new URL(cli.lines.origin ?? '').port}/contacts/list/all/contact/${SEED.contacts.demo}/activity`);
     const response = await fetch(`${cli.lines.api}/v1/account/profile`, { headers: { 'X-Keap-API-Key': SEED.apiKey } });
     expect(response.status).toBe(200);
     expect(await cli.stop('SIGINT')).toBe(0);
@@ -89,6 +96,24 @@ describe('npm run sandbox (cli.ts)', () => {
     expect(cli.lines.screen).toBe('jquery');
     expect(await (await fetch(`${cli.lines.origin}/__sandbox/screen`)).json()).toEqual({ form: 'jquery' });
     expect(await cli.stop('SIGTERM')).toBe(0);
+  });
+
+  it.each([{ args: ['--newer-app', 'table'] }, { args: ['--newer-app=table'] }])('$args draws the newer app in the table form', async ({ args }) => {
+    const cli = await startCli({ SANDBOX_TLS: '0' }, args);
+    expect(cli.lines['newer-app']).toBe('table');
+    expect(cli.lines.screen).toBe('dialog');
+    expect(await (await fetch(`${cli.lines.origin}/__sandbox/newer-app`)).json()).toEqual({ form: 'table' });
+    expect(await cli.stop('SIGTERM')).toBe(0);
+  });
+
+  it('exits 2 on an unknown newer app form, naming the forms it knows', async () => {
+    const child = spawnCli({ SANDBOX_TLS: '0' }, ['--newer-app', 'grid']);
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(errors).toContain('"grid"');
+    for (const name of NEWER_APP_FORMS) expect(errors).toContain(name);
   });
 
   it('exits 2 on an unknown form, naming the forms it knows', async () => {

@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import { answerApi } from './api';
 import { FaultBoard, FaultsSchema, type Faults } from './faults';
+import { answerNewerAppRequest, isNewerAppHost, NEWER_APP_DATA_PREFIX } from './newer-app';
+import { NEWER_APP_FORMS, newerAppFormSchema, type NewerAppForm } from './newer-app-forms';
+import { renderNewerAppShell } from './newer-app-shell';
 import { renderContactPage, renderOrderPage } from './pages';
 import { processRefund, RefundSubmissionSchema } from './refund';
 import { answerStepPage, answerStepPost, type StepContext } from './refund-steps';
@@ -17,7 +20,7 @@ export type { Faults } from './faults';
 export interface SandboxOptions {
   /** 0 = any free port (default 0). */
   port?: number;
-  /** HTTPS with a self-signed certificate for *.infusionsoft.com and api.keap.com; default false. */
+  /** HTTPS with a self-signed certificate for *.infusionsoft.com, api.keap.com, keap.app and infusionsoft.app; default false. */
   tls?: boolean;
   /** Default 10 / 240 / 30000, Keap's limits for a personal access token. */
   throttle?: ThrottleLimits;
@@ -25,6 +28,8 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** The form Keap's refund screen is drawn in (screen-forms.ts); default 'dialog'. */
   screenForm?: ScreenForm;
+  /** The form the newer app (keap.app, newer-app-forms.ts) is drawn in; default 'cards'. */
+  newerAppForm?: NewerAppForm;
 }
 
 interface SandboxStats {
@@ -48,7 +53,10 @@ export interface Sandbox {
   /** Draws the refund screen (and the pages around it) in another form from the next page on. */
   setScreenForm(form: ScreenForm): void;
   screenForm(): ScreenForm;
-  /** Seed data, no faults, zeroed counters, and the screen form the sandbox started with. */
+  /** Draws the newer app (keap.app) in another form from its next page load on. */
+  setNewerAppForm(form: NewerAppForm): void;
+  newerAppForm(): NewerAppForm;
+  /** Seed data, no faults, zeroed counters, and the screen and newer-app forms the sandbox started with. */
   reset(): void;
   stats(): SandboxStats;
   close(): Promise<void>;
@@ -103,6 +111,8 @@ async function makeCertificate(): Promise<{ key: string; cert: string }> {
           { type: 2, value: '*.infusionsoft.com' },
           { type: 2, value: 'api.infusionsoft.com' },
           { type: 2, value: 'api.keap.com' },
+          { type: 2, value: 'keap.app' },
+          { type: 2, value: 'infusionsoft.app' },
           { type: 2, value: 'localhost' },
           { type: 7, ip: '127.0.0.1' },
         ],
@@ -119,6 +129,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const latencyMs = options.latencyMs ?? 0;
   const startScreenForm = options.screenForm ?? 'dialog';
   let screenForm: ScreenForm = startScreenForm;
+  const startNewerAppForm = options.newerAppForm ?? 'cards';
+  let newerAppForm: NewerAppForm = startNewerAppForm;
   let stats: SandboxStats = { requests: 0, throttled: 0, byPath: {} };
   const pendingWaits = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closing = false;
@@ -144,6 +156,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throttle.reset();
     stats = { requests: 0, throttled: 0, byPath: {} };
     screenForm = startScreenForm;
+    newerAppForm = startNewerAppForm;
   }
 
   async function handleApi(request: http.IncomingMessage, response: ServerResponse, url: URL, requestOrigin: string): Promise<void> {
@@ -224,6 +237,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return sendJson(response, 200, { ok: true, form: screenForm });
     }
     if (method === 'GET' && route === 'screen') return sendJson(response, 200, { form: screenForm });
+    if (method === 'POST' && route === 'newer-app') {
+      let body: unknown;
+      try {
+        body = parseJsonBody(await readBody(request));
+      } catch {
+        return sendJson(response, 400, { message: 'The newer app form must be JSON: {"form": "<name>"}' });
+      }
+      const parsed = newerAppFormSchema.safeParse((body as { form?: unknown } | undefined)?.form);
+      if (!parsed.success) return sendJson(response, 400, { message: `Unknown newer app form; one of: ${NEWER_APP_FORMS.join(', ')}` });
+      newerAppForm = parsed.data;
+      return sendJson(response, 200, { ok: true, form: newerAppForm });
+    }
+    if (method === 'GET' && route === 'newer-app') return sendJson(response, 200, { form: newerAppForm });
     if (method === 'GET' && route === 'state') return sendJson(response, 200, state);
     if (method === 'GET' && route === 'stats') return sendJson(response, 200, stats);
     return sendJson(response, 404, { message: `No admin route ${method} ${ADMIN_PREFIX}${route}` });
@@ -262,6 +288,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sendJson(response, 200, { results });
   }
 
+  /** keap.app and infusionsoft.app: the app's data under NEWER_APP_DATA_PREFIX, its one page everywhere else. */
+  async function handleNewerApp(request: http.IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const method = request.method ?? 'GET';
+    if (url.pathname.startsWith(NEWER_APP_DATA_PREFIX)) {
+      let body: unknown;
+      try {
+        body = parseJsonBody(await readBody(request));
+      } catch {
+        return sendJson(response, 400, { message: 'The request body is not valid JSON.' });
+      }
+      const answer = answerNewerAppRequest(state, method, url.pathname.slice(NEWER_APP_DATA_PREFIX.length), body, refundContext());
+      return sendJson(response, answer.status, answer.body);
+    }
+    if (method !== 'GET') return sendHtml(response, 405, '<!DOCTYPE html><title>Not allowed</title><p>Method not allowed.</p>');
+    sendHtml(response, 200, renderNewerAppShell(newerAppForm));
+  }
+
   function handlePage(request: http.IncomingMessage, response: ServerResponse, url: URL): Promise<void> | void {
     const path = url.pathname.toLowerCase();
     const id = Number([...url.searchParams].find(([name]) => name.toLowerCase() === 'id')?.[1]);
@@ -296,7 +339,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } else {
       stats.requests += 1;
       stats.byPath[url.pathname] = (stats.byPath[url.pathname] ?? 0) + 1;
-      handled = url.pathname.startsWith(`${API_PREFIX}/`) ? handleApi(request, response, url, requestOrigin) : handlePage(request, response, url);
+      if (url.pathname.startsWith(`${API_PREFIX}/`)) handled = handleApi(request, response, url, requestOrigin);
+      else if (isNewerAppHost(url.hostname)) handled = handleNewerApp(request, response, url);
+      else handled = handlePage(request, response, url);
     }
     Promise.resolve(handled).catch((error: unknown) => {
       sendJson(response, 500, { message: error instanceof Error ? error.message : 'Sandbox failure' });
@@ -324,6 +369,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       screenForm = screenFormSchema.parse(form);
     },
     screenForm: () => screenForm,
+    setNewerAppForm: (form) => {
+      newerAppForm = newerAppFormSchema.parse(form);
+    },
+    newerAppForm: () => newerAppForm,
     reset,
     stats: () => structuredClone(stats),
     close: () =>
