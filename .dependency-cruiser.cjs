@@ -29,7 +29,7 @@ module.exports = {
       name: 'content-not-background',
       severity: 'error',
       comment: 'Content scripts run beside Keap pages: they never reach the background-only code that holds keys, calls Keap or keeps the journal.',
-      from: { path: '^entrypoints/(content|refund-screen\\.content)/' },
+      from: { path: '^entrypoints/(content|[^/]+\\.content)/' },
       to: { path: '^lib/(service|audit|keap/client|keap/contact-cache|refund/executor)', reachable: true },
     },
     {

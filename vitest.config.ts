@@ -6,7 +6,15 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('./', import.meta.url)) } },
   test: {
-    include: ['lib/**/*.test.ts', 'lib/**/*.test.tsx', 'components/**/*.test.tsx', 'entrypoints/**/*.test.ts', 'test/**/*.test.ts', 'test/**/*.test.tsx'],
+    include: [
+      'lib/**/*.test.ts',
+      'lib/**/*.test.tsx',
+      'components/**/*.test.tsx',
+      'entrypoints/**/*.test.ts',
+      'entrypoints/**/*.test.tsx',
+      'test/**/*.test.ts',
+      'test/**/*.test.tsx',
+    ],
     exclude: ['test/e2e/**', 'node_modules/**'],
     testTimeout: 20_000,
   },

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { apiBaseUrl, classicAppOrigin, classicContactUrl, classicOrderIdOfHref, classicOrderUrl, classifyKeapUrl, isKeapAppPage, KEAP_API_HOSTS } from './keap-hosts';
+import {
+  apiBaseUrl,
+  classicAppOrigin,
+  classicContactUrl,
+  classicOrderIdOfHref,
+  classicOrderUrl,
+  classifyKeapUrl,
+  contactIdOfPage,
+  isKeapAppPage,
+  isNewerAppHost,
+  isNewerAppOrigin,
+  KEAP_API_HOSTS,
+} from './keap-hosts';
 
 describe('classifyKeapUrl', () => {
   it('reads the contact id of a classic contact record', () => {
@@ -16,9 +28,6 @@ describe('classifyKeapUrl', () => {
   it('does not treat lookalike hosts as Keap', () => {
     expect(classifyKeapUrl('https://infusionsoft.com.evil.test/Contact/manageContact.jsp?ID=1').kind).toBe('other');
     expect(classifyKeapUrl('not a url').kind).toBe('other');
-  });
-  it('recognises the guessed newer-UI contact path', () => {
-    expect(classifyKeapUrl('https://keap.app/contacts/details/55')).toEqual({ kind: 'new-ui-contact', contactId: 55 });
   });
 });
 
@@ -43,21 +52,78 @@ describe('classifyKeapUrl, more shapes of Keap URLs', () => {
   it('other pages of the Keap app are not records', () => {
     expect(classifyKeapUrl('https://ab123.infusionsoft.com/app/home').kind).toBe('other');
     expect(classifyKeapUrl('https://ab123.infusionsoft.com/Contact/manageContact.jsp.evil?ID=42').kind).toBe('other');
-    expect(classifyKeapUrl('https://keap.app/contacts').kind).toBe('other');
-    expect(classifyKeapUrl('https://keap.app/contacts/details/abc').kind).toBe('other');
   });
 
   it('is not fooled by hosts that only contain a Keap name', () => {
     expect(classifyKeapUrl('https://infusionsoft.com/Contact/manageContact.jsp?ID=1').kind).toBe('other');
     expect(classifyKeapUrl('https://infusionsoft.com@evil.test/Contact/manageContact.jsp?ID=1').kind).toBe('other');
     expect(classifyKeapUrl('https://evilinfusionsoft.com/Contact/manageContact.jsp?ID=1').kind).toBe('other');
-    expect(classifyKeapUrl('https://evilkeap.app/contacts/details/55').kind).toBe('other');
-    expect(classifyKeapUrl('https://keap.app.evil.test/contacts/details/55').kind).toBe('other');
+  });
+});
+
+describe("classifyKeapUrl on Keap's newer web app", () => {
+  it.each([
+    // The forms public code builds (keap-facts.md), on both hosts the app is served from.
+    ['https://keap.app/contacts/list/all/contact/55/details', 55, 'details'],
+    ['https://keap.app/contacts/list/all/contact/55/activity', 55, 'activity'],
+    ['https://keap.app/contacts/list/contact/56/details', 56, 'details'],
+    ['https://infusionsoft.app/contacts/list/all/contact/57/activity', 57, 'activity'],
+    ['https://infusionsoft.app/contacts/list/contact/58/details', 58, 'details'],
+    // Another list, a trailing slash, a query or a fragment, a host in capitals.
+    ['https://keap.app/contacts/list/my-leads_2/contact/59/details', 59, 'details'],
+    ['https://keap.app/contacts/list/all/contact/60/activity/', 60, 'activity'],
+    ['https://keap.app/contacts/list/all/contact/61/details?from=search#money', 61, 'details'],
+    ['https://KEAP.app/contacts/list/all/contact/62/details', 62, 'details'],
+  ])('%s is contact %i, tab %s', (url, contactId, tab) => {
+    expect(classifyKeapUrl(url)).toEqual({ kind: 'newer-app-contact', contactId, tab });
   });
 
-  it('recognises newer-UI contacts on keap.app subdomains and under a list', () => {
-    expect(classifyKeapUrl('https://ab123.keap.app/contacts/details/55/')).toEqual({ kind: 'new-ui-contact', contactId: 55 });
-    expect(classifyKeapUrl('https://keap.app/contacts/list/all/56')).toEqual({ kind: 'new-ui-contact', contactId: 56 });
+  it.each([
+    ['the contacts list', 'https://keap.app/contacts/list/all'],
+    ['the contacts root', 'https://keap.app/contacts'],
+    ['a contact without a tab', 'https://keap.app/contacts/list/all/contact/55'],
+    ['a contact without a tab, with a slash', 'https://keap.app/contacts/list/all/contact/55/'],
+    ['an unknown tab', 'https://keap.app/contacts/list/all/contact/55/money'],
+    ['a tab in capitals', 'https://keap.app/contacts/list/all/contact/55/Details'],
+    ['a page below a tab', 'https://keap.app/contacts/list/all/contact/55/details/edit'],
+    ['an id that is not a number', 'https://keap.app/contacts/list/all/contact/abc/details'],
+    ['a zero id', 'https://keap.app/contacts/list/all/contact/0/details'],
+    ['an id too long to be Keap’s', 'https://keap.app/contacts/list/all/contact/1234567890123/details'],
+    ['two lists', 'https://keap.app/contacts/list/all/more/contact/55/details'],
+    ['no list segment at all', 'https://keap.app/contacts/contact/55/details'],
+    ['the guess of earlier versions', 'https://keap.app/contacts/details/55'],
+    ['plain http', 'http://keap.app/contacts/list/all/contact/55/details'],
+    ['a keap.app subdomain no source names', 'https://ab123.keap.app/contacts/list/all/contact/55/details'],
+    ['an order-form host of infusionsoft.app', 'https://ab123.infusionsoft.app/contacts/list/all/contact/55/details'],
+    ['a lookalike host', 'https://evilkeap.app/contacts/list/all/contact/55/details'],
+    ['a lookalike domain', 'https://keap.app.evil.test/contacts/list/all/contact/55/details'],
+    ['a classic app host', 'https://ab123.infusionsoft.com/contacts/list/all/contact/55/details'],
+  ])('%s is not a contact record', (_label, url) => {
+    expect(classifyKeapUrl(url)).toEqual({ kind: 'other' });
+  });
+
+  it('names the contact of a contact record of either app, and none of any other page', () => {
+    expect(contactIdOfPage(classifyKeapUrl('https://keap.app/contacts/list/all/contact/55/details'))).toBe(55);
+    expect(contactIdOfPage(classifyKeapUrl(classicContactUrl(classicAppOrigin('ab123'), 42)))).toBe(42);
+    expect(contactIdOfPage(classifyKeapUrl(classicOrderUrl(classicAppOrigin('ab123'), 7)))).toBeNull();
+    expect(contactIdOfPage(classifyKeapUrl('https://keap.app/contacts/list/all'))).toBeNull();
+  });
+
+  it('knows the newer app by its two hosts and their origins only', () => {
+    expect(['keap.app', 'infusionsoft.app', 'Keap.App'].map(isNewerAppHost)).toEqual([true, true, true]);
+    expect(['ab123.keap.app', 'ab123.infusionsoft.app', 'ab123.infusionsoft.com', 'keap.app.evil.test', 'api.keap.com'].map(isNewerAppHost)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(['https://keap.app', 'https://infusionsoft.app', 'HTTPS://KEAP.APP'].map(isNewerAppOrigin)).toEqual([true, true, true]);
+    expect(
+      ['http://keap.app', 'https://keap.app/', 'https://keap.app:8443', 'https://user@keap.app', 'https://ab123.keap.app', 'https://ab123.infusionsoft.com', ''].map(
+        isNewerAppOrigin,
+      ),
+    ).toEqual([false, false, false, false, false, false, false]);
   });
 });
 
@@ -122,8 +188,8 @@ describe('isKeapAppPage', () => {
       'http://ab123.infusionsoft.com/app/home',
       'ftp://ab123.infusionsoft.com/',
       'wss://ab123.infusionsoft.com/',
-      'https://keap.app/contacts/details/55',
-      'https://ab123.keap.app/app/home',
+      'https://keap.app/contacts/list/all/contact/55/details',
+      'https://infusionsoft.app/contacts/list/all',
       '/app/home',
       'ab123.infusionsoft.com/app/home',
       'not a url',

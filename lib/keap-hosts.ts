@@ -1,11 +1,18 @@
 /**
- * Every Keap host name and URL pattern Refund Desk knows, in one place.
- * The classic app's URLs are documented; the newer Keap UI's contact URL is a guess
- * (see shared keap-facts.md), so it lives here where it is easy to correct.
+ * Every Keap host name and URL pattern Refund Desk knows, in one place, each with its public source
+ * (keap-facts.md; docs/keap-screen-contract.md quotes them all).
  */
 
-/** Hosts of Keap's web app (classic Infusionsoft and the newer Keap UI). */
-export const KEAP_APP_HOST_PATTERNS = ['https://*.infusionsoft.com/*', 'https://keap.app/*', 'https://*.keap.app/*'] as const;
+/**
+ * Hosts of Keap's newer web app (Keap Pro / Max). keap-facts.md: "The contacts list is
+ * `https://keap.app/contacts/list/all`. The same app is served on `infusionsoft.app` for some
+ * accounts; `*.infusionsoft.app` hosts order forms and tracking, not the app." No public source
+ * names a `*.keap.app` host, so none is asked for.
+ */
+const NEWER_APP_HOSTS = ['keap.app', 'infusionsoft.app'] as const;
+
+/** Hosts of Keap's web app: classic Infusionsoft apps (`<app>.infusionsoft.com`) and the newer app. */
+export const KEAP_APP_HOST_PATTERNS = ['https://*.infusionsoft.com/*', ...NEWER_APP_HOSTS.map((host) => `https://${host}/*`)];
 
 /** Hosts of Keap's REST API. `api.infusionsoft.com` is also covered by the app pattern above. */
 export const KEAP_API_HOSTS = ['api.infusionsoft.com', 'api.keap.com'] as const;
@@ -14,11 +21,18 @@ export type KeapApiHost = (typeof KEAP_API_HOSTS)[number];
 export const KEAP_API_HOST_PATTERNS = KEAP_API_HOSTS.map((host) => `https://${host}/*`);
 
 /**
- * Pages the Refunds panel's content script runs on: classic contact records and the newer UI.
- * The refund screen's script is not listed: the background injects it only into the tabs of a
- * refund it is carrying out, wherever Keap draws that screen.
+ * Pages the Refunds panel's content script runs on: classic contact records, and the newer app's
+ * contacts. keap-facts.md: "It is a single-page app: moving between contacts changes the route
+ * without a page load", so a tab opened on the contacts list may move to a contact without loading
+ * a page: the script runs on every `/contacts/` page and decides by route. (A tab that enters the
+ * app elsewhere, say its dashboard, and moves to contacts in-app does not get it: the browser
+ * injects content scripts only when a page loads.) The refund screen's script is not listed: the
+ * background injects it only into the tabs of a refund it is carrying out, wherever Keap draws it.
  */
-export const CONTENT_SCRIPT_MATCHES = ['https://*.infusionsoft.com/Contact/*', 'https://keap.app/*', 'https://*.keap.app/*'];
+export const CLASSIC_CONTACT_SCRIPT_MATCHES = ['https://*.infusionsoft.com/Contact/*'];
+export const NEWER_APP_CONTACT_SCRIPT_MATCHES = NEWER_APP_HOSTS.map((host) => `https://${host}/contacts/*`);
+/** Both: each kind of contact page has a script of its own, so a page loads only its kind's code. */
+export const CONTENT_SCRIPT_MATCHES = [...CLASSIC_CONTACT_SCRIPT_MATCHES, ...NEWER_APP_CONTACT_SCRIPT_MATCHES];
 
 export function apiBaseUrl(host: KeapApiHost): string {
   return `https://${host}/crm/rest`;
@@ -39,6 +53,17 @@ export function classicAppOrigin(appName: string): string {
   return `https://${appName}.infusionsoft.com`;
 }
 
+/** A host of Keap's newer web app (keap.app, infusionsoft.app), whose addresses name no Keap app. */
+export function isNewerAppHost(hostname: string): boolean {
+  return (NEWER_APP_HOSTS as readonly string[]).includes(hostname.toLowerCase());
+}
+
+/** An origin of Keap's newer web app, as a page's origin is written (`https://keap.app`). */
+export function isNewerAppOrigin(origin: string): boolean {
+  const match = /^https:\/\/([^/:@]+)$/i.exec(origin);
+  return match !== null && isNewerAppHost(match[1] ?? '');
+}
+
 /** A page of a classic Keap app (`https://<app>.infusionsoft.com/…`), not its API host. */
 export function isKeapAppPage(href: string): boolean {
   let url: URL;
@@ -50,11 +75,31 @@ export function isKeapAppPage(href: string): boolean {
   return url.protocol === 'https:' && url.hostname.endsWith('.infusionsoft.com') && !(KEAP_API_HOSTS as readonly string[]).includes(url.hostname);
 }
 
-export type KeapPage =
-  { kind: 'classic-contact'; contactId: number } | { kind: 'classic-order'; orderId: number } | { kind: 'new-ui-contact'; contactId: number } | { kind: 'other' };
+/**
+ * Tabs of the newer app's contact record that public code links to: a public Chrome extension builds
+ * `https://keap.app/contacts/list/contact/<id>/details`, a WordPress plugin
+ * `https://infusionsoft.app/contacts/list/all/contact/<id>/activity` (keap-facts.md). Any other tab
+ * is not taken for a contact record: nothing public says what it shows.
+ */
+const NEWER_APP_CONTACT_TABS = ['details', 'activity'] as const;
+type NewerAppContactTab = (typeof NEWER_APP_CONTACT_TABS)[number];
 
-/** Guess for the newer Keap UI's contact record, e.g. https://keap.app/contacts/details/123. */
-const NEW_UI_CONTACT_PATH = /^\/contacts\/(?:details|list\/[^/]+)\/(\d+)(?:\/|$)/;
+/**
+ * The newer app's contact record, `/contacts/list/<list>/contact/<id>/<tab>`, the `<list>` (e.g.
+ * `all`) also left out (both forms above); a trailing slash is tolerated.
+ */
+const NEWER_APP_CONTACT_PATH = /^\/contacts\/list\/(?:[A-Za-z0-9_-]+\/)?contact\/(\d+)\/([a-z]+)\/?$/;
+
+export type KeapPage =
+  | { kind: 'classic-contact'; contactId: number }
+  | { kind: 'classic-order'; orderId: number }
+  | { kind: 'newer-app-contact'; contactId: number; tab: NewerAppContactTab }
+  | { kind: 'other' };
+
+/** The contact a page shows, if it is a contact record of either app. */
+export function contactIdOfPage(page: KeapPage): number | null {
+  return page.kind === 'classic-contact' || page.kind === 'newer-app-contact' ? page.contactId : null;
+}
 
 function positiveId(value: string | null): number | undefined {
   if (value === null || !/^\d{1,12}$/.test(value)) return undefined;
@@ -103,10 +148,11 @@ export function classifyKeapUrl(href: string): KeapPage {
     }
     return { kind: 'other' };
   }
-  if (url.hostname === 'keap.app' || url.hostname.endsWith('.keap.app')) {
-    const match = NEW_UI_CONTACT_PATH.exec(path);
-    const contactId = positiveId(match?.[1] ?? null);
-    if (contactId !== undefined) return { kind: 'new-ui-contact', contactId };
+  if (isNewerAppHost(url.hostname)) {
+    const [, idText = null, tab = ''] = NEWER_APP_CONTACT_PATH.exec(path) ?? [];
+    const contactId = positiveId(idText);
+    const knownTab = NEWER_APP_CONTACT_TABS.find((known) => known === tab);
+    if (contactId !== undefined && knownTab !== undefined) return { kind: 'newer-app-contact', contactId, tab: knownTab };
   }
   return { kind: 'other' };
 }

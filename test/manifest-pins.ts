@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 
 // Pinned on purpose: a change here widens what Refund Desk may touch, and must be a visible, reviewed change.
-const PINNED_HOST_PERMISSIONS = ['https://*.infusionsoft.com/*', 'https://keap.app/*', 'https://*.keap.app/*', 'https://api.infusionsoft.com/*', 'https://api.keap.com/*'];
-export const PINNED_CONTENT_MATCHES = ['https://*.infusionsoft.com/Contact/*', 'https://keap.app/*', 'https://*.keap.app/*'];
+const PINNED_HOST_PERMISSIONS = ['https://*.infusionsoft.com/*', 'https://keap.app/*', 'https://infusionsoft.app/*', 'https://api.infusionsoft.com/*', 'https://api.keap.com/*'];
+export const PINNED_CONTENT_MATCHES = ['https://*.infusionsoft.com/Contact/*', 'https://keap.app/contacts/*', 'https://infusionsoft.app/contacts/*'];
 const PINNED_PERMISSIONS = {
   chrome: ['storage', 'unlimitedStorage', 'scripting', 'alarms', 'sidePanel'],
   firefox: ['storage', 'unlimitedStorage', 'scripting', 'alarms'],

@@ -18,7 +18,7 @@ describe('manifest permissions', () => {
   it('asks Firefox for the pinned permissions, with a gecko id', () => {
     expectPinnedManifest(manifestFor('firefox'), 'firefox');
   });
-  it('runs the content script on Keap contact and order pages only', () => {
+  it('runs the content script on Keap contact pages only', () => {
     expect(CONTENT_SCRIPT_MATCHES).toEqual(PINNED_CONTENT_MATCHES);
   });
 });

@@ -31,7 +31,7 @@ function renderPanel(overrides: Partial<RefundsPanelProps> = {}) {
     contactId: 42,
     rows: [row(1)],
     api: READY,
-    pageTableFound: true,
+    pageListFound: true,
     onRefund: vi.fn(),
     onRetry: vi.fn(),
     onLoadAmounts: vi.fn(),
@@ -350,7 +350,29 @@ describe('RefundsPanel', () => {
   });
 
   it('says when orders come from the API because the page table was not found', () => {
-    renderPanel({ pageTableFound: false });
+    renderPanel({ pageListFound: false });
     expect(within(panel()).getByText("Orders come from Keap's API (the page's Orders table was not found).")).toBeTruthy();
+  });
+
+  it("names the page's own list by what it is on the page, once the API has answered", () => {
+    renderPanel({ pageListFound: false, pageListName: 'payments list', api: { kind: 'loading' } });
+    expect(within(panel()).queryByText(/payments list was not found/)).toBeNull();
+    cleanup();
+    renderPanel({ pageListFound: false, pageListName: 'payments list' });
+    expect(within(panel()).getByText("Orders come from Keap's API (the page's payments list was not found).")).toBeTruthy();
+  });
+
+  it('lists where the page and the API disagree beyond any one order, and nothing when they agree', () => {
+    const notes = ["The page shows $500.00 on 2025-03-01, which none of this contact's orders in Keap's API accounts for."];
+    renderPanel({ pageDisagreements: notes });
+    const list = within(panel()).getByRole('list', { name: "Where the page and Keap's API disagree" });
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(notes);
+    cleanup();
+    renderPanel();
+    expect(within(panel()).queryByRole('list', { name: "Where the page and Keap's API disagree" })).toBeNull();
   });
 });

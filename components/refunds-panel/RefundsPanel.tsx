@@ -20,8 +20,12 @@ export interface RefundsPanelProps {
   contactId: number;
   rows: PanelOrderRow[];
   api: ApiState;
-  /** False when Keap's Orders table could not be read from the page (Keap changed it, or it is not drawn). */
-  pageTableFound: boolean;
+  /** False when the page's own list of the contact's money could not be read (Keap changed it, or it is not drawn). */
+  pageListFound: boolean;
+  /** What that list is called on this kind of page (default "Orders table", the classic contact record's). */
+  pageListName?: string;
+  /** Where the page and Keap's API disagree beyond any one order's row, in words. */
+  pageDisagreements?: readonly string[];
   /** False while only the first rows of a long Orders table have been read (default true). */
   pageRowsComplete?: boolean;
   onRefund: (orderId: number) => void;
@@ -57,7 +61,9 @@ export function RefundsPanel({
   contactId,
   rows,
   api,
-  pageTableFound,
+  pageListFound,
+  pageListName = 'Orders table',
+  pageDisagreements = [],
   pageRowsComplete = true,
   onRefund,
   onRetry,
@@ -130,7 +136,16 @@ export function RefundsPanel({
           Checking amounts with Keap's API…
         </p>
       )}
-      {!pageTableFound && api.kind === 'ready' && <p className="rd-banner rd-banner-muted">Orders come from Keap's API (the page's Orders table was not found).</p>}
+      {!pageListFound && api.kind === 'ready' && <p className="rd-banner rd-banner-muted">Orders come from Keap's API (the page's {pageListName} was not found).</p>}
+      {pageDisagreements.length > 0 && (
+        <ul className="rd-banner rd-page-disagreements" aria-label="Where the page and Keap's API disagree">
+          {pageDisagreements.map((note) => (
+            <li key={note} className="rd-discrepancy">
+              {note}
+            </li>
+          ))}
+        </ul>
+      )}
       {rows.length > 0 && (
         <div className="rd-tools">
           <label htmlFor={filterId}>Filter orders</label>

@@ -1,18 +1,49 @@
 import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
-import { REFUNDS_PANEL_PAGE_SIZE, RefundsPanel, type ApiState } from '@/components/refunds-panel/RefundsPanel';
-import panelCss from '@/components/refunds-panel/refunds-panel.css?inline';
-import { classifyKeapUrl } from '@/lib/keap-hosts';
 import { browser } from 'wxt/browser';
+import { RefundsPanel, REFUNDS_PANEL_PAGE_SIZE, type ApiState } from '@/components/refunds-panel/RefundsPanel';
+import panelCss from '@/components/refunds-panel/refunds-panel.css?inline';
+import { classifyKeapUrl, contactIdOfPage } from '@/lib/keap-hosts';
 import { backgroundCaller } from '@/lib/messaging/call-background';
 import { CONTACT_PAGE_MESSAGES, CONTACT_PAGE_TAB_MESSAGES, type ContactOrderRow } from '@/lib/messaging/contact-page-messages';
 import type { AppError } from '@/lib/messaging/messages';
 import { isFromBackground, tabMessenger } from '@/lib/messaging/tab-protocol';
-import { ordersTableIn, watchOrdersTable, type PageOrderRow } from '@/lib/page/orders-table';
 import { prepareMoneyFormatting } from '@/lib/money';
+import type { PagePayment } from '@/lib/page/newer-app/payments-list';
+import type { PageOrderRow } from '@/lib/page/orders-table';
+import { placeAt, type PanelAnchor } from '@/lib/page/panel-anchor';
+import { watchLocation } from '@/lib/page/route-watch';
 import { mergeOrderRows } from '@/lib/panel/order-rows';
+import { pagePaymentsTheApiLacks } from '@/lib/panel/page-payments';
 
 const callBackground = backgroundCaller(CONTACT_PAGE_MESSAGES);
+
+/** What a kind of contact page shows of the contact's money, as the panel uses it. */
+export interface PageListReading {
+  found: boolean;
+  /** False while only the first rows of a long list have been read. */
+  complete: boolean;
+  /** Orders the page names (classic Orders table): shown until Keap's API answers, then merged with its rows. */
+  orderRows: PageOrderRow[];
+  /** Payments the page shows without naming their orders (the newer app): checked against the API's orders. */
+  payments: PagePayment[];
+  /** The list's element, which the panel may be placed beside. */
+  element: Element | null;
+}
+
+export const NO_PAGE_LIST: PageListReading = { found: false, complete: true, orderRows: [], payments: [], element: null };
+
+/** What the Refunds panel needs of one kind of Keap contact record (classic, or the newer app's). */
+export interface ContactPageKind {
+  /** What the page's own list of the contact's money is called, for saying it was not found. */
+  listName: string;
+  /** Reads that list at once (reporting it, found or not) and whenever it changes, until `signal` aborts. */
+  watchList(report: (reading: PageListReading) => void, signal: AbortSignal): void;
+  /** Where the panel goes; `listElement` is the list just read (null: none), else whatever the page shows now. */
+  anchor(listElement?: Element | null): PanelAnchor;
+  /** Whether the page shows the contact named `name`, waiting a while for an app that draws it late; false once `signal` aborts. */
+  showsContact(name: string, signal: AbortSignal): Promise<boolean>;
+}
 
 /** What the panel says when Keap's API cannot give this page amounts. */
 function apiStateOf(error: AppError): ApiState {
@@ -30,46 +61,34 @@ function apiStateOf(error: AppError): ApiState {
 }
 
 interface PanelState {
-  contactId: number;
   /** What an API key not yet bound to a Keap app says of this contact, until the page is seen to match. */
   proof: { contactName: string; orderIds: number[] } | null;
-  pageRows: PageOrderRow[];
-  pageTableFound: boolean;
-  /** False while only the first page of a long Orders table has been read. */
-  pageRowsComplete: boolean;
+  page: PageListReading;
   apiRows: ContactOrderRow[] | null;
   api: ApiState;
 }
 
-/** Whether the page shows `name`, as a person reads it (case and spacing aside). */
-function pageShows(name: string): boolean {
-  const wanted = name.replace(/\s+/g, ' ').trim().toLowerCase();
-  return wanted !== '' && (document.body.textContent ?? '').replace(/\s+/g, ' ').toLowerCase().includes(wanted);
+/** One contact on screen: everything the panel does for it stops when the page moves on. */
+interface Visit {
+  contactId: number;
+  /** Aborted when the page moves to another contact or away from contacts, or the script stops. */
+  controller: AbortController;
+  state: PanelState;
+  /** The API load under way, aborted by the next one (a retry, a refresh after a refund). */
+  load: AbortController | null;
 }
 
-function contactIdOf(href: string): number | null {
-  const page = classifyKeapUrl(href);
-  return page.kind === 'classic-contact' || page.kind === 'new-ui-contact' ? page.contactId : null;
-}
-
-/**
- * Where the panel goes: just above the contact's tabs (one of which is Orders), so it shows
- * whichever tab is open; else above Keap's Orders table; else atop the page. `ordersTable` is
- * passed by a caller that has just read the page (null: there is none), so it is not looked up again.
- */
-function findAnchor(ordersTable?: Element | null): { element: Element; where: 'before' | 'prepend' } {
-  const tabs = document.querySelector('ul.tabs');
-  if (tabs) return { element: tabs, where: 'before' };
-  const table = ordersTable === undefined ? ordersTableIn(document) : ordersTable;
-  if (table) return { element: table, where: 'before' };
-  return { element: document.body, where: 'prepend' };
-}
+/** How long DOM changes are let settle before the panel checks it still sits where it belongs. */
+const PLACEMENT_SETTLE_MS = 100;
 
 /**
- * The Refunds panel on a Keap contact record: one shadow-root host per page, moved (never
- * duplicated) when Keap redraws its tabs or the user moves to another contact in-page.
+ * The Refunds panel on a Keap contact record: one shadow-root host for the script's whole life,
+ * drawn for the contact the page's address names, moved (never duplicated) when the page redraws,
+ * and removed on any other page. A move to another contact without a page load (Keap's newer app
+ * is a single-page app; the classic record's Next Contact link too) aborts everything done for the
+ * last contact and starts again for the next.
  */
-export function runContactPanel(ctx: { signal: AbortSignal }): void {
+export function runRefundsPanel(kind: ContactPageKind, signal: AbortSignal): void {
   prepareMoneyFormatting();
   // A plain element: a custom tag could be claimed by the page's own customElements.define.
   const host = document.createElement('div');
@@ -83,161 +102,165 @@ export function runContactPanel(ctx: { signal: AbortSignal }): void {
   const mountPoint = document.createElement('div');
   shadow.append(style, mountPoint);
   let root: Root | null = null;
-  let state: PanelState | null = null;
-  let lastHref = '';
-  let loadToken = 0;
+  let visit: Visit | null = null;
+  let pendingPlacement: ReturnType<typeof setTimeout> | undefined;
 
   const render = () => {
-    if (!state) return;
+    const current = visit;
+    if (!current) return;
     root ??= createRoot(mountPoint);
-    const current = state;
     const currentRoot = root;
-    const { contactId } = current;
+    const { contactId, state } = current;
+    const pageDisagreements = state.api.kind === 'ready' && state.apiRows ? pagePaymentsTheApiLacks(state.page.payments, state.apiRows) : [];
     // Synchronous, so the panel shows Keap's rows in the same frame Keap draws its table.
     flushSync(() =>
       currentRoot.render(
         <RefundsPanel
           key={contactId}
           contactId={contactId}
-          rows={mergeOrderRows(current.pageRows, current.apiRows)}
-          api={current.api}
-          pageTableFound={current.pageTableFound}
-          pageRowsComplete={current.pageRowsComplete}
-          onRefund={(orderId) => void openRefund(contactId, orderId)}
-          onRetry={() => void loadFromApi(contactId, true)}
-          onLoadAmounts={() => void loadFromApi(contactId, false, true)}
+          rows={mergeOrderRows(state.page.orderRows, state.apiRows)}
+          api={state.api}
+          pageListFound={state.page.found}
+          pageListName={kind.listName}
+          pageDisagreements={pageDisagreements}
+          pageRowsComplete={state.page.complete}
+          onRefund={(orderId) => void openRefund(current, orderId)}
+          onRetry={() => void loadFromApi(current, true)}
+          onLoadAmounts={() => void loadFromApi(current, false, true)}
           onOpenOptions={() => void callBackground('openOptions', {})}
         />,
       ),
     );
   };
 
-  const place = (ordersTable?: Element | null) => {
-    if (!state) return;
-    const anchor = findAnchor(ordersTable);
-    const alreadyThere =
-      host.isConnected && ((anchor.where === 'before' && host.nextElementSibling === anchor.element) || (anchor.where === 'prepend' && host.parentElement === anchor.element));
-    if (alreadyThere) return;
-    if (anchor.where === 'before') anchor.element.before(host);
-    else anchor.element.prepend(host);
+  const place = (listElement?: Element | null) => {
+    if (visit) placeAt(host, kind.anchor(listElement));
   };
 
-  const update = (patch: Partial<PanelState>) => {
-    if (!state) return;
-    state = { ...state, ...patch };
+  /** Changes what the panel shows for `current`, unless the page has moved on from it. */
+  const update = (current: Visit, patch: Partial<PanelState>) => {
+    if (current !== visit || current.controller.signal.aborted) return;
+    current.state = { ...current.state, ...patch };
     render();
   };
 
-  async function loadFromApi(contactId: number, refresh: boolean, personAsked = false) {
-    const token = ++loadToken;
+  async function loadFromApi(current: Visit, refresh: boolean, personAsked = false) {
+    current.load?.abort();
+    const load = new AbortController();
+    current.load = load;
+    const { contactId } = current;
     // Amounts from an earlier load (before a refund, say) are not shown while Keap is asked again.
-    update({ apiRows: null, api: { kind: 'loading' }, proof: null });
-    // The user may have moved to another contact while Keap answered.
-    const stale = () => token !== loadToken || state?.contactId !== contactId;
+    update(current, { apiRows: null, api: { kind: 'loading' }, proof: null });
     // A load that fails shows no amounts: a first page's are dropped if the rest fails its check.
-    const showError = (error: AppError) => update({ apiRows: null, api: apiStateOf(error) });
+    const showError = (error: AppError) => update(current, { apiRows: null, api: apiStateOf(error) });
     // The first page first: a thousand orders' amounts take a moment longer to send and check.
     // Without a key the background answers "not-configured" at once, without calling Keap.
     const firstPage = await callBackground('getContactOrders', { contactId, refresh, newest: REFUNDS_PANEL_PAGE_SIZE, personAsked });
-    if (stale()) return;
+    if (load.signal.aborted) return;
     if (!firstPage.ok) {
       if (firstPage.proof) {
-        update({ proof: firstPage.proof });
-        return void bindIfPageMatches();
+        update(current, { proof: firstPage.proof });
+        return void bindIfPageMatches(current);
       }
       return showError(firstPage.error);
     }
     // Amounts are shown only on a page that shows this contact (not one a script steered to another id).
-    if (!pageShows(firstPage.contactName)) return update({ apiRows: null, api: { kind: 'not-on-page' } });
-    if (firstPage.orders.length >= firstPage.orderCount) return update({ apiRows: firstPage.orders, api: { kind: 'ready' } });
-    update({ apiRows: firstPage.orders, api: { kind: 'first-page', orderCount: firstPage.orderCount } });
+    const shown = await kind.showsContact(firstPage.contactName, load.signal);
+    if (load.signal.aborted) return;
+    if (!shown) return update(current, { apiRows: null, api: { kind: 'not-on-page' } });
+    if (firstPage.orders.length >= firstPage.orderCount) return update(current, { apiRows: firstPage.orders, api: { kind: 'ready' } });
+    update(current, { apiRows: firstPage.orders, api: { kind: 'first-page', orderCount: firstPage.orderCount } });
     // The background keeps what it just read from Keap, so this asks Keap nothing more; it checks
     // the rest of Keap's lists, which the first page did not wait for.
     const allOrders = await callBackground('getContactOrders', { contactId });
-    if (stale()) return;
-    if (allOrders.ok) update({ apiRows: allOrders.orders, api: { kind: 'ready' } });
+    if (load.signal.aborted) return;
+    if (allOrders.ok) update(current, { apiRows: allOrders.orders, api: { kind: 'ready' } });
     else showError(allOrders.error);
   }
 
   /**
    * A key not yet bound to a Keap app is bound to this page's app once the page shows the contact
-   * and orders its API has for this id: the name on the page, and every order of the page's table
-   * among the API's (none on both sides counts too). Until the table is read, it waits.
+   * and orders its API has for this id: the name on the page, and every order of the page's list
+   * among the API's (none on both sides counts too). Until the list is read, it waits.
    */
-  async function bindIfPageMatches() {
-    const current = state;
-    if (!current?.proof || !current.pageTableFound || !current.pageRowsComplete) return;
-    const { contactId, proof } = current;
+  async function bindIfPageMatches(current: Visit) {
+    const { proof, page } = current.state;
+    if (!proof || !page.found || !page.complete) return;
+    update(current, { proof: null });
     const apiIds = new Set(proof.orderIds);
-    const pageIds = current.pageRows.map((row) => row.orderId);
-    const matches = pageShows(proof.contactName) && pageIds.every((orderId) => apiIds.has(orderId)) && (pageIds.length === 0) === (apiIds.size === 0);
-    update({ proof: null });
+    const pageIds = page.orderRows.map((row) => row.orderId);
+    const ordersMatch = pageIds.every((orderId) => apiIds.has(orderId)) && (pageIds.length === 0) === (apiIds.size === 0);
+    const matches = ordersMatch && (await kind.showsContact(proof.contactName, current.controller.signal));
     if (!matches)
-      return update({
+      return update(current, {
         api: { kind: 'other-app', message: 'Your API key does not seem to belong to this Keap app: this page shows another contact or other orders than it does.' },
       });
-    const bound = await callBackground('bindKeapApp', { contactId, orderIds: pageIds });
-    if (state?.contactId !== contactId) return;
-    if (bound.ok) void loadFromApi(contactId, false);
-    else update({ api: apiStateOf(bound.error) });
+    const bound = await callBackground('bindKeapApp', { contactId: current.contactId, orderIds: pageIds });
+    if (current.controller.signal.aborted) return;
+    if (bound.ok) void loadFromApi(current, false);
+    else update(current, { api: apiStateOf(bound.error) });
   }
 
-  async function openRefund(contactId: number, orderId: number) {
-    const answer = await callBackground('openRefundPanel', { contactId, orderId });
-    if (!answer.ok) update({ api: { kind: 'error', message: answer.error.message } });
+  async function openRefund(current: Visit, orderId: number) {
+    const answer = await callBackground('openRefundPanel', { contactId: current.contactId, orderId });
+    if (!answer.ok) update(current, { api: { kind: 'error', message: answer.error.message } });
   }
 
-  const followLocation = () => {
-    if (location.href === lastHref) return;
-    lastHref = location.href;
-    const contactId = contactIdOf(location.href);
-    if (contactId === null) {
-      state = null;
-      loadToken++;
-      host.remove();
-      return;
-    }
-    if (state?.contactId === contactId) return;
-    state = { contactId, proof: null, pageRows: [], pageTableFound: false, pageRowsComplete: false, apiRows: null, api: { kind: 'loading' } };
-    // Reports the page's table (or its absence) for this contact at once, which renders the panel.
-    tableWatch.reread();
-    void loadFromApi(contactId, false);
+  const startVisit = (contactId: number) => {
+    const current: Visit = { contactId, controller: new AbortController(), state: { proof: null, page: NO_PAGE_LIST, apiRows: null, api: { kind: 'loading' } }, load: null };
+    current.controller.signal.addEventListener('abort', () => current.load?.abort(), { once: true });
+    visit = current;
+    // Reports the page's list (or its absence) for this contact at once, which renders the panel.
+    kind.watchList((reading) => {
+      update(current, { page: reading });
+      place(reading.element);
+      if (current.state.proof) void bindIfPageMatches(current);
+    }, current.controller.signal);
+    void loadFromApi(current, false);
   };
 
-  const tableWatch = watchOrdersTable(
-    document.body,
-    (reading) => {
-      if (!state) return;
-      update({
-        pageRows: reading.found ? reading.rows : [],
-        pageTableFound: reading.found,
-        pageRowsComplete: !reading.found || reading.complete,
-      });
-      place(reading.found ? reading.table : null);
-      if (state.proof) void bindIfPageMatches();
-    },
-    { signal: ctx.signal, firstRows: REFUNDS_PANEL_PAGE_SIZE },
-  );
-  followLocation();
-  // Keap redraws tabs by replacing elements and moves between contacts with pushState:
-  // re-check both on every DOM change rather than on a timer.
+  /** The page's address names `href`'s contact, another or none: the panel follows. */
+  const followRoute = (href: string) => {
+    const contactId = contactIdOfPage(classifyKeapUrl(href));
+    if (contactId !== null && contactId === visit?.contactId) return;
+    visit?.controller.abort();
+    visit = null;
+    if (contactId !== null) return startVisit(contactId);
+    host.remove();
+    root?.unmount();
+    root = null;
+  };
+
+  followRoute(location.href);
+  watchLocation(followRoute, { signal, root: document.body });
+  // Keap redraws its pages by replacing elements, and the newer app draws its parts late: put the
+  // panel back at once when it is dropped, and check its place once changes settle.
   const observer = new MutationObserver(() => {
-    followLocation();
-    if (state && !host.isConnected) place();
+    if (!visit) return;
+    if (!host.isConnected) place();
+    pendingPlacement ??= setTimeout(() => {
+      pendingPlacement = undefined;
+      place();
+    }, PLACEMENT_SETTLE_MS);
   });
   observer.observe(document.body, { childList: true, subtree: true });
-  window.addEventListener('popstate', followLocation);
   // After a refund the background says so; the panel reloads amounts from Keap's API.
   const stopListening = tabMessenger.onMessage('contactChanged', (message) => {
     if (!isFromBackground(message.sender, browser.runtime.id)) return;
     const changed = CONTACT_PAGE_TAB_MESSAGES.contactChanged.safeParse(message.data);
-    if (changed.success && state?.contactId === changed.data.contactId) void loadFromApi(changed.data.contactId, true);
+    if (changed.success && visit?.contactId === changed.data.contactId) void loadFromApi(visit, true);
   });
-  ctx.signal.addEventListener('abort', () => {
-    stopListening();
-    observer.disconnect();
-    window.removeEventListener('popstate', followLocation);
-    root?.unmount();
-    host.remove();
-  });
+  signal.addEventListener(
+    'abort',
+    () => {
+      visit?.controller.abort();
+      visit = null;
+      stopListening();
+      observer.disconnect();
+      clearTimeout(pendingPlacement);
+      root?.unmount();
+      host.remove();
+    },
+    { once: true },
+  );
 }

@@ -1,12 +1,12 @@
-import { CONTENT_SCRIPT_MATCHES } from '@/lib/keap-hosts';
-import { runContactPanel } from './contact-panel';
+import { CLASSIC_CONTACT_SCRIPT_MATCHES } from '@/lib/keap-hosts';
+import { classicContactPage } from './classic-contact-page';
+import { runRefundsPanel } from './contact-panel';
 
+/** The Refunds panel on the classic app's contact record; the newer app's has its own script. */
 export default defineContentScript({
-  matches: CONTENT_SCRIPT_MATCHES,
+  matches: CLASSIC_CONTACT_SCRIPT_MATCHES,
   runAt: 'document_idle',
   main(ctx) {
-    const controller = new AbortController();
-    ctx.onInvalidated(() => controller.abort());
-    runContactPanel({ signal: controller.signal });
+    runRefundsPanel(classicContactPage, ctx.signal);
   },
 });

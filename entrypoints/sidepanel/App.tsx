@@ -6,7 +6,7 @@ import { type RefundFormState, RefundFormView } from '@/components/refund-flow/R
 import { RefundProgress } from '@/components/refund-flow/RefundProgress';
 import { RefundReview } from '@/components/refund-flow/RefundReview';
 import { type JournalDb, openJournal } from '@/lib/audit/db';
-import { classifyKeapUrl } from '@/lib/keap-hosts';
+import { classifyKeapUrl, contactIdOfPage } from '@/lib/keap-hosts';
 import { CONTACT_PAGE_MESSAGES, type ContactOrderRow } from '@/lib/messaging/contact-page-messages';
 import { EXTENSION_PAGE_MESSAGES, type OrderForRefund } from '@/lib/messaging/extension-page-messages';
 import { backgroundCaller } from '@/lib/messaging/call-background';
@@ -50,9 +50,9 @@ function useTarget(): Target | null | undefined {
         return;
       }
       const [activeTab] = await browser.tabs.query({ active: true, currentWindow: true });
-      const page = activeTab?.url ? classifyKeapUrl(activeTab.url) : { kind: 'other' as const };
-      if (activeTab?.url && (page.kind === 'classic-contact' || page.kind === 'new-ui-contact')) {
-        setTarget({ kind: 'order', contactId: page.contactId, orderId: null, appOrigin: new URL(activeTab.url).origin, requestedAt: Date.now() });
+      const contactId = activeTab?.url ? contactIdOfPage(classifyKeapUrl(activeTab.url)) : null;
+      if (activeTab?.url && contactId !== null) {
+        setTarget({ kind: 'order', contactId, orderId: null, appOrigin: new URL(activeTab.url).origin, requestedAt: Date.now() });
       } else {
         setTarget(null);
       }

@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
 import { orderSummarySchema } from '@/lib/keap/payment-facts';
-import { appErrorSchema, keapAppOriginSchema, keapIdSchema, result } from './messages';
+import { appErrorSchema, keapIdSchema, keapPageOriginSchema, result } from './messages';
 
 /**
  * What the Refunds panel on a Keap contact page sends the background, and what the background
@@ -20,8 +20,8 @@ export const CONTACT_PAGE_MESSAGES = {
   getContactOrders: {
     input: z.object({
       contactId: keapIdSchema,
-      /** The Keap app asked about; a content script's own app is its page's, whatever it says here. */
-      appOrigin: z.optional(keapAppOriginSchema),
+      /** The Keap page asked about; a content script's own page is its tab's, whatever it says here. */
+      appOrigin: z.optional(keapPageOriginSchema),
       refresh: z.optional(z.boolean()),
       /**
        * Only the newest this many orders: the Refunds panel asks for its first page, then for all.

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { isNewerAppOrigin } from '@/lib/keap-hosts';
 
 /**
  * What every message to the background has in common. Each context has a module of its own
@@ -20,6 +21,9 @@ export type AppError = z.infer<typeof appErrorSchema>;
 
 /** A Keap app origin, e.g. https://ab123.infusionsoft.com: where the refund screen is driven. */
 export const keapAppOriginSchema = z.string().check(z.regex(/^https:\/\/[a-z0-9-]+\.infusionsoft\.com$/i, 'a Keap app address'));
+
+/** Where a Keap page is: a classic app's address, or the newer app's (`https://keap.app`), which names no app. */
+export const keapPageOriginSchema = z.union([keapAppOriginSchema, z.string().check(z.refine(isNewerAppOrigin, "an address of Keap's newer app"))]);
 
 /** An answer that is either `{ ok: true, ...shape }` or an error. */
 export function result<T extends z.core.$ZodLooseShape>(shape: T) {

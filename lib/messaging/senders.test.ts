@@ -42,10 +42,12 @@ describe('identifySender', () => {
     expect(contactOfSender(identity)).toBeUndefined();
   });
 
-  it('the newer Keap UI contact page is a content script with that contact', () => {
-    const url = 'https://keap.app/contacts/details/55';
+  it.each([
+    ['https://keap.app/contacts/list/all/contact/55/activity', 'https://keap.app'],
+    ['https://infusionsoft.app/contacts/list/contact/55/details', 'https://infusionsoft.app'],
+  ])("Keap's newer app's contact record %s is a content script with that contact", (url, origin) => {
     const identity = identify(contentScript({ url, tab: { id: 8, url } }));
-    expect(identity).toMatchObject({ kind: 'content-script', origin: 'https://keap.app' });
+    expect(identity).toMatchObject({ kind: 'content-script', origin, page: { kind: 'newer-app-contact', contactId: 55 } });
     expect(contactOfSender(identity)).toBe(55);
   });
 
@@ -78,6 +80,9 @@ describe('identifySender', () => {
     ['a contact page without an id', 'https://ab123.infusionsoft.com/Contact/manageContact.jsp?view=add', 'https://ab123.infusionsoft.com'],
     ['the root of the app', 'https://cd456.infusionsoft.com/', 'https://cd456.infusionsoft.com'],
     ['an app host in capitals', 'https://AB123.Infusionsoft.COM/Job/refund.jsp', 'https://ab123.infusionsoft.com'],
+    ['a route of the newer app that is no contact record', 'https://keap.app/money/payments/7001', 'https://keap.app'],
+    ['the newer app on infusionsoft.app', 'https://infusionsoft.app/contacts/list/all', 'https://infusionsoft.app'],
+    ["a newer-app contact's unknown tab", 'https://keap.app/contacts/list/all/contact/55/money', 'https://keap.app'],
   ])('%s is a Keap app page, with its origin', (_label, url, origin) => {
     expect(identify(contentScript({ url, tab: { id: 11, windowId: 4, url } }))).toEqual({
       kind: 'content-script',
@@ -105,7 +110,6 @@ describe('identifySender', () => {
     ['the other Keap API host', 'https://api.keap.com/crm/rest/v1/orders'],
     ['a Keap app over http', 'http://ab123.infusionsoft.com/app/home'],
     ['a Keap contact over http', 'http://ab123.infusionsoft.com/Contact/manageContact.jsp?view=edit&ID=42'],
-    ['a newer-UI page that is not a contact', 'https://keap.app/contacts'],
     ['a url that is not one', 'not a url'],
   ])('our content script on %s is unknown', (_label, url) => {
     expect(identify(contentScript({ url, tab: { id: 5, url } }))).toEqual({ kind: 'unknown' });

@@ -1,4 +1,4 @@
-import { classifyKeapUrl, isKeapAppPage, type KeapPage } from '@/lib/keap-hosts';
+import { classifyKeapUrl, contactIdOfPage, isKeapAppPage, isNewerAppOrigin, type KeapPage } from '@/lib/keap-hosts';
 
 /** Who sent a runtime message, as far as the browser vouches for it. */
 export type SenderIdentity =
@@ -19,6 +19,15 @@ export interface RuntimeSender {
  * Keap page's URL and its tab. Anything else (another extension, a page without our content
  * script) is unknown and gets nothing.
  */
+/** A page's origin; null for a URL that is not one (URL.canParse needs Chrome 120, and Refund Desk runs on 116). */
+function originOf(href: string): string | null {
+  try {
+    return new URL(href).origin;
+  } catch {
+    return null;
+  }
+}
+
 export function identifySender(sender: RuntimeSender, extensionId: string, extensionOrigin: string): SenderIdentity {
   if (sender.id !== extensionId || !sender.url) return { kind: 'unknown' };
   if (sender.url.startsWith(extensionOrigin)) return { kind: 'extension-page', url: sender.url };
@@ -28,14 +37,16 @@ export function identifySender(sender: RuntimeSender, extensionId: string, exten
   if ((sender.frameId ?? 0) !== 0) return { kind: 'unknown' };
   const pageUrl = sender.tab?.url ?? sender.url;
   const page = classifyKeapUrl(pageUrl);
-  // Keap's refund screen may be any page of the app (a window of its own, a page per step).
-  if (page.kind === 'other' && !isKeapAppPage(pageUrl)) return { kind: 'unknown' };
-  return { kind: 'content-script', tabId, windowId: sender.tab?.windowId, frameId: 0, page, origin: new URL(pageUrl).origin };
+  const origin = originOf(pageUrl);
+  if (origin === null) return { kind: 'unknown' };
+  // Keap's refund screen may be any page of the app (a window of its own, a page per step); the
+  // newer app may move to another route while a refund is made in it.
+  if (page.kind === 'other' && !isKeapAppPage(pageUrl) && !isNewerAppOrigin(origin)) return { kind: 'unknown' };
+  return { kind: 'content-script', tabId, windowId: sender.tab?.windowId, frameId: 0, page, origin };
 }
 
 /** The contact a content script's tab shows, if it is a contact record. */
 export function contactOfSender(identity: SenderIdentity): number | undefined {
   if (identity.kind !== 'content-script') return undefined;
-  const { page } = identity;
-  return page.kind === 'classic-contact' || page.kind === 'new-ui-contact' ? page.contactId : undefined;
+  return contactIdOfPage(identity.page) ?? undefined;
 }

@@ -72,6 +72,14 @@ function visibleText(element: Element): string {
   return text;
 }
 
+/**
+ * The text a person reads in an element, its parts spaced apart as a page lays them out: "$60.00"
+ * and "Apr 23, 2025" in two spans do not run together as `textContent` has them.
+ */
+export function readableText(element: Element): string {
+  return normaliseWhitespace(visibleText(element));
+}
+
 function textOfIdList(element: Element, ids: string): string {
   const document = element.ownerDocument;
   return ids

@@ -251,11 +251,6 @@ function addsTable(records: readonly MutationRecord[]): boolean {
   return records.some((record) => [...record.addedNodes].some(isOrHasTable));
 }
 
-export interface OrdersTableWatch {
-  /** Reads the table again and reports it even if nothing changed (e.g. the panel moved to another contact). */
-  reread(): void;
-}
-
 /**
  * Calls `onChange` with the current reading at the start and whenever the table appears, is
  * replaced with different content, or disappears. A table that appears is read in the
@@ -268,7 +263,7 @@ export function watchOrdersTable(
   root: ParentNode & Node,
   onChange: (reading: OrdersTableReading) => void,
   { signal, currency, firstRows = Number.POSITIVE_INFINITY }: WatchOrdersTableOptions,
-): OrdersTableWatch {
+): void {
   let lastKey: string | null = null;
   // The last report showed a table (rather than none, or nothing reported yet).
   const tableShown = () => lastKey !== null && lastKey !== NOT_FOUND_KEY;
@@ -317,10 +312,4 @@ export function watchOrdersTable(
     );
   }
   readNow();
-  return {
-    reread() {
-      lastKey = null;
-      readNow();
-    },
-  };
 }

@@ -1,35 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { OrderSummary } from '@/lib/keap/payment-facts';
-import type { ContactOrderRow } from '@/lib/messaging/contact-page-messages';
 import type { PageOrderRow } from '@/lib/page/orders-table';
 import { filterOrderRows, mergeOrderRows, type PanelOrderRow } from './order-rows';
+import { contactOrderRow } from './test-fixtures';
 
 function pageRow(orderId: number, overrides: Partial<PageOrderRow> = {}): PageOrderRow {
   return { orderId, orderDate: '2025-01-10', title: `Order ${orderId}`, totalMinor: 6000, paidMinor: 6000, ...overrides };
 }
 
-function apiRow(orderId: number, summary: Partial<OrderSummary> = {}, overrides: Partial<Omit<ContactOrderRow, 'summary'>> = {}): ContactOrderRow {
-  return {
-    orderId,
-    title: `Order ${orderId}`,
-    orderDate: '2025-01-10',
-    summary: {
-      orderId,
-      currency: 'USD',
-      totalMinor: 6000,
-      paidMinor: 6000,
-      refundedMinor: 0,
-      refundableNowMinor: 6000,
-      hasPending: false,
-      hasManual: false,
-      gatewayLimits: [],
-      partiallyRefunded: false,
-      fullyRefunded: false,
-      ...summary,
-    },
-    ...overrides,
-  };
-}
+const apiRow = contactOrderRow;
 
 describe('mergeOrderRows', () => {
   it('before the API answers, page rows show with refunds and refundable unknown', () => {

@@ -59,6 +59,10 @@ const APP_ORIGIN = `https://${SEED.appName}.infusionsoft.com`;
 function contentScript(tabId: number, origin = APP_ORIGIN, contactId: number = SEED.contacts.demo): Sender {
   return { kind: 'content-script', tabId, windowId: 1, frameId: 0, page: { kind: 'classic-contact', contactId }, origin };
 }
+/** The Refunds panel's content script on a contact record of Keap's newer app, whose address names no Keap app. */
+function newerAppPage(tabId: number, origin = 'https://keap.app', contactId: number = SEED.contacts.demo): Sender {
+  return { kind: 'content-script', tabId, windowId: 1, frameId: 0, page: { kind: 'newer-app-contact', contactId, tab: 'activity' }, origin };
+}
 const sidePanel: Sender = { kind: 'extension-page', url: 'chrome-extension://refund-desk/sidepanel.html' };
 
 const boundKey: KeapConnection = { appName: SEED.appName, apiKey: SEED.apiKey, apiHost: 'api.infusionsoft.com', boundBy: 'person' };
@@ -104,7 +108,50 @@ describe('the Keap background for contact pages', () => {
     it("takes a content script's app from its page, whatever its message says", async () => {
       await writeConnections([boundKey]);
       expect(kindOf(await ask(SEED.contacts.demo, contentScript(1, 'https://acme.infusionsoft.com'), { appOrigin: APP_ORIGIN }))).toBe('other-app');
-      expect(kindOf(await ask(SEED.contacts.demo, contentScript(2, 'https://keap.app')))).toBe('other-app');
+    });
+
+    describe("on Keap's newer app, whose address names no Keap app", () => {
+      it.each([
+        ['bound to an app', boundKey],
+        ['not yet bound', unboundKey],
+      ])('answers with the one key Refund Desk has, %s: the page then has to show the contact', async (_label, key) => {
+        await writeConnections([key]);
+        for (const origin of ['https://keap.app', 'https://infusionsoft.app']) {
+          const answer = await ask(SEED.contacts.demo, newerAppPage(1, origin), { newest: 20 });
+          if (!answer.ok) throw new Error(`expected the orders, got ${answer.error.kind}`);
+          expect(answer.contactName).toBe('Dana Whitfield');
+          expect(answer.orders.map((row) => row.orderId).sort()).toEqual(demoOrderIds().sort());
+        }
+        // What the message names is not the page's app: the page's own address decides.
+        expect(kindOf(await ask(SEED.contacts.demo, newerAppPage(2), { appOrigin: 'https://acme.infusionsoft.com' }))).toBe('ok');
+        // The side panel, opened on a newer-app contact, asks with the page's address.
+        expect(kindOf(await ask(SEED.contacts.demo, sidePanel, { appOrigin: 'https://keap.app' }))).toBe('ok');
+        expect(kindOf(await ask(SEED.contacts.demo, contentScript(3), { appOrigin: 'https://keap.app' }))).toBe(key.appName === null ? 'key-unbound' : 'ok');
+      });
+
+      it('says why it cannot choose among several keys, and asks for a key when there is none', async () => {
+        expect(kindOf(await ask(SEED.contacts.demo, newerAppPage(1)))).toBe('not-configured');
+        await writeConnections([boundKey, { ...unboundKey, apiKey: SEED.readOnlyApiKey }]);
+        expect(await ask(SEED.contacts.demo, newerAppPage(1))).toEqual({
+          ok: false,
+          error: {
+            kind: 'other-app',
+            message: "Keap's newer app does not say which Keap app a page belongs to, and Refund Desk has API keys for several apps, so it cannot tell which one to use here.",
+          },
+        });
+      });
+
+      it('counts its contacts against the same per-tab limit', async () => {
+        // No key: a call the limit lets through ends at "not-configured" without asking Keap.
+        for (const contactId of [101, 102, 103, 104]) expect(kindOf(await ask(contactId, newerAppPage(7)))).toBe('not-configured');
+        expect(kindOf(await ask(105, newerAppPage(7)))).toBe('paused');
+      });
+
+      it('binds no key to an app from a newer-app page', async () => {
+        await writeConnections([unboundKey]);
+        expect(kindOf(await bindKeapApp({ contactId: SEED.contacts.demo, orderIds: demoOrderIds() }, newerAppPage(1)))).toBe('other-app');
+        expect(await readConnections()).toEqual([unboundKey]);
+      });
     });
 
     it("takes an extension page's app from its message, and refuses one that names none", async () => {

@@ -1,11 +1,11 @@
 import { contactDisplayName } from '@/lib/keap/contacts';
-import { isKeapAppPage } from '@/lib/keap-hosts';
+import { isKeapAppPage, isNewerAppOrigin } from '@/lib/keap-hosts';
 import type { MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
 import type { SenderIdentity } from '@/lib/messaging/senders';
 import { contactOrderRowsOf } from '@/lib/panel/contact-orders';
 import { readConnections, writeConnections } from './api-key';
-import { type AccessResult, storedAccess } from './keap-access';
+import { type AccessResult, newerAppAccess, storedAccess } from './keap-access';
 
 /** Distinct contacts a tab may load amounts for in a minute before the person has to ask. */
 export const CONTACTS_PER_TAB_PER_MINUTE = 4;
@@ -40,10 +40,18 @@ function appOfSender(data: { appOrigin?: string | undefined }, sender: SenderIde
 
 const noApp = { ok: false as const, error: { kind: 'other-app', message: 'Refund Desk cannot tell which Keap app this page belongs to.' } };
 
+/** How to find the key a request is answered with: its Keap app's, or for a page of the newer app the one key there is. */
+function accessOfSender(data: { appOrigin?: string | undefined }, sender: SenderIdentity): (() => Promise<AccessResult>) | null {
+  const origin = sender.kind === 'content-script' ? sender.origin : data.appOrigin;
+  if (origin !== undefined && isNewerAppOrigin(origin)) return newerAppAccess;
+  const appName = appOfSender(data, sender);
+  return appName === null ? null : () => storedAccess(appName);
+}
+
 export async function getContactOrders(data: MessageData<'getContactOrders'>, sender: SenderIdentity): Promise<MessageOutput<'getContactOrders'>> {
   const { contactId, refresh, newest, personAsked } = data;
-  const appName = appOfSender(data, sender);
-  if (appName === null) return noApp;
+  const findAccess = accessOfSender(data, sender);
+  if (findAccess === null) return noApp;
   if (sender.kind === 'content-script' && !withinTabLimit(sender.tabId, contactId, personAsked === true, Date.now())) {
     return {
       ok: false,
@@ -53,7 +61,7 @@ export async function getContactOrders(data: MessageData<'getContactOrders'>, se
       },
     };
   }
-  const stored = await storedAccess(appName);
+  const stored = await findAccess();
   if (!stored.ok) return stored.unbound && sender.kind === 'content-script' ? proofFor(stored, contactId) : { ok: false, error: stored.error };
   const { contacts } = stored.access;
   if (refresh) contacts.invalidateContact(contactId);

@@ -73,3 +73,26 @@ export async function storedAccess(appName: string): Promise<AccessResult> {
   };
   return unbound ? { ok: false, error, unbound: accessFor(unbound) } : { ok: false, error };
 }
+
+/**
+ * The access for a page of Keap's newer app, whose address (keap.app, infusionsoft.app) names no
+ * Keap app: the one key Refund Desk has, bound to an app or not. The page cannot prove a key its
+ * own as a classic page can (nothing binds a key to keap.app), so the Refunds panel shows amounts
+ * only once the page shows the contact Keap's API has under the id. With several keys there is no
+ * telling whose contact the page shows.
+ */
+export async function newerAppAccess(): Promise<AccessResult> {
+  const connections = await readConnections();
+  const [only] = connections;
+  if (only === undefined) return { ok: false, error: notConfiguredError };
+  if (connections.length > 1) {
+    return {
+      ok: false,
+      error: {
+        kind: 'other-app',
+        message: "Keap's newer app does not say which Keap app a page belongs to, and Refund Desk has API keys for several apps, so it cannot tell which one to use here.",
+      },
+    };
+  }
+  return { ok: true, access: accessFor(only) };
+}

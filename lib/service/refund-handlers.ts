@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { type JournalDb, openJournal } from '@/lib/audit/db';
 import { applyRetention, markState, reconcileInterrupted, type CheckRecord } from '@/lib/audit/journal';
 import { derivePaymentFacts, summarizeOrder } from '@/lib/keap/payment-facts';
-import { classifyKeapUrl } from '@/lib/keap-hosts';
+import { classifyKeapUrl, CONTENT_SCRIPT_MATCHES, contactIdOfPage } from '@/lib/keap-hosts';
 import type { MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
 import type { SenderIdentity } from '@/lib/messaging/senders';
@@ -33,11 +33,10 @@ export function backgroundJournal(): Promise<JournalDb> {
 
 /** Keap tabs showing a contact learn that its money changed, so their Refunds panels reload. */
 async function announceContactChanged(contactId: number): Promise<void> {
-  const tabs = await browser.tabs.query({ url: ['https://*.infusionsoft.com/Contact/*', 'https://keap.app/*', 'https://*.keap.app/*'] });
+  const tabs = await browser.tabs.query({ url: CONTENT_SCRIPT_MATCHES });
   for (const tab of tabs) {
     if (tab.id === undefined || !tab.url) continue;
-    const page = classifyKeapUrl(tab.url);
-    if ((page.kind === 'classic-contact' || page.kind === 'new-ui-contact') && page.contactId === contactId) {
+    if (contactIdOfPage(classifyKeapUrl(tab.url)) === contactId) {
       void tabMessenger.sendMessage('contactChanged', { contactId }, tab.id).catch(() => undefined);
     }
   }
