@@ -58,8 +58,10 @@ function bundle(outputDir: string, name: string, paths: string[]): BundleSize {
   };
 }
 
-const CONTACT_PAGE_BUNDLE = 'Content script (Keap contact pages)';
-const REFUND_SCREEN_BUNDLE = "Refund screen's script (injected into a refund's tabs)";
+/** The bundle of one manifest content script (a kind of Keap contact page), named by its file. */
+const CONTACT_PAGE_PREFIX = 'Content script on Keap contact pages: ';
+/** The bundle of one script the background injects into a refund's tabs, named by its file. */
+const INJECTED_PREFIX = 'Injected into a refund’s tabs: ';
 
 /**
  * What each part of the built extension loads, from its manifest, its pages and what the
@@ -67,10 +69,12 @@ const REFUND_SCREEN_BUNDLE = "Refund screen's script (injected into a refund's t
  */
 export function measureBundles(outputDir: string): BundleSize[] {
   const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(outputDir, 'manifest.json'), 'utf8')));
-  const contentFiles = manifest.content_scripts.flatMap((script) => [...(script.js ?? []), ...(script.css ?? [])]);
   return [
-    bundle(outputDir, CONTACT_PAGE_BUNDLE, contentFiles),
-    bundle(outputDir, REFUND_SCREEN_BUNDLE, injectedScripts(outputDir, manifest.background.service_worker)),
+    ...manifest.content_scripts.map((script) => {
+      const files = [...(script.js ?? []), ...(script.css ?? [])];
+      return bundle(outputDir, `${CONTACT_PAGE_PREFIX}${files.join(' + ')}`, files);
+    }),
+    ...injectedScripts(outputDir, manifest.background.service_worker).map((path) => bundle(outputDir, `${INJECTED_PREFIX}${path}`, [path])),
     bundle(outputDir, 'Background', [manifest.background.service_worker]),
     bundle(outputDir, 'Side panel', pageFiles(outputDir, manifest.side_panel.default_path)),
     bundle(outputDir, 'Popup', pageFiles(outputDir, manifest.action.default_popup)),
@@ -86,23 +90,24 @@ export interface KeapPageScripts {
 }
 
 /**
- * What Refund Desk adds to one Keap page, by kind of page: the contact page's script, the refund
- * screen's on the pages of a refund's tabs, and both on a contact page in a refund's tab (the
- * background injects into every Keap page those tabs load).
+ * What Refund Desk adds to one Keap page, by kind of page: each contact page's script alone, each
+ * injected script alone (a page of a refund's tab that is no contact page), and each pair of them
+ * (a contact page in a refund's tab: the background injects one refund script into a tab, and
+ * every pair is counted, the largest included, whatever app draws that page).
  */
 export function contentScriptsPerPage(bundles: BundleSize[]): KeapPageScripts[] {
-  const named = (name: string): BundleSize => {
-    const found = bundles.find((bundle) => bundle.name === name);
-    if (!found) throw new Error(`No bundle named ${name}.`);
-    return found;
-  };
   const pageOf = (page: string, parts: BundleSize[]): KeapPageScripts => ({
     page,
     files: parts.flatMap((part) => part.files.map((file) => file.path)),
     bytes: parts.reduce((sum, part) => sum + part.bytes, 0),
     gzipBytes: parts.reduce((sum, part) => sum + part.gzipBytes, 0),
   });
-  const contactPage = named(CONTACT_PAGE_BUNDLE);
-  const refundScreen = named(REFUND_SCREEN_BUNDLE);
-  return [pageOf('contact page', [contactPage]), pageOf('order page in a refund', [refundScreen]), pageOf("contact page in a refund's tab", [contactPage, refundScreen])];
+  const contactPages = bundles.filter((bundle) => bundle.name.startsWith(CONTACT_PAGE_PREFIX));
+  const injected = bundles.filter((bundle) => bundle.name.startsWith(INJECTED_PREFIX));
+  if (contactPages.length === 0) throw new Error('The manifest names no content script for Keap contact pages.');
+  return [
+    ...contactPages.map((script) => pageOf('contact page', [script])),
+    ...injected.map((script) => pageOf("a refund's page", [script])),
+    ...contactPages.flatMap((contactPage) => injected.map((script) => pageOf("contact page in a refund's tab", [contactPage, script]))),
+  ];
 }
