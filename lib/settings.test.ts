@@ -8,7 +8,14 @@ const { apiKeySchema, DEFAULT_SETTINGS, learnedWordsItem, maskApiKey, readLearne
 
 describe('settingsSchema', () => {
   it('fills every missing setting with its default', () => {
-    const defaults = { defaultErrorHandling: 'skip-payment', historyRetentionDays: 0, defaultRefundMode: 'automatic', quietPeriodSeconds: 120, yourName: '' };
+    const defaults = {
+      defaultErrorHandling: 'skip-payment',
+      historyRetentionDays: 0,
+      defaultRefundMode: 'automatic',
+      refundThrough: 'app-in-use',
+      quietPeriodSeconds: 120,
+      yourName: '',
+    };
     expect(settingsSchema.parse({})).toEqual(defaults);
     expect(DEFAULT_SETTINGS).toEqual(defaults);
     expect(settingsSchema.parse({ historyRetentionDays: 30 })).toEqual({ ...defaults, historyRetentionDays: 30 });
@@ -33,6 +40,7 @@ describe('settingsSchema', () => {
     ['retention as text', { historyRetentionDays: '30' }],
     ['an unknown refund mode', { defaultRefundMode: 'manual' }],
     ['a refund mode in other case', { defaultRefundMode: 'Guided' }],
+    ['an unknown way to refund', { refundThrough: 'newer-app' }],
   ])('refuses %s', (_label, candidate) => {
     expect(settingsSchema.safeParse(candidate).success).toBe(false);
   });
@@ -40,6 +48,11 @@ describe('settingsSchema', () => {
   it('accepts both refund modes', () => {
     expect(settingsSchema.parse({ defaultRefundMode: 'guided' }).defaultRefundMode).toBe('guided');
     expect(settingsSchema.parse({ defaultRefundMode: 'automatic' }).defaultRefundMode).toBe('automatic');
+  });
+
+  it('refunds through the app the refund was started in unless told always to use the classic screen', () => {
+    expect(settingsSchema.parse({}).refundThrough).toBe('app-in-use');
+    expect(settingsSchema.parse({ refundThrough: 'classic' }).refundThrough).toBe('classic');
   });
 
   it('accepts ten years of retention', () => {
@@ -97,7 +110,14 @@ describe('readSettings', () => {
   beforeEach(() => fakeBrowser.reset());
 
   it('reads what was saved, under the "settings" key of local storage', async () => {
-    const saved = { defaultErrorHandling: 'record-anyway', historyRetentionDays: 30, defaultRefundMode: 'guided', quietPeriodSeconds: 300, yourName: 'Sam Refunder' } as const;
+    const saved = {
+      defaultErrorHandling: 'record-anyway',
+      historyRetentionDays: 30,
+      defaultRefundMode: 'guided',
+      refundThrough: 'classic',
+      quietPeriodSeconds: 300,
+      yourName: 'Sam Refunder',
+    } as const;
     await settingsItem.setValue(saved);
     expect(await fakeBrowser.storage.local.get('settings')).toEqual({ settings: saved });
     expect(await readSettings()).toEqual(saved);

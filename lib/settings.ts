@@ -7,6 +7,13 @@ import { type LearnedWords, learnedWordsSchema } from './page/refund-screen/word
 export const refundModeSchema = z.enum(['automatic', 'guided']);
 export type RefundMode = z.infer<typeof refundModeSchema>;
 
+/**
+ * Where Refund Desk makes a refund: in the app the refund was started from (the newer app's own
+ * flow from a newer-app page, the classic screen from a classic page), or always on the classic screen.
+ */
+export const refundThroughSchema = z.enum(['app-in-use', 'classic']);
+export type RefundThrough = z.infer<typeof refundThroughSchema>;
+
 /** Settings a Keap admin changes on the options page. API keys are kept apart (see `lib/service/api-key.ts`). */
 export const settingsSchema = z.object({
   // A zod/mini schema (see lib/refund/rules.ts), which has no .default method.
@@ -15,6 +22,8 @@ export const settingsSchema = z.object({
   historyRetentionDays: z.number().int().min(0).max(3650).default(0),
   /** Whether the side panel's Confirm has Refund Desk work Keap's refund screen, or guide the person through it. */
   defaultRefundMode: refundModeSchema.default('automatic'),
+  /** Whether a refund started in Keap's newer app is made through that app's flow, or on the classic screen. */
+  refundThrough: refundThroughSchema.default('app-in-use'),
   /**
    * The name Refund Desk writes as who made a refund when Keap's API does not say (the key does not
    * answer `GET /v1/oauth/connect/userinfo`; see `lib/refund/actor.ts`). '' when not given.

@@ -13,6 +13,7 @@ const SETTINGS: Settings = {
   defaultErrorHandling: 'skip-payment',
   historyRetentionDays: 0,
   defaultRefundMode: 'automatic',
+  refundThrough: 'app-in-use',
   yourName: '',
   quietPeriodSeconds: 120,
 };
@@ -46,13 +47,22 @@ async function retype(field: HTMLInputElement, text: string): Promise<void> {
 describe('OptionsForm', () => {
   it('shows the stored settings: error handling, name, quiet period and retention', () => {
     renderForm({
-      settings: { defaultErrorHandling: 'record-anyway', historyRetentionDays: 90, defaultRefundMode: 'automatic', yourName: 'Dana Ortiz', quietPeriodSeconds: 300 },
+      settings: {
+        defaultErrorHandling: 'record-anyway',
+        historyRetentionDays: 90,
+        defaultRefundMode: 'automatic',
+        refundThrough: 'classic',
+        yourName: 'Dana Ortiz',
+        quietPeriodSeconds: 300,
+      },
     });
     expect(radio('Record the refund anyway').checked).toBe(true);
     expect(radio('Skip that payment').checked).toBe(false);
     expect(retentionField().value).toBe('90');
     expect(nameField().value).toBe('Dana Ortiz');
     expect(quietField().value).toBe('300');
+    expect(radio('Always the classic screen').checked).toBe(true);
+    expect(radio('The app I am in').checked).toBe(false);
   });
 
   it('holds no Keap connection: no API key, host, Test connection or Remove', () => {
@@ -75,6 +85,7 @@ describe('OptionsForm', () => {
     const { props } = renderForm();
     await userEvent.click(radio('Record the refund anyway'));
     await userEvent.click(radio('I do it myself in Keap, guided step by step'));
+    await userEvent.click(radio('Always the classic screen'));
     await userEvent.type(nameField(), 'Sam Lee');
     await retype(quietField(), '600');
     await retype(retentionField(), '30');
@@ -82,6 +93,7 @@ describe('OptionsForm', () => {
     expect(props.onSave).toHaveBeenCalledExactlyOnceWith({
       defaultErrorHandling: 'record-anyway',
       defaultRefundMode: 'guided',
+      refundThrough: 'classic',
       yourName: 'Sam Lee',
       quietPeriodSeconds: 600,
       historyRetentionDays: 30,

@@ -27,6 +27,7 @@ export function OptionsForm(props: OptionsFormProps) {
   const { settings, saveFeedback, busy } = props;
   const [errorHandling, setErrorHandling] = useState(settings.defaultErrorHandling);
   const [refundMode, setRefundMode] = useState(settings.defaultRefundMode);
+  const [refundThrough, setRefundThrough] = useState(settings.refundThrough);
   const [retentionDays, setRetentionDays] = useState(String(settings.historyRetentionDays));
   const [quietSeconds, setQuietSeconds] = useState(String(settings.quietPeriodSeconds));
   const [yourName, setYourName] = useState(settings.yourName);
@@ -40,6 +41,7 @@ export function OptionsForm(props: OptionsFormProps) {
     props.onSave({
       defaultErrorHandling: errorHandling,
       defaultRefundMode: refundMode,
+      refundThrough,
       historyRetentionDays: Number.isInteger(days) && days >= 0 ? days : -1,
       // Out of range is passed on as such, for the entry point's check to name.
       quietPeriodSeconds: Number.isInteger(quiet) ? quiet : -1,
@@ -96,6 +98,21 @@ export function OptionsForm(props: OptionsFormProps) {
         <label className="choice">
           <input type="radio" name="refundMode" checked={refundMode === 'guided'} onChange={() => setRefundMode('guided')} />I do it myself in Keap, guided step by step
         </label>
+      </fieldset>
+      <fieldset>
+        <legend>Refund through</legend>
+        <label className="choice">
+          <input type="radio" name="refundThrough" checked={refundThrough === 'app-in-use'} onChange={() => setRefundThrough('app-in-use')} />
+          The app I am in
+        </label>
+        <label className="choice">
+          <input type="radio" name="refundThrough" checked={refundThrough === 'classic'} onChange={() => setRefundThrough('classic')} />
+          Always the classic screen
+        </label>
+        <p className="help">
+          "The app I am in": a refund started in Keap's newer app (keap.app) goes through that app's own refund, one started on a classic page through the classic Refund Payment
+          screen.
+        </p>
       </fieldset>
       <fieldset>
         <legend>Words Refund Desk learned on Keap's refund screen</legend>

@@ -16,6 +16,8 @@ export interface RefundProgressProps {
   onRecheck: (refundId: string) => void;
   onMarkNotRefunded: (refundId: string) => void;
   onContinueInKeap: (refundId: string) => void;
+  /** Finish a refund started in Keap's newer app on Keap's classic refund screen instead. */
+  onUseClassicScreen: (refundId: string) => void;
   onLearn: (refundId: string) => void;
   onStartOver: () => void;
 }
@@ -52,12 +54,14 @@ function GuidedSteps({
   learning,
   busy,
   onLearn,
+  onUseClassicScreen,
 }: {
   refundId: string;
   guide: GuidedRefund;
   learning: boolean;
   busy: boolean;
   onLearn: (refundId: string) => void;
+  onUseClassicScreen: (refundId: string) => void;
 }) {
   const next = guide.items.find((item) => !item.done);
   return (
@@ -76,6 +80,14 @@ function GuidedSteps({
         </ol>
       )}
       <p className="watch">{WATCH_WORDS[guide.watch]}</p>
+      {guide.classicScreen && (
+        <div className="classic-screen">
+          <p>This refund goes through Keap's newer app, which may refund whole payments only. Keap's classic refund screen can refund part of a payment.</p>
+          <button type="button" disabled={busy} onClick={() => onUseClassicScreen(refundId)}>
+            Use Keap's classic refund screen
+          </button>
+        </div>
+      )}
       {guide.learnable && (
         <div className="learn">
           <p>Refund Desk did not know {LEARN_SLOT_DESCRIPTIONS[guide.learnable]}. Show it once and it will know it next time in this Keap app.</p>
@@ -113,7 +125,14 @@ export function RefundProgress(props: RefundProgressProps) {
               <div className="needs-you">
                 <p>{record.error?.message}</p>
                 {guide ? (
-                  <GuidedSteps refundId={record.id} guide={guide} learning={learning === record.id} busy={busy} onLearn={props.onLearn} />
+                  <GuidedSteps
+                    refundId={record.id}
+                    guide={guide}
+                    learning={learning === record.id}
+                    busy={busy}
+                    onLearn={props.onLearn}
+                    onUseClassicScreen={props.onUseClassicScreen}
+                  />
                 ) : (
                   <button type="button" disabled={busy} onClick={() => props.onContinueInKeap(record.id)}>
                     Continue in Keap

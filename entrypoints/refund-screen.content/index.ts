@@ -1,15 +1,12 @@
-import { serveRefundScreen } from './serve';
+import { startOncePerPage } from '@/lib/page/serve-refund-page';
+import { followRefundScreen } from '@/lib/page/refund-screen/guide';
+import { pickCandidates } from '@/lib/page/refund-screen/pick';
+import { walkRefundScreen } from '@/lib/page/refund-screen/walk';
 
-/** Injected by the background into the tabs of a refund it carries out, wherever Keap draws its refund screen. */
+/** Injected by the background into the tabs of a refund it carries out, wherever Keap draws its classic refund screen. */
 export default defineContentScript({
   registration: 'runtime',
   main(ctx) {
-    // The background injects on every page load of the refund's tabs; a second injection into the same page adds nothing.
-    const marker = globalThis as { refundDeskRefundScreen?: true };
-    if (marker.refundDeskRefundScreen) return;
-    marker.refundDeskRefundScreen = true;
-    const controller = new AbortController();
-    ctx.onInvalidated(() => controller.abort());
-    serveRefundScreen(controller.signal);
+    startOncePerPage(ctx, { walk: walkRefundScreen, follow: followRefundScreen, pickCandidates });
   },
 });

@@ -119,6 +119,7 @@ function ProgressView({ refundIds, onStartOver }: { refundIds: string[]; onStart
       onRecheck={(refundId) => act(refundId, () => callBackground('recheckRefund', { refundId }))}
       onMarkNotRefunded={(refundId) => act(refundId, () => callBackground('markNotRefunded', { refundId }))}
       onContinueInKeap={(refundId) => act(refundId, () => callBackground('continueInKeap', { refundId }))}
+      onUseClassicScreen={(refundId) => act(refundId, () => callBackground('continueInKeap', { refundId, onClassicScreen: true }))}
       onLearn={(refundId) => {
         setLearning(refundId);
         setActionError(null);

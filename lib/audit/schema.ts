@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isNewerAppOrigin } from '@/lib/keap-hosts';
 import { orderPaymentSchema } from '@/lib/page/refund-screen/protocol';
 import { refundErrorHandlingSchema } from '@/lib/refund/rules';
 import { refundStateSchema } from './states';
@@ -59,6 +60,8 @@ export const planRefundInputSchema = z.object({
   reason: z.object({ preset: z.string(), details: z.string() }),
   errorHandling: refundErrorHandlingSchema,
   amountOwedAfterMinor: minorUnits,
+  /** The page of Keap's newer app the refund was started from (`https://keap.app`), when it was: "the app I am in". */
+  newerAppOrigin: z.string().refine(isNewerAppOrigin, "an origin of Keap's newer app").optional(),
   /** The Keap user the API key belongs to, from `GET /v1/account/profile`. */
   actor: z.object({ name: z.string(), email: z.string() }),
   /**

@@ -5,7 +5,7 @@ import { refundChannelSchema, refundErrorHandlingSchema } from '@/lib/refund/rul
 import { KEAP_API_HOSTS } from '@/lib/keap-hosts';
 import { refundModeSchema, settingsSchema } from '@/lib/settings';
 import { learnedWordsSchema, learnSlotSchema } from '@/lib/page/refund-screen/words';
-import { appErrorSchema, keapAppOriginSchema, keapIdSchema, result } from './messages';
+import { appErrorSchema, keapIdSchema, keapPageOriginSchema, result } from './messages';
 
 /**
  * What Refund Desk's own pages (side panel, popup, options) send the background. Full zod: these
@@ -47,7 +47,7 @@ export type LearnedWordsByApp = z.infer<typeof learnedWordsByAppSchema>;
 export const EXTENSION_PAGE_MESSAGES = {
   /** Everything the side panel needs to refund an order, fresh from Keap's API. */
   getOrderForRefund: {
-    input: z.object({ orderId: keapIdSchema, contactId: keapIdSchema, appOrigin: keapAppOriginSchema }),
+    input: z.object({ orderId: keapIdSchema, contactId: keapIdSchema, appOrigin: keapPageOriginSchema }),
     output: result({ view: orderForRefundSchema }),
   },
   /** Checks the form against Keap now, journals the refund, and carries it out in the background. */
@@ -55,7 +55,7 @@ export const EXTENSION_PAGE_MESSAGES = {
     input: z.object({
       idempotencyKey: z.uuid(),
       form: refundFormSchema,
-      appOrigin: keapAppOriginSchema,
+      appOrigin: keapPageOriginSchema,
       manualRefundsDone: z.boolean(),
       /** Refund Desk works Keap's refund screen, or the person does and Refund Desk guides them. */
       mode: refundModeSchema,
@@ -69,8 +69,11 @@ export const EXTENSION_PAGE_MESSAGES = {
   recheckRefund: { input: z.object({ refundId: z.uuid() }), output: result({ state: z.string() }) },
   /** A person checked in Keap and found that no refund happened. */
   markNotRefunded: { input: z.object({ refundId: z.uuid() }), output: result({}) },
-  /** Opens Keap's screen for a refund that needs the person, with the guided checklist following them. */
-  continueInKeap: { input: z.object({ refundId: z.uuid() }), output: result({}) },
+  /**
+   * Opens Keap's screen for a refund that needs the person, with the guided checklist following them;
+   * `onClassicScreen`: on Keap's classic refund screen, for a refund started in the newer app.
+   */
+  continueInKeap: { input: z.object({ refundId: z.uuid(), onClassicScreen: z.boolean().optional() }), output: result({}) },
   /** "Show Refund Desk this control": the person clicks the control on Keap's screen; its word is remembered. */
   learnControl: { input: z.object({ refundId: z.uuid() }), output: result({ slot: learnSlotSchema, word: z.string() }) },
   getSettings: {

@@ -95,6 +95,7 @@ function harness(runRefundScreen: RefundScreenRunner = sandboxRefundScreen(sandb
         return Promise.resolve();
       },
       quietPeriodMs: QUIET_PERIOD_MS,
+      refundThrough: 'app-in-use',
       yourName: '',
       onContactChanged: (contactId) => changedContacts.push(contactId),
       confirmation: { attempts: 3, intervalMs: 0 },
@@ -582,6 +583,25 @@ describe('when Keap’s screen or API does not show a refund', () => {
   });
 });
 
+describe('refund through: the app the refund was started in', () => {
+  it.each([
+    ['app-in-use', { kind: 'newer-app-contact', origin: 'https://keap.app', contactId: expect.any(Number) }],
+    ['classic', { kind: 'classic-order' }],
+  ] as const)('with "%s", a refund started on a newer-app page is made on %j', async (refundThrough, page) => {
+    const targets: Parameters<RefundScreenRunner>[1][] = [];
+    const h = harness(async (_plan, target) => {
+      targets.push(target);
+      return { ok: false, sent: false, stoppedAt: 'open', problem: 'Stopped for the test.' };
+    });
+    const form = refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }]);
+    const ids = refundIdsOf(await prepareRefund(startInput(form, { newerAppOrigin: 'https://keap.app' }), { ...h.deps, refundThrough }));
+    expect((await db.refunds.get(ids[0]!))?.newerAppOrigin).toBe('https://keap.app');
+    await executeRefund(ids[0]!, { ...h.deps, refundThrough });
+    expect(targets).toEqual([{ appOrigin: APP_ORIGIN, attemptId: ids[0], page }]);
+    expect(sandbox.state.refundLog).toEqual([]);
+  });
+});
+
 describe('guided: the person refunds on Keap’s screen, Refund Desk confirms through the API', () => {
   it('opens nothing itself: hands the refund over with nothing sent, then confirms it once the API shows it', async () => {
     const screen = sandboxRefundScreen(sandbox.appBase);
@@ -598,7 +618,7 @@ describe('guided: the person refunds on Keap’s screen, Refund Desk confirms th
     await expect(confirmFromApi(record.id, h.deps, 'Confirmed by the watch')).resolves.toMatchObject({ kind: 'not-shown' });
 
     // The person finishes it on Keap's screen.
-    const sent = await screen.run(h.handOvers[0]!.plan, { appOrigin: APP_ORIGIN, attemptId: record.id });
+    const sent = await screen.run(h.handOvers[0]!.plan, { appOrigin: APP_ORIGIN, attemptId: record.id, page: { kind: 'classic-order' } });
     expect(sent.ok).toBe(true);
     await expect(confirmFromApi(record.id, h.deps, 'Confirmed by the watch')).resolves.toEqual({ kind: 'confirmed', to: 'confirmed' });
 

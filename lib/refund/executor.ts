@@ -9,7 +9,8 @@ import type { KeapInvoicePayment, KeapOrder, KeapTransaction } from '@/lib/keap/
 import { formatMoney } from '@/lib/money';
 import type { RefundScreenPlan, ResultLine } from '@/lib/page/refund-screen/protocol';
 import type { LearnSlot } from '@/lib/page/refund-screen/words';
-import type { RefundMode } from '@/lib/settings';
+import type { RefundMode, RefundThrough } from '@/lib/settings';
+import { type RefundPage, refundPageFor } from './refund-page';
 import { baselineOf, checkRefundEvidence } from './evidence';
 import { type RefundForm, type RefundFormErrors, validateRefundForm } from './form';
 import { planGroupsByChannel } from './plan';
@@ -22,7 +23,7 @@ import { refundNoteBody } from './note';
 /** Drives Keap's own refund screen for one order in the user's logged-in session. */
 export type { RefundScreenResult };
 
-export type RefundScreenRunner = (plan: RefundScreenPlan, target: { appOrigin: string; attemptId: string }) => Promise<RefundScreenResult>;
+export type RefundScreenRunner = (plan: RefundScreenPlan, target: { appOrigin: string; attemptId: string; page: RefundPage }) => Promise<RefundScreenResult>;
 
 /** Hands a refund to the person on Keap's screen, with the guided checklist and a watch on Keap's API. */
 type GuidedHandover = (record: RefundRecord, plan: RefundScreenPlan, stop: { problem: string; learnable?: LearnSlot } | null) => Promise<void>;
@@ -36,6 +37,8 @@ export interface ExecutorDeps {
   watchQuiet: (refundId: string, until: number) => Promise<void>;
   /** How long Keap's API must go on not showing a refund the screen said it skipped. */
   quietPeriodMs: number;
+  /** Options: make a refund started in Keap's newer app through that app's flow, or always on the classic screen. */
+  refundThrough: RefundThrough;
   /** Who makes refunds when Keap's API does not say which Keap user the key is (options). */
   yourName: string;
   /** Called after anything that may have changed the contact's money in Keap. */
@@ -53,6 +56,8 @@ export interface StartRefundInput {
   appOrigin: string;
   /** The person's word that manual lines were already refunded in the merchant account. */
   manualRefundsDone: boolean;
+  /** The origin of the newer Keap app page the refund was started from, when it was. */
+  newerAppOrigin?: string;
 }
 
 export type StartRefundResult = { ok: true; refundIds: string[] } | { ok: false; error: { kind: string; message: string }; fieldErrors?: RefundFormErrors };
@@ -173,6 +178,7 @@ export function prepareRefund(input: StartRefundInput, deps: ExecutorDeps): Prom
         amountOwedAfterMinor: plan.amountOwedAfterMinor,
         actor: { name: actor.name, email: actor.email },
         baseline,
+        ...(input.newerAppOrigin ? { newerAppOrigin: input.newerAppOrigin } : {}),
       });
       refundIds.push(record.id);
     }
@@ -317,7 +323,7 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps, mode: 
   }
   let screen: RefundScreenResult;
   try {
-    screen = await deps.runRefundScreen(plan, { appOrigin, attemptId: refundId });
+    screen = await deps.runRefundScreen(plan, { appOrigin, attemptId: refundId, page: refundPageFor(record, deps.refundThrough) });
   } catch (cause) {
     screen = {
       ok: false,

@@ -13,6 +13,8 @@ export const guidedRefundSchema = z.object({
   problem: z.string().optional(),
   /** A control on Keap's screen whose word Refund Desk does not know, which the person can show it. */
   learnable: z.optional(learnSlotSchema),
+  /** The refund goes through Keap's newer app; the person may finish it on Keap's classic refund screen instead. */
+  classicScreen: z.boolean().optional(),
   /** What the watch on Keap's API is doing. */
   watch: z.enum(['watching', 'confirmed', 'ended']),
 });

@@ -201,7 +201,7 @@ function keapScreenWalksThrough(): void {
   keap.answer('walkRefundScreen', async ({ attemptId, plan }, tabId) => {
     const approval = await handlers.approveFinalClick({ attemptId }, screenPage(tabId));
     if (!approval.ok || !approval.go) return { kind: 'stopped', step: 'credit', problem: 'Refund Desk did not approve the final click.' };
-    const screen = await sandboxRefundScreen(sandbox.appBase).run(plan, { appOrigin: APP_ORIGIN, attemptId });
+    const screen = await sandboxRefundScreen(sandbox.appBase).run(plan, { appOrigin: APP_ORIGIN, attemptId, page: { kind: 'classic-order' } });
     return screen.ok ? { kind: 'results', lines: screen.results } : { kind: 'sent-without-results', problem: screen.problem };
   });
 }
@@ -282,12 +282,58 @@ describe('startRefund', () => {
     expect(await db.refunds.count()).toBe(0);
   });
 
+  describe("started on a page of Keap's newer app", () => {
+    const NEWER_ORIGIN = 'https://keap.app';
+    const ACTIVITY_URL = `${NEWER_ORIGIN}/contacts/list/all/contact/${contacts.demo}/activity`;
+    const newerPage = (tabId: number): Sender => ({
+      kind: 'content-script',
+      tabId,
+      windowId: 0,
+      frameId: 0,
+      page: { kind: 'newer-app-contact', contactId: contacts.demo, tab: 'activity' },
+      origin: NEWER_ORIGIN,
+    });
+
+    it("refunds through the newer app's own flow on the contact's activity, clicks only once approved, and confirms from Keap's API", async () => {
+      keap.answer('walkRefundScreen', async ({ attemptId, plan }, tabId) => {
+        const approval = await handlers.approveFinalClick({ attemptId }, newerPage(tabId));
+        if (!approval.ok || !approval.go) return { kind: 'stopped', step: 'credit', problem: 'Refund Desk did not approve the final click.' };
+        // What the newer app's confirmation link sends: Keap's books change.
+        expect(processRefund(sandbox.state, submissionFor(plan), { declines: () => false, now: new Date() }).ok).toBe(true);
+        return { kind: 'results', lines: [{ paymentId: plan.lines[0]!.paymentId, text: 'The refund of $60.00 was completed.', outcome: 'refunded' }] };
+      });
+      const refundId = refundIdOf(await handlers.startRefund(startInput({ appOrigin: NEWER_ORIGIN })));
+      await vi.waitFor(() => expect(keap.opened).toEqual([{ tabId: expect.any(Number), url: ACTIVITY_URL, active: false }]));
+      await keap.loadPage(keap.opened[0]!.tabId, ACTIVITY_URL);
+      await untilState(refundId, 'confirmed');
+      expect(await record(refundId)).toMatchObject({ appName: SEED.appName, newerAppOrigin: NEWER_ORIGIN });
+      expect(keap.injectedScripts).toEqual(['/content-scripts/newer-app-refund.js']);
+    });
+
+    it('makes it on the classic screen when the options say always the classic screen', async () => {
+      await settings.settingsItem.setValue({ ...settings.DEFAULT_SETTINGS, refundThrough: 'classic' });
+      keapScreenWalksThrough();
+      const refundId = refundIdOf(await handlers.startRefund(startInput({ appOrigin: NEWER_ORIGIN })));
+      await vi.waitFor(() => expect(keap.opened).toEqual([{ tabId: expect.any(Number), url: ORDER_URL, active: false }]));
+      await keap.loadPage(keap.opened[0]!.tabId);
+      await untilState(refundId, 'confirmed');
+      expect(keap.injectedScripts).toEqual(['/content-scripts/refund-screen.js']);
+    });
+
+    it('refuses, nothing journaled, while the key is bound to no Keap app', async () => {
+      await writeConnections([{ appName: null, apiKey: SEED.apiKey, apiHost: 'api.infusionsoft.com', boundBy: null }]);
+      const answer = await handlers.startRefund(startInput({ appOrigin: NEWER_ORIGIN }));
+      expect(answer.ok ? null : answer.error.kind).toBe('app-unknown');
+      expect(await db.refunds.count()).toBe(0);
+    });
+  });
+
   it("walks Keap's screen in a tab of its own, clicks Finish only once approved, and confirms the refund from Keap's API", async () => {
     keapScreenWalksThrough();
     const contactTab = { id: 90, url: `${APP_ORIGIN}/Contact/manageContact.jsp?view=edit&ID=${contacts.demo}` };
     const otherContactTab = { id: 91, url: `${APP_ORIGIN}/Contact/manageContact.jsp?view=edit&ID=${contacts.hostile}` };
-    const newUiTab = { id: 92, url: `https://keap.app/contacts/details/${contacts.demo}` };
-    keapTabsOpen([contactTab, otherContactTab, newUiTab]);
+    const newerAppTab = { id: 92, url: `https://keap.app/contacts/list/all/contact/${contacts.demo}/activity` };
+    keapTabsOpen([contactTab, otherContactTab, newerAppTab]);
 
     const refundId = refundIdOf(await handlers.startRefund(startInput()));
     await vi.waitFor(() => expect(keap.opened).toEqual([{ tabId: expect.any(Number), url: ORDER_URL, active: false }]));
@@ -301,7 +347,7 @@ describe('startRefund', () => {
     await vi.waitFor(() => expect(settlingNotes().map((note) => note.title)).toEqual([expect.stringContaining('— confirmed')]));
     // The contact's Refunds panels reload; other contacts' do not.
     await vi.waitFor(() => expect(keap.sentOf('contactChanged', contactTab.id)).not.toEqual([]));
-    expect(keap.sentOf('contactChanged', newUiTab.id)).toContainEqual({ contactId: contacts.demo });
+    expect(keap.sentOf('contactChanged', newerAppTab.id)).toContainEqual({ contactId: contacts.demo });
     expect(keap.sentOf('contactChanged', otherContactTab.id)).toEqual([]);
   });
 
@@ -349,7 +395,7 @@ describe('approveFinalClick', () => {
   it('lets the walking page click Finish only while the journal has the attempt as being sent', async () => {
     const refundId = await interruptedRecord('planned');
     keap.answer('walkRefundScreen', () => new Promise(() => undefined));
-    void session.walkRefundScreenInTab(screenPlanFor(await record(refundId))!, { appOrigin: APP_ORIGIN, attemptId: refundId, learned: {} });
+    void session.walkRefundScreenInTab(screenPlanFor(await record(refundId))!, { appOrigin: APP_ORIGIN, attemptId: refundId, learned: {}, page: { kind: 'classic-order' } });
     await vi.waitFor(() => expect(keap.opened).toHaveLength(1));
     const tabId = keap.opened[0]!.tabId;
     await keap.loadPage(tabId);
@@ -491,6 +537,33 @@ describe('continueInKeap', () => {
     expect(keap.opened).toEqual([{ tabId: expect.any(Number), url: ORDER_URL, active: true }]);
     expect(await checklistOf(refundId)).toEqual({ items: [], watch: 'watching' });
     expect((await watch.watches())[refundId]?.kind).toBe('guided');
+  });
+
+  it("guides a refund started in Keap's newer app there, offering the classic screen, and moves it to the classic screen when asked", async () => {
+    const NEWER_ORIGIN = 'https://keap.app';
+    const ACTIVITY_URL = `${NEWER_ORIGIN}/contacts/list/all/contact/${contacts.demo}/activity`;
+    const refundId = await interruptedRecord('needs-manual', { newerAppOrigin: NEWER_ORIGIN });
+    keap.answer('callOffRefundScreen', () => undefined);
+    expect(await handlers.continueInKeap({ refundId })).toEqual({ ok: true });
+    expect(keap.opened).toEqual([{ tabId: expect.any(Number), url: ACTIVITY_URL, active: true }]);
+    expect(await checklistOf(refundId)).toEqual({ items: [], classicScreen: true, watch: 'watching' });
+    const newerTab = keap.opened[0]!.tabId;
+    await keap.loadPage(newerTab, ACTIVITY_URL);
+
+    expect(await handlers.continueInKeap({ refundId, onClassicScreen: true })).toEqual({ ok: true });
+    expect(keap.opened.map((tab) => tab.url)).toEqual([ACTIVITY_URL, ORDER_URL]);
+    expect(keap.sentOf('callOffRefundScreen', newerTab)).toEqual([{ attemptId: refundId }]);
+    expect(await checklistOf(refundId)).toEqual({ items: [], watch: 'watching' });
+    expect((await watch.watches())[refundId]?.kind).toBe('guided');
+  });
+
+  it('refuses to move a refund to the classic screen that is there already', async () => {
+    const refundId = await interruptedRecord('needs-manual');
+    expect(await handlers.continueInKeap({ refundId, onClassicScreen: true })).toEqual({
+      ok: false,
+      error: { kind: 'not-allowed', message: "This refund is already on Keap's classic refund screen." },
+    });
+    expect(keap.opened).toEqual([]);
   });
 
   it('refuses a refund that no longer needs the person, one it has no plan for, and one gone from the history', async () => {

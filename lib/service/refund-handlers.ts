@@ -1,20 +1,23 @@
 import { browser } from 'wxt/browser';
 import { type JournalDb, openJournal } from '@/lib/audit/db';
 import { applyRetention, markState, reconcileInterrupted, type CheckRecord } from '@/lib/audit/journal';
+import type { RefundRecord } from '@/lib/audit/schema';
 import { derivePaymentFacts, summarizeOrder } from '@/lib/keap/payment-facts';
-import { classifyKeapUrl, CONTENT_SCRIPT_MATCHES, contactIdOfPage } from '@/lib/keap-hosts';
+import { classicAppOrigin, classifyKeapUrl, CONTENT_SCRIPT_MATCHES, contactIdOfPage, isNewerAppOrigin } from '@/lib/keap-hosts';
 import type { MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
 import type { SenderIdentity } from '@/lib/messaging/senders';
 import { tabMessenger } from '@/lib/messaging/tab-protocol';
 import { checkRefundEvidence, refundsSince } from '@/lib/refund/evidence';
 import { type ApiCheck, confirmFromApi, type ExecutorDeps, settleQuietWait, executeRefund, prepareRefund, readOrderNow, screenPlanFor } from '@/lib/refund/executor';
+import { type RefundPage, refundPageFor } from '@/lib/refund/refund-page';
 import { refundChannelFor } from '@/lib/refund/rules';
 import { learnedWordsItem, readLearnedWords, readSettings } from '@/lib/settings';
-import { LEARN_SLOT_DESCRIPTIONS, LEARNED_WORD_MAX_LENGTH, LEARNED_WORDS_PER_SLOT, type LearnedWords } from '@/lib/page/refund-screen/words';
+import type { RefundScreenPlan } from '@/lib/page/refund-screen/protocol';
+import { LEARN_SLOT_DESCRIPTIONS, LEARNED_WORD_MAX_LENGTH, LEARNED_WORDS_PER_SLOT, type LearnedWords, type LearnSlot } from '@/lib/page/refund-screen/words';
 import { guidedRefundOf, guidedRefundsItem, updateGuidedRefund } from './guided-refunds';
 import { appNameOfOrigin } from './contact-handlers';
-import { storedAccess } from './keap-access';
+import { newerAppAccess, storedAccess } from './keap-access';
 import {
   approveFinalClick as approveFinalClickFor,
   endRefundScreenSession,
@@ -61,6 +64,18 @@ export async function checkWatchedRefund(refundId: string, watch: Watch): Promis
   return check;
 }
 
+/** Hands a refund to the person on `page` with the guided checklist, and watches Keap's API for it. */
+async function guideOn(page: RefundPage, record: RefundRecord, plan: RefundScreenPlan, stop: { problem: string; learnable?: LearnSlot } | null): Promise<void> {
+  await guideRefundScreen(record.id, {
+    plan,
+    appOrigin: classicAppOrigin(record.appName),
+    page,
+    learned: await learnedFor(appNameOf(record)),
+    ...(stop ? { problem: stop.problem, ...(stop.learnable ? { learnable: stop.learnable } : {}) } : {}),
+  });
+  await watchRefund(record.id, checkWatchedRefund);
+}
+
 type DepsResult = { ok: true; deps: ExecutorDeps } | { ok: false; error: { kind: string; message: string } };
 
 /** Everything a refund in Keap app `appName` needs, with that app's own key. */
@@ -74,17 +89,10 @@ async function executorDeps(appName: string): Promise<DepsResult> {
       db: await backgroundJournal(),
       client,
       runRefundScreen: async (plan, target) => walkRefundScreenInTab(plan, { ...target, learned: await learnedFor(appName) }),
-      handOver: async (record, plan, stop) => {
-        await guideRefundScreen(record.id, {
-          plan,
-          appOrigin: `https://${record.appName}.infusionsoft.com`,
-          learned: await learnedFor(appNameOf(record)),
-          ...(stop ? { problem: stop.problem, ...(stop.learnable ? { learnable: stop.learnable } : {}) } : {}),
-        });
-        await watchRefund(record.id, checkWatchedRefund);
-      },
+      handOver: (record, plan, stop) => guideOn(refundPageFor(record, settings.refundThrough), record, plan, stop),
       watchQuiet: (refundId, until) => watchRefund(refundId, checkWatchedRefund, { quietUntil: until }),
       quietPeriodMs: settings.quietPeriodSeconds * 1000,
+      refundThrough: settings.refundThrough,
       yourName: settings.yourName,
       onContactChanged: (contactId) => {
         contacts.invalidateContact(contactId);
@@ -115,9 +123,38 @@ export function refundScreenGuide(data: MessageData<'refundScreenGuide'>, sender
   return refundScreenGuideFor(data, sender, (attemptId) => void watchRefund(attemptId, checkWatchedRefund, { soon: true }));
 }
 
-export async function getOrderForRefund({ orderId, contactId, appOrigin }: MessageData<'getOrderForRefund'>): Promise<MessageOutput<'getOrderForRefund'>> {
-  const appName = appNameOfOrigin(appOrigin);
+type RefundApp = { ok: true; appName: string; newerAppOrigin?: string } | { ok: false; error: { kind: string; message: string } };
+
+/**
+ * The Keap app a refund started on a page at `origin` is made in: a classic page's own app, or for
+ * a page of the newer app (whose address names no app) the app of the one key Refund Desk has.
+ * The journal and the classic screen need that app's name.
+ */
+async function refundAppOf(origin: string): Promise<RefundApp> {
+  if (isNewerAppOrigin(origin)) {
+    const access = await newerAppAccess();
+    if (!access.ok) return access;
+    const { appName } = access.access.connection;
+    if (appName === null) {
+      return {
+        ok: false,
+        error: {
+          kind: 'app-unknown',
+          message: 'Refund Desk does not yet know which Keap app your API key belongs to. Type the Keap app name under Keap connections in Refund Desk options, then try again.',
+        },
+      };
+    }
+    return { ok: true, appName, newerAppOrigin: origin };
+  }
+  const appName = appNameOfOrigin(origin);
   if (appName === null) return { ok: false, error: { kind: 'other-app', message: 'Refund Desk cannot tell which Keap app this order is in.' } };
+  return { ok: true, appName };
+}
+
+export async function getOrderForRefund({ orderId, contactId, appOrigin }: MessageData<'getOrderForRefund'>): Promise<MessageOutput<'getOrderForRefund'>> {
+  const app = await refundAppOf(appOrigin);
+  if (!app.ok) return app;
+  const { appName } = app;
   const stored = await storedAccess(appName);
   if (!stored.ok) return { ok: false, error: stored.error };
   const { client } = stored.access;
@@ -151,12 +188,12 @@ export async function getOrderForRefund({ orderId, contactId, appOrigin }: Messa
 }
 
 export async function startRefund(data: MessageData<'startRefund'>): Promise<MessageOutput<'startRefund'>> {
-  const appName = appNameOfOrigin(data.appOrigin);
-  if (appName === null) return { ok: false, error: { kind: 'other-app', message: 'Refund Desk cannot tell which Keap app this order is in.' } };
+  const app = await refundAppOf(data.appOrigin);
+  if (!app.ok) return app;
   // Only the key of the app the refund is made in reads, checks and notes it.
-  const access = await executorDeps(appName);
+  const access = await executorDeps(app.appName);
   if (!access.ok) return access;
-  const prepared = await prepareRefund(data, access.deps);
+  const prepared = await prepareRefund({ ...data, appOrigin: classicAppOrigin(app.appName), ...(app.newerAppOrigin ? { newerAppOrigin: app.newerAppOrigin } : {}) }, access.deps);
   if (!prepared.ok) return prepared;
   // Carried out here in the background, so closing the side panel does not stop it; the side
   // panel follows progress in the journal.
@@ -281,7 +318,7 @@ export async function markNotRefunded({ refundId }: MessageData<'markNotRefunded
 }
 
 /** Opens Keap's screen for a refund that needs the person, with the checklist following them. */
-export async function continueInKeap({ refundId }: MessageData<'continueInKeap'>): Promise<MessageOutput<'continueInKeap'>> {
+export async function continueInKeap({ refundId, onClassicScreen }: MessageData<'continueInKeap'>): Promise<MessageOutput<'continueInKeap'>> {
   const access = await depsForRefund(refundId);
   if (!access.ok) return access;
   const record = await access.deps.db.refunds.get(refundId);
@@ -289,6 +326,14 @@ export async function continueInKeap({ refundId }: MessageData<'continueInKeap'>
   if (record.state !== 'needs-manual') return { ok: false, error: { kind: 'not-allowed', message: 'This refund does not need you any more.' } };
   const plan = screenPlanFor(record);
   if (!plan) return { ok: false, error: { kind: 'no-plan', message: `Refund Desk cannot guide this older refund. Open order #${record.orderId} in Keap to finish it.` } };
+  if (onClassicScreen) {
+    if (!record.newerAppOrigin) return { ok: false, error: { kind: 'not-allowed', message: "This refund is already on Keap's classic refund screen." } };
+    // The newer app's tab and checklist give way to the classic screen's.
+    endRefundScreenSession(refundId);
+    await updateGuidedRefund(refundId, () => null);
+    await guideOn({ kind: 'classic-order' }, record, plan, null);
+    return { ok: true };
+  }
   await access.deps.handOver(record, plan, null);
   return { ok: true };
 }

@@ -13,6 +13,10 @@ type Sender = Parameters<typeof Session.refundScreenProgress>[1];
 
 const APP_ORIGIN = 'https://acme.infusionsoft.com';
 const ORDER_URL = `${APP_ORIGIN}/Job/manageJob.jsp?view=edit&ID=5001`;
+const CLASSIC = { kind: 'classic-order' } as const;
+const NEWER_ORIGIN = 'https://keap.app';
+const NEWER = { kind: 'newer-app-contact', origin: NEWER_ORIGIN, contactId: 42 } as const;
+const NEWER_CONTACT_URL = `${NEWER_ORIGIN}/contacts/list/all/contact/42/activity`;
 const ATTEMPT = '0190a000-0000-7000-8000-000000000001';
 const OTHER_ATTEMPT = '0190a000-0000-7000-8000-000000000002';
 
@@ -70,7 +74,7 @@ afterEach(() => {
 
 /** Starts a walk of `plan` for ATTEMPT and waits until its order tab is open; the tab's id and the walk. */
 async function startWalk() {
-  const walk = session.walkRefundScreenInTab(plan, { appOrigin: APP_ORIGIN, attemptId: ATTEMPT, learned });
+  const walk = session.walkRefundScreenInTab(plan, { appOrigin: APP_ORIGIN, attemptId: ATTEMPT, learned, page: CLASSIC });
   await vi.waitFor(() => expect(keap.opened).toHaveLength(1));
   return { tabId: keap.opened[0]!.tabId, walk };
 }
@@ -92,6 +96,7 @@ describe('walkRefundScreenInTab', () => {
     await keap.loadPage(tabId);
     expect(await walk).toEqual({ ok: true, results: results.lines });
     expect(keap.injections).toEqual([tabId]);
+    expect(keap.injectedScripts).toEqual(['/content-scripts/refund-screen.js']);
     expect(keap.sentOf('walkRefundScreen')).toEqual([{ attemptId: ATTEMPT, plan, progress: NO_PROGRESS, learned }]);
     expect(session.screenTabOf(ATTEMPT)).toBe(tabId);
   });
@@ -145,7 +150,7 @@ describe('walkRefundScreenInTab', () => {
   it('gives nothing to a page of another Keap app in the refund’s tab, and stops when no page of its own loads', async () => {
     vi.useFakeTimers();
     keap.answer('walkRefundScreen', () => results);
-    const walk = session.walkRefundScreenInTab(plan, { appOrigin: APP_ORIGIN, attemptId: ATTEMPT, learned });
+    const walk = session.walkRefundScreenInTab(plan, { appOrigin: APP_ORIGIN, attemptId: ATTEMPT, learned, page: CLASSIC });
     await vi.advanceTimersByTimeAsync(0);
     const tabId = keap.opened[0]!.tabId;
     await keap.loadPage(tabId, 'https://beta.infusionsoft.com/Job/manageJob.jsp?view=edit&ID=5001');
@@ -286,7 +291,7 @@ describe('refundScreenProgress', () => {
     expect(progress(screenPage(tabId), OTHER_ATTEMPT)).toEqual(refused);
 
     // Guided, the person works the screen: a walk's progress has no place there.
-    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, learned });
+    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, page: CLASSIC, learned });
     expect(progress(screenPage(tabId))).toEqual(refused);
   });
 });
@@ -294,7 +299,7 @@ describe('refundScreenProgress', () => {
 describe('guideRefundScreen', () => {
   it('opens the order in a tab at the front when no walk is under way, stores the checklist, and guides the page once it loads', async () => {
     const focus = vi.spyOn(fakeBrowser.windows, 'update');
-    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, learned, problem: 'No button reads like Finish.', learnable: 'credit-final' });
+    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, page: CLASSIC, learned, problem: 'No button reads like Finish.', learnable: 'credit-final' });
     expect(keap.opened).toEqual([{ tabId: expect.any(Number), url: ORDER_URL, active: true }]);
     const tabId = keap.opened[0]!.tabId;
     expect(await guidedChecklist()).toEqual({ items: [], problem: 'No button reads like Finish.', learnable: 'credit-final', watch: 'watching' });
@@ -317,7 +322,7 @@ describe('guideRefundScreen', () => {
     const toFront = vi.spyOn(fakeBrowser.tabs, 'update');
 
     const nowLearned = { ...learned, 'options-next': ['Onward'] };
-    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, learned: nowLearned });
+    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, page: CLASSIC, learned: nowLearned });
     expect(keap.opened).toHaveLength(1);
     expect(toFront).toHaveBeenCalledWith(tabId, { active: true });
     await vi.waitFor(() => expect(keap.sentOf('guideRefundScreen', tabId)).toEqual([{ attemptId: ATTEMPT, plan, progress: paymentsDone, learned: nowLearned }]));
@@ -331,7 +336,7 @@ describe('guideRefundScreen', () => {
     await keap.closeTab(tabId);
     await walk;
 
-    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, learned });
+    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, page: CLASSIC, learned });
     expect(keap.opened).toHaveLength(2);
     expect(keap.opened[1]).toMatchObject({ url: ORDER_URL, active: true });
     expect(session.screenTabOf(ATTEMPT)).toBe(keap.opened[1]!.tabId);
@@ -340,7 +345,7 @@ describe('guideRefundScreen', () => {
   it('keeps the checklist items already reported and watches again, without an old problem', async () => {
     const items = [{ id: 'open', text: 'Click Refund Payment', done: true }];
     await guided.updateGuidedRefund(ATTEMPT, () => ({ items, problem: 'Earlier problem', watch: 'ended' }));
-    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, learned });
+    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, page: CLASSIC, learned });
     expect(await guidedChecklist()).toEqual({ items, watch: 'watching' });
   });
 });
@@ -353,7 +358,7 @@ describe('refundScreenGuide', () => {
 
   /** A guided attempt whose page has loaded; its tab. */
   async function guiding() {
-    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, learned });
+    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, page: CLASSIC, learned });
     const tabId = keap.opened[0]!.tabId;
     await keap.loadPage(tabId);
     return tabId;
@@ -446,7 +451,7 @@ describe('pickOnRefundScreen', () => {
   });
 
   it("brings the screen's tab to the front and answers the word of the control the person clicked", async () => {
-    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, learned });
+    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, page: CLASSIC, learned });
     const tabId = keap.opened[0]!.tabId;
     const toFront = vi.spyOn(fakeBrowser.tabs, 'update');
     keap.answer('pickRefundScreenControl', () => ({ name: 'Make it so' }));
@@ -457,10 +462,75 @@ describe('pickOnRefundScreen', () => {
   });
 
   it('answers no word when the person clicked nothing Refund Desk could name, or the page is gone', async () => {
-    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, learned });
+    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, page: CLASSIC, learned });
     keap.answer('pickRefundScreenControl', () => ({ name: null }));
     expect(await session.pickOnRefundScreen(ATTEMPT, 'credit-final')).toBeNull();
     keap.answer('pickRefundScreenControl', () => Promise.reject(new Error('The page unloaded')));
     expect(await session.pickOnRefundScreen(ATTEMPT, 'credit-final')).toBeNull();
+  });
+});
+
+describe("a refund through Keap's newer app", () => {
+  const newerPage = (tabId: number, origin = NEWER_ORIGIN): Sender => ({
+    kind: 'content-script',
+    tabId,
+    windowId: 0,
+    frameId: 0,
+    page: { kind: 'newer-app-contact', contactId: 42, tab: 'activity' },
+    origin,
+  });
+
+  it("opens the contact's activity in the newer app, walks it there, and lets only that page make the final click once", async () => {
+    let approvals: unknown[] = [];
+    keap.answer('walkRefundScreen', async ({ attemptId }, tabId) => {
+      expect(session.refundScreenProgress({ attemptId, progress: paymentsDone }, newerPage(tabId))).toEqual({ ok: true });
+      approvals = [
+        await session.approveFinalClick({ attemptId }, newerPage(tabId, APP_ORIGIN), async () => true),
+        await session.approveFinalClick({ attemptId }, newerPage(tabId), async () => true),
+        await session.approveFinalClick({ attemptId }, newerPage(tabId), async () => true),
+      ];
+      return results;
+    });
+    const walk = session.walkRefundScreenInTab(plan, { appOrigin: APP_ORIGIN, attemptId: ATTEMPT, learned, page: NEWER });
+    await vi.waitFor(() => expect(keap.opened).toHaveLength(1));
+    const tabId = keap.opened[0]!.tabId;
+    expect(keap.opened).toEqual([{ tabId, url: NEWER_CONTACT_URL, active: false }]);
+
+    await keap.loadPage(tabId, NEWER_CONTACT_URL);
+    expect(await walk).toEqual({ ok: true, results: results.lines });
+    expect(keap.injections).toEqual([tabId]);
+    expect(keap.injectedScripts).toEqual(['/content-scripts/newer-app-refund.js']);
+    // The classic app's origin is not the newer app's: its page gets no go.
+    expect(approvals).toEqual([
+      { ok: true, go: false },
+      { ok: true, go: true },
+      { ok: true, go: false },
+    ]);
+  });
+
+  it('stops, nothing sent, when the walk on the newer app stops, and hands over to the person there', async () => {
+    keap.answer('walkRefundScreen', () => ({ kind: 'stopped', step: 'credit', problem: "Keap's newer app refunds whole payments only" }));
+    const walk = session.walkRefundScreenInTab(plan, { appOrigin: APP_ORIGIN, attemptId: ATTEMPT, learned, page: NEWER });
+    await vi.waitFor(() => expect(keap.opened).toHaveLength(1));
+    const tabId = keap.opened[0]!.tabId;
+    await keap.loadPage(tabId, NEWER_CONTACT_URL);
+    expect(await walk).toEqual({ ok: false, sent: false, stoppedAt: 'credit', problem: "Keap's newer app refunds whole payments only" });
+
+    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, page: NEWER, learned });
+    await vi.waitFor(() => expect(keap.sentOf('guideRefundScreen', tabId)).toHaveLength(1));
+    expect(keap.opened).toHaveLength(1);
+    expect(await session.refundScreenGuide({ attemptId: ATTEMPT, progress: paymentsDone, items: [] }, newerPage(tabId), () => undefined)).toEqual({ ok: true });
+  });
+
+  it('opens the newer app for guided mode when no walk is under way, and calls the page off when the refund is over', async () => {
+    await session.guideRefundScreen(ATTEMPT, { plan, appOrigin: APP_ORIGIN, page: NEWER, learned });
+    expect(keap.opened).toEqual([{ tabId: expect.any(Number), url: NEWER_CONTACT_URL, active: true }]);
+    const tabId = keap.opened[0]!.tabId;
+    keap.answer('guideRefundScreen', () => undefined);
+    keap.answer('callOffRefundScreen', () => undefined);
+    await keap.loadPage(tabId, NEWER_CONTACT_URL);
+    await vi.waitFor(() => expect(keap.sentOf('guideRefundScreen', tabId)).toHaveLength(1));
+    session.endRefundScreenSession(ATTEMPT);
+    await vi.waitFor(() => expect(keap.sentOf('callOffRefundScreen', tabId)).toEqual([{ attemptId: ATTEMPT }]));
   });
 });

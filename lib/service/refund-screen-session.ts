@@ -6,18 +6,22 @@ import type { SenderIdentity } from '@/lib/messaging/senders';
 import { tabMessenger } from '@/lib/messaging/tab-protocol';
 import { NO_PROGRESS, type RefundScreenPlan, type ScreenProgress } from '@/lib/page/refund-screen/protocol';
 import type { LearnedWords, LearnSlot } from '@/lib/page/refund-screen/words';
+import { newerAppActivityUrl, type RefundPage } from '@/lib/refund/refund-page';
 import { type RefundScreenResult, screenResultOf } from '@/lib/refund/screen-result';
 import { updateGuidedRefund } from './guided-refunds';
 
 /*
- * Keap's refund screen, driven from the background. Refund Desk opens the order in a tab of the
+ * Keap's refund screen, driven from the background. Refund Desk opens the order (or, in Keap's
+ * newer app, the contact record, whose own refund flow the same script walks) in a tab of the
  * person's own session and injects its refund-screen script into that tab, into every page Keap
  * loads there, and into any window that tab opens: the screen may be a dialog, a frame, a page per
  * step or a window of its own. Progress is kept here, so a walk picks up on the next page where
  * the last one left off. Only the live attempt may make the final click.
  */
 
-const SCREEN_SCRIPT = '/content-scripts/refund-screen.js';
+/** The script each kind of refund page gets: the classic screen's driver, or the newer app's. */
+const CLASSIC_SCREEN_SCRIPT = '/content-scripts/refund-screen.js';
+const NEWER_APP_SCRIPT = '/content-scripts/newer-app-refund.js';
 /** How long Keap may take to load a page of the refund before Refund Desk stops and says so. */
 const PAGE_LOAD_TIMEOUT_MS = 30_000;
 /** More pages than Keap's documented flow loads, with room to spare: past this, something loops. */
@@ -25,7 +29,7 @@ const MAX_PAGES = 12;
 
 interface ScreenSession {
   attemptId: string;
-  /** The Keap app the refund is made in (its key's app): pages of any other app get nothing. */
+  /** The Keap app the refund is made in (its key's app, or the newer app's host): pages of any other origin get nothing. */
   appOrigin: string;
   plan: RefundScreenPlan;
   learned: LearnedWords;
@@ -33,6 +37,8 @@ interface ScreenSession {
   tabIds: Set<number>;
   /** The tab the screen is in now. */
   screenTabId: number;
+  /** The refund-page script this refund's pages get. */
+  script: string;
   progress: ScreenProgress;
   mode: 'walking' | 'guiding';
   /** Set by the final-click handshake: from then on the refund may have been sent. */
@@ -64,13 +70,13 @@ const injecting = new Map<number, Promise<boolean>>();
  * in the page also reports the tab complete, and a second copy would take over from the first
  * (WXT ends the older one) mid-walk. One injection per tab at a time. True when a new page got it.
  */
-function injectOnce(tabId: number): Promise<boolean> {
+function injectOnce(tabId: number, script: string): Promise<boolean> {
   const previous = injecting.get(tabId) ?? Promise.resolve(false);
   const next = previous.then(async () => {
     try {
       const [present] = await browser.scripting.executeScript({ target: { tabId }, func: alreadyInjected });
       if (present?.result === true) return false;
-      await browser.scripting.executeScript({ target: { tabId }, files: [SCREEN_SCRIPT] });
+      await browser.scripting.executeScript({ target: { tabId }, files: [script] });
       return true;
     } catch {
       return false;
@@ -93,7 +99,7 @@ function sendGuide(session: ScreenSession, tabId: number): void {
 async function onTabLoaded(tabId: number): Promise<void> {
   const session = sessionOfTab(tabId);
   // Only pages of the refund's own Keap app get the script: a tab that went elsewhere gets nothing.
-  if (!session || !(await showsApp(tabId, session.appOrigin)) || !(await injectOnce(tabId))) return;
+  if (!session || !(await showsApp(tabId, session.appOrigin)) || !(await injectOnce(tabId, session.script))) return;
   session.pageLoads.set(tabId, (session.pageLoads.get(tabId) ?? 0) + 1);
   for (const notify of session.onPageLoad) notify();
   if (session.mode === 'guiding') {
@@ -164,25 +170,37 @@ function newScreenTab(session: ScreenSession, known: ReadonlySet<number>): numbe
   return null;
 }
 
+/** The page a refund's tab opens on, and the origin its pages must have. */
+function startingPage(page: RefundPage, appOrigin: string, orderId: number): { url: string; origin: string; script: string } {
+  if (page.kind === 'newer-app-contact') return { url: newerAppActivityUrl(page.origin, page.contactId), origin: page.origin, script: NEWER_APP_SCRIPT };
+  return { url: classicOrderUrl(appOrigin, orderId), origin: appOrigin, script: CLASSIC_SCREEN_SCRIPT };
+}
+
 function stoppedResult(session: ScreenSession, problem: string): RefundScreenResult {
   if (session.finalApproved) return { ok: false, sent: true, stoppedAt: 'results', problem };
   return { ok: false, sent: false, stoppedAt: session.progress.submitted.length > 0 ? 'options' : 'open', problem };
 }
 
 /**
- * Opens the order in an inactive tab of the person's window and walks Keap's refund screen there,
- * page after page, window after window. The tab stays open when the walk stops, for guided mode.
+ * Opens the order (or the newer app's contact record) in an inactive tab of the person's window and
+ * walks Keap's refund there, page after page, window after window. The tab stays open when the
+ * walk stops, for guided mode.
  */
-export async function walkRefundScreenInTab(plan: RefundScreenPlan, target: { appOrigin: string; attemptId: string; learned: LearnedWords }): Promise<RefundScreenResult> {
-  const tab = await browser.tabs.create({ url: classicOrderUrl(target.appOrigin, plan.orderId), active: false });
+export async function walkRefundScreenInTab(
+  plan: RefundScreenPlan,
+  target: { appOrigin: string; attemptId: string; learned: LearnedWords; page: RefundPage },
+): Promise<RefundScreenResult> {
+  const start = startingPage(target.page, target.appOrigin, plan.orderId);
+  const tab = await browser.tabs.create({ url: start.url, active: false });
   if (tab.id === undefined) throw new Error('the browser did not open a tab');
   const session: ScreenSession = {
     attemptId: target.attemptId,
-    appOrigin: target.appOrigin,
+    appOrigin: start.origin,
     plan,
     learned: target.learned,
     tabIds: new Set([tab.id]),
     screenTabId: tab.id,
+    script: start.script,
     progress: NO_PROGRESS,
     mode: 'walking',
     finalApproved: false,
@@ -248,20 +266,22 @@ export function screenTabOf(attemptId: string): number | null {
  */
 export async function guideRefundScreen(
   attemptId: string,
-  start: { plan: RefundScreenPlan; appOrigin: string; learned: LearnedWords; problem?: string; learnable?: LearnSlot },
+  start: { plan: RefundScreenPlan; appOrigin: string; page: RefundPage; learned: LearnedWords; problem?: string; learnable?: LearnSlot },
 ): Promise<void> {
   let session = sessions.get(attemptId);
   if (session && !session.tabIds.has(session.screenTabId)) session = undefined;
   if (!session) {
-    const tab = await browser.tabs.create({ url: classicOrderUrl(start.appOrigin, start.plan.orderId), active: true });
+    const opening = startingPage(start.page, start.appOrigin, start.plan.orderId);
+    const tab = await browser.tabs.create({ url: opening.url, active: true });
     if (tab.id === undefined) return;
     session = {
       attemptId,
-      appOrigin: start.appOrigin,
+      appOrigin: opening.origin,
       plan: start.plan,
       learned: start.learned,
       tabIds: new Set([tab.id]),
       screenTabId: tab.id,
+      script: opening.script,
       progress: NO_PROGRESS,
       mode: 'guiding',
       finalApproved: false,
@@ -279,6 +299,7 @@ export async function guideRefundScreen(
     items: current?.items ?? [],
     ...(start.problem ? { problem: start.problem } : {}),
     ...(start.learnable ? { learnable: start.learnable } : {}),
+    ...(start.page.kind === 'newer-app-contact' ? { classicScreen: true } : {}),
     watch: 'watching',
   }));
   const tab = await browser.tabs.update(session.screenTabId, { active: true }).catch(() => undefined);

@@ -33,7 +33,7 @@ export interface ExtensionBrowser {
 export function sandboxedKeapArgs(sandbox: Sandbox): string[] {
   const mapTo = `127.0.0.1:${sandbox.port}`;
   return [
-    `--host-resolver-rules=MAP *.infusionsoft.com ${mapTo}, MAP api.keap.com ${mapTo}, MAP keap.app ${mapTo}`,
+    `--host-resolver-rules=MAP *.infusionsoft.com ${mapTo}, MAP api.keap.com ${mapTo}, MAP keap.app ${mapTo}, MAP infusionsoft.app ${mapTo}`,
     '--ignore-certificate-errors',
     '--no-sandbox',
     '--disable-gpu',

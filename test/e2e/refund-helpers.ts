@@ -5,7 +5,7 @@ import type { Sandbox } from '../sandbox/server';
 import type { ExtensionBrowser } from './harness';
 
 // Shared with `npm run bench`, which runs outside Vitest.
-export { openSidePanelOn } from './side-panel';
+export { openSidePanelFrom, openSidePanelOn } from './side-panel';
 
 /** Lines of the sandbox's refund log where money moved back (or was recorded as moved) for a payment. */
 export function refundLogFor(sandbox: Sandbox, paymentId: number) {

@@ -37,7 +37,12 @@ function isSidePanel(page: Page): boolean {
  */
 export async function openSidePanelOn(browser: ExtensionBrowser, contactId: number, orderId: number): Promise<{ page: Page; panel: Page }> {
   for (const open of browser.context.pages().filter(isSidePanel)) await open.close();
-  const page = await browser.keapPage(contactPath(contactId));
+  return openSidePanelFrom(browser, await browser.keapPage(contactPath(contactId)), orderId);
+}
+
+/** Clicks "Refund order #…" in the Refunds panel of `page`, a Keap contact page of either app; returns it and the side panel. */
+export async function openSidePanelFrom(browser: ExtensionBrowser, page: Page, orderId: number): Promise<{ page: Page; panel: Page }> {
+  for (const open of browser.context.pages().filter(isSidePanel)) await open.close();
   const button = page.getByRole('button', { name: `Refund order #${orderId}` });
   await pollUntil(() => button.isEnabled(), `The Refunds panel's "Refund order #${orderId}" button did not become enabled`, 30_000);
   await button.click();

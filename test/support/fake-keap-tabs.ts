@@ -38,8 +38,10 @@ export interface FakeKeapTabs {
   answer<N extends TabMessageName>(type: N, answer: Answer<N>): void;
   /** Tabs opened with `browser.tabs.create`, in order. */
   opened: { tabId: number; url: string | undefined; active: boolean | undefined }[];
-  /** Each time Refund Desk's refund-screen script was loaded into a tab's page, that tab's id. */
+  /** Each time one of Refund Desk's refund-page scripts was loaded into a tab's page, that tab's id. */
   injections: number[];
+  /** Which script each of `injections` was. */
+  injectedScripts: string[];
   /**
    * A new page finished loading in `tabId` (at `url`, when given): messages still waiting on the old
    * page fail, as a closed message channel does, and Refund Desk's script is not in the new page.
@@ -53,7 +55,8 @@ export interface FakeKeapTabs {
   closeTab(tabId: number): Promise<void>;
 }
 
-const REFUND_SCREEN_SCRIPT = '/content-scripts/refund-screen.js';
+/** Refund Desk's refund-page scripts: the classic screen's and the newer app's. */
+const REFUND_PAGE_SCRIPTS = ['/content-scripts/refund-screen.js', '/content-scripts/newer-app-refund.js'];
 
 /** Installs the fake on `fakeBrowser`; call it after `fakeBrowser.reset()`. */
 export function installFakeKeapTabs(): FakeKeapTabs {
@@ -62,6 +65,7 @@ export function installFakeKeapTabs(): FakeKeapTabs {
   const answers = new Map<string, (data: unknown, tabId: number) => unknown>();
   const injected = new Set<number>();
   const injections: number[] = [];
+  const injectedScripts: string[] = [];
   const opened: FakeKeapTabs['opened'] = [];
   /** Per tab, how to fail the messages its current page has not answered yet. */
   const waiting = new Map<number, Set<(cause: Error) => void>>();
@@ -103,9 +107,11 @@ export function installFakeKeapTabs(): FakeKeapTabs {
     if ((await fakeBrowser.tabs.get(tabId)) === undefined) throw new Error(`No tab with id: ${tabId}.`);
     // The background's probe runs in the page's isolated world, where the script marks itself.
     if (injection.func) return [{ frameId: 0, result: injected.has(tabId) }];
-    if (injection.files?.includes(REFUND_SCREEN_SCRIPT)) {
+    const script = injection.files?.find((file) => REFUND_PAGE_SCRIPTS.includes(file));
+    if (script) {
       injected.add(tabId);
       injections.push(tabId);
+      injectedScripts.push(script);
     }
     return [{ frameId: 0, result: undefined }];
   });
@@ -132,6 +138,7 @@ export function installFakeKeapTabs(): FakeKeapTabs {
     },
     opened,
     injections,
+    injectedScripts,
     async loadPage(tabId, url) {
       failWaiting(tabId, 'The page unloaded before it answered.');
       injected.delete(tabId);

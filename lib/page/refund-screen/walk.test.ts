@@ -7,7 +7,8 @@ import type { ScreenForm } from '@/test/sandbox/screen-forms';
 import { createSeedState, SEED } from '@/test/sandbox/seed';
 import { paymentsOfOrder, refundableMinor, type SandboxState } from '@/test/sandbox/state';
 import { NO_PROGRESS, type RefundScreenPlan, type ScreenProgress, type WalkRequest } from './protocol';
-import { walkRefundScreen, type WalkOutcome } from './walk';
+import type { WalkOutcome } from '@/lib/page/walk-parts';
+import { walkRefundScreen } from './walk';
 import type { LearnedWords } from './words';
 
 /*

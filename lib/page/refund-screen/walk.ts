@@ -1,5 +1,6 @@
 import { isVisible, normaliseWhitespace } from '@/lib/page/accessible-name';
 import { parseMoneyInput, toDecimalString } from '@/lib/money';
+import { DEFAULT_STEP_TIMEOUT_MS, endOfStoppedWalk, SETTLE_MS, typeInto, valueOf, WalkStop, type WalkOutcome } from '@/lib/page/walk-parts';
 import { screenDocuments, waitOnScreen } from './documents';
 import type { ResultLine, RefundScreenPlan, ScreenProgress, ScreenSection, ScreenStep, WalkEnd, WalkRequest } from './protocol';
 import {
@@ -14,7 +15,7 @@ import {
   stepOf,
   stepStillShown,
 } from './screen';
-import { nameContainsOneOf, RESULT_PHRASES, type LearnSlot } from './words';
+import { nameContainsOneOf, RESULT_PHRASES } from './words';
 
 /*
  * Walks Keap's refund screen on one page: fills what each step shows, re-reads it, and moves on.
@@ -23,9 +24,6 @@ import { nameContainsOneOf, RESULT_PHRASES, type LearnSlot } from './words';
  * before the final click nothing has been sent.
  */
 
-const DEFAULT_STEP_TIMEOUT_MS = 10_000;
-/** Time for a step to finish drawing when its first reading is doubtful. */
-const SETTLE_MS = 1_500;
 /** More steps than Keap's documented flow has, with room for a results page: past this, something loops. */
 const MAX_STEPS = 8;
 
@@ -36,22 +34,6 @@ export interface WalkHooks {
   approveFinalClick(): Promise<boolean>;
   onStep?(step: ScreenStep): void;
   signal: AbortSignal;
-}
-
-/** How a walk ended, with the control the person should use next when it stopped. */
-export type WalkOutcome = { end: WalkEnd; highlight: HTMLElement | null };
-
-/** Why a walk stopped; thrown so that every step can stop it, and caught where the walk ends. */
-class WalkStop extends Error {
-  constructor(
-    readonly step: ScreenStep,
-    readonly problem: string,
-    readonly highlight: HTMLElement | null = null,
-    readonly learnable?: LearnSlot,
-  ) {
-    super(problem);
-    this.name = 'WalkStop';
-  }
 }
 
 const STEP_NAMES: Record<ScreenStep, string> = {
@@ -66,23 +48,6 @@ function isChecked(element: HTMLElement): boolean {
   if (element instanceof HTMLOptionElement) return element.selected;
   if (element.tagName === 'INPUT') return (element as HTMLInputElement).checked;
   return element.getAttribute('aria-checked') === 'true';
-}
-
-/** Sets a field the way typing does, through the element's own value setter, so the page's listeners see it. */
-function typeInto(field: HTMLElement, text: string): void {
-  field.focus();
-  const prototype = Object.getPrototypeOf(field) as object;
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the field as `this`
-  const setter = Object.getOwnPropertyDescriptor(prototype, 'value')?.set;
-  if (setter) setter.call(field, text);
-  else (field as HTMLInputElement).value = text;
-  field.dispatchEvent(new Event('input', { bubbles: true }));
-  field.dispatchEvent(new Event('change', { bubbles: true }));
-  field.blur();
-}
-
-function valueOf(field: HTMLElement): string {
-  return (field as HTMLInputElement).value ?? '';
 }
 
 /** Picks a radio or a select's option. */
@@ -142,14 +107,7 @@ export async function walkRefundScreen(top: Document, request: WalkRequest, hook
   try {
     return { end: await walk.run(), highlight: null };
   } catch (thrown) {
-    // Anything unforeseen on a page Refund Desk does not know is a stop too, never a guess.
-    const error =
-      thrown instanceof WalkStop ? thrown : new WalkStop('open', `Refund Desk could not read Keap's refund screen (${thrown instanceof Error ? thrown.message : String(thrown)})`);
-    if (walk.progress.finalClicked) return { end: { kind: 'sent-without-results', problem: error.problem }, highlight: null };
-    return {
-      end: { kind: 'stopped', step: error.step, problem: error.problem, ...(error.learnable ? { learnable: error.learnable } : {}) },
-      highlight: error.highlight,
-    };
+    return endOfStoppedWalk(thrown, walk.progress.finalClicked, "Keap's refund screen");
   }
 }
 

@@ -114,15 +114,22 @@ export const RESULT_PHRASES = [
   ['refunded', ['refunded', 'refund processed', 'refund successful', 'refund complete', 'refund completed', 'refund issued', 'success', 'successful']],
 ] as const;
 
-/** Where a word Refund Desk was shown by a person is used: the control's job on its step. */
-export const learnSlotSchema = z.enum(['payments-next', 'options-next', 'credit-final', 'payments-reason']);
+/**
+ * Where a word Refund Desk was shown by a person is used: the control's job on its step of the
+ * classic screen, or (`newer-app-…`) in the refund flow of Keap's newer app.
+ */
+export const learnSlotSchema = z.enum(['payments-next', 'options-next', 'credit-final', 'payments-reason', 'newer-app-refund', 'newer-app-confirm']);
 export type LearnSlot = z.infer<typeof learnSlotSchema>;
+/** The slots of the classic refund screen. */
+type ClassicLearnSlot = Exclude<LearnSlot, 'newer-app-refund' | 'newer-app-confirm'>;
 
 export const LEARN_SLOT_DESCRIPTIONS: Record<LearnSlot, string> = {
   'payments-next': 'the button that moves on from the payments step',
   'options-next': 'the button that moves on from the refund options step',
   'credit-final': 'the button that completes the refund',
   'payments-reason': 'the field for the refund reason',
+  'newer-app-refund': "the newer Keap app's Refund button on a payment",
+  'newer-app-confirm': "the newer Keap app's link that confirms the refund",
 };
 
 /** How many words one control keeps for one Keap app: the newest, when a person teaches more. */
@@ -137,8 +144,8 @@ export const learnedWordsSchema = z.partialRecord(
 );
 export type LearnedWords = z.infer<typeof learnedWordsSchema>;
 
-/** The words a slot accepts: its synonym list plus what was learned for it. */
-export function wordsFor(slot: LearnSlot, learned: LearnedWords): readonly string[] {
+/** The words a classic screen's slot accepts: its synonym list plus what was learned for it. */
+export function wordsFor(slot: ClassicLearnSlot, learned: LearnedWords): readonly string[] {
   const base = slot === 'credit-final' ? FINAL_WORDS : slot === 'payments-reason' ? REASON_WORDS : NEXT_WORDS;
   return [...base, ...(learned[slot] ?? [])];
 }

@@ -3,10 +3,23 @@ import { backgroundCaller } from '@/lib/messaging/call-background';
 import { REFUND_SCREEN_MESSAGES, REFUND_SCREEN_TAB_MESSAGES } from '@/lib/messaging/refund-screen-messages';
 import type { RuntimeSender } from '@/lib/messaging/senders';
 import { isFromBackground, tabMessenger } from '@/lib/messaging/tab-protocol';
-import { followRefundScreen } from '@/lib/page/refund-screen/guide';
-import { pickCandidates, pickControl } from '@/lib/page/refund-screen/pick';
-import type { WalkEnd } from '@/lib/page/refund-screen/protocol';
-import { walkRefundScreen } from '@/lib/page/refund-screen/walk';
+import type { GuideReport } from '@/lib/page/refund-screen/guide';
+import { pickControl } from '@/lib/page/refund-screen/pick';
+import type { RefundScreenPlan, ScreenProgress, WalkEnd, WalkRequest } from '@/lib/page/refund-screen/protocol';
+import type { WalkHooks } from '@/lib/page/refund-screen/walk';
+import type { WalkOutcome } from '@/lib/page/walk-parts';
+import type { LearnedWords, LearnSlot } from '@/lib/page/refund-screen/words';
+
+/**
+ * How one kind of Keap page makes a refund: the classic refund screen, or the newer app's own
+ * flow. Each is its own injected script, so that a Keap page carries only its own driver.
+ */
+export interface RefundPageDriver {
+  walk(top: Document, request: WalkRequest, hooks: WalkHooks): Promise<WalkOutcome>;
+  follow(top: Document, options: { plan: RefundScreenPlan; progress: ScreenProgress; learned: LearnedWords; signal: AbortSignal; onReport: (report: GuideReport) => void }): void;
+  /** The controls the person may show Refund Desk for `slot` on the page now. */
+  pickCandidates(top: Document, plan: RefundScreenPlan, learned: LearnedWords, slot: LearnSlot): HTMLElement[];
+}
 
 const callBackground = backgroundCaller(REFUND_SCREEN_MESSAGES);
 
@@ -21,11 +34,11 @@ function highlight(element: HTMLElement): void {
 const refused = (problem: string): WalkEnd => ({ kind: 'stopped', step: 'open', problem });
 
 /**
- * Keap's refund screen, on whichever page of the refund's tabs it is: walks it when the background
- * asks, one attempt at a time, or follows the person in guided mode. Every command must come from
- * Refund Desk's own background and pass its schema.
+ * A page of a refund's tabs: walks Keap's refund there when the background asks, one attempt at a
+ * time, or follows the person in guided mode, with `driver`. Every command must come from Refund
+ * Desk's own background and pass its schema.
  */
-export function serveRefundScreen(signal: AbortSignal): void {
+function serveRefundPage(signal: AbortSignal, driver: RefundPageDriver): void {
   /** The attempt being walked or guided on this page, and how to call it off. */
   let active: { attemptId: string; controller: AbortController } | null = null;
   const begin = (attemptId: string) => {
@@ -44,7 +57,7 @@ export function serveRefundScreen(signal: AbortSignal): void {
       if (!request.success) return refused('Refund Desk sent a refund this page could not read.');
       const { attemptId } = request.data;
       const walkSignal = begin(attemptId);
-      const outcome = await walkRefundScreen(document, request.data, {
+      const outcome = await driver.walk(document, request.data, {
         signal: walkSignal,
         saveProgress: async (progress) => (await callBackground('refundScreenProgress', { attemptId, progress })).ok,
         approveFinalClick: async () => {
@@ -61,7 +74,7 @@ export function serveRefundScreen(signal: AbortSignal): void {
       const request = REFUND_SCREEN_TAB_MESSAGES.guideRefundScreen.safeParse(message.data);
       if (!request.success) return;
       const { attemptId, plan, progress, learned } = request.data;
-      followRefundScreen(document, {
+      driver.follow(document, {
         plan,
         progress,
         learned,
@@ -79,8 +92,21 @@ export function serveRefundScreen(signal: AbortSignal): void {
       const request = REFUND_SCREEN_TAB_MESSAGES.pickRefundScreenControl.safeParse(message.data);
       if (!request.success) return { name: null };
       const { plan, learned, slot } = request.data;
-      return { name: await pickControl(document, pickCandidates(document, plan, learned, slot), signal) };
+      return { name: await pickControl(document, driver.pickCandidates(document, plan, learned, slot), signal) };
     }),
   ];
   signal.addEventListener('abort', () => stops.forEach((stop) => stop()), { once: true });
+}
+
+/**
+ * Runs `serve` once per page: the background injects on every page load of a refund's tabs, and a
+ * second injection into the same page adds nothing. The mark is what the background probes for.
+ */
+export function startOncePerPage(ctx: { onInvalidated(callback: () => void): void }, driver: RefundPageDriver): void {
+  const marker = globalThis as { refundDeskRefundScreen?: true };
+  if (marker.refundDeskRefundScreen) return;
+  marker.refundDeskRefundScreen = true;
+  const controller = new AbortController();
+  ctx.onInvalidated(() => controller.abort());
+  serveRefundPage(controller.signal, driver);
 }
