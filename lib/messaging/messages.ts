@@ -20,7 +20,7 @@ export const appErrorSchema = z.looseObject({
 export type AppError = z.infer<typeof appErrorSchema>;
 
 /** A Keap app origin, e.g. https://ab123.infusionsoft.com: where the refund screen is driven. */
-export const keapAppOriginSchema = z.string().check(z.regex(/^https:\/\/[a-z0-9-]+\.infusionsoft\.com$/i, 'a Keap app address'));
+const keapAppOriginSchema = z.string().check(z.regex(/^https:\/\/[a-z0-9-]+\.infusionsoft\.com$/i, 'a Keap app address'));
 
 /** Where a Keap page is: a classic app's address, or the newer app's (`https://keap.app`), which names no app. */
 export const keapPageOriginSchema = z.union([keapAppOriginSchema, z.string().check(z.refine(isNewerAppOrigin, "an address of Keap's newer app"))]);
