@@ -1,4 +1,5 @@
 import type { ElementHandle, Page } from 'puppeteer-core';
+import { pollUntil } from '../support/poll-until';
 
 /*
  * Finding what a person sees, in Firefox over WebDriver BiDi. Puppeteer's ARIA selectors ask
@@ -87,25 +88,4 @@ export async function textOf(page: Page, selector: string): Promise<string | nul
   const element = await page.$(selector);
   if (!element) return null;
   return element.evaluate((node) => (node as HTMLElement).innerText.trim());
-}
-
-/**
- * Checks `condition` every 50 ms until it holds (a throw counts as "not yet"); throws `what`
- * after `timeoutMs`. Outside Vitest's `expect.poll`, for the harness.
- */
-export async function pollUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const giveUpAt = Date.now() + timeoutMs;
-  let lastError: unknown = null;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() >= giveUpAt) {
-      const cause = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-      throw new Error(`${what} (waited ${timeoutMs} ms${cause})`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

@@ -7,7 +7,8 @@ import { afterAll, beforeAll } from 'vitest';
 import { SEED } from '../sandbox/seed';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { isDebianLike } from '../e2e/chromium';
-import { clickButton, pollUntil } from './dom';
+import { pollUntil } from '../support/poll-until';
+import { clickButton } from './dom';
 import { type KeapProxy, startKeapProxy } from './keap-proxy';
 
 /*

@@ -1,31 +1,11 @@
 import type { Page } from 'playwright-core';
+import { pollUntil } from '../support/poll-until';
 import { contactPath, type ExtensionBrowser } from './harness';
 
 /*
  * Opening the real side panel from a contact's Refunds panel, shared by the end-to-end tests and
  * `npm run bench`. Nothing here imports Vitest, whose `expect` only works inside a test run.
  */
-
-/**
- * Checks `condition` every 50 ms until it holds, as Vitest's `expect.poll` does (a throw counts as
- * "not yet"); throws `what` after `timeoutMs`.
- */
-async function pollUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const giveUpAt = Date.now() + timeoutMs;
-  let lastError: unknown = null;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() >= giveUpAt) {
-      const cause = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-      throw new Error(`${what} (waited ${timeoutMs} ms${cause})`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function isSidePanel(page: Page): boolean {
   return page.url().includes('/sidepanel.html');
