@@ -1,6 +1,6 @@
-import http from 'node:http';
-import { Browser, type BrowserPage, type BrowserWindow, type Request as HappyRequest, type Response as HappyResponse } from 'happy-dom';
+import type { Browser, BrowserPage } from 'happy-dom';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sandboxBrowser, sandboxRequest } from './happy-dom-app';
 import { admin, apiGet, postRefund } from './http-helpers';
 import { newerAppContactPath } from './newer-app';
 import { NEWER_APP_FORMS, type NewerAppForm } from './newer-app-forms';
@@ -21,47 +21,12 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 beforeEach(() => {
   sandbox.reset();
-  browser = new Browser({
-    settings: {
-      enableJavaScriptEvaluation: true,
-      suppressInsecureJavaScriptEnvironmentWarning: true,
-      disableCSSFileLoading: true,
-      fetch: { interceptor: { beforeAsyncRequest: ({ request, window }) => forwardToSandbox(request, window) } },
-    },
-  });
+  browser = sandboxBrowser(sandbox);
 });
 afterEach(() => browser.close());
 
-interface RawAnswer {
-  status: number;
-  contentType: string;
-  text: string;
-}
-
-/** A request to the sandbox with the given Host header (fetch cannot set one). */
-function sandboxRequest(path: string, options: { host: string; method?: string; body?: string }): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { host: options.host };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const request = http.request({ host: '127.0.0.1', port: sandbox.port, path, method: options.method ?? 'GET', headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? '', text: Buffer.concat(chunks).toString('utf8') }));
-    });
-    request.on('error', reject);
-    request.end(options.body);
-  });
-}
-
-async function forwardToSandbox(request: HappyRequest, window: BrowserWindow): Promise<HappyResponse> {
-  const url = new URL(request.url);
-  const body = request.method === 'GET' ? undefined : await request.text();
-  const answer = await sandboxRequest(`${url.pathname}${url.search}`, { host: url.host, method: request.method, body });
-  return new window.Response(answer.text, { status: answer.status, headers: { 'content-type': answer.contentType } });
-}
-
 async function dataRequest<T = Record<string, unknown>>(route: string, method = 'GET', body?: unknown): Promise<{ status: number; body: T }> {
-  const answer = await sandboxRequest(`/__newer-app/${route}`, { host: 'keap.app', method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const answer = await sandboxRequest(sandbox, `/__newer-app/${route}`, { host: 'keap.app', method, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: answer.status, body: JSON.parse(answer.text) as T };
 }
 
@@ -132,7 +97,7 @@ describe('hosts and routes over HTTP', () => {
       '/contacts/list/all/contact/1001/money',
       '/contacts/nowhere',
     ];
-    const answers = await Promise.all(['keap.app', 'infusionsoft.app', 'keap.app:8443'].flatMap((host) => paths.map((path) => sandboxRequest(path, { host }))));
+    const answers = await Promise.all(['keap.app', 'infusionsoft.app', 'keap.app:8443'].flatMap((host) => paths.map((path) => sandboxRequest(sandbox, path, { host }))));
     for (const answer of answers) {
       expect(answer.status).toBe(200);
       expect(answer.contentType).toContain('text/html');
@@ -144,11 +109,11 @@ describe('hosts and routes over HTTP', () => {
   });
 
   it('other hosts get the classic pages, and keap.app has none of them', async () => {
-    expect((await sandboxRequest('/contacts/list/all', { host: `127.0.0.1:${sandbox.port}` })).status).toBe(404);
+    expect((await sandboxRequest(sandbox, '/contacts/list/all', { host: `127.0.0.1:${sandbox.port}` })).status).toBe(404);
     const classicPath = `/Contact/manageContact.jsp?view=edit&ID=${SEED.contacts.demo}`;
-    expect((await sandboxRequest(classicPath, { host: 'refunddemo.infusionsoft.com' })).text).toContain('Dana Whitfield');
-    expect((await sandboxRequest(classicPath, { host: 'keap.app' })).text).not.toContain('Dana Whitfield');
-    expect((await sandboxRequest('/contacts/list/all', { host: 'keap.app', method: 'POST', body: '{}' })).status).toBe(405);
+    expect((await sandboxRequest(sandbox, classicPath, { host: 'refunddemo.infusionsoft.com' })).text).toContain('Dana Whitfield');
+    expect((await sandboxRequest(sandbox, classicPath, { host: 'keap.app' })).text).not.toContain('Dana Whitfield');
+    expect((await sandboxRequest(sandbox, '/contacts/list/all', { host: 'keap.app', method: 'POST', body: '{}' })).status).toBe(405);
   });
 
   it('the data endpoints answer from the same state as the API', async () => {
@@ -426,7 +391,7 @@ describe('the confirmation endpoint', () => {
     }
     expect((await dataRequest(route, 'POST', { form: 'grid' })).status).toBe(400);
     expect((await dataRequest(`payment/${SEED.payments.authorizeNetEarlierRefund}/refund`, 'POST', { form: 'cards' })).status).toBe(404);
-    expect((await sandboxRequest(`/__newer-app/${route}`, { host: 'keap.app', method: 'POST', body: '{not json' })).status).toBe(400);
+    expect((await sandboxRequest(sandbox, `/__newer-app/${route}`, { host: 'keap.app', method: 'POST', body: '{not json' })).status).toBe(400);
     expect(sandbox.state.refundLog).toEqual([]);
   });
 });

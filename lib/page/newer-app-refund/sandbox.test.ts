@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
-import http from 'node:http';
-import { Browser, type BrowserWindow, type Request as HappyRequest, type Response as HappyResponse } from 'happy-dom';
+import type { Browser } from 'happy-dom';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NO_PROGRESS, type RefundScreenPlan } from '@/lib/page/refund-screen/protocol';
+import { sandboxBrowser, sandboxRequest } from '@/test/sandbox/happy-dom-app';
 import { newerAppContactPath } from '@/test/sandbox/newer-app';
 import { NEWER_APP_FORMS } from '@/test/sandbox/newer-app-forms';
 import { SEED } from '@/test/sandbox/seed';
@@ -22,46 +22,14 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 beforeEach(() => {
   sandbox.reset();
-  browser = new Browser({
-    settings: {
-      enableJavaScriptEvaluation: true,
-      suppressInsecureJavaScriptEnvironmentWarning: true,
-      disableCSSFileLoading: true,
-      fetch: { interceptor: { beforeAsyncRequest: ({ request, window }) => forwardToSandbox(request, window) } },
-    },
-  });
+  browser = sandboxBrowser(sandbox);
 });
 afterEach(() => browser.close());
-
-function sandboxRequest(
-  path: string,
-  options: { host: string; method: string; body: string | undefined; apiKey?: string },
-): Promise<{ status: number; contentType: string; text: string }> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { host: options.host };
-    if (options.apiKey) headers['x-keap-api-key'] = options.apiKey;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const request = http.request({ host: '127.0.0.1', port: sandbox.port, path, method: options.method, headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? '', text: Buffer.concat(chunks).toString('utf8') }));
-    });
-    request.on('error', reject);
-    request.end(options.body);
-  });
-}
-
-async function forwardToSandbox(request: HappyRequest, window: BrowserWindow): Promise<HappyResponse> {
-  const url = new URL(request.url);
-  const body = request.method === 'GET' ? undefined : await request.text();
-  const answer = await sandboxRequest(`${url.pathname}${url.search}`, { host: url.host, method: request.method, body });
-  return new window.Response(answer.text, { status: answer.status, headers: { 'content-type': answer.contentType } });
-}
 
 /** Keap's API as the sandbox answers it (Node's own HTTP: this file's fetch is happy-dom's, bound by its origin rules). */
 async function apiGet<T>(path: string): Promise<T> {
   const base = new URL(sandbox.apiBase);
-  const answer = await sandboxRequest(`${base.pathname}${path}`, { host: base.host, method: 'GET', body: undefined, apiKey: sandbox.apiKey });
+  const answer = await sandboxRequest(sandbox, `${base.pathname}${path}`, { host: base.host, apiKey: sandbox.apiKey });
   return JSON.parse(answer.text) as T;
 }
 
