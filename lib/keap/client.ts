@@ -1,21 +1,7 @@
 import type { z } from 'zod';
-import {
-  badKeyError,
-  forbiddenError,
-  formatFieldPath,
-  keapDownError,
-  networkError,
-  notFoundError,
-  quotaExhaustedError,
-  redirectedError,
-  throttledError,
-  timeoutError,
-  unexpectedAnswerError,
-  type KeapError,
-  type KeapResult,
-} from '@/lib/keap/errors';
+import { unexpectedAnswerError, type KeapResult } from '@/lib/keap/errors';
 import { type KeapListing, keapListing } from '@/lib/keap/listing';
-import { isQuotaSpent, quotaResetTime, type RateLimiter } from '@/lib/keap/rate-limiter';
+import { createKeapRequester, fail, ok, type KeapRequestOptions, type RequestSpec } from '@/lib/keap/request';
 import {
   accountProfileSchema,
   contactSchema,
@@ -36,6 +22,7 @@ import {
   type KeapInvoicePayment,
   type KeapMerchantList,
   type KeapNote,
+  type KeapNotePage,
   type KeapOrder,
   type KeapOrderListing,
   type KeapTransaction,
@@ -49,19 +36,7 @@ import {
  * answers a KeapResult.
  */
 
-export interface KeapClientOptions {
-  apiKey: string;
-  /** e.g. https://api.infusionsoft.com/crm/rest */
-  baseUrl: string;
-  fetch?: typeof globalThis.fetch;
-  limiter: RateLimiter;
-  timeoutMs?: number;
-  /** Defaults to the limiter's clock. */
-  now?: () => number;
-  /** Waits between retries; defaults to the limiter's clock. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Retries after the first attempt, for 429s and for failed reads. */
-  maxRetries?: number;
+export interface KeapClientOptions extends KeapRequestOptions {
   /** Keap v1's largest page. */
   pageSize?: number;
 }
@@ -85,157 +60,16 @@ export interface KeapClient {
   createNote(note: KeapCreateNoteRequest): Promise<KeapResult<KeapNote>>;
   /** Every note on a contact, all pages. */
   listNotesForContact(contactId: number): Promise<KeapResult<KeapNote[]>>;
+  /** One page of notes (`GET /v1/notes?limit=&offset=`), of one contact when `contactId` is given; `count` is all there are. */
+  listNotesPage(page: { offset: number; limit: number; contactId?: number }): Promise<KeapResult<KeapNotePage>>;
 }
-
-interface RequestSpec<T> {
-  method: 'GET' | 'POST';
-  url: URL;
-  schema: z.ZodType<T>;
-  /** Completes "This API key does not have permission to …". */
-  action: string;
-  /** Names what a 404 did not find, e.g. "order 123". */
-  subject: string;
-  body?: unknown;
-  /** For writes: what may or may not have happened if the answer is lost. */
-  unsureWhetherSaved?: string;
-}
-
-type Attempt = { kind: 'answered'; response: Response; text: string } | { kind: 'network' } | { kind: 'timeout' };
 
 /** A runaway `next` chain must end; 1,000 pages of 1,000 is far beyond any contact. */
 const MAX_PAGES = 1000;
-const FIRST_BACKOFF_MS = 500;
-
-function ok<T>(value: T): KeapResult<T> {
-  return { ok: true, value };
-}
-
-function fail<T>(error: KeapError): KeapResult<T> {
-  return { ok: false, error };
-}
-
-/** Retry-After is seconds or an HTTP date. */
-function retryAfterMs(headers: Headers, now: number): number | undefined {
-  const text = headers.get('retry-after');
-  if (text === null || text.trim() === '') return undefined;
-  const seconds = Number(text);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 export function createKeapClient(options: KeapClientOptions): KeapClient {
-  const { apiKey, limiter } = options;
-  const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const now = options.now ?? (() => limiter.clock.now());
-  const sleep = options.sleep ?? ((ms: number) => limiter.clock.sleep(ms));
-  const maxRetries = options.maxRetries ?? 3;
   const pageSize = options.pageSize ?? 1000;
-  const base = new URL(options.baseUrl.replace(/\/+$/, ''));
-  const basePath = base.pathname;
-
-  function apiUrl(path: string, query: Record<string, string | number> = {}): URL {
-    const url = new URL(base.href);
-    url.pathname = `${basePath}${path}`;
-    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, String(value));
-    return url;
-  }
-
-  /** "GET /v1/orders": the method and the path below the base, without the query. */
-  function endpointLabel(method: string, url: URL): string {
-    const path = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
-    return `${method} ${path}`;
-  }
-
-  async function attempt(spec: RequestSpec<unknown>): Promise<Attempt> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    try {
-      const headers: Record<string, string> = { 'X-Keap-API-Key': apiKey, Accept: 'application/json' };
-      if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
-      const response = await fetchFn(spec.url.href, {
-        method: spec.method,
-        headers,
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: controller.signal,
-        // A redirect is never followed, so the key never goes to another host: the browser answers
-        // an opaque redirect, Node the 3xx itself, and send() turns either into an error.
-        redirect: 'manual',
-      });
-      // The body is read under the same timeout: a stalled body is as bad as no answer.
-      const text = await response.text();
-      return { kind: 'answered', response, text };
-    } catch {
-      return controller.signal.aborted ? { kind: 'timeout' } : { kind: 'network' };
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  function parseAnswer<T>(spec: RequestSpec<T>, label: string, text: string): KeapResult<T> {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return fail(unexpectedAnswerError(label, '', 'was not valid JSON'));
-    }
-    const parsed = spec.schema.safeParse(json);
-    if (parsed.success) return ok(parsed.data);
-    const issue = parsed.error.issues[0];
-    return fail(unexpectedAnswerError(label, formatFieldPath(issue?.path ?? [])));
-  }
-
-  async function send<T>(spec: RequestSpec<T>): Promise<KeapResult<T>> {
-    const label = endpointLabel(spec.method, spec.url);
-    const isRead = spec.method === 'GET';
-    for (let attemptNumber = 0; ; attemptNumber += 1) {
-      const permission = await limiter.acquire();
-      if (!permission.ok) {
-        return fail(permission.reason === 'quota-exhausted' ? quotaExhaustedError(label, permission.retryAt) : throttledError(label, permission.retryAt, now()));
-      }
-      const mayRetry = attemptNumber < maxRetries;
-      const backoffMs = FIRST_BACKOFF_MS * 2 ** attemptNumber;
-      const outcome = await attempt(spec);
-      if (outcome.kind !== 'answered') {
-        // A write that got no answer may have been saved: repeating it could save it twice.
-        if (isRead && mayRetry) {
-          await sleep(backoffMs);
-          continue;
-        }
-        return fail(outcome.kind === 'timeout' ? timeoutError(label, timeoutMs, spec.unsureWhetherSaved) : networkError(label, spec.unsureWhetherSaved));
-      }
-      const { response, text } = outcome;
-      limiter.observeHeaders(response.headers);
-      const status = response.status;
-      if (response.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
-        return fail(redirectedError(label, spec.unsureWhetherSaved));
-      }
-      if (status === 429) {
-        if (isQuotaSpent(response.headers)) return fail(quotaExhaustedError(label, quotaResetTime(response.headers, now())));
-        const retryAt = now() + (retryAfterMs(response.headers, now()) ?? backoffMs * 2);
-        limiter.noteThrottled(retryAt);
-        // Keap's gateway turns a throttled request away before Keap handles it, so even a write
-        // (POST) was not processed and may be sent again once the limiter lets it through.
-        if (mayRetry) continue;
-        return fail(throttledError(label, retryAt, now()));
-      }
-      if (status >= 500) {
-        if (isRead && mayRetry) {
-          await sleep(backoffMs);
-          continue;
-        }
-        return fail(keapDownError(label, status));
-      }
-      if (status === 401) return fail(badKeyError(label));
-      if (status === 403) return fail(forbiddenError(label, spec.action));
-      if (status === 404) return fail(notFoundError(label, spec.subject));
-      if (status < 200 || status >= 300) {
-        return fail(unexpectedAnswerError(label, '', `was a refusal Refund Desk did not expect (HTTP ${status})`));
-      }
-      return parseAnswer(spec, label, text);
-    }
-  }
+  const { base, apiUrl, endpointLabel, send } = createKeapRequester(options);
 
   /** Keap's `next` is followed only on our own origin, so the key never goes anywhere else. */
   function nextPageUrl(next: string | null | undefined, current: URL, offset: number): URL {
@@ -381,6 +215,14 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
         },
         (page) => page.notes,
       ),
+    listNotesPage: ({ offset, limit, contactId }) =>
+      send({
+        method: 'GET',
+        url: apiUrl('/v1/notes', { ...(contactId === undefined ? {} : { contact_id: contactId }), limit, offset }),
+        schema: noteListSchema,
+        action: 'read notes',
+        subject: contactId === undefined ? 'notes' : `notes of contact ${contactId}`,
+      }),
     createNote: (note) =>
       send({
         method: 'POST',

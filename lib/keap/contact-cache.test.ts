@@ -38,6 +38,7 @@ function stubClient() {
     listOrderTransactions: unused,
     createNote: unused,
     listNotesForContact: unused,
+    listNotesPage: unused,
     listOrdersForContact: async (contactId) => {
       calls.push(`orders ${contactId}`);
       return { ok: true, value: keapListing('GET /v1/orders', 'orders', [orderJson(1, { total: orderTotal })], orderListingSchema) };

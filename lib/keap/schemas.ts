@@ -271,3 +271,4 @@ export type KeapNote = z.infer<typeof noteSchema>;
 
 /** A page of GET /v1/notes. */
 export const noteListSchema = z.object({ ...pageLinks, notes: z.array(noteSchema) });
+export type KeapNotePage = z.infer<typeof noteListSchema>;

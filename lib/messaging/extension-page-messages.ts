@@ -19,6 +19,8 @@ const connectionStatusSchema = z.object({
   boundBy: z.enum(['person', 'page']).nullable(),
   apiHost: z.enum(KEAP_API_HOSTS),
   maskedApiKey: z.string(),
+  /** The REST v2 endpoints this key's Keap account answered only in v1 (404 or 501), when there are any. */
+  v1OnlyEndpoints: z.array(z.string()).optional(),
 });
 export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
 
@@ -103,4 +105,19 @@ export const EXTENSION_PAGE_MESSAGES = {
     input: z.object({ apiKey: z.string().optional(), index: z.number().int().nonnegative().optional(), apiHost: z.enum(KEAP_API_HOSTS) }),
     output: result({ appName: z.string(), accountName: z.string().nullable() }),
   },
+  /**
+   * "Import from Keap": teammates' refunds from Refund Desk's notes, of one contact or all notes, of
+   * the Keap app of `pageOrigin` (the popup's tab) or the one app with a key. Progress is in storage.
+   */
+  importHistoryFromKeap: {
+    input: z.object({
+      scope: z.discriminatedUnion('kind', [z.object({ kind: z.literal('all') }), z.object({ kind: z.literal('contact'), contactId: keapIdSchema })]),
+      pageOrigin: z.nullable(keapPageOriginSchema),
+    }),
+    output: result({}),
+  },
+  /** Takes up the stored import where it stopped. */
+  resumeHistoryImport: { input: z.object({}), output: result({}) },
+  /** Stops the import before its next page; answers once it has stopped. */
+  cancelHistoryImport: { input: z.object({}), output: result({}) },
 } as const;

@@ -199,7 +199,16 @@ describe('testConnection', () => {
       appName: SEED.appName,
       accountName: 'owner@refunddemo.example.com',
     });
-    expect(calls).toEqual([{ host: 'api.keap.com', path: '/crm/rest/v1/account/profile', apiKey: SEED.apiKey }]);
+    expect(calls).toEqual([{ host: 'api.keap.com', path: '/crm/rest/v2/businessProfile', apiKey: SEED.apiKey }]);
+  });
+
+  it('reads the account profile through REST v1 when the account answers v2 with 501, and the connection then says so', async () => {
+    sandbox.setV2('not-implemented');
+    await writeConnections([{ appName: 'acme', apiKey: SEED.apiKey, apiHost: 'api.keap.com', boundBy: 'person' }]);
+    expect(await testConnection({ index: 0, apiHost: 'api.keap.com' })).toMatchObject({ ok: true, appName: SEED.appName });
+    expect(calls.map((call) => call.path)).toEqual(['/crm/rest/v2/businessProfile', '/crm/rest/v1/account/profile']);
+    const settings = await getSettings();
+    expect(settings.ok && settings.connections[0]?.v1OnlyEndpoints).toEqual(['GET /v2/businessProfile']);
   });
 
   it('uses the stored key of a connection when none is typed, and the typed one over it', async () => {

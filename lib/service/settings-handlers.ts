@@ -4,16 +4,25 @@ import type { MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
 import { type KeapConnection, keapAppNameSchema, readConnections, writeConnections } from './api-key';
 import { createRateLimiter } from '@/lib/keap/rate-limiter';
-import { clientFor } from './keap-access';
+import { clientFor, v1OnlyEndpointsOf } from './keap-access';
 import { applyHistoryRetention } from './refund-handlers';
 
-function statusOf(connection: KeapConnection): ConnectionStatus {
-  return { appName: connection.appName, boundBy: connection.boundBy, apiHost: connection.apiHost, maskedApiKey: maskApiKey(connection.apiKey) };
+async function statusOf(connection: KeapConnection): Promise<ConnectionStatus> {
+  const v1OnlyEndpoints = await v1OnlyEndpointsOf(connection);
+  return {
+    appName: connection.appName,
+    boundBy: connection.boundBy,
+    apiHost: connection.apiHost,
+    maskedApiKey: maskApiKey(connection.apiKey),
+    ...(v1OnlyEndpoints.length > 0 ? { v1OnlyEndpoints } : {}),
+  };
 }
+
+const statusesOf = (connections: KeapConnection[]) => Promise.all(connections.map(statusOf));
 
 export async function getSettings(): Promise<MessageOutput<'getSettings'>> {
   const [settings, connections, learnedWords] = await Promise.all([readSettings(), readConnections(), readLearnedWords()]);
-  return { ok: true, settings, connections: connections.map(statusOf), learnedWords };
+  return { ok: true, settings, connections: await statusesOf(connections), learnedWords };
 }
 
 export async function saveSettings({ settings }: MessageData<'saveSettings'>): Promise<MessageOutput<'saveSettings'>> {
@@ -54,14 +63,14 @@ export async function saveConnection({ index, appName, apiKey, apiHost }: Messag
   const saved: KeapConnection = { appName: app, apiKey: key, apiHost, boundBy };
   const next = index === undefined ? [...connections, saved] : connections.map((connection, position) => (position === index ? saved : connection));
   await writeConnections(next);
-  return { ok: true, connections: next.map(statusOf) };
+  return { ok: true, connections: await statusesOf(next) };
 }
 
 export async function removeConnection({ index }: MessageData<'removeConnection'>): Promise<MessageOutput<'removeConnection'>> {
   const connections = await readConnections();
   const next = connections.filter((_connection, position) => position !== index);
   await writeConnections(next);
-  return { ok: true, connections: next.map(statusOf) };
+  return { ok: true, connections: await statusesOf(next) };
 }
 
 /** Asks Keap who the key belongs to; the answer names the account, or the exact problem. */

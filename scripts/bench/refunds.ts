@@ -30,10 +30,10 @@ const MINUTE_MS = 60_000;
 const REFUND_TIMEOUT_MS = 60_000;
 const API_PATH_PREFIX = '/crm/rest';
 const apiPath = (path: string) => `${API_PATH_PREFIX}${path}`;
-/** The three reads of `readOrderNow`: the order, its payments, its transactions. */
-const ORDER_READ_PATHS = [`/v1/orders/${ORDER_ID}`, `/v1/orders/${ORDER_ID}/payments`, `/v1/orders/${ORDER_ID}/transactions`].map(apiPath);
-/** What `prepareRefund` reads before it saves the refund: the order's three reads, merchants, the contact, the account profile. */
-const CHECK_PATHS = [...ORDER_READ_PATHS, ...['/v1/merchants', `/v1/contacts/${CONTACT_ID}`, '/v1/account/profile'].map(apiPath)];
+/** The three reads of `readOrderNow` through REST v2: the order, its payments, its transactions (a filtered list). */
+const ORDER_READ_PATHS = [`/v2/orders/${ORDER_ID}`, `/v2/orders/${ORDER_ID}/payments`, '/v2/sales/transactions'].map(apiPath);
+/** What `prepareRefund` reads before it saves the refund: the order's three reads, merchants, the contact and the contact's notes. */
+const CHECK_PATHS = [...ORDER_READ_PATHS, ...['/v2/merchants', `/v2/contacts/${CONTACT_ID}`, `/v2/contacts/${CONTACT_ID}/notes`].map(apiPath)];
 
 /** One Keap API request as the service worker's Resource Timing saw it, in epoch milliseconds. */
 interface ApiRequestTiming {

@@ -141,7 +141,7 @@ const CONTACT_LOAD_FAULTS: { name: string; fault: string; faults: Faults; banner
     name: 'Malformed JSON from Keap',
     fault: 'malformedJson ×1',
     faults: { malformedJson: { count: 1 } },
-    banner: /^Keap's answer to GET \/v1\/\S+ was not valid JSON\./,
+    banner: /^Keap's answer to GET \/v2\/\S+ was not valid JSON\./,
     wouldFail: 'if an answer that was not JSON gave no banner naming the GET it came from, left Refund enabled, or Retry did not then load the orders',
   },
   {
@@ -193,7 +193,7 @@ describe('Keap’s API failing while the Refunds panel loads a contact', () => {
     await expect.poll(() => refund.isEnabled(), { timeout: 45_000 }).toBe(true);
     await expect(panel.getByRole('alert').count()).resolves.toBe(0);
     // Each slow request was abandoned at the timeout and asked again.
-    expect(env.sandbox.stats().byPath['/crm/rest/v1/orders']).toBe(2);
+    expect(env.sandbox.stats().byPath['/crm/rest/v2/orders']).toBe(2);
     await finishScenario(
       {
         scenario: 'Slow answers during the contact load',
@@ -242,11 +242,11 @@ describe('Keap’s API failing after the review step, when the person confirms',
     const finish = await holdRefundFinish();
     await confirmButton(panel).click();
     await finish.held();
-    // The three reads of the first confirmation check (not the contact tab's reload), each with its three retries.
-    env.sandbox.setFaults({ serverErrors: { count: 12, pathPrefix: `/v1/orders/${ORDER}` } });
+    // The two reads of the order (the order, its payments) in the first confirmation check, each with its three retries.
+    env.sandbox.setFaults({ serverErrors: { count: 8, pathPrefix: `/v2/orders/${ORDER}` } });
     await finish.release();
     await refundedOnce(panel);
-    expect(env.sandbox.stats().byPath[`/crm/rest/v1/orders/${ORDER}`]).toBeGreaterThanOrEqual(6);
+    expect(env.sandbox.stats().byPath[`/crm/rest/v2/orders/${ORDER}`]).toBeGreaterThanOrEqual(6);
     await finishScenario(
       {
         scenario: 'Keap API 500s while confirming a sent refund',
@@ -287,7 +287,7 @@ describe('Keap’s API failing after the review step, when the person confirms',
     await expect(confirmButton(panel).isDisabled()).resolves.toBe(true);
     await refundedOnce(panel);
     // Who is refunding is read once per check: a second read is the retry after the timeout.
-    expect(env.sandbox.stats().byPath['/crm/rest/v1/oauth/connect/userinfo']).toBeGreaterThanOrEqual(2);
+    expect(env.sandbox.stats().byPath['/crm/rest/v2/oauth/connect/userinfo']).toBeGreaterThanOrEqual(2);
     await finishScenario(
       {
         scenario: 'Slow answers during a refund',
@@ -309,7 +309,7 @@ describe('Keap’s API failing after the review step, when the person confirms',
     const refusal = panel.getByRole('alert');
     await refusal.waitFor({ timeout: 30_000 });
     const message = await refusal.innerText();
-    expect(message).toMatch(/^Keap's answer to GET \/v1\/\S+ was not valid JSON\.$/);
+    expect(message).toMatch(/^Keap's answer to GET \/v2\/\S+ was not valid JSON\.$/);
     expect(refundLogFor(env.sandbox, PAYMENT)).toHaveLength(0);
     await expect(scenarioRecords()).resolves.toEqual([]);
     await confirmButton(panel).click();
@@ -358,7 +358,7 @@ describe('Refund Desk itself stopping mid-refund', () => {
     await finish.release();
     await expect.poll(() => refundLogFor(env.sandbox, PAYMENT).length, { timeout: 30_000 }).toBe(1);
     // The confirmation check has asked for the order (after the check before sending).
-    await expect.poll(() => env.sandbox.stats().byPath[`/crm/rest/v1/orders/${ORDER}`] ?? 0, { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => env.sandbox.stats().byPath[`/crm/rest/v2/orders/${ORDER}`] ?? 0, { timeout: 30_000 }).toBe(2);
     await stopServiceWorker();
     env.sandbox.setFaults({});
     // Any event may start the worker again (a tab loading, a message): here, a message does.

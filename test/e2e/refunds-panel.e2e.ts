@@ -90,7 +90,7 @@ describe('the Refunds panel on a Keap contact record', () => {
     await expect.poll(() => panel.getByRole('button', { name: `Refund order #${oldestOrderId}` }).isEnabled()).toBe(true);
     await expect(orderRow(page, oldestOrderId).locator('.rd-refundable').innerText()).resolves.toBe('$28.63');
     const { byPath } = env.sandbox.stats();
-    expect([byPath['/crm/rest/v1/orders'], byPath['/crm/rest/v1/transactions']]).toEqual([1, 1]);
+    expect([byPath['/crm/rest/v2/orders'], byPath['/crm/rest/v2/sales/transactions']]).toEqual([1, 1]);
     await page.close();
   });
 

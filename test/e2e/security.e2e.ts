@@ -334,7 +334,7 @@ describe('hostile data from the page or the API', () => {
     const alert = otherPanel.getByRole('alert');
     await alert.waitFor({ timeout: 30_000 });
     const message = (await alert.locator('span').innerText()).trim();
-    expect(message).toMatch(/^Keap's answer to GET \/v1\/transactions had an unexpected value at transactions\[\d+\]\.status\.$/);
+    expect(message).toMatch(/^Keap's answer to GET \/v2\/sales\/transactions had an unexpected value at transactions\[\d+\]\.status\.$/);
     // The newest order (first page) and the old one alike: no amount shown as Keap's, and no refund.
     for (const orderId of [fiftyOrders.firstOrderId, fiftyOrders.firstOrderId + oldOrderIndex]) {
       await otherPanel.getByLabel('Filter orders').fill(String(orderId));
@@ -406,7 +406,7 @@ describe('the API key stays in the background', () => {
     });
     await panel.getByRole('button', { name: 'Confirm refund of $60.00' }).click();
     await expect.poll(() => held !== undefined, { timeout: 30_000 }).toBe(true);
-    env.sandbox.setFaults({ serverErrors: { count: 50, pathPrefix: '/v1/notes' } });
+    env.sandbox.setFaults({ serverErrors: { count: 50, pathPrefix: `/v2/contacts/${DEMO}/notes` } });
     await held!.continue();
     await env.browser.context.unroute('**/Job/refundPayment.jsp');
     await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $60.00');

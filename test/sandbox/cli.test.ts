@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { V2_AVAILABILITIES } from './api-v2';
 import { NEWER_APP_FORMS } from './newer-app-forms';
 import { SCREEN_FORMS } from './screen-forms';
 import { SEED } from './seed';
@@ -71,6 +72,7 @@ describe('npm run sandbox (cli.ts)', () => {
       'newer-contact': `https://keap.app/contacts/list/all/contact/${SEED.contacts.demo}/activity`,
       screen: 'dialog',
       'newer-app': 'cards',
+      v2: 'served',
     });
     const answer = await httpsStatus(`${cli.lines.origin}/__sandbox/stats`);
     expect(answer.status).toBe(200);
@@ -104,6 +106,26 @@ describe('npm run sandbox (cli.ts)', () => {
     expect(cli.lines.screen).toBe('dialog');
     expect(await (await fetch(`${cli.lines.origin}/__sandbox/newer-app`)).json()).toEqual({ form: 'table' });
     expect(await cli.stop('SIGTERM')).toBe(0);
+  });
+
+  it('--v2 not-implemented makes the account "v1 only": v2 routes answer 501, v1 still answers', async () => {
+    const cli = await startCli({ SANDBOX_TLS: '0' }, ['--v2', 'not-implemented']);
+    expect(cli.lines.v2).toBe('not-implemented');
+    const headers = { 'X-Keap-API-Key': SEED.apiKey };
+    expect((await fetch(`${cli.lines.api}/v2/orders`, { headers })).status).toBe(501);
+    expect((await fetch(`${cli.lines.api}/v1/orders`, { headers })).status).toBe(200);
+    expect(await (await fetch(`${cli.lines.origin}/__sandbox/v2`)).json()).toEqual({ v2: 'not-implemented' });
+    expect(await cli.stop('SIGTERM')).toBe(0);
+  });
+
+  it('exits 2 on an unknown v2 availability, naming the ones it knows', async () => {
+    const child = spawnCli({ SANDBOX_TLS: '0' }, ['--v2', 'maybe']);
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(errors).toContain('"maybe"');
+    for (const name of V2_AVAILABILITIES) expect(errors).toContain(name);
   });
 
   it('exits 2 on an unknown newer app form, naming the forms it knows', async () => {

@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import { answerApi } from './api';
+import { answerApiV2, V2_AVAILABILITIES, v2AvailabilitySchema, v2Unavailable, type V2Availability } from './api-v2';
 import { FaultBoard, FaultsSchema, type Faults } from './faults';
 import { answerNewerAppRequest, isNewerAppHost, NEWER_APP_DATA_PREFIX } from './newer-app';
 import { NEWER_APP_FORMS, newerAppFormSchema, type NewerAppForm } from './newer-app-forms';
@@ -30,6 +31,8 @@ export interface SandboxOptions {
   screenForm?: ScreenForm;
   /** The form the newer app (keap.app, newer-app-forms.ts) is drawn in; default 'cards'. */
   newerAppForm?: NewerAppForm;
+  /** Whether REST v2 is served, or every v2 route answers 404 or 501 ("v1 only", api-v2.ts); default 'served'. */
+  v2?: V2Availability;
 }
 
 interface SandboxStats {
@@ -56,7 +59,10 @@ export interface Sandbox {
   /** Draws the newer app (keap.app) in another form from its next page load on. */
   setNewerAppForm(form: NewerAppForm): void;
   newerAppForm(): NewerAppForm;
-  /** Seed data, no faults, zeroed counters, and the screen and newer-app forms the sandbox started with. */
+  /** Serves REST v2, or makes the account "v1 only" (every v2 route 404 or 501), from the next request on. */
+  setV2(availability: V2Availability): void;
+  v2(): V2Availability;
+  /** Seed data, no faults, zeroed counters, and the screen and newer-app forms and v2 availability the sandbox started with. */
   reset(): void;
   stats(): SandboxStats;
   close(): Promise<void>;
@@ -64,7 +70,8 @@ export interface Sandbox {
 
 const API_PREFIX = '/crm/rest';
 const ADMIN_PREFIX = '/__sandbox/';
-const PROFILE_PATH = '/v1/account/profile';
+/** What a key without rights may still read: the account profile, in v1 and v2. */
+const PROFILE_PATHS = ['/v1/account/profile', '/v2/businessProfile'];
 
 const INVALID_KEY_BODY = {
   fault: { faultstring: 'Invalid Access Token', detail: { errorcode: 'keymanagement.service.invalid_access_token' } },
@@ -131,6 +138,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let screenForm: ScreenForm = startScreenForm;
   const startNewerAppForm = options.newerAppForm ?? 'cards';
   let newerAppForm: NewerAppForm = startNewerAppForm;
+  const startV2 = options.v2 ?? 'served';
+  let v2: V2Availability = startV2;
   let stats: SandboxStats = { requests: 0, throttled: 0, byPath: {} };
   const pendingWaits = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closing = false;
@@ -157,6 +166,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stats = { requests: 0, throttled: 0, byPath: {} };
     screenForm = startScreenForm;
     newerAppForm = startNewerAppForm;
+    v2 = startV2;
   }
 
   async function handleApi(request: http.IncomingMessage, response: ServerResponse, url: URL, requestOrigin: string): Promise<void> {
@@ -189,7 +199,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return sendJson(response, 429, THROTTLED_BODY, { ...decision.headers, 'retry-after': String(decision.retryAfterSeconds) });
     }
     const method = request.method ?? 'GET';
-    if (key === SEED.readOnlyApiKey && !(method === 'GET' && apiPath.replace(/\/+$/, '') === PROFILE_PATH)) {
+    if (key === SEED.readOnlyApiKey && !(method === 'GET' && PROFILE_PATHS.includes(apiPath.replace(/\/+$/, '')))) {
       return sendJson(
         response,
         403,
@@ -203,7 +213,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } catch {
       return sendJson(response, 400, { message: 'Request body is not valid JSON' }, decision.headers);
     }
-    const answer = answerApi(state, { method, apiPath, query: url.searchParams, requestOrigin, body, now: new Date(), faults: faults.current });
+    const apiRequest = { method, apiPath, query: url.searchParams, requestOrigin, body, now: new Date(), faults: faults.current };
+    const isV2 = apiPath.startsWith('/v2/');
+    const answer = !isV2 ? answerApi(state, apiRequest) : v2 === 'served' ? answerApiV2(state, apiRequest) : v2Unavailable(v2, apiPath);
     sendJson(response, answer.status, answer.body, decision.headers);
   }
 
@@ -250,6 +262,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return sendJson(response, 200, { ok: true, form: newerAppForm });
     }
     if (method === 'GET' && route === 'newer-app') return sendJson(response, 200, { form: newerAppForm });
+    if (method === 'POST' && route === 'v2') {
+      let body: unknown;
+      try {
+        body = parseJsonBody(await readBody(request));
+      } catch {
+        return sendJson(response, 400, { message: 'The v2 availability must be JSON: {"v2": "<served | not-found | not-implemented>"}' });
+      }
+      const parsed = v2AvailabilitySchema.safeParse((body as { v2?: unknown } | undefined)?.v2);
+      if (!parsed.success) return sendJson(response, 400, { message: `Unknown v2 availability; one of: ${V2_AVAILABILITIES.join(', ')}` });
+      v2 = parsed.data;
+      return sendJson(response, 200, { ok: true, v2 });
+    }
+    if (method === 'GET' && route === 'v2') return sendJson(response, 200, { v2 });
     if (method === 'GET' && route === 'state') return sendJson(response, 200, state);
     if (method === 'GET' && route === 'stats') return sendJson(response, 200, stats);
     return sendJson(response, 404, { message: `No admin route ${method} ${ADMIN_PREFIX}${route}` });
@@ -373,6 +398,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       newerAppForm = newerAppFormSchema.parse(form);
     },
     newerAppForm: () => newerAppForm,
+    setV2: (availability) => {
+      v2 = v2AvailabilitySchema.parse(availability);
+    },
+    v2: () => v2,
     reset,
     stats: () => structuredClone(stats),
     close: () =>

@@ -2,18 +2,21 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { parse as parseYaml } from 'yaml';
 
 /**
- * Validators for Keap REST v1 responses, built from keap-rest-v1.json (OpenAPI 3.0.1).
- * Objects are made closed (no properties beyond the spec's) so a misspelt field is drift too.
+ * Validators for Keap REST responses, built from keap-rest-v1.json (OpenAPI 3.0.1) or
+ * keap-rest-v2.yml (OpenAPI 3.1.0). Objects are made closed (no properties beyond the spec's) so a
+ * misspelt field is drift too.
  */
 
 const KEAP_V1_SPEC_PATH = fileURLToPath(new URL('../../../shared/keap-openapi/keap-rest-v1.json', import.meta.url));
+export const KEAP_V2_SPEC_PATH = fileURLToPath(new URL('../../../shared/keap-openapi/keap-rest-v2.yml', import.meta.url));
 
 type JsonSchema = Record<string, unknown>;
-const SPEC_ID = 'keap-v1';
+const SPEC_ID = 'keap-spec';
 
-/** OpenAPI 3.0 schema → JSON Schema: `nullable` becomes a null type, refs point into the spec document. */
+/** OpenAPI 3.0/3.1 schema → JSON Schema: `nullable` becomes a null type, refs point into the spec document. */
 function toJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toJsonSchema);
   if (node === null || typeof node !== 'object') return node;
@@ -40,12 +43,13 @@ interface Operation {
 }
 
 export interface SpecValidators {
-  /** Validator for the JSON body of `method path` (spec path, e.g. `/v1/orders/{orderId}`) answering `status`. */
+  /** Validator for the JSON body of `method path` (spec path, e.g. `/v1/orders/{orderId}` or `/rest/v2/orders/{order_id}`) answering `status`. */
   forResponse(method: string, specPath: string, status: number): ValidateFunction;
 }
 
 export function loadSpecValidators(specPath: string = KEAP_V1_SPEC_PATH): SpecValidators {
-  const spec = JSON.parse(readFileSync(specPath, 'utf8')) as { paths: Record<string, Record<string, Operation>>; components: { schemas: JsonSchema } };
+  const text = readFileSync(specPath, 'utf8');
+  const spec = (specPath.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as { paths: Record<string, Record<string, Operation>>; components: { schemas: JsonSchema } };
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema({ $id: SPEC_ID, components: toJsonSchema(spec.components) });
