@@ -129,6 +129,17 @@ describe('rate limiter', () => {
     expect((await limiter.acquire()).ok).toBe(true);
   });
 
+  it("tells what is left of today's quota, from its own count and from Keap's headers", async () => {
+    const clock = fakeClock(Date.UTC(2025, 0, 15, 20, 0, 0));
+    const limiter = createRateLimiter({ clock, perDay: 100 });
+    await Promise.all([limiter.acquire(), limiter.acquire()]);
+    expect(limiter.dailyQuota()).toEqual({ remaining: 98, resetAt: Date.UTC(2025, 0, 16) });
+    limiter.observeHeaders(new Headers({ 'x-keap-product-quota-limit': '100', 'x-keap-product-quota-used': '90' }));
+    expect(limiter.dailyQuota().remaining).toBe(10);
+    limiter.observeHeaders(new Headers({ 'x-keap-product-quota-available': '0', 'x-keap-product-quota-expiry-time': String(Date.UTC(2025, 0, 16, 1)) }));
+    expect(limiter.dailyQuota()).toEqual({ remaining: 0, resetAt: Date.UTC(2025, 0, 16, 1) });
+  });
+
   it('after a 429 nobody sends before the retry time', async () => {
     const clock = fakeClock();
     const limiter = createRateLimiter({ clock });

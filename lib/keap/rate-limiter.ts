@@ -52,6 +52,8 @@ export interface RateLimiter {
   /** Keap answered 429: nobody sends before `retryAt`. */
   noteThrottled(retryAt: number): void;
   counters(): RateLimiterCounters;
+  /** What is left of today's quota, as far as this limiter and Keap's headers tell, and when it resets. */
+  dailyQuota(): { remaining: number; resetAt: number };
 }
 
 const SECOND_MS = 1000;
@@ -249,5 +251,10 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       pausedUntil = Math.max(pausedUntil, retryAt);
     },
     counters: () => ({ ...counters }),
+    dailyQuota() {
+      const now = clock.now();
+      const exhaustedUntil = quotaResetAt(now);
+      return exhaustedUntil !== undefined ? { remaining: 0, resetAt: exhaustedUntil } : { remaining: dailyLimit - sentToday, resetAt: currentDayEnd };
+    },
   };
 }

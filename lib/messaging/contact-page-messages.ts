@@ -60,6 +60,11 @@ export const CONTACT_PAGE_MESSAGES = {
     input: z.object({ contactId: keapIdSchema, orderId: keapIdSchema }),
     output: result({}),
   },
+  /** The panel's "Add to queue": the chosen orders of the sender tab's contact join the refund queue, and the queue's page opens. */
+  addOrdersToQueue: {
+    input: z.object({ contactId: keapIdSchema, orderIds: z.array(keapIdSchema).check(z.minLength(1), z.maxLength(1000)) }),
+    output: result({ added: z.int() }),
+  },
   /** Opens Refund Desk's options page (from the panel's "add your API key" link). */
   openOptions: { input: z.object({}), output: result({}) },
 } as const;

@@ -2,6 +2,7 @@ import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { z } from 'zod';
 import { CONTACT_PAGE_MESSAGES } from './contact-page-messages';
 import { EXTENSION_PAGE_MESSAGES } from './extension-page-messages';
+import { QUEUE_MESSAGES } from './queue-messages';
 import { REFUND_SCREEN_MESSAGES } from './refund-screen-messages';
 
 /**
@@ -9,7 +10,7 @@ import { REFUND_SCREEN_MESSAGES } from './refund-screen-messages';
  * content script carries only its own schemas), and who may send each one. Receivers validate on
  * arrival (serve.ts); senders validate answers (`backgroundCaller` in messages.ts).
  */
-export const MESSAGES = { ...CONTACT_PAGE_MESSAGES, ...REFUND_SCREEN_MESSAGES, ...EXTENSION_PAGE_MESSAGES } as const;
+export const MESSAGES = { ...CONTACT_PAGE_MESSAGES, ...REFUND_SCREEN_MESSAGES, ...EXTENSION_PAGE_MESSAGES, ...QUEUE_MESSAGES } as const;
 
 export type MessageName = keyof typeof MESSAGES;
 type MessageInput<N extends MessageName> = z.input<(typeof MESSAGES)[N]['input']>;
@@ -24,6 +25,7 @@ export const POLICY: Record<MessageName, 'any-sender' | 'own-contact-or-extensio
   getContactOrders: 'own-contact-or-extension-page',
   bindKeapApp: 'own-contact',
   openRefundPanel: 'own-contact',
+  addOrdersToQueue: 'own-contact',
   openOptions: 'any-sender',
   refundScreenProgress: 'refund-screen',
   approveFinalClick: 'refund-screen',
@@ -40,6 +42,17 @@ export const POLICY: Record<MessageName, 'any-sender' | 'own-contact-or-extensio
   saveConnection: 'extension-page',
   removeConnection: 'extension-page',
   testConnection: 'extension-page',
+  importHistoryFromKeap: 'extension-page',
+  resumeHistoryImport: 'extension-page',
+  cancelHistoryImport: 'extension-page',
+  queueAddRows: 'extension-page',
+  queueRemoveRow: 'extension-page',
+  queueUpdate: 'extension-page',
+  queueCheck: 'extension-page',
+  queueRun: 'extension-page',
+  queuePause: 'extension-page',
+  queueCancel: 'extension-page',
+  queueNew: 'extension-page',
 };
 
 type ProtocolMap = { [N in MessageName]: (data: MessageInput<N>) => MessageOutput<N> };

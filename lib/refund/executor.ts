@@ -5,7 +5,7 @@ import type { KeapClient } from '@/lib/keap/client';
 import type { KeapError, KeapResult } from '@/lib/keap/errors';
 import { contactDisplayName } from '@/lib/keap/contacts';
 import { derivePaymentFacts } from '@/lib/keap/payment-facts';
-import type { KeapInvoicePayment, KeapOrder, KeapTransaction } from '@/lib/keap/schemas';
+import type { KeapInvoicePayment, KeapMerchantList, KeapOrder, KeapTransaction } from '@/lib/keap/schemas';
 import { formatMoney } from '@/lib/money';
 import type { RefundScreenPlan, ResultLine } from '@/lib/page/refund-screen/protocol';
 import type { LearnSlot } from '@/lib/page/refund-screen/words';
@@ -14,10 +14,10 @@ import { type RefundPage, refundPageFor } from './refund-page';
 import { baselineOf, checkRefundEvidence } from './evidence';
 import { type RefundForm, type RefundFormErrors, validateRefundForm } from './form';
 import { planGroupsByChannel } from './plan';
-import { actorOf } from './actor';
+import { actorOf, type RefundActor } from './actor';
 import type { RefundScreenResult } from './screen-result';
 import { reasonText } from './rules';
-import { attemptsInProgress, inProgressNote, teammateRefusal } from './team-notes';
+import { attemptsInProgress, inProgressNote, type NoteOnContact, teammateRefusal } from './team-notes';
 import { refundNoteBody } from './note';
 
 /** Drives Keap's own refund screen for one order in the user's logged-in session. */
@@ -43,8 +43,12 @@ export interface ExecutorDeps {
   yourName: string;
   /** Called after anything that may have changed the contact's money in Keap. */
   onContactChanged: (contactId: number) => void;
-  /** How long to wait for Keap's API to show a refund before handing it to a person. */
-  confirmation: { attempts: number; intervalMs: number };
+  /**
+   * How long to wait for Keap's API to show a refund before handing it to a person; `withTransactions`
+   * false: the confirming reads leave out the order's transactions, which only add their ids to the
+   * evidence (a refund is confirmed by its refund rows and the order's refund total either way).
+   */
+  confirmation: { attempts: number; intervalMs: number; withTransactions?: boolean };
   sleep: (ms: number) => Promise<void>;
   now: () => number;
 }
@@ -60,9 +64,12 @@ export interface StartRefundInput {
   newerAppOrigin?: string;
 }
 
-export type StartRefundResult = { ok: true; refundIds: string[] } | { ok: false; error: { kind: string; message: string }; fieldErrors?: RefundFormErrors };
+export type StartRefundResult =
+  | { ok: true; refundIds: string[] }
+  /** `retryAt`: when Keap's limits allow asking again, for a refusal by them. */
+  | { ok: false; error: { kind: string; message: string; retryAt?: number }; fieldErrors?: RefundFormErrors };
 
-interface OrderNow {
+export interface OrderNow {
   order: KeapOrder;
   payments: KeapInvoicePayment[];
   transactions: KeapTransaction[];
@@ -73,7 +80,8 @@ function fail(kind: string, message: string): StartRefundResult {
 }
 
 function keapFailure(error: KeapError): StartRefundResult {
-  return { ok: false, error: { kind: error.kind, message: error.message } };
+  const retryAt = error.kind === 'throttled' ? error.retryAt : error.kind === 'quota-exhausted' ? error.resetAt : undefined;
+  return { ok: false, error: { kind: error.kind, message: error.message, ...(retryAt === undefined ? {} : { retryAt }) } };
 }
 
 /** The order with its invoice payments and transactions, as Keap's API shows them now. */
@@ -83,6 +91,14 @@ export async function readOrderNow(client: KeapClient, orderId: number): Promise
   if (!payments.ok) return payments;
   if (!transactions.ok) return transactions;
   return { ok: true, value: { order: order.value, payments: payments.value, transactions: transactions.value } };
+}
+
+/** The order and its invoice payments, without its transactions: what decides whether a refund shows. */
+async function readOrderAndPayments(client: KeapClient, orderId: number): Promise<KeapResult<OrderNow>> {
+  const [order, payments] = await Promise.all([client.getOrder(orderId), client.listOrderPayments(orderId)]);
+  if (!order.ok) return order;
+  if (!payments.ok) return payments;
+  return { ok: true, value: { order: order.value, payments: payments.value, transactions: [] } };
 }
 
 /**
@@ -98,17 +114,12 @@ async function withOrderLock<T>(orderId: number, work: () => Promise<T>): Promis
   return locks.request(`refund-desk:order:${orderId}`, () => work());
 }
 
-/**
- * Checks a refund against what Keap's API says right now and writes it to the journal as
- * `planned`, one record per channel, before anything is sent. Refuses when a payment already has
- * a refund in flight or awaiting a person, so the same payment is never refunded twice.
- */
+/** Reads the order, its contact and the contact's notes from Keap's API now, and plans the refund against them (`planFromPicture`). */
 export function prepareRefund(input: StartRefundInput, deps: ExecutorDeps): Promise<StartRefundResult> {
   return withOrderLock(input.form.orderId, async () => {
-    const existing = await Promise.all(['keap-refund-screen', 'manual'].map((channel) => findByIdempotencyKey(deps.db, `${input.idempotencyKey}:${channel}`)));
-    const alreadyPlanned = existing.filter((record): record is RefundRecord => record !== undefined);
+    const alreadyPlanned = await plannedFor(input.idempotencyKey, deps);
     // A double click or a resent message: the same refund, not a second one.
-    if (alreadyPlanned.length > 0) return { ok: true, refundIds: alreadyPlanned.map((record) => record.id) };
+    if (alreadyPlanned.length > 0) return { ok: true, refundIds: alreadyPlanned };
     const { form } = input;
     const [orderNow, merchants, contact, notes, actor] = await Promise.all([
       readOrderNow(deps.client, form.orderId),
@@ -122,68 +133,126 @@ export function prepareRefund(input: StartRefundInput, deps: ExecutorDeps): Prom
     if (!contact.ok) return keapFailure(contact.error);
     // Without the contact's notes Refund Desk cannot see a teammate's refund in progress: it waits.
     if (!notes.ok) return keapFailure(notes.error);
-    const { order, payments, transactions } = orderNow.value;
-    if (order.contact.id !== form.contactId) return fail('wrong-contact', `Order #${order.id} does not belong to this contact.`);
+    const email = contact.value.email_addresses?.[0]?.email ?? '';
+    return planFromPicture(
+      input,
+      { orderNow: orderNow.value, merchants: merchants.value, contact: { name: contactDisplayName(contact.value), email }, notes: notes.value, actor },
+      deps,
+    );
+  });
+}
 
-    // Amounts are checked against what is refundable now, not when the form was opened.
-    const facts = derivePaymentFacts({ order, payments, transactions, merchants: merchants.value });
-    const validation = validateRefundForm(form, facts, order.total);
-    if (!validation.ok) {
-      return { ok: false, error: { kind: 'invalid-form', message: 'Some fields need your attention.' }, fieldErrors: validation.errors };
+/** The journal records already planned under an idempotency key (one per channel). */
+async function plannedFor(idempotencyKey: string, deps: Pick<ExecutorDeps, 'db'>): Promise<string[]> {
+  const existing = await Promise.all(['keap-refund-screen', 'manual'].map((channel) => findByIdempotencyKey(deps.db, `${idempotencyKey}:${channel}`)));
+  return existing.filter((record): record is RefundRecord => record !== undefined).map((record) => record.id);
+}
+
+/** What Keap's API showed, read just before a refund is planned. */
+export interface OrderPicture {
+  orderNow: OrderNow;
+  merchants: KeapMerchantList;
+  contact: { name: string; email: string };
+  /**
+   * The contact's notes, to refuse a refund a teammate's Refund Desk has in progress; null when
+   * the caller leaves that to the second look after the in-progress note (a queue's run).
+   */
+  notes: readonly NoteOnContact[] | null;
+  actor: RefundActor;
+}
+
+/**
+ * A refund of a queue's row: its order as the queue's check read it, with the order's payments
+ * read again now. Keap changes an order's refunded money only by adding refund rows to its
+ * payments, so when the payments show the same refund rows as at the check, the check's order
+ * and transactions still hold and are not read again; otherwise they are.
+ */
+export function prepareQueuedRefund(input: StartRefundInput, checked: Omit<OrderPicture, 'notes'>, deps: ExecutorDeps): Promise<StartRefundResult> {
+  return withOrderLock(input.form.orderId, async () => {
+    const alreadyPlanned = await plannedFor(input.idempotencyKey, deps);
+    if (alreadyPlanned.length > 0) return { ok: true, refundIds: alreadyPlanned };
+    const payments = await deps.client.listOrderPayments(input.form.orderId);
+    if (!payments.ok) return keapFailure(payments.error);
+    const refundRows = (rows: readonly KeapInvoicePayment[]) => baselineOf(checked.orderNow.order, rows, []).refundRowIds.join(',');
+    let orderNow: OrderNow = { ...checked.orderNow, payments: payments.value };
+    if (refundRows(payments.value) !== refundRows(checked.orderNow.payments)) {
+      const fresh = await readOrderNow(deps.client, input.form.orderId);
+      if (!fresh.ok) return keapFailure(fresh.error);
+      orderNow = fresh.value;
     }
-    const { plan } = validation;
-    for (const line of plan.lines) {
-      const active = await findActiveForPayment(deps.db, line.paymentId);
-      if (active.length > 0) {
-        return fail(
-          'refund-in-progress',
-          `Payment ${line.paymentId} already has a refund in progress or waiting for you (started ${new Date(active[0]!.createdAt).toLocaleString()}). Finish that one first.`,
-        );
-      }
+    return planFromPicture(input, { ...checked, orderNow, notes: null }, deps);
+  });
+}
+
+/**
+ * Checks a refund against `picture` and writes it to the journal as `planned`, one record per
+ * channel, before anything is sent. Refuses when a payment already has a refund in flight or
+ * awaiting a person, so the same payment is never refunded twice. Runs under the order's lock.
+ */
+async function planFromPicture(input: StartRefundInput, picture: OrderPicture, deps: ExecutorDeps): Promise<StartRefundResult> {
+  const { form } = input;
+  const { order, payments, transactions } = picture.orderNow;
+  if (order.contact.id !== form.contactId) return fail('wrong-contact', `Order #${order.id} does not belong to this contact.`);
+
+  // Amounts are checked against what is refundable now, not when the form was opened.
+  const facts = derivePaymentFacts({ order, payments, transactions, merchants: picture.merchants });
+  const validation = validateRefundForm(form, facts, order.total);
+  if (!validation.ok) {
+    return { ok: false, error: { kind: 'invalid-form', message: 'Some fields need your attention.' }, fieldErrors: validation.errors };
+  }
+  const { plan } = validation;
+  for (const line of plan.lines) {
+    const active = await findActiveForPayment(deps.db, line.paymentId);
+    if (active.length > 0) {
+      return fail(
+        'refund-in-progress',
+        `Payment ${line.paymentId} already has a refund in progress or waiting for you (started ${new Date(active[0]!.createdAt).toLocaleString()}). Finish that one first.`,
+      );
     }
+  }
+  if (picture.notes !== null) {
     // Another Refund Desk (another browser, a teammate) refunding one of these payments right now.
     const ownAttempts = new Set(await deps.db.refunds.where('orderId').equals(order.id).primaryKeys());
     const teammate = attemptsInProgress(
-      notes.value,
+      picture.notes,
       plan.lines.map((line) => line.paymentId),
       ownAttempts,
       deps.now(),
     )[0];
     if (teammate) return fail('teammate-in-progress', teammateRefusal(teammate));
-    const groups = planGroupsByChannel(plan);
-    if (groups.manual.length > 0 && !input.manualRefundsDone) {
-      return fail('manual-not-confirmed', 'Refund the manual payments in your merchant account first, then tick the box to confirm you did.');
-    }
-    const appName = new URL(input.appOrigin).hostname.split('.')[0] ?? '';
-    // The order's payments as the API has them: Keap's refund screen must list the same ones.
-    const orderPayments = facts
-      .filter((fact) => !fact.isRefundRow)
-      .map((fact) => ({ paymentId: fact.paymentId, payDate: fact.payDate, amountMinor: fact.amountMinor, refundableMinor: fact.refundableMinor }));
-    const baseline = { ...baselineOf(order, payments, transactions), payments: orderPayments };
-    const email = contact.value.email_addresses?.[0]?.email ?? '';
-    const refundIds: string[] = [];
-    for (const [channel, lines] of [
-      ['keap-refund-screen', groups.keapScreen],
-      ['manual', groups.manual],
-    ] as const) {
-      if (lines.length === 0) continue;
-      const record = await planRefund(deps.db, {
-        idempotencyKey: `${input.idempotencyKey}:${channel}`,
-        appName,
-        contact: { id: form.contactId, name: contactDisplayName(contact.value), email },
-        orderId: order.id,
-        lines: lines.map((line) => ({ paymentId: line.paymentId, amountMinor: line.amountMinor, currency: plan.currency, channel })),
-        reason: plan.reason,
-        errorHandling: plan.errorHandling,
-        amountOwedAfterMinor: plan.amountOwedAfterMinor,
-        actor: { name: actor.name, email: actor.email },
-        baseline,
-        ...(input.newerAppOrigin ? { newerAppOrigin: input.newerAppOrigin } : {}),
-      });
-      refundIds.push(record.id);
-    }
-    return { ok: true, refundIds };
-  });
+  }
+  const groups = planGroupsByChannel(plan);
+  if (groups.manual.length > 0 && !input.manualRefundsDone) {
+    return fail('manual-not-confirmed', 'Refund the manual payments in your merchant account first, then tick the box to confirm you did.');
+  }
+  const appName = new URL(input.appOrigin).hostname.split('.')[0] ?? '';
+  // The order's payments as the API has them: Keap's refund screen must list the same ones.
+  const orderPayments = facts
+    .filter((fact) => !fact.isRefundRow)
+    .map((fact) => ({ paymentId: fact.paymentId, payDate: fact.payDate, amountMinor: fact.amountMinor, refundableMinor: fact.refundableMinor }));
+  const baseline = { ...baselineOf(order, payments, transactions), payments: orderPayments };
+  const refundIds: string[] = [];
+  for (const [channel, lines] of [
+    ['keap-refund-screen', groups.keapScreen],
+    ['manual', groups.manual],
+  ] as const) {
+    if (lines.length === 0) continue;
+    const record = await planRefund(deps.db, {
+      idempotencyKey: `${input.idempotencyKey}:${channel}`,
+      appName,
+      contact: { id: form.contactId, name: picture.contact.name, email: picture.contact.email },
+      orderId: order.id,
+      lines: lines.map((line) => ({ paymentId: line.paymentId, amountMinor: line.amountMinor, currency: plan.currency, channel })),
+      reason: plan.reason,
+      errorHandling: plan.errorHandling,
+      amountOwedAfterMinor: plan.amountOwedAfterMinor,
+      actor: { name: picture.actor.name, email: picture.actor.email },
+      baseline,
+      ...(input.newerAppOrigin ? { newerAppOrigin: input.newerAppOrigin } : {}),
+    });
+    refundIds.push(record.id);
+  }
+  return { ok: true, refundIds };
 }
 
 /** What Keap's refund screen must be told for `record`; null for a record planned without the order's payments. */
@@ -354,7 +423,7 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps, mode: 
   let lastReadError: KeapError | null = null;
   for (let attempt = 0; attempt < deps.confirmation.attempts; attempt++) {
     if (attempt > 0) await deps.sleep(deps.confirmation.intervalMs);
-    const orderNow = await readOrderNow(deps.client, record.orderId);
+    const orderNow = deps.confirmation.withTransactions === false ? await readOrderAndPayments(deps.client, record.orderId) : await readOrderNow(deps.client, record.orderId);
     if (!orderNow.ok) {
       lastReadError = orderNow.error;
       continue;

@@ -1,12 +1,15 @@
 import { browser } from 'wxt/browser';
 import { serveMessages } from '@/lib/messaging/serve';
+import { showRefundsNeedingYou } from './badge';
 import { bindKeapApp, getContactOrders } from './contact-handlers';
+import { cancelHistoryImport, importHistoryFromKeap, resumeHistoryImport, resumeHistoryImportAtStart } from './history-import';
 import { openOptions, openRefundPanel } from './panel-handlers';
 import { requestPersistentStorage } from '@/lib/audit/journal';
 import { prepareMoneyFormatting } from '@/lib/money';
 import {
   applyHistoryRetention,
   approveFinalClick,
+  backgroundJournal,
   checkWatchedRefund,
   continueInKeap,
   getOrderForRefund,
@@ -19,7 +22,21 @@ import {
 } from './refund-handlers';
 import { listenForRefundScreenTabs, refundScreenProgress } from './refund-screen-session';
 import { listenForWatchAlarm } from './refund-watch';
+import {
+  addOrdersToQueue,
+  listenForQueueAlarm,
+  queueAddRows,
+  queueCancel,
+  queueCheck,
+  queueNew,
+  queuePause,
+  queueRemoveRow,
+  queueRun,
+  queueUpdate,
+  resumeQueues,
+} from './queue-handlers';
 import { forgetLearnedWord, getSettings, removeConnection, saveConnection, saveSettings, testConnection } from './settings-handlers';
+import { showWhereRefundDeskWorks } from './toolbar-icon';
 
 interface StorageAreaWithAccessLevel {
   setAccessLevel?: (options: { accessLevel: 'TRUSTED_CONTEXTS' | 'TRUSTED_AND_UNTRUSTED_CONTEXTS' }) => Promise<void>;
@@ -66,16 +83,36 @@ export function startBackgroundService(extension: { id: string; origin: string }
       removeConnection,
       forgetLearnedWord,
       testConnection,
+      importHistoryFromKeap,
+      resumeHistoryImport,
+      cancelHistoryImport,
+      addOrdersToQueue,
+      queueAddRows,
+      queueRemoveRow,
+      queueUpdate,
+      queueCheck,
+      queueRun,
+      queuePause,
+      queueCancel,
+      queueNew,
     },
     extension,
   );
   listenForRefundScreenTabs();
   listenForWatchAlarm(checkWatchedRefund);
+  showRefundsNeedingYou(backgroundJournal());
+  showWhereRefundDeskWorks();
+  listenForQueueAlarm();
   // Reading Keap's amounts asks Intl for the currency's decimal places (and notes format amounts);
   // the browser's first currency formatter costs a frame or more: make it while the first Keap
   // requests are in flight rather than when their answers arrive. It runs on every wake-up.
   setTimeout(() => prepareMoneyFormatting(), 0);
   void requestPersistentStorage();
-  void reconcileAtStart().catch((cause: unknown) => console.error('Refund Desk: reconciling interrupted refunds failed', cause));
+  // A queue goes on only once the journal has settled what a stopped worker left half done.
+  void reconcileAtStart()
+    .catch((cause: unknown) => console.error('Refund Desk: reconciling interrupted refunds failed', cause))
+    .then(() => resumeQueues())
+    .catch((cause: unknown) => console.error('Refund Desk: resuming the refund queue failed', cause));
   void applyHistoryRetention().catch((cause: unknown) => console.error('Refund Desk: applying the history retention failed', cause));
+  void resumeHistoryImportAtStart().catch((cause: unknown) => console.error('Refund Desk: resuming the import from Keap failed', cause));
 }

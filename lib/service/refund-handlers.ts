@@ -49,7 +49,7 @@ function appNameOf(record: { appName: string }): string {
   return record.appName.toLowerCase();
 }
 
-async function learnedFor(appName: string): Promise<LearnedWords> {
+export async function learnedFor(appName: string): Promise<LearnedWords> {
   return (await readLearnedWords())[appName.toLowerCase()] ?? {};
 }
 
@@ -76,10 +76,10 @@ async function guideOn(page: RefundPage, record: RefundRecord, plan: RefundScree
   await watchRefund(record.id, checkWatchedRefund);
 }
 
-type DepsResult = { ok: true; deps: ExecutorDeps } | { ok: false; error: { kind: string; message: string } };
+export type DepsResult = { ok: true; deps: ExecutorDeps } | { ok: false; error: { kind: string; message: string } };
 
 /** Everything a refund in Keap app `appName` needs, with that app's own key. */
-async function executorDeps(appName: string): Promise<DepsResult> {
+export async function executorDeps(appName: string): Promise<DepsResult> {
   const [stored, settings] = await Promise.all([storedAccess(appName), readSettings()]);
   if (!stored.ok) return { ok: false, error: stored.error };
   const { client, contacts } = stored.access;
@@ -130,7 +130,7 @@ type RefundApp = { ok: true; appName: string; newerAppOrigin?: string } | { ok: 
  * a page of the newer app (whose address names no app) the app of the one key Refund Desk has.
  * The journal and the classic screen need that app's name.
  */
-async function refundAppOf(origin: string): Promise<RefundApp> {
+export async function refundAppOf(origin: string): Promise<RefundApp> {
   if (isNewerAppOrigin(origin)) {
     const access = await newerAppAccess();
     if (!access.ok) return access;

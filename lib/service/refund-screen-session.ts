@@ -188,10 +188,10 @@ function stoppedResult(session: ScreenSession, problem: string): RefundScreenRes
  */
 export async function walkRefundScreenInTab(
   plan: RefundScreenPlan,
-  target: { appOrigin: string; attemptId: string; learned: LearnedWords; page: RefundPage },
+  target: { appOrigin: string; attemptId: string; learned: LearnedWords; page: RefundPage; reuseTabId?: number },
 ): Promise<RefundScreenResult> {
   const start = startingPage(target.page, target.appOrigin, plan.orderId);
-  const tab = await browser.tabs.create({ url: start.url, active: false });
+  const tab = (target.reuseTabId === undefined ? undefined : await reuseTab(target.reuseTabId, start.url)) ?? (await browser.tabs.create({ url: start.url, active: false }));
   if (tab.id === undefined) throw new Error('the browser did not open a tab');
   const session: ScreenSession = {
     attemptId: target.attemptId,
@@ -253,6 +253,16 @@ async function walkAcrossPages(session: ScreenSession): Promise<RefundScreenResu
     if (result !== 'walk-on') return result;
   }
   return stoppedResult(session, "Keap's refund screen kept loading more pages than a refund has.");
+}
+
+/**
+ * A queue's one tab, loaded with the next refund's page: the earlier refund's walk there is ended
+ * first. Undefined when the tab is gone (the person closed it).
+ */
+async function reuseTab(tabId: number, url: string): Promise<{ id?: number } | undefined> {
+  const earlier = sessionOfTab(tabId);
+  if (earlier) endRefundScreenSession(earlier.attemptId);
+  return browser.tabs.update(tabId, { url }).catch(() => undefined);
 }
 
 /** Where the attempt's screen is, for a person to finish it there. */
