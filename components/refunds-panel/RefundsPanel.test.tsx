@@ -36,6 +36,7 @@ function renderPanel(overrides: Partial<RefundsPanelProps> = {}) {
     onRetry: vi.fn(),
     onLoadAmounts: vi.fn(),
     onOpenOptions: vi.fn(),
+    onAddToQueue: vi.fn(),
     ...overrides,
   };
   const view = render(<RefundsPanel {...props} />);
@@ -69,7 +70,16 @@ describe('RefundsPanel', () => {
       rows: [row(1042, { title: 'Annual Membership', orderDate: '2025-03-14', totalMinor: 123456, paidMinor: 100000, refundedMinor: 2550, refundableNowMinor: 97450 })],
     });
     const cells = within(panel()).getAllByRole('row')[1]!.querySelectorAll('td');
-    expect([...cells].map((cell) => cell.textContent)).toEqual(['#1042', '2025-03-14', 'Annual Membership', '$1,234.56', '$1,000.00', '$25.50', '$974.50', 'Refund order #1042']);
+    expect([...cells].map((cell) => cell.textContent)).toEqual([
+      '#1042',
+      '2025-03-14',
+      'Annual Membership',
+      '$1,234.56',
+      '$1,000.00',
+      '$25.50',
+      '$974.50',
+      'Refund order #1042Choose order #1042 for the refund queue',
+    ]);
   });
 
   it('shows amounts the page could not tell as … and a missing date as —', () => {
@@ -82,8 +92,11 @@ describe('RefundsPanel', () => {
     renderPanel({
       rows: [
         row(7, {
-          badges: [{ kind: 'pending', text: 'Pending payment: void it in Keap instead' }],
-          discrepancies: ['Total: page shows $40.00, Keap API says $35.00'],
+          badges: [{ kind: 'pending' }, { kind: 'gateway-cannot-refund', text: 'eWAY cannot refund from Keap' }, { kind: 'partially-refunded' }],
+          discrepancies: [
+            { amount: 'total', pageMinor: 4000, apiMinor: 3500 },
+            { amount: 'paid', pageMinor: 4000, apiMinor: 2000 },
+          ],
         }),
       ],
     });
@@ -92,8 +105,9 @@ describe('RefundsPanel', () => {
       within(notes)
         .getAllByRole('listitem')
         .map((item) => item.textContent),
-    ).toEqual(['Pending payment: void it in Keap instead']);
+    ).toEqual(['Pending payment: void it in Keap instead', 'eWAY cannot refund from Keap', 'Partially refunded']);
     expect(within(panel()).getByText('Total: page shows $40.00, Keap API says $35.00')).toBeTruthy();
+    expect(within(panel()).getByText('Paid: page shows $40.00, Keap API says $20.00')).toBeTruthy();
   });
 
   it('an order with something to refund has an enabled button and no reason', () => {
@@ -133,6 +147,24 @@ describe('RefundsPanel', () => {
     expect(props.onRefund).toHaveBeenCalledExactlyOnceWith(4);
   });
 
+  it('adds the chosen refundable orders to the queue on a trusted click, and offers no choice for an order that cannot be refunded', async () => {
+    const { props } = renderPanel({ rows: [row(3), row(4), row(5, { refundableNowMinor: 0 })] });
+    expect(screen.queryByRole('button', { name: /to queue/ })).toBeNull();
+    expect(screen.queryByRole('checkbox', { name: 'Choose order #5 for the refund queue' })).toBeNull();
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Choose order #3 for the refund queue' }));
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Choose order #4 for the refund queue' }));
+    const add = screen.getByRole('button', { name: 'Add 2 to queue' });
+    fireEvent.click(add);
+    expect(props.onAddToQueue).not.toHaveBeenCalled();
+    trustedClick(add);
+    expect(props.onAddToQueue).toHaveBeenCalledExactlyOnceWith([3, 4]);
+  });
+
+  it('shows what the last Add to queue did', () => {
+    renderPanel({ queueNotice: '2 orders added to the refund queue.' });
+    expect(screen.getByRole('status').textContent).toBe('2 orders added to the refund queue.');
+  });
+
   it('a disabled refund button does nothing even on a trusted click', () => {
     const { props } = renderPanel({ api: { kind: 'loading' } });
     trustedClick(refundButton(1));
@@ -147,6 +179,11 @@ describe('RefundsPanel', () => {
     expect(within(panel()).getByText('3 orders')).toBeTruthy();
     rerender(<RefundsPanel {...props} rows={pageOnly} api={{ kind: 'loading' }} pageRowsComplete />);
     expect(within(panel()).getByText('2 orders')).toBeTruthy();
+  });
+
+  it('counts one order in the singular', () => {
+    renderPanel();
+    expect(within(panel()).getByText('1 order')).toBeTruthy();
   });
 
   it('while only the newest orders are checked, those can be refunded and the count is the API’s', () => {
@@ -211,7 +248,7 @@ describe('RefundsPanel', () => {
 
   it('renders a hostile title as text, creating no elements from it', () => {
     const hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>';
-    const { container } = renderPanel({ rows: [row(1, { title: hostile, badges: [{ kind: 'manual-payment', text: '<b>bold</b>' }] })] });
+    const { container } = renderPanel({ rows: [row(1, { title: hostile, badges: [{ kind: 'gateway-cannot-refund', text: '<b>bold</b>' }] })] });
     expect(container.querySelector('script, img, b')).toBeNull();
     expect(within(panel()).getByText(hostile)).toBeTruthy();
     expect(within(panel()).getByText('<b>bold</b>')).toBeTruthy();
@@ -355,22 +392,29 @@ describe('RefundsPanel', () => {
   });
 
   it("names the page's own list by what it is on the page, once the API has answered", () => {
-    renderPanel({ pageListFound: false, pageListName: 'payments list', api: { kind: 'loading' } });
+    renderPanel({ pageListFound: false, pageList: 'payments-list', api: { kind: 'loading' } });
     expect(within(panel()).queryByText(/payments list was not found/)).toBeNull();
     cleanup();
-    renderPanel({ pageListFound: false, pageListName: 'payments list' });
+    renderPanel({ pageListFound: false, pageList: 'payments-list' });
     expect(within(panel()).getByText("Orders come from Keap's API (the page's payments list was not found).")).toBeTruthy();
   });
 
   it('lists where the page and the API disagree beyond any one order, and nothing when they agree', () => {
-    const notes = ["The page shows $500.00 on 2025-03-01, which none of this contact's orders in Keap's API accounts for."];
-    renderPanel({ pageDisagreements: notes });
+    renderPanel({
+      pageDisagreements: [
+        { date: '2025-03-01', amountMinor: 50000, currency: 'USD' },
+        { date: '2025-01-08', amountMinor: 6000, currency: 'USD' },
+      ],
+    });
     const list = within(panel()).getByRole('list', { name: "Where the page and Keap's API disagree" });
     expect(
       within(list)
         .getAllByRole('listitem')
         .map((item) => item.textContent),
-    ).toEqual(notes);
+    ).toEqual([
+      "The page shows $500.00 on 2025-03-01, which none of this contact's orders in Keap's API accounts for.",
+      "The page shows $60.00 on 2025-01-08, which none of this contact's orders in Keap's API accounts for.",
+    ]);
     cleanup();
     renderPanel();
     expect(within(panel()).queryByRole('list', { name: "Where the page and Keap's API disagree" })).toBeNull();

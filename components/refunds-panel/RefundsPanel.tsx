@@ -1,6 +1,8 @@
+import { i18n } from '#i18n';
 import { useId, useMemo, useState } from 'react';
 import { formatMoney } from '@/lib/money';
-import { filterOrderRows, type PanelOrderRow } from '@/lib/panel/order-rows';
+import { filterOrderRows, type AmountDisagreement, type OrderBadge, type PanelOrderRow } from '@/lib/panel/order-rows';
+import type { UnaccountedPayment } from '@/lib/panel/page-payments';
 
 export type ApiState =
   | { kind: 'loading' }
@@ -16,16 +18,19 @@ export type ApiState =
   | { kind: 'paused'; message: string }
   | { kind: 'error'; message: string };
 
+/** The page's own list of the contact's money: the classic record's Orders table, or the newer app's payments list. */
+export type PageListKind = 'orders-table' | 'payments-list';
+
 export interface RefundsPanelProps {
   contactId: number;
   rows: PanelOrderRow[];
   api: ApiState;
   /** False when the page's own list of the contact's money could not be read (Keap changed it, or it is not drawn). */
   pageListFound: boolean;
-  /** What that list is called on this kind of page (default "Orders table", the classic contact record's). */
-  pageListName?: string;
-  /** Where the page and Keap's API disagree beyond any one order's row, in words. */
-  pageDisagreements?: readonly string[];
+  /** Which list that is on this kind of page (default the classic contact record's Orders table). */
+  pageList?: PageListKind;
+  /** Where the page and Keap's API disagree beyond any one order's row. */
+  pageDisagreements?: readonly UnaccountedPayment[];
   /** False while only the first rows of a long Orders table have been read (default true). */
   pageRowsComplete?: boolean;
   onRefund: (orderId: number) => void;
@@ -33,6 +38,10 @@ export interface RefundsPanelProps {
   /** The person asks for amounts after loading was paused (a click a page script fakes is ignored). */
   onLoadAmounts: () => void;
   onOpenOptions: () => void;
+  /** "Add to queue": the chosen orders join Refund Desk's refund queue (a click a page script fakes is ignored). */
+  onAddToQueue: (orderIds: number[]) => void;
+  /** What the last "Add to queue" did, in words. */
+  queueNotice?: string;
   pageSize?: number;
 }
 
@@ -41,16 +50,36 @@ function money(minor: number | null, currency: string): string {
 }
 
 function refundBlocker(row: PanelOrderRow, api: ApiState): string | null {
-  if (api.kind === 'no-key') return 'Add your Keap API key in Refund Desk options to refund.';
-  if (api.kind === 'other-app') return 'Refund Desk has no API key for this Keap app.';
-  if (api.kind === 'not-on-page') return "This page does not show the contact Keap's API has under this id.";
-  if (api.kind === 'paused') return 'Click "Load amounts" first.';
-  if (api.kind === 'loading' || (api.kind === 'first-page' && !row.fromApi)) return "Checking this order with Keap's API…";
-  if (api.kind === 'error') return "Keap's API did not answer, so amounts cannot be confirmed.";
-  if (!row.fromApi) return "Keap's API does not list this order.";
+  if (api.kind === 'no-key') return i18n.t('panel.blocker.noKey');
+  if (api.kind === 'other-app') return i18n.t('panel.blocker.otherApp');
+  if (api.kind === 'not-on-page') return i18n.t('panel.blocker.notOnPage');
+  if (api.kind === 'paused') return i18n.t('panel.blocker.paused');
+  if (api.kind === 'loading' || (api.kind === 'first-page' && !row.fromApi)) return i18n.t('panel.blocker.checking');
+  if (api.kind === 'error') return i18n.t('panel.blocker.apiError');
+  if (!row.fromApi) return i18n.t('panel.blocker.notListed');
   // A pending payment opens the side panel anyway, which says how to void it.
-  if (row.refundableNowMinor === 0 && !row.badges.some((badge) => badge.kind === 'pending')) return 'Nothing left to refund on this order.';
+  if (row.refundableNowMinor === 0 && !row.badges.some((badge) => badge.kind === 'pending')) return i18n.t('panel.blocker.nothingLeft');
   return null;
+}
+
+function badgeText(badge: OrderBadge): string {
+  switch (badge.kind) {
+    case 'gateway-cannot-refund':
+      return badge.text;
+    case 'pending':
+      return i18n.t('panel.badge.pending');
+    case 'manual-payment':
+      return i18n.t('panel.badge.manualPayment');
+    case 'partially-refunded':
+      return i18n.t('panel.badge.partiallyRefunded');
+    case 'fully-refunded':
+      return i18n.t('panel.badge.fullyRefunded');
+  }
+}
+
+function disagreementText({ amount, pageMinor, apiMinor }: AmountDisagreement, currency: string): string {
+  const amounts: [string, string] = [formatMoney(pageMinor, currency), formatMoney(apiMinor, currency)];
+  return amount === 'total' ? i18n.t('panel.disagreement.total', amounts) : i18n.t('panel.disagreement.paid', amounts);
 }
 
 /** Orders per page of the panel; the content script reads this many of Keap's rows first. */
@@ -62,16 +91,19 @@ export function RefundsPanel({
   rows,
   api,
   pageListFound,
-  pageListName = 'Orders table',
+  pageList = 'orders-table',
   pageDisagreements = [],
   pageRowsComplete = true,
   onRefund,
   onRetry,
   onLoadAmounts,
   onOpenOptions,
+  onAddToQueue,
+  queueNotice,
   pageSize = REFUNDS_PANEL_PAGE_SIZE,
 }: RefundsPanelProps) {
   const [filter, setFilter] = useState('');
+  const [chosen, setChosen] = useState<ReadonlySet<number>>(new Set());
   const [pageIndex, setPageIndex] = useState(0);
   const headingId = useId();
   const filterId = useId();
@@ -85,14 +117,14 @@ export function RefundsPanel({
   return (
     <section className="rd-panel" aria-labelledby={headingId} data-contact-id={contactId}>
       <header className="rd-header">
-        <h2 id={headingId}>Refunds</h2>
-        <span className="rd-brand">Refund Desk</span>
+        <h2 id={headingId}>{i18n.t('panel.heading')}</h2>
+        <span className="rd-brand">{i18n.t('common.brand')}</span>
       </header>
       {api.kind === 'no-key' && (
         <p className="rd-banner rd-banner-info" role="note">
-          Refunding is off until you add your Keap API key.{' '}
+          {i18n.t('panel.banner.noKey')}{' '}
           <button type="button" className="rd-link" onClick={onOpenOptions}>
-            Open Refund Desk options
+            {i18n.t('panel.banner.openOptions')}
           </button>
         </p>
       )}
@@ -100,13 +132,13 @@ export function RefundsPanel({
         <p className="rd-banner rd-banner-info" role="note">
           {api.message}{' '}
           <button type="button" className="rd-link" onClick={onOpenOptions}>
-            Open Refund Desk options
+            {i18n.t('panel.banner.openOptions')}
           </button>
         </p>
       )}
       {api.kind === 'not-on-page' && (
         <p className="rd-banner rd-banner-info" role="note">
-          This page does not show the contact Keap's API has under this id, so Refund Desk shows no amounts for it.
+          {i18n.t('panel.banner.notOnPage')}
         </p>
       )}
       {api.kind === 'paused' && (
@@ -119,7 +151,7 @@ export function RefundsPanel({
               if (event.nativeEvent.isTrusted) onLoadAmounts();
             }}
           >
-            Load amounts
+            {i18n.t('panel.banner.loadAmounts')}
           </button>
         </p>
       )}
@@ -127,33 +159,35 @@ export function RefundsPanel({
         <div className="rd-banner rd-banner-error" role="alert">
           <span>{api.message}</span>{' '}
           <button type="button" onClick={onRetry}>
-            Retry
+            {i18n.t('panel.banner.retry')}
           </button>
         </div>
       )}
       {api.kind === 'loading' && (
         <p className="rd-banner rd-banner-muted" role="status">
-          Checking amounts with Keap's API…
+          {i18n.t('panel.banner.loading')}
         </p>
       )}
-      {!pageListFound && api.kind === 'ready' && <p className="rd-banner rd-banner-muted">Orders come from Keap's API (the page's {pageListName} was not found).</p>}
+      {!pageListFound && api.kind === 'ready' && (
+        <p className="rd-banner rd-banner-muted">{pageList === 'orders-table' ? i18n.t('panel.banner.ordersTableMissing') : i18n.t('panel.banner.paymentsListMissing')}</p>
+      )}
       {pageDisagreements.length > 0 && (
-        <ul className="rd-banner rd-page-disagreements" aria-label="Where the page and Keap's API disagree">
-          {pageDisagreements.map((note) => (
-            <li key={note} className="rd-discrepancy">
-              {note}
+        <ul className="rd-banner rd-page-disagreements" aria-label={i18n.t('panel.banner.disagreementsLabel')}>
+          {pageDisagreements.map((payment) => (
+            <li key={`${payment.amountMinor}@${payment.date}`} className="rd-discrepancy">
+              {i18n.t('panel.banner.unaccountedPayment', [formatMoney(payment.amountMinor, payment.currency), payment.date])}
             </li>
           ))}
         </ul>
       )}
       {rows.length > 0 && (
         <div className="rd-tools">
-          <label htmlFor={filterId}>Filter orders</label>
+          <label htmlFor={filterId}>{i18n.t('panel.tools.filterLabel')}</label>
           <input
             id={filterId}
             type="search"
             value={filter}
-            placeholder="Order #, title or date"
+            placeholder={i18n.t('panel.tools.filterPlaceholder')}
             onChange={(event) => {
               setFilter(event.target.value);
               setPageIndex(0);
@@ -161,28 +195,45 @@ export function RefundsPanel({
           />
           <span className="rd-count">
             {!pageRowsComplete && api.kind !== 'ready' && api.kind !== 'first-page'
-              ? `Reading Keap's orders… ${rows.length} so far`
+              ? i18n.t('panel.tools.reading', [rows.length])
               : visible.length === rows.length
-                ? `${orderCount} ${orderCount === 1 ? 'order' : 'orders'}`
-                : `${visible.length} of ${orderCount} orders`}
+                ? i18n.t('panel.tools.count', orderCount)
+                : i18n.t('panel.tools.filteredCount', orderCount, [visible.length, orderCount])}
           </span>
+          {chosen.size > 0 && (
+            <button
+              type="button"
+              onClick={(event) => {
+                if (!event.nativeEvent.isTrusted) return;
+                onAddToQueue([...chosen]);
+                setChosen(new Set());
+              }}
+            >
+              {i18n.t('panel.tools.addToQueue', [chosen.size])}
+            </button>
+          )}
         </div>
       )}
+      {queueNotice && (
+        <p className="rd-banner rd-banner-muted" role="status">
+          {queueNotice}
+        </p>
+      )}
       {rows.length === 0 ? (
-        <p className="rd-empty">{api.kind === 'loading' ? 'Looking for orders…' : 'This contact has no orders.'}</p>
+        <p className="rd-empty">{api.kind === 'loading' ? i18n.t('panel.table.lookingForOrders') : i18n.t('panel.table.noOrders')}</p>
       ) : (
         <table className="rd-table">
           <thead>
             <tr>
-              <th scope="col">Order</th>
-              <th scope="col">Date</th>
-              <th scope="col">Title</th>
-              <th scope="col">Total</th>
-              <th scope="col">Paid</th>
-              <th scope="col">Refunded</th>
-              <th scope="col">Refundable now</th>
+              <th scope="col">{i18n.t('panel.table.order')}</th>
+              <th scope="col">{i18n.t('panel.table.date')}</th>
+              <th scope="col">{i18n.t('panel.table.title')}</th>
+              <th scope="col">{i18n.t('panel.table.total')}</th>
+              <th scope="col">{i18n.t('panel.table.paid')}</th>
+              <th scope="col">{i18n.t('panel.table.refunded')}</th>
+              <th scope="col">{i18n.t('panel.table.refundableNow')}</th>
               <th scope="col">
-                <span className="rd-visually-hidden">Action</span>
+                <span className="rd-visually-hidden">{i18n.t('panel.table.action')}</span>
               </th>
             </tr>
           </thead>
@@ -197,17 +248,20 @@ export function RefundsPanel({
                   <td className="rd-title">
                     <span>{row.title}</span>
                     {row.badges.length > 0 && (
-                      <ul className="rd-badges" aria-label={`Notes on order #${row.orderId}`}>
-                        {row.badges.map((badge) => (
-                          <li key={badge.kind + badge.text} className={`rd-badge rd-badge-${badge.kind}`}>
-                            {badge.text}
-                          </li>
-                        ))}
+                      <ul className="rd-badges" aria-label={i18n.t('panel.table.notesLabel', [row.orderId])}>
+                        {row.badges.map((badge) => {
+                          const text = badgeText(badge);
+                          return (
+                            <li key={badge.kind + text} className={`rd-badge rd-badge-${badge.kind}`}>
+                              {text}
+                            </li>
+                          );
+                        })}
                       </ul>
                     )}
                     {row.discrepancies.map((note) => (
-                      <p key={note} className="rd-discrepancy">
-                        {note}
+                      <p key={note.amount} className="rd-discrepancy">
+                        {disagreementText(note, row.currency)}
                       </p>
                     ))}
                   </td>
@@ -226,8 +280,23 @@ export function RefundsPanel({
                         if (event.nativeEvent.isTrusted) onRefund(row.orderId);
                       }}
                     >
-                      Refund order #{row.orderId}
+                      {i18n.t('panel.table.refundOrder', [row.orderId])}
                     </button>
+                    {blocker === null && (
+                      <label className="rd-choose">
+                        <input
+                          type="checkbox"
+                          checked={chosen.has(row.orderId)}
+                          onChange={(event) => {
+                            const next = new Set(chosen);
+                            if (event.target.checked) next.add(row.orderId);
+                            else next.delete(row.orderId);
+                            setChosen(next);
+                          }}
+                        />
+                        <span className="rd-visually-hidden">{i18n.t('panel.table.chooseOrder', [row.orderId])}</span>
+                      </label>
+                    )}
                     {blocker && (
                       <span id={blockerId} className="rd-blocker">
                         {blocker}
@@ -241,15 +310,13 @@ export function RefundsPanel({
         </table>
       )}
       {pageCount > 1 && (
-        <nav className="rd-paging" aria-label="Order pages">
+        <nav className="rd-paging" aria-label={i18n.t('panel.paging.label')}>
           <button type="button" disabled={currentPage === 0} onClick={() => setPageIndex(currentPage - 1)}>
-            Newer
+            {i18n.t('panel.paging.newer')}
           </button>
-          <span>
-            Page {currentPage + 1} of {pageCount}
-          </span>
+          <span>{i18n.t('panel.paging.page', [currentPage + 1, pageCount])}</span>
           <button type="button" disabled={currentPage >= pageCount - 1} onClick={() => setPageIndex(currentPage + 1)}>
-            Older
+            {i18n.t('panel.paging.older')}
           </button>
         </nav>
       )}

@@ -5,7 +5,7 @@ import { type ContactPageKind, NO_PAGE_LIST } from './contact-panel';
 
 /** The classic contact record (`…infusionsoft.com/Contact/manageContact.jsp`): its Orders table, its tabs, its text. */
 export const classicContactPage: ContactPageKind = {
-  listName: 'Orders table',
+  list: 'orders-table',
   watchList(report, signal) {
     watchOrdersTable(
       document.body,

@@ -228,4 +228,20 @@ describe('the Refunds panel on a classic contact record', () => {
     expect(refundButtons()).toEqual(['Refund order #6001']);
     expect(hosts()[0]?.nextElementSibling?.matches('ul.tabs')).toBe(true);
   });
+
+  it('adds the chosen order to the refund queue and says what the queue took', async () => {
+    callBackground.mockImplementation((name, data) =>
+      Promise.resolve(name === 'getContactOrders' ? contactOrders(data.contactId as number) : name === 'addOrdersToQueue' ? { ok: true, added: 1 } : { ok: true }),
+    );
+    goTo(contactUrl(1001));
+    document.body.innerHTML = contactContent(1001);
+    start(classicContactPage);
+    const choose = await vi.waitFor(() => within(panel()).getByRole('checkbox', { name: 'Choose order #5001 for the refund queue' }));
+    choose.click();
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true });
+    Object.defineProperty(click, 'isTrusted', { value: true });
+    within(panel()).getByRole('button', { name: 'Add 1 to queue' }).dispatchEvent(click);
+    expect(callBackground).toHaveBeenCalledWith('addOrdersToQueue', { contactId: 1001, orderIds: [5001] });
+    await vi.waitFor(() => expect(within(panel()).getByRole('status').textContent).toBe('1 order added to the refund queue.'));
+  });
 });

@@ -1,7 +1,8 @@
+import { i18n } from '#i18n';
 import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
 import { browser } from 'wxt/browser';
-import { RefundsPanel, REFUNDS_PANEL_PAGE_SIZE, type ApiState } from '@/components/refunds-panel/RefundsPanel';
+import { RefundsPanel, REFUNDS_PANEL_PAGE_SIZE, type ApiState, type PageListKind } from '@/components/refunds-panel/RefundsPanel';
 import panelCss from '@/components/refunds-panel/refunds-panel.css?inline';
 import { classifyKeapUrl, contactIdOfPage } from '@/lib/keap-hosts';
 import { backgroundCaller } from '@/lib/messaging/call-background';
@@ -35,8 +36,8 @@ export const NO_PAGE_LIST: PageListReading = { found: false, complete: true, ord
 
 /** What the Refunds panel needs of one kind of Keap contact record (classic, or the newer app's). */
 export interface ContactPageKind {
-  /** What the page's own list of the contact's money is called, for saying it was not found. */
-  listName: string;
+  /** Which list of the contact's money the page has of its own, for saying it was not found. */
+  list: PageListKind;
   /** Reads that list at once (reporting it, found or not) and whenever it changes, until `signal` aborts. */
   watchList(report: (reading: PageListReading) => void, signal: AbortSignal): void;
   /** Where the panel goes; `listElement` is the list just read (null: none), else whatever the page shows now. */
@@ -66,6 +67,8 @@ interface PanelState {
   page: PageListReading;
   apiRows: ContactOrderRow[] | null;
   api: ApiState;
+  /** What the last "Add to queue" did. */
+  queueNotice?: string;
 }
 
 /** One contact on screen: everything the panel does for it stops when the page moves on. */
@@ -121,13 +124,15 @@ export function runRefundsPanel(kind: ContactPageKind, signal: AbortSignal): voi
           rows={mergeOrderRows(state.page.orderRows, state.apiRows)}
           api={state.api}
           pageListFound={state.page.found}
-          pageListName={kind.listName}
+          pageList={kind.list}
           pageDisagreements={pageDisagreements}
           pageRowsComplete={state.page.complete}
           onRefund={(orderId) => void openRefund(current, orderId)}
           onRetry={() => void loadFromApi(current, true)}
           onLoadAmounts={() => void loadFromApi(current, false, true)}
           onOpenOptions={() => void callBackground('openOptions', {})}
+          onAddToQueue={(orderIds) => void addToQueue(current, orderIds)}
+          {...(current.state.queueNotice ? { queueNotice: current.state.queueNotice } : {})}
         />,
       ),
     );
@@ -193,12 +198,17 @@ export function runRefundsPanel(kind: ContactPageKind, signal: AbortSignal): voi
     const matches = ordersMatch && (await kind.showsContact(proof.contactName, current.controller.signal));
     if (!matches)
       return update(current, {
-        api: { kind: 'other-app', message: 'Your API key does not seem to belong to this Keap app: this page shows another contact or other orders than it does.' },
+        api: { kind: 'other-app', message: i18n.t('panel.banner.otherAppKey') },
       });
     const bound = await callBackground('bindKeapApp', { contactId: current.contactId, orderIds: pageIds });
     if (current.controller.signal.aborted) return;
     if (bound.ok) void loadFromApi(current, false);
     else update(current, { api: apiStateOf(bound.error) });
+  }
+
+  async function addToQueue(current: Visit, orderIds: number[]) {
+    const answer = await callBackground('addOrdersToQueue', { contactId: current.contactId, orderIds });
+    update(current, { queueNotice: answer.ok ? i18n.t('panel.tools.addedToQueue', answer.added) : answer.error.message });
   }
 
   async function openRefund(current: Visit, orderId: number) {

@@ -12,7 +12,7 @@ const CONTACT_NAME_WAIT_MS = 10_000;
 
 /** The newer app's contact record (`keap.app/contacts/list/…/contact/<id>/<tab>`): read by meaning, drawn late. */
 export const newerAppContactPage: ContactPageKind = {
-  listName: 'payments list',
+  list: 'payments-list',
   watchList(report, signal) {
     watchPaymentsList(
       document.body,

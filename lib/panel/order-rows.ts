@@ -1,12 +1,15 @@
 import type { ContactOrderRow } from '@/lib/messaging/contact-page-messages';
-import { DEFAULT_CURRENCY, formatMoney } from '@/lib/money';
+import { DEFAULT_CURRENCY } from '@/lib/money';
 import type { PageOrderRow } from '@/lib/page/orders-table';
 
-type BadgeKind = 'pending' | 'gateway-cannot-refund' | 'manual-payment' | 'partially-refunded' | 'fully-refunded';
+/** What is special about an order; the panel words each kind, except a gateway's limit, worded by gatewayLimitText. */
+export type OrderBadge = { kind: 'gateway-cannot-refund'; text: string } | { kind: 'pending' | 'manual-payment' | 'partially-refunded' | 'fully-refunded' };
 
-interface OrderBadge {
-  kind: BadgeKind;
-  text: string;
+/** An amount the page shows otherwise than Keap's API, which the panel names. */
+export interface AmountDisagreement {
+  amount: 'total' | 'paid';
+  pageMinor: number;
+  apiMinor: number;
 }
 
 /** One row of the Refunds panel: what the page showed, corrected by what Keap's API says. */
@@ -20,26 +23,25 @@ export interface PanelOrderRow {
   refundedMinor: number | null;
   /** Known only once the API has answered: the page does not show refunds. */
   refundableNowMinor: number | null;
-  /** Plain-words notes where the page and the API disagree. */
-  discrepancies: string[];
+  /** Where the page and the API disagree (in the row's currency). */
+  discrepancies: AmountDisagreement[];
   badges: OrderBadge[];
   fromApi: boolean;
 }
 
 function badgesFor(summary: ContactOrderRow['summary']): OrderBadge[] {
   const badges: OrderBadge[] = [];
-  if (summary.hasPending) badges.push({ kind: 'pending', text: 'Pending payment: void it in Keap instead' });
+  if (summary.hasPending) badges.push({ kind: 'pending' });
   // Worded by gatewayLimitText (lib/refund/gateways.ts), as the side panel words each payment's limit.
   for (const limit of summary.gatewayLimits) badges.push({ kind: 'gateway-cannot-refund', text: limit.text });
-  if (summary.hasManual) badges.push({ kind: 'manual-payment', text: 'Manual payment' });
-  if (summary.fullyRefunded) badges.push({ kind: 'fully-refunded', text: 'Fully refunded' });
-  else if (summary.partiallyRefunded) badges.push({ kind: 'partially-refunded', text: 'Partially refunded' });
+  if (summary.hasManual) badges.push({ kind: 'manual-payment' });
+  if (summary.fullyRefunded) badges.push({ kind: 'fully-refunded' });
+  else if (summary.partiallyRefunded) badges.push({ kind: 'partially-refunded' });
   return badges;
 }
 
-function disagreement(label: string, pageMinor: number | null, apiMinor: number, currency: string): string | null {
-  if (pageMinor === null || pageMinor === apiMinor) return null;
-  return `${label}: page shows ${formatMoney(pageMinor, currency)}, Keap API says ${formatMoney(apiMinor, currency)}`;
+function disagreement(amount: AmountDisagreement['amount'], pageMinor: number | null, apiMinor: number): AmountDisagreement | null {
+  return pageMinor === null || pageMinor === apiMinor ? null : { amount, pageMinor, apiMinor };
 }
 
 /**
@@ -74,9 +76,7 @@ function fromPage(page: PageOrderRow): PanelOrderRow {
 function fromApi(api: ContactOrderRow, page: PageOrderRow | undefined): PanelOrderRow {
   const { summary } = api;
   const discrepancies = page
-    ? [disagreement('Total', page.totalMinor, summary.totalMinor, summary.currency), disagreement('Paid', page.paidMinor, summary.paidMinor, summary.currency)].filter(
-        (note): note is string => note !== null,
-      )
+    ? [disagreement('total', page.totalMinor, summary.totalMinor), disagreement('paid', page.paidMinor, summary.paidMinor)].filter((note) => note !== null)
     : [];
   return {
     orderId: api.orderId,

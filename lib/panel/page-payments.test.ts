@@ -31,8 +31,8 @@ describe('pagePaymentsTheApiLacks', () => {
       { date: '2025-01-08', amountMinor: 6000 },
     ];
     expect(pagePaymentsTheApiLacks(payments, orders)).toEqual([
-      "The page shows $500.00 on 2025-03-01, which none of this contact's orders in Keap's API accounts for.",
-      "The page shows $60.00 on 2025-01-08, which none of this contact's orders in Keap's API accounts for.",
+      { date: '2025-03-01', amountMinor: 50000, currency: 'USD' },
+      { date: '2025-01-08', amountMinor: 6000, currency: 'USD' },
     ]);
   });
 

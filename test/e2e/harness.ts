@@ -23,7 +23,7 @@ export interface ExtensionBrowser {
   extensionId: string;
   userDataDir: string;
   serviceWorker(): Promise<Worker>;
-  extensionPage(name: 'popup' | 'options' | 'sidepanel', query?: string): Promise<Page>;
+  extensionPage(name: 'popup' | 'options' | 'sidepanel' | 'queue', query?: string): Promise<Page>;
   keapPage(pathAndQuery: string): Promise<Page>;
   /** Closes the browser; the profile stays unless `removeProfile` is true. */
   close(options?: { removeProfile?: boolean }): Promise<void>;
