@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { useEffect, useId, useRef } from 'react';
 
 type Props = { finishedCount: number; onConfirm: () => void; onCancel: () => void };
@@ -7,7 +8,6 @@ export function ClearHistoryDialog({ finishedCount, onConfirm, onCancel }: Props
   const titleId = useId();
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => cancelRef.current?.focus(), []);
-  const noun = finishedCount === 1 ? 'refund' : 'refunds';
   return (
     <div
       className="dialog"
@@ -18,15 +18,13 @@ export function ClearHistoryDialog({ finishedCount, onConfirm, onCancel }: Props
         if (event.key === 'Escape') onCancel();
       }}
     >
-      <p id={titleId}>
-        Delete {finishedCount} finished {noun} from this browser? In-progress ones are kept.
-      </p>
+      <p id={titleId}>{i18n.t('history.clearDialog.question', finishedCount)}</p>
       <div className="dialog__buttons">
         <button type="button" className="danger" onClick={onConfirm}>
-          Delete
+          {i18n.t('history.clearDialog.delete')}
         </button>
         <button type="button" ref={cancelRef} onClick={onCancel}>
-          Cancel
+          {i18n.t('history.clearDialog.cancel')}
         </button>
       </div>
     </div>

@@ -36,7 +36,10 @@ function props(overrides: Partial<HistoryViewProps> = {}): HistoryViewProps {
     finishedCount: 0,
     onClearHistory: vi.fn(),
     onOpenOptions: vi.fn(),
+    onOpenQueue: vi.fn(),
     onContinue: vi.fn(),
+    madeByChoices: [],
+    keapImport: { progress: null, contactOnPage: null, busy: false, error: null, onImport: vi.fn(), onResume: vi.fn(), onCancel: vi.fn() },
     ...overrides,
   };
 }
@@ -193,6 +196,37 @@ describe('HistoryView', () => {
     expect(changes.at(-1)).toEqual({ ...NO_FILTER, search: 'jane', stateWord: 'Needs you' });
   });
 
+  it('"Made by" offers anyone and each person who made a refund, and reports the choice', async () => {
+    const user = userEvent.setup();
+    const onFilterChange = vi.fn();
+    render(<HistoryView {...props({ madeByChoices: ['Kim Lee', 'sam@merchant.example'], onFilterChange })} />);
+    const madeBy = screen.getByRole<HTMLSelectElement>('combobox', { name: 'Made by' });
+    expect([...madeBy.options].map((option) => option.text)).toEqual(['Anyone', 'Kim Lee', 'sam@merchant.example']);
+    await user.selectOptions(madeBy, 'Kim Lee');
+    expect(onFilterChange).toHaveBeenCalledExactlyOnceWith({ ...NO_FILTER, madeBy: 'Kim Lee' });
+  });
+
+  it('"Made by" keeps showing a chosen person whose refunds are gone', () => {
+    render(<HistoryView {...props({ madeByChoices: ['Sam Admin'], filter: { ...NO_FILTER, madeBy: 'Kim Lee' } })} />);
+    const madeBy = screen.getByRole<HTMLSelectElement>('combobox', { name: 'Made by' });
+    expect(madeBy.value).toBe('Kim Lee');
+    expect([...madeBy.options].map((option) => option.text)).toEqual(['Anyone', 'Sam Admin', 'Kim Lee']);
+  });
+
+  it('marks a refund imported from Keap as such, and only that one', () => {
+    const imported = { ...record('Jane Doe', 'confirmed', 2000), fromKeap: { noteId: 611, importedAt: 5000 } };
+    render(<HistoryView {...props({ rows: [imported, record('John Roe', 'confirmed', 1000)] })} />);
+    const [first, second] = within(screen.getByRole('list', { name: 'Refunds' })).getAllByRole('listitem');
+    expect(within(first!).getByText('from Keap').getAttribute('title')).toBe("Imported from Refund Desk's note 611 on the contact in Keap");
+    expect(within(second!).queryByText('from Keap')).toBeNull();
+  });
+
+  it('offers "Import from Keap" in an empty history too, where a new teammate starts', () => {
+    render(<HistoryView {...props({ journalIsEmpty: true })} />);
+    expect(screen.getByRole('region', { name: 'Import from Keap' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Import all notes' })).toBeTruthy();
+  });
+
   it('shows the new user how to start, with a way to the options page', async () => {
     const user = userEvent.setup();
     const onOpenOptions = vi.fn();
@@ -201,6 +235,17 @@ describe('HistoryView', () => {
     expect(screen.queryByRole('searchbox')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Set up API key' }));
     expect(onOpenOptions).toHaveBeenCalledOnce();
+  });
+
+  it('opens the refund queue from an empty history and from a full one', async () => {
+    const user = userEvent.setup();
+    const onOpenQueue = vi.fn();
+    const { unmount } = render(<HistoryView {...props({ journalIsEmpty: true, onOpenQueue })} />);
+    await user.click(screen.getByRole('button', { name: 'Refund several orders…' }));
+    unmount();
+    render(<HistoryView {...props({ onOpenQueue })} />);
+    await user.click(screen.getByRole('button', { name: 'Refund several orders…' }));
+    expect(onOpenQueue).toHaveBeenCalledTimes(2);
   });
 
   it('says so when nothing matches the filters', () => {

@@ -1,4 +1,6 @@
+import { i18n } from '#i18n';
 import { classicAppOrigin, classicContactUrl } from '@/lib/keap-hosts';
+import { madeByOf } from '@/lib/audit/query';
 import type { RefundRecord } from '@/lib/audit/schema';
 import { formatMoney } from '@/lib/money';
 import { formatWhen } from './format';
@@ -11,11 +13,6 @@ function oneLine(message: string): string {
   return sentence.length <= ONE_LINE ? sentence : `${sentence.slice(0, ONE_LINE - 1).trimEnd()}…`;
 }
 
-/** Who made the refund, as the journal has it: the name, else the email, else '' (nobody known). */
-function actorText(record: RefundRecord): string {
-  return record.actor.name.trim() || record.actor.email.trim();
-}
-
 export interface RefundRowProps {
   record: RefundRecord;
   /** Opens the side panel on a refund that needs the person. */
@@ -25,7 +22,7 @@ export interface RefundRowProps {
 export function RefundRow({ record, onContinue }: RefundRowProps) {
   const { word, tone } = STATE_WORDS[record.state];
   const currency = record.lines[0]?.currency ?? 'USD';
-  const actor = actorText(record);
+  const actor = madeByOf(record);
   return (
     <li className="refund-row">
       <div className="refund-row__top">
@@ -34,7 +31,7 @@ export function RefundRow({ record, onContinue }: RefundRowProps) {
           href={classicContactUrl(classicAppOrigin(record.appName), record.contact.id)}
           target="_blank"
           rel="noreferrer"
-          title={`Open ${record.contact.name} in Keap`}
+          title={i18n.t('history.row.openContact', [record.contact.name])}
         >
           {record.contact.name || record.contact.email}
         </a>
@@ -42,8 +39,13 @@ export function RefundRow({ record, onContinue }: RefundRowProps) {
       </div>
       <div className="refund-row__meta">
         <time dateTime={new Date(record.createdAt).toISOString()}>{formatWhen(record.createdAt)}</time>
-        <span>Order {record.orderId}</span>
-        {actor !== '' ? <span className="refund-row__actor">By {actor}</span> : null}
+        <span>{i18n.t('history.row.order', [record.orderId])}</span>
+        {actor !== '' ? <span className="refund-row__actor">{i18n.t('history.row.madeBy', [actor])}</span> : null}
+        {record.fromKeap !== undefined ? (
+          <span className="refund-row__from-keap" title={i18n.t('history.row.fromKeapTitle', [record.fromKeap.noteId])}>
+            {i18n.t('history.row.fromKeap')}
+          </span>
+        ) : null}
         <span className={`state state--${tone}`}>{word}</span>
       </div>
       <div className="refund-row__reason">{record.reason.details ? `${record.reason.preset}: ${record.reason.details}` : record.reason.preset}</div>
@@ -54,7 +56,7 @@ export function RefundRow({ record, onContinue }: RefundRowProps) {
       ) : null}
       {record.state === 'needs-manual' ? (
         <button type="button" className="refund-row__continue" onClick={() => onContinue(record.id)}>
-          Continue in side panel
+          {i18n.t('history.row.continue')}
         </button>
       ) : null}
     </li>

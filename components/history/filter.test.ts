@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_FILTER, toJournalFilter } from './filter';
+import { filterOnOpening, NO_FILTER, toJournalFilter } from './filter';
 
 describe('toJournalFilter', () => {
   it('is empty for an untouched filter', () => {
@@ -17,7 +17,21 @@ describe('toJournalFilter', () => {
     expect(filter.to).toBe(new Date(2025, 2, 3).getTime() - 1);
   });
 
+  it('keeps who made the refunds exactly as chosen', () => {
+    expect(toJournalFilter({ ...NO_FILTER, madeBy: 'Kim Lee' })).toEqual({ madeBy: 'Kim Lee' });
+  });
+
   it('ignores blank search text', () => {
     expect(toJournalFilter({ ...NO_FILTER, search: '   ' })).toEqual({});
+  });
+});
+
+describe('filterOnOpening', () => {
+  it('shows the refunds that need the person while the badge counts any', () => {
+    expect(filterOnOpening(2)).toEqual({ ...NO_FILTER, stateWord: 'Needs you' });
+    expect(toJournalFilter(filterOnOpening(1)).states).toEqual(['needs-manual']);
+  });
+  it('shows every refund when none needs the person', () => {
+    expect(filterOnOpening(0)).toEqual(NO_FILTER);
   });
 });

@@ -1,17 +1,18 @@
+import { i18n } from '#i18n';
 import { REFUND_STATES, type RefundState } from '@/lib/audit/states';
 
 export type StateTone = 'good' | 'neutral' | 'attention' | 'bad' | 'progress';
 
 /** What each state is called in the popup. The word carries the meaning; the tone only adds colour. */
 export const STATE_WORDS: Record<RefundState, { word: string; tone: StateTone }> = {
-  planned: { word: 'In progress', tone: 'progress' },
-  submitting: { word: 'In progress', tone: 'progress' },
-  unconfirmed: { word: 'Not confirmed yet', tone: 'attention' },
-  'needs-manual': { word: 'Needs you', tone: 'attention' },
-  confirmed: { word: 'Refunded', tone: 'good' },
-  recorded: { word: 'Recorded', tone: 'good' },
-  skipped: { word: 'Skipped', tone: 'neutral' },
-  failed: { word: 'Failed', tone: 'bad' },
+  planned: { word: i18n.t('history.state.inProgress'), tone: 'progress' },
+  submitting: { word: i18n.t('history.state.inProgress'), tone: 'progress' },
+  unconfirmed: { word: i18n.t('history.state.notConfirmed'), tone: 'attention' },
+  'needs-manual': { word: i18n.t('history.state.needsYou'), tone: 'attention' },
+  confirmed: { word: i18n.t('history.state.refunded'), tone: 'good' },
+  recorded: { word: i18n.t('history.state.recorded'), tone: 'good' },
+  skipped: { word: i18n.t('history.state.skipped'), tone: 'neutral' },
+  failed: { word: i18n.t('history.state.failed'), tone: 'bad' },
 };
 
 /** The state filter's choices: one per word, so "In progress" covers both planned and submitting. */

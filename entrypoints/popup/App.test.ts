@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Dexie } from 'dexie';
 import { createElement } from 'react';
@@ -7,7 +7,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { markState, planRefund } from '@/lib/audit/journal';
 import { openJournal } from '@/lib/audit/db';
 import { freshFactory, samplePlan } from '@/lib/audit/test-support';
+import { newNotesImport, type NotesImport } from '@/lib/audit/import';
 import { App } from './App';
+import type { KeapImporter } from './keap-import';
 
 // liveQuery only runs where Dexie sees an IndexedDB of its own (it looks once, at import); node has none.
 const originalDependencies = { ...Dexie.dependencies };
@@ -25,6 +27,25 @@ afterEach(() => {
 
 const openTestJournal = () => openJournal({ factory });
 
+/** The background's import as the popup sees it: `store` plays the stored progress the popup watches. */
+function fakeImporter(overrides: Partial<KeapImporter> = {}) {
+  const watchers = new Set<(progress: NotesImport | null) => void>();
+  const store = (progress: NotesImport | null) => watchers.forEach((watcher) => watcher(progress));
+  const importer: KeapImporter = {
+    contactOnPage: null,
+    start: vi.fn(async () => ({ ok: true as const })),
+    resume: vi.fn(async () => ({ ok: true as const })),
+    cancel: vi.fn(async () => ({ ok: true as const })),
+    watch(onChange) {
+      watchers.add(onChange);
+      onChange(null);
+      return () => watchers.delete(onChange);
+    },
+    ...overrides,
+  };
+  return Object.assign(importer, { store });
+}
+
 function contactNames(): string[] {
   return within(screen.getByRole('list', { name: 'Refunds' }))
     .getAllByRole('link')
@@ -34,7 +55,7 @@ function contactNames(): string[] {
 describe('popup App', () => {
   it('shows writes made elsewhere as they happen, newest first', async () => {
     const db = await openTestJournal();
-    render(createElement(App, { db, onOpenOptions: vi.fn(), onContinue: vi.fn() }));
+    render(createElement(App, { db, onOpenOptions: vi.fn(), onOpenQueue: vi.fn(), onContinue: vi.fn(), importer: fakeImporter() }));
     await screen.findByText(/Open a contact in Keap/);
 
     const first = await planRefund(db, samplePlan({ contact: { id: 1, name: 'Ada Byron', email: 'ada@example.com' } }), { now: 1000 });
@@ -55,7 +76,7 @@ describe('popup App', () => {
     const done = await planRefund(db, samplePlan({ contact: { id: 1, name: 'Ada Byron', email: 'ada@example.com' } }), { now: 1000 });
     await markState(db, done.id, 'failed');
     await planRefund(db, samplePlan({ contact: { id: 2, name: 'Grace Hopper', email: 'grace@example.com' } }), { now: 2000 });
-    render(createElement(App, { db, onOpenOptions: vi.fn(), onContinue: vi.fn() }));
+    render(createElement(App, { db, onOpenOptions: vi.fn(), onOpenQueue: vi.fn(), onContinue: vi.fn(), importer: fakeImporter() }));
 
     await waitFor(() => expect(contactNames()).toEqual(['Grace Hopper', 'Ada Byron']));
     await screen.findByText('2 refunds · Refunded nothing');
@@ -76,7 +97,7 @@ describe('popup App', () => {
     const db = await openTestJournal();
     const waiting = await planRefund(db, samplePlan({ contact: { id: 1, name: 'Ada Byron', email: 'ada@example.com' } }), { now: 1000 });
     await planRefund(db, samplePlan({ contact: { id: 2, name: 'Grace Hopper', email: 'grace@example.com' } }), { now: 2000 });
-    render(createElement(App, { db, onOpenOptions: vi.fn(), onContinue }));
+    render(createElement(App, { db, onOpenOptions: vi.fn(), onOpenQueue: vi.fn(), onContinue, importer: fakeImporter() }));
     await waitFor(() => expect(contactNames()).toEqual(['Grace Hopper', 'Ada Byron']));
     expect(screen.queryByRole('button', { name: 'Continue in side panel' })).toBeNull();
 
@@ -92,5 +113,42 @@ describe('popup App', () => {
 
     await user.click(button);
     expect(onContinue).toHaveBeenCalledExactlyOnceWith(waiting.id);
+  });
+
+  it('"Made by" lists who made the refunds and filters the rows and the count by them', async () => {
+    const user = userEvent.setup();
+    const db = await openTestJournal();
+    await planRefund(db, samplePlan({ contact: { id: 1, name: 'Ada Byron', email: 'ada@example.com' }, actor: { name: 'Kim Lee', email: '' } }), { now: 1000 });
+    await planRefund(db, samplePlan({ contact: { id: 2, name: 'Grace Hopper', email: 'grace@example.com' }, actor: { name: '', email: 'sam@merchant.example' } }), { now: 2000 });
+    render(createElement(App, { db, onOpenOptions: vi.fn(), onOpenQueue: vi.fn(), onContinue: vi.fn(), importer: fakeImporter() }));
+    await waitFor(() => expect(contactNames()).toEqual(['Grace Hopper', 'Ada Byron']));
+
+    const madeBy = screen.getByRole<HTMLSelectElement>('combobox', { name: 'Made by' });
+    await waitFor(() => expect([...madeBy.options].map((option) => option.text)).toEqual(['Anyone', 'Kim Lee', 'sam@merchant.example']));
+    await user.selectOptions(madeBy, 'sam@merchant.example');
+    await waitFor(() => expect(contactNames()).toEqual(['Grace Hopper']));
+    await screen.findByText('1 refund · Refunded nothing');
+  });
+
+  it('"Import from Keap" starts in the background, follows its stored progress, and shows what a refusal says', async () => {
+    const user = userEvent.setup();
+    const db = await openTestJournal();
+    const start = vi.fn<KeapImporter['start']>(async () => ({ ok: true }));
+    const cancel = vi.fn<KeapImporter['cancel']>(async () => ({ ok: true }));
+    const importer = fakeImporter({ contactOnPage: 42, start, cancel });
+    render(createElement(App, { db, onOpenOptions: vi.fn(), onOpenQueue: vi.fn(), onContinue: vi.fn(), importer }));
+    await screen.findByText(/Open a contact in Keap/);
+
+    await user.click(screen.getByRole('button', { name: 'Import this contact' }));
+    expect(start).toHaveBeenCalledExactlyOnceWith({ kind: 'contact', contactId: 42 });
+    act(() => importer.store({ ...newNotesImport('acme', { kind: 'contact', contactId: 42 }, 1000), notesRead: 3, total: 9 }));
+    await screen.findByText("Importing contact 42's notes from Keap: read 3 of 9 notes · 0 refunds added");
+    await user.click(screen.getByRole('button', { name: 'Cancel import' }));
+    expect(cancel).toHaveBeenCalledOnce();
+
+    act(() => importer.store(null));
+    start.mockResolvedValueOnce({ ok: false, error: { message: 'Add your Keap API key in Refund Desk options first.' } });
+    await user.click(screen.getByRole('button', { name: 'Import all notes' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Add your Keap API key in Refund Desk options first.');
   });
 });

@@ -5,16 +5,24 @@ import { NO_FILTER, toJournalFilter, type HistoryFilterValue } from '@/component
 import type { JournalDb } from '@/lib/audit/db';
 import { exportJournal, type ExportFormat } from '@/lib/audit/export';
 import { clearHistory, countFinished } from '@/lib/audit/journal';
-import { countAndTotal, listRecent, type PageCursor } from '@/lib/audit/query';
+import { countAndTotal, listMadeBy, listRecent, type PageCursor } from '@/lib/audit/query';
 import { downloadBlob } from './download';
+import { type KeapImporter, useKeapImport } from './keap-import';
 
 const PAGE_SIZE = 25;
 
-type Props = { db: JournalDb; onOpenOptions: () => void; onContinue: (refundId: string) => void };
+type Props = {
+  db: JournalDb;
+  onOpenOptions: () => void;
+  onOpenQueue: () => void;
+  onContinue: (refundId: string) => void;
+  initialFilter?: HistoryFilterValue;
+  importer: KeapImporter;
+};
 
 /** Wires the journal's live queries to the history view; writes from the background show up as they happen. */
-export function App({ db, onOpenOptions, onContinue }: Props) {
-  const [filterValue, setFilterValue] = useState<HistoryFilterValue>(NO_FILTER);
+export function App({ db, onOpenOptions, onOpenQueue, onContinue, initialFilter = NO_FILTER, importer }: Props) {
+  const [filterValue, setFilterValue] = useState<HistoryFilterValue>(initialFilter);
   // Where each page shown so far began; the last one is the current page. Empty means the newest page.
   const [pageStarts, setPageStarts] = useState<PageCursor[]>([]);
   const filter = useMemo(() => toJournalFilter(filterValue), [filterValue]);
@@ -30,6 +38,8 @@ export function App({ db, onOpenOptions, onContinue }: Props) {
   // Only the Clear history button needs it, so it too waits for the first rows.
   const rowsAreIn = listing !== undefined;
   const finishedCount = useLiveQuery(async () => (rowsAreIn ? countFinished(db) : 0), [db, rowsAreIn]) ?? 0;
+  const madeByChoices = useLiveQuery(async () => (rowsAreIn ? listMadeBy(db) : []), [db, rowsAreIn]) ?? [];
+  const keapImport = useKeapImport(importer);
 
   const exportAs = async (format: ExportFormat) => {
     const blob = await exportJournal(db, filter, format);
@@ -58,7 +68,10 @@ export function App({ db, onOpenOptions, onContinue }: Props) {
         void clearHistory(db).then(() => setPageStarts([]));
       }}
       onOpenOptions={onOpenOptions}
+      onOpenQueue={onOpenQueue}
       onContinue={onContinue}
+      madeByChoices={madeByChoices}
+      keapImport={keapImport}
     />
   );
 }

@@ -78,6 +78,10 @@ function declareSchema(db: Dexie): void {
       }
       await tx.table<DayTotals, number>('dailyTotals').bulkAdd([...days.values()]);
     });
+  // Who made each refund, so the history's "Made by" choices are read from the index's keys alone.
+  db.version(4).stores({
+    refunds: 'id, &idempotencyKey, orderId, state, [createdAt+id], [state+createdAt+id], [contact.id+createdAt+id], *searchTokens, [actor.name+actor.email]',
+  });
 }
 
 /**

@@ -5,7 +5,7 @@ import { matchingPages } from './query';
 import { refundRecordSchema, type JournalFilter, type RefundRecord } from './schema';
 
 /** Cells a spreadsheet would run as a formula. papaparse's own pattern misses values with a line break. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+export const FORMULA_START = /^[=+\-@\t\r]/;
 
 const CSV_COLUMNS = [
   'Refund ID',

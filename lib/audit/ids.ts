@@ -21,3 +21,9 @@ export function refundIdFor(createdAt: number): string {
   const variant = ((parseInt(random.slice(3, 4), 16) & 0x3) | 0x8).toString(16);
   return `${timestampText(createdAt)}-7${random.slice(0, 3)}-${variant}${random.slice(4, 7)}-${random.slice(7, 19)}`;
 }
+
+/** The creation time a refund id carries (see `refundIdFor`), or null for an id that is not a UUIDv7. */
+export function createdAtOfRefundId(id: string): number | null {
+  const match = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.exec(id);
+  return match === null ? null : parseInt(`${match[1]}${match[2]}`, 16);
+}

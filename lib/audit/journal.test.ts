@@ -51,7 +51,7 @@ describe('openJournal', () => {
 
   it('opens on the IndexedDB it is given', async () => {
     const db = await openTestJournal();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     expect(db.tables.map((table) => table.name).sort()).toEqual(['dailyTotals', 'events', 'refunds']);
   });
 });

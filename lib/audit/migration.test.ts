@@ -2,10 +2,11 @@ import { Dexie } from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { JOURNAL_DB_NAME, openJournal, type JournalDb } from './db';
 import { buildPlannedRecord, countFinished, eventsFor, findByIdempotencyKey, markState } from './journal';
-import { countAndTotal, listRecent } from './query';
+import { countAndTotal, listMadeBy, listRecent } from './query';
 import { refundRecordSchema, type RefundRecord } from './schema';
 import type { RefundState } from './states';
 import { searchTokensFor } from './search';
+import { refundIdFor } from './ids';
 import { freshFactory, isRefundIdFor, samplePlan } from './test-support';
 
 /** Records as version 1 of the extension wrote them: no `totalMinor`, no `searchTokens`. */
@@ -82,7 +83,7 @@ describe('migration from version 1', () => {
 
     const db = await openJournal({ factory });
 
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     const [first, second] = v1Records;
     const migratedFirst = await byIdempotencyKey(db, 'v1-a');
     expect(isRefundIdFor(migratedFirst.id, first!.createdAt)).toBe(true);
@@ -170,5 +171,29 @@ describe('migration from version 2 to version 3', () => {
     });
     expect(await countFinished(db)).toBe(5);
     expect((await listRecent(db, { filter: { search: 'ana' } })).records.map((record) => record.idempotencyKey)).toEqual(['v2-6', 'v2-4', 'v2-2', 'v2-0']);
+  });
+});
+
+describe('migration from version 3 to version 4', () => {
+  it('indexes who made each refund, so the "Made by" choices and filter serve the refunds already there', async () => {
+    const factory = freshFactory();
+    const v3 = new Dexie(JOURNAL_DB_NAME, factory);
+    v3.version(3).stores({
+      refunds: 'id, &idempotencyKey, orderId, state, [createdAt+id], [state+createdAt+id], [contact.id+createdAt+id], *searchTokens',
+      events: '++id, refundId',
+      dailyTotals: 'day',
+    });
+    const records = [
+      { ...buildPlannedRecord(samplePlan({ actor: { name: 'Kim Lee', email: '' } }), refundIdFor(1_700_000_000_000), 1_700_000_000_000), state: 'confirmed' as const },
+      { ...buildPlannedRecord(samplePlan({ actor: { name: '', email: 'riley@example.com' } }), refundIdFor(1_700_000_001_000), 1_700_000_001_000), state: 'failed' as const },
+    ];
+    await v3.table('refunds').bulkAdd(records);
+    v3.close();
+
+    const db = await openJournal({ factory });
+
+    expect(db.verno).toBe(4);
+    expect(await listMadeBy(db)).toEqual(['Kim Lee', 'riley@example.com']);
+    expect((await listRecent(db, { filter: { madeBy: 'riley@example.com' } })).records).toEqual([records[1]]);
   });
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { JournalDb } from './db';
 import { refundIdFor } from './ids';
 import { buildPlannedRecord } from './journal';
-import { countAndTotal, listRecent, matchingPages, newestFirst, type PageCursor } from './query';
+import { countAndTotal, listMadeBy, listRecent, madeByOf, matchingPages, newestFirst, type PageCursor } from './query';
 import type { JournalFilter, RefundRecord } from './schema';
 import { searchQueryTokens } from './search';
 import { REFUND_STATES } from './states';
@@ -11,6 +11,14 @@ import { settledMinor } from './totals';
 
 const FIRST_NAMES = ['Jane', 'José', 'Amara', 'Liam', 'Noor', 'Kenji', 'Olivia', 'Mary-Jane'];
 const LAST_NAMES = ['Doe', 'Álvarez', 'Okafor', 'Smith', 'Haddad', 'Tanaka', "O'Brien", 'Nguyen'];
+/** Who made the refunds: by name, by email alone, by a name with spaces around it, and nobody known. */
+const ACTORS = [
+  { name: 'Sam Admin', email: 'sam@merchant.example' },
+  { name: 'Kim Lee', email: '' },
+  { name: '', email: 'riley@merchant.example' },
+  { name: ' Kim Lee ', email: 'kim@merchant.example' },
+  { name: '', email: '' },
+];
 const START = Date.UTC(2025, 0, 1);
 const MINUTE = 60_000;
 
@@ -43,6 +51,7 @@ function generate(count: number): RefundRecord[] {
       contact: { id: contactId, name: `${first} ${last}`, email: `${first}.${last}${contactId}@example.com`.toLowerCase() },
       orderId: 10_000 + index,
       lines,
+      actor: pick(ACTORS),
     });
     // Every third record shares a minute with its neighbours, so ties in createdAt are exercised.
     const createdAt = START + Math.floor(index / 3) * MINUTE;
@@ -60,6 +69,7 @@ function expected(records: RefundRecord[], filter: JournalFilter): RefundRecord[
         (filter.from === undefined || record.createdAt >= filter.from) &&
         (filter.to === undefined || record.createdAt <= filter.to) &&
         (filter.contactId === undefined || record.contact.id === filter.contactId) &&
+        (filter.madeBy === undefined || madeByOf(record) === filter.madeBy) &&
         tokens.every((token) => record.searchTokens.some((candidate) => candidate.startsWith(token))),
     )
     .sort(newestFirst);
@@ -110,7 +120,17 @@ describe('listing, search, paging and totals over 10,000 refunds', () => {
     ['search with a date range, its ends between records', { search: 'okafor', from: START + 200 * MINUTE + 1, to: START + 3000 * MINUTE - 1 }],
     ['no states at all', { states: [] }],
     ['a search nobody matches', { search: 'zzz' }],
+    ['made by a name', { madeBy: 'Kim Lee' }],
+    ['made by an email', { madeBy: 'riley@merchant.example' }],
+    ['made by, a state and a date range', { madeBy: 'Sam Admin', states: ['confirmed'], from: START + 100 * MINUTE, to: START + 2000 * MINUTE }],
+    ['made by and a contact', { madeBy: 'Sam Admin', contactId: 77 }],
+    ['made by and a search', { madeBy: 'Kim Lee', search: 'j' }],
+    ['made by nobody in the journal', { madeBy: 'Nobody Here' }],
   ];
+
+  it('lists who made the refunds, each once, from the index alone', async () => {
+    expect(await listMadeBy(db)).toEqual(['Kim Lee', 'riley@merchant.example', 'Sam Admin']);
+  });
 
   it.each(filters)('the first page with %s is the newest matching refunds', async (_label, filter) => {
     const page = await listRecent(db, { filter, limit: 25 });

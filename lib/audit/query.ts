@@ -24,9 +24,38 @@ function cursorOf(record: RefundRecord): PageCursor {
   return { createdAt: record.createdAt, id: record.id };
 }
 
+/** Who made a refund, as the history shows and filters it: the actor's name, else their email ('' when neither is known). */
+export function madeByOf(record: Pick<RefundRecord, 'actor'>): string {
+  return record.actor.name.trim() || record.actor.email.trim();
+}
+
+type ActorKey = [name: string, email: string];
+
+/** Each (name, email) the journal's actors have, from the actor index's keys alone. */
+async function actorKeys(db: JournalDb): Promise<ActorKey[]> {
+  return (await db.refunds.orderBy('[actor.name+actor.email]').uniqueKeys()) as unknown as ActorKey[];
+}
+
+const madeByOfKey = ([name, email]: ActorKey) => madeByOf({ actor: { name, email } });
+
+/** Every "made by" in the journal, sorted, without reading a record. */
+export async function listMadeBy(db: JournalDb): Promise<string[]> {
+  const names = new Set((await actorKeys(db)).map(madeByOfKey));
+  names.delete('');
+  return [...names].sort((a, b) => a.localeCompare(b));
+}
+
+/** Ids of the refunds `madeBy` made, from the actor index's keys alone. */
+async function madeByIds(db: JournalDb, madeBy: string): Promise<string[]> {
+  const keys = (await actorKeys(db)).filter((key) => madeByOfKey(key) === madeBy);
+  const lists = await Promise.all(keys.map((key) => db.refunds.where('[actor.name+actor.email]').equals(key).primaryKeys()));
+  return lists.flat();
+}
+
 function matchesFilter(record: RefundRecord, filter: JournalFilter): boolean {
   return (
     (filter.states === undefined || filter.states.includes(record.state)) &&
+    (filter.madeBy === undefined || madeByOf(record) === filter.madeBy) &&
     (filter.from === undefined || record.createdAt >= filter.from) &&
     (filter.to === undefined || record.createdAt <= filter.to) &&
     (filter.contactId === undefined || record.contact.id === filter.contactId)
@@ -44,7 +73,7 @@ function timeBounds(filter: JournalFilter, before: PageCursor | undefined) {
 }
 
 /**
- * Collections that together hold the records matching `filter` (search aside) older than
+ * Collections that together hold the records matching `filter` (search and "made by" aside) older than
  * `before`, each newest first and read through an index, so a page reads only its own rows.
  */
 function orderedSources(db: JournalDb, filter: JournalFilter, before?: PageCursor): RecordCollection[] {
@@ -74,11 +103,14 @@ async function firstOfSources(sources: RecordCollection[], count: number): Promi
 }
 
 /**
- * Ids of the refunds holding every search word, newest first: ids are time-ordered (see
- * `refundIdFor`), so the token index's keys sort by creation without a record being read.
+ * Ids of the refunds holding every search word and made by `filter.madeBy`, newest first: ids are
+ * time-ordered (see `refundIdFor`), so the indexes' keys sort by creation without a record being read.
  */
-async function searchHits(db: JournalDb, tokens: string[]): Promise<string[]> {
-  const keyLists = await Promise.all(tokens.map((token) => db.refunds.where('searchTokens').startsWith(token).primaryKeys()));
+async function searchHits(db: JournalDb, tokens: string[], filter: JournalFilter): Promise<string[]> {
+  const keyLists = await Promise.all([
+    ...tokens.map((token) => db.refunds.where('searchTokens').startsWith(token).primaryKeys()),
+    ...(filter.madeBy === undefined ? [] : [madeByIds(db, filter.madeBy)]),
+  ]);
   // Walk the fewest hits and look each up in the others' sets.
   const [fewest = [], ...others] = keyLists.sort((a, b) => a.length - b.length);
   const otherSets = others.map((keys) => new Set(keys));
@@ -87,7 +119,7 @@ async function searchHits(db: JournalDb, tokens: string[]): Promise<string[]> {
 }
 
 /**
- * Matches of a search older than `before`, newest first, read in chunks that start at
+ * Matches of a search (its words, who made the refund, or both) older than `before`, newest first, read in chunks that start at
  * `firstChunk` records and double (a filter may drop many hits).
  */
 async function* searchMatches(db: JournalDb, filter: JournalFilter, tokens: string[], options: { before?: PageCursor; firstChunk: number }): AsyncGenerator<RefundRecord[]> {
@@ -96,7 +128,7 @@ async function* searchMatches(db: JournalDb, filter: JournalFilter, tokens: stri
   // narrow the hits before any record is read; `matchesFilter` stays the exact check.
   const oldest = filter.from === undefined ? undefined : timestampText(filter.from);
   const newest = filter.to === undefined ? undefined : timestampText(filter.to);
-  const hits = (await searchHits(db, tokens)).filter(
+  const hits = (await searchHits(db, tokens, filter)).filter(
     (id) => (before === undefined || id < before.id) && (oldest === undefined || id >= oldest) && (newest === undefined || id.slice(0, newest.length) <= newest),
   );
   let chunk = options.firstChunk;
@@ -120,7 +152,7 @@ export async function listRecent(db: JournalDb, options: ListOptions = {}): Prom
   // One row more than asked tells whether an older page exists without counting.
   const wanted = limit + 1;
   let rows: RefundRecord[] = [];
-  if (tokens.length === 0) {
+  if (tokens.length === 0 && filter.madeBy === undefined) {
     rows = await firstOfSources(orderedSources(db, filter, before), wanted);
   } else {
     for await (const chunk of searchMatches(db, filter, tokens, { before, firstChunk: wanted })) {
@@ -141,7 +173,7 @@ function sortedTotals(totals: Map<string, number>): CurrencyTotal[] {
   return [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amountMinor]) => ({ currency, amountMinor }));
 }
 
-/** Reads every record matching `filter` (search aside) into `sum`. */
+/** Reads every record matching `filter` (search and "made by" aside) into `sum`. */
 async function addMatchingRecords(db: JournalDb, sum: StateSum, filter: JournalFilter): Promise<void> {
   const parts = await Promise.all(orderedSources(db, filter).map((source) => source.toArray()));
   parts.forEach((records) => addRecords(sum, records));
@@ -150,14 +182,14 @@ async function addMatchingRecords(db: JournalDb, sum: StateSum, filter: JournalF
 /**
  * How many refunds match `filter`, and how much of them was refunded, per currency. Whole days
  * come from the day totals; only the records of a date range's partial first and last days, of
- * a contact, or of a search are read.
+ * a contact, of a person ("made by") or of a search are read.
  */
 export async function countAndTotal(db: JournalDb, filter: JournalFilter = {}): Promise<CountAndTotal> {
   const sum: StateSum = { count: 0, refunded: new Map() };
   const tokens = searchQueryTokens(filter.search ?? '');
   const firstWholeDay = filter.from === undefined ? -Infinity : Math.ceil(filter.from / DAY_MS);
   const lastWholeDay = filter.to === undefined ? Infinity : Math.floor((filter.to + 1) / DAY_MS) - 1;
-  if (tokens.length > 0) {
+  if (tokens.length > 0 || filter.madeBy !== undefined) {
     for await (const records of searchMatches(db, filter, tokens, { firstChunk: MAX_FETCH_CHUNK })) addRecords(sum, records);
   } else if (filter.contactId !== undefined || firstWholeDay > lastWholeDay) {
     await addMatchingRecords(db, sum, filter);

@@ -8,12 +8,12 @@ const keapId = z.number().int().positive();
 const minorUnits = z.number().int().nonnegative();
 const epochMs = z.number().int().nonnegative();
 
-const currencyCodeSchema = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code');
+export const currencyCodeSchema = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code');
 
-const refundChannelSchema = z.enum(['keap-refund-screen', 'manual']);
+export const refundChannelSchema = z.enum(['keap-refund-screen', 'manual']);
 export type RefundChannel = z.infer<typeof refundChannelSchema>;
 
-const lineOutcomeSchema = z.enum(['refunded', 'recorded', 'skipped', 'failed', 'voided', 'pending']);
+export const lineOutcomeSchema = z.enum(['refunded', 'recorded', 'skipped', 'failed', 'voided', 'pending']);
 export type LineOutcome = z.infer<typeof lineOutcomeSchema>;
 
 const refundLineSchema = z.object({
@@ -91,6 +91,11 @@ export const refundRecordSchema = planRefundInputSchema.extend({
   totalMinor: minorUnits,
   /** Lowercased, accent-free words of the contact's name and email and the order id, for prefix search. */
   searchTokens: z.array(z.string()),
+  /**
+   * A teammate's refund, read from Refund Desk's closing note on the contact by "Import from Keap".
+   * Only refunds in a final state are imported, so nothing acts on them: they are history.
+   */
+  fromKeap: z.object({ noteId: keapId, importedAt: epochMs }).optional(),
 });
 export type RefundRecord = z.infer<typeof refundRecordSchema>;
 
@@ -127,5 +132,7 @@ export const journalFilterSchema = z.object({
   /** Words matched as prefixes of the contact's name words, email and order id. */
   search: z.string().optional(),
   contactId: keapId.optional(),
+  /** Who made the refund, as the history shows it: the actor's name, else their email. */
+  madeBy: z.string().optional(),
 });
 export type JournalFilter = z.infer<typeof journalFilterSchema>;

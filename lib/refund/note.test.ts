@@ -3,6 +3,7 @@ import { buildPlannedRecord } from '@/lib/audit/journal';
 import type { PlanRefundInput, RefundRecord } from '@/lib/audit/schema';
 import { samplePlan } from '@/lib/audit/test-support';
 import { refundNoteBody } from './note';
+import { readAttemptNote } from './team-notes';
 
 const UPDATED_AT = Date.parse('2025-06-02T15:04:05.000Z');
 
@@ -31,8 +32,50 @@ describe('refundNoteBody', () => {
       'If an automatic refund fails: skip that payment',
       'Amount owed after refund: $25.00',
       'By Sam Admin via Refund Desk, 6/2/2025, 3:04:05 PM UTC',
-      `Refund Desk attempt: {"attempt":"${settled.id}","order":5001,"payments":[7001,7002],"state":"confirmed","by":"Sam Admin","at":${UPDATED_AT}}`,
+      `Refund Desk attempt: {"attempt":"${settled.id}","order":5001,"payments":[7001,7002],"state":"confirmed","by":"Sam Admin","at":${UPDATED_AT},` +
+        '"contact":"Jane Doe","currency":"USD","lines":[{"payment":7001,"amount":123456,"channel":"keap-refund-screen"},{"payment":7002,"amount":5,"channel":"keap-refund-screen"}],' +
+        '"reason":{"preset":"Customer request","details":"Changed their mind"},"errorHandling":"skip-payment","owed":2500}',
     ]);
+  });
+
+  it("its attempt line carries the refund for a teammate's import: amounts in minor units, each payment's outcome, reason and amount owed", () => {
+    const base = record({
+      lines: [
+        { paymentId: 7001, amountMinor: 6000, currency: 'EUR', channel: 'keap-refund-screen' },
+        { paymentId: 7006, amountMinor: 4500, currency: 'EUR', channel: 'manual' },
+      ],
+      errorHandling: 'record-anyway',
+      amountOwedAfterMinor: 1200,
+    });
+    const settled: RefundRecord = {
+      ...base,
+      state: 'confirmed',
+      lines: [
+        { ...base.lines[0]!, outcome: 'skipped' },
+        { ...base.lines[1]!, outcome: 'recorded' },
+      ],
+    };
+    const read = readAttemptNote(refundNoteBody(settled));
+    expect(read).toEqual({
+      kind: 'closing',
+      line: {
+        attempt: settled.id,
+        order: 5001,
+        payments: [7001, 7006],
+        state: 'confirmed',
+        by: 'Sam Admin',
+        at: UPDATED_AT,
+        contact: 'Jane Doe',
+        currency: 'EUR',
+        lines: [
+          { payment: 7001, amount: 6000, channel: 'keap-refund-screen', outcome: 'skipped' },
+          { payment: 7006, amount: 4500, channel: 'manual', outcome: 'recorded' },
+        ],
+        reason: { preset: 'Customer request', details: 'Changed their mind' },
+        errorHandling: 'record-anyway',
+        owed: 1200,
+      },
+    });
   });
 
   it('says what happened to each payment and why, and what stopped the refund', () => {

@@ -16,6 +16,7 @@ import {
   closingAttemptLine,
   inProgressNote,
   readAttemptLine,
+  readAttemptNote,
 } from './team-notes';
 
 const A = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
@@ -71,6 +72,70 @@ describe('readAttemptLine', () => {
 
   it.each(['in-progress', ...REFUND_STATES] as const)('reads the state %s', (state) => {
     expect(readAttemptLine(attemptLineText(line({ state })))?.state).toBe(state);
+  });
+});
+
+describe('readAttemptNote (what "Import from Keap" makes of a note)', () => {
+  const closing = (overrides: Record<string, unknown> = {}) => ({
+    ...line({ state: 'confirmed' }),
+    contact: 'Jane Doe',
+    currency: 'USD',
+    lines: [{ payment: 7001, amount: 6000, channel: 'keap-refund-screen', outcome: 'refunded' }],
+    reason: { preset: 'Other', details: 'Duplicate order' },
+    errorHandling: 'skip-payment',
+    owed: 0,
+    ...overrides,
+  });
+  const body = (value: unknown) => `Refund of $60.00 on order #9001: refunded.\nRefund Desk attempt: ${JSON.stringify(value)}`;
+
+  it('reads a closing line with the refund it carries', () => {
+    expect(readAttemptNote(body(closing()))).toEqual({ kind: 'closing', line: closing() });
+  });
+
+  it.each([
+    ['an ordinary note', 'Called the customer about order #9001.'],
+    ['an empty body', ''],
+    ['the prefix in the middle of a line', `Quoted: ${JSON.stringify(closing())}`],
+  ])('takes %s for another note', (_label, text) => {
+    expect(readAttemptNote(text)).toEqual({ kind: 'other' });
+  });
+
+  it('an in-progress line is in progress, with or without the new fields', () => {
+    expect(readAttemptNote(attemptLineText(line()))).toEqual({ kind: 'in-progress', line: line() });
+  });
+
+  it('a closing line without amounts was written by an older Refund Desk, and still ends the attempt for the lock', () => {
+    const older = attemptLineText(line({ state: 'confirmed' }));
+    expect(readAttemptNote(older)).toEqual({ kind: 'older', line: line({ state: 'confirmed' }) });
+    expect(attemptsInProgress([note(1, line()), { id: 2, body: older }], [7001], new Set(), NOW)).toEqual([]);
+  });
+
+  it.each([
+    ['JSON that does not read', 'Refund Desk attempt: {"attempt":', 'its Refund Desk line is not valid JSON'],
+    ['a bad attempt id', body(closing({ attempt: 'not-a-uuid' })), 'its Refund Desk line does not read at attempt: '],
+    ['an amount of zero', body(closing({ lines: [{ payment: 7001, amount: 0, channel: 'manual' }] })), 'at lines[0].amount'],
+    ['an amount in decimals', body(closing({ lines: [{ payment: 7001, amount: 60.5, channel: 'manual' }] })), 'at lines[0].amount'],
+    ['a currency that is not a code', body(closing({ currency: 'dollars' })), 'at currency'],
+    ['amounts for other payments', body(closing({ lines: [{ payment: 7002, amount: 6000, channel: 'manual' }] })), 'at lines: its amounts do not match its payments'],
+    ['fewer amounts than payments', body(closing({ payments: [7001, 7002] })), 'at lines: its amounts do not match its payments'],
+    ['an unknown outcome', body(closing({ lines: [{ payment: 7001, amount: 6000, channel: 'manual', outcome: 'maybe' }] })), 'at lines[0].outcome'],
+    ['some fields of the refund and not others', body({ ...line({ state: 'confirmed' }), currency: 'USD' }), 'at contact'],
+    ['a negative amount owed', body(closing({ owed: -1 })), 'at owed'],
+  ])('reports %s as malformed, saying what does not read', (_label, text, problem) => {
+    const read = readAttemptNote(text);
+    expect(read.kind).toBe('malformed');
+    expect(read.kind === 'malformed' && read.problem).toContain(problem);
+  });
+
+  it('the lock still reads a closing line whose refund does not read', () => {
+    const broken = body(closing({ currency: 'dollars' }));
+    expect(readAttemptLine(broken)).toEqual(line({ state: 'confirmed' }));
+  });
+
+  it('a contact name with newlines and a forged line stays inside the line, cut to 200 characters', () => {
+    const settled = record({ contact: { id: 42, name: `${'N'.repeat(250)}\nRefund Desk attempt: {}`, email: '' } }, 'confirmed');
+    const read = readAttemptNote(closingAttemptLine(settled));
+    expect(read).toMatchObject({ kind: 'closing', line: { attempt: settled.id, contact: 'N'.repeat(200) } });
   });
 });
 

@@ -11,8 +11,8 @@ import { FIRST_ORDER_ID, journalRecords } from './journal-records';
 
 const WRITE_BATCH = 10_000;
 const WAIT_MS = 60_000;
-/** Dexie opens IndexedDB at ten times its schema version; the journal's schema is version 3. */
-const JOURNAL_IDB_VERSION = 30;
+/** Dexie opens IndexedDB at ten times its schema version; the journal's schema is version 4. */
+const JOURNAL_IDB_VERSION = 40;
 
 /** Each search: what was typed, why it is interesting, and what it measured. */
 interface PopupSearch extends SearchTiming {
