@@ -17,6 +17,10 @@ import { measurePanelLoad, type PanelLoad } from './bench/refunds-panel';
 import { bundlesTable, formatBytes, formatMs, formatRuns, median, renderReport, type Report, type ResultRow, resultsTable, verdict } from './bench/report';
 import { measureRefunds, MINUTE_BUDGET_BEFORE_CLICK, REFUNDED_TEXT, REVIEW_PAUSE_MS, type RefundRun } from './bench/refunds';
 import { measureSidePanel, type SidePanelLoad } from './bench/side-panel';
+import { measureQueue, type QueueRun } from './bench/queue';
+import { measureNotesImport, type NotesImportResult } from './bench/notes-import';
+import { apiVersionRows, measureApiVersionLoads } from './bench/api-versions';
+import { KEAP_PAT_LIMITS } from '../test/sandbox/throttle';
 
 /**
  * `npm run bench`: builds, then measures the production build in headless Chromium against the
@@ -34,8 +38,10 @@ const REFUND_FORMS: ScreenForm[] = ['dialog', 'jquery', 'pages', 'window', 'word
 const REFUND_RUNS = 3;
 /** Steps the in-page dialog forms draw after the sandbox's deliberate delay: payments, method, error handling, credit, results. */
 const DIALOG_STEPS_DRAWN = 5;
+/** Orders in the refund queue's run: at Keap's 240 requests a minute, about eight minutes of checking and refunding. */
+const QUEUE_ORDERS = 200;
 /** The bench gives up (and cleans up) rather than hang past this. */
-const BENCH_DEADLINE_MS = 10 * 60_000;
+const BENCH_DEADLINE_MS = 30 * 60_000;
 
 const TARGETS = {
   pageDataMs: 16,
@@ -48,6 +54,10 @@ const TARGETS = {
   refundMs: 3_000,
   /** Everything Refund Desk adds to any one Keap page, gzipped: 60 KiB. */
   contentScriptsPerPageGzipBytes: 60 * 1024,
+  queueCallsPerRefund: 6,
+  queueRateOfBound: 0.8,
+  /** "Flat": the queue page's heap at the end of the run at most this much above its first reading. */
+  queueHeapGrowthBytes: 1024 * 1024,
 };
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -157,8 +167,8 @@ function apiCallRows(panels: PanelResult[]): ResultRow[] {
   return panels.map(({ contact, pageDataLoads, reconcileLoads }) => {
     const loads = [...pageDataLoads, ...reconcileLoads];
     const heaviest = loads.reduce((most, load) => (totalCalls(load.apiCalls) > totalCalls(most.apiCalls) ? load : most));
-    const merchantCalls = heaviest.apiCalls['/v1/merchants'] ?? 0;
-    const otherCalls = Object.entries(heaviest.apiCalls).reduce((sum, [path, count]) => sum + (path === '/v1/merchants' ? 0 : count), 0);
+    const merchantCalls = heaviest.apiCalls['/v2/merchants'] ?? 0;
+    const otherCalls = Object.entries(heaviest.apiCalls).reduce((sum, [path, count]) => sum + (path === '/v2/merchants' ? 0 : count), 0);
     return {
       measurement: `Keap API calls to load a contact with ${contact.label} (the most any of ${loads.length} fresh loads made)`,
       result: describeCalls(heaviest.apiCalls),
@@ -283,6 +293,61 @@ function contentScriptRows(bundles: BundleSize[]): ResultRow[] {
   ];
 }
 
+/** Endpoints a queue reads once per run, not per refund: merchants and who the key is. */
+const ONCE_PER_RUN = /merchants|userinfo|users|profile/;
+
+function queueRows(run: QueueRun): ResultRow[] {
+  const onceCalls = Object.entries(run.runCallsByPath).reduce((sum, [path, count]) => sum + (ONCE_PER_RUN.test(path) ? count : 0), 0);
+  const perRefund = (run.runCalls - onceCalls) / run.refunded;
+  const allCalls = run.runCalls / run.refunded;
+  const perMinute = run.refunded / (run.runMs / 60_000);
+  const bound = KEAP_PAT_LIMITS.perMinute / allCalls;
+  const first = run.heap[0]?.bytes ?? 0;
+  const last = run.heap[run.heap.length - 1]?.bytes ?? 0;
+  const orders = `${run.orders} orders`;
+  return [
+    {
+      measurement: `Refund queue, ${orders} pasted, checked, then run one refund at a time in one tab (Keap's screen as "pages")`,
+      result:
+        `${run.refunded} of ${run.orders} refunded and confirmed by the API${run.problems.length > 0 ? ` (${run.problems.slice(0, 3).join('; ')})` : ''};` +
+        ` checked in ${formatMs(run.checkMs)} (${run.checkCalls} API calls, ${(run.checkCalls / run.orders).toFixed(2)} a row), run in ${formatMs(run.runMs)}`,
+      target: `all ${run.orders} confirmed`,
+      verdict: verdict(run.refunded === run.orders),
+    },
+    {
+      measurement: 'Refund queue: Keap API calls per refund in the run',
+      result: `${perRefund.toFixed(2)} per refund, plus ${onceCalls} once per run (${allCalls.toFixed(2)} in all): ${describeCalls(run.runCallsByPath)}`,
+      target: `≤ ${TARGETS.queueCallsPerRefund}`,
+      verdict: verdict(perRefund <= TARGETS.queueCallsPerRefund),
+    },
+    {
+      measurement: `Refund queue: refunds a minute, against the bound Keap's ${KEAP_PAT_LIMITS.perMinute} requests a minute set at ${allCalls.toFixed(2)} calls a refund`,
+      result: `${perMinute.toFixed(1)} a minute; the bound is ${bound.toFixed(1)}: ${(perMinute / bound).toFixed(2)} of it`,
+      target: `≥ ${TARGETS.queueRateOfBound} of the bound`,
+      verdict: verdict(perMinute / bound >= TARGETS.queueRateOfBound),
+    },
+    {
+      measurement: `Refund queue: the queue page's JS heap after GC across the run (${run.heap.map((sample) => sample.settled).join(', ')} refunds settled)`,
+      result: run.heap.map((sample) => megabytes(sample.bytes)).join(', '),
+      target: `flat: the last ≤ the first + ${megabytes(TARGETS.queueHeapGrowthBytes)}`,
+      verdict: verdict(last <= first + TARGETS.queueHeapGrowthBytes),
+    },
+  ];
+}
+
+function notesImportRows(result: NotesImportResult): ResultRow[] {
+  return [
+    {
+      measurement: `Import from Keap: ${result.notes.toLocaleString('en-US')} notes on a contact, ${result.refunds} of them Refund Desk's closing notes and ${result.malformed} malformed`,
+      result:
+        `${formatMs(result.elapsedMs)}, ${result.apiCalls} API calls (pages of notes), ${result.throttledBySandbox} answered 429;` +
+        ` ${result.imported} refunds imported, ${result.malformed} malformed lines reported and skipped`,
+      target: "every refund imported once, within Keap's limits (no 429)",
+      verdict: verdict(result.imported === result.refunds && result.throttledBySandbox === 0),
+    },
+  ];
+}
+
 function rateLimitRows(result: RateLimitResult): ResultRow[] {
   const ratio = result.idealElapsedMs / result.elapsedMs;
   const limits = `${result.perSecond}/s, ${result.perMinute}/min`;
@@ -316,6 +381,7 @@ async function runBench(): Promise<Report> {
     let memory: MemoryResult;
     let rateLimit: RateLimitResult;
     let refunds: RefundRun[];
+    let queue: QueueRun;
     try {
       for (const contact of CONTACTS) {
         const result: PanelResult = { contact, pageDataLoads: [], reconcileLoads: [] };
@@ -340,6 +406,18 @@ async function runBench(): Promise<Report> {
     } finally {
       await sandbox.close();
     }
+    // A sandbox of its own, so the queue starts with Keap's limits unspent.
+    progress(`refund queue: ${QUEUE_ORDERS} orders at Keap's limits (about 8 minutes)`);
+    const queueSandbox = await startSandbox({ tls: true, port: 0, latencyMs: SANDBOX_LATENCY_MS, screenForm: 'pages' });
+    try {
+      queue = await measureQueue(queueSandbox, QUEUE_ORDERS, progress);
+    } finally {
+      await queueSandbox.close();
+    }
+    progress('import from Keap: 5,000 notes');
+    const notesImport = await measureNotesImport();
+    progress('REST v2 and v1: the 50- and 1,000-order contacts loaded through each');
+    const apiVersions = await measureApiVersionLoads();
 
     return {
       machine,
@@ -348,17 +426,22 @@ async function runBench(): Promise<Report> {
         `Refunds panel: ${PANEL_RUNS} loads per contact and mode, each in a fresh browser and profile (no cached API data). Times come from a MutationObserver added before navigation (\`page.addInitScript\`) watching the page and the panel's open shadow root; API times from the service worker's Resource Timing entries for Keap's API.`,
         'Page data is measured with Keap\'s API held back (3 s late), so the page\'s table is the panel\'s only data: "page data" is the panel\'s first change showing order rows after the table appeared (the panel reads the first 20 rows, one page, in the MutationObserver callback where the table appears and the rest in the next task), "all rows counted" is when its count became final ("N orders"). API amounts are measured with the API answering normally: the panel\'s rows show the API\'s amounts and its "Checking amounts" status is gone. The panel asks the background for its first page of orders and then for all of them; the second answer comes from the background\'s copy of Keap\'s lists (the API-calls lines show no extra Keap calls).',
         `Side panel: its page in a tab of the browser window, following the same per-window target the Refunds panel sets; ${SIDE_PANEL_LOADS} reloads, each a fresh \`getOrderForRefund\`. The answer's arrival is timed by wrapping \`chrome.runtime.sendMessage\` in the page; "interactive" is the first frame after the enabled "Review refund" button entered the page, with the main thread free.`,
-        `Popup: its page in a tab; ${JOURNAL_RECORDS.toLocaleString('en-US')} records (checked against \`refundRecordSchema\`) and their day totals written with raw IndexedDB at version 30 (Dexie's schema version 3 × 10), then ${POPUP_RELOADS} reloads. Searches set the Search box in one input event (as a paste) and end when every row shown holds the search words, checked against the expected count.`,
+        `Popup: its page in a tab; ${JOURNAL_RECORDS.toLocaleString('en-US')} records (checked against \`refundRecordSchema\`) and their day totals written with raw IndexedDB at version 40 (Dexie's schema version 4 × 10), then ${POPUP_RELOADS} reloads. Searches set the Search box in one input event (as a paste) and end when every row shown holds the search words, checked against the expected count.`,
         `Rate limiter: the background's \`createKeapClient\` + \`createRateLimiter\` at their default limits in Node, against \`startSandbox({ port: 0 })\` enforcing Keap's limits (fixed windows), in a separate process during the browser runs. Throughput is the time the limits allow for the last send (sending each request as soon as sliding 1 s and 60 s windows permit) divided by the time it took.`,
         'Times are `performance.now()` at the DOM mutation (before paint) unless said otherwise; medians of the runs.',
         `Refunds: after every other measurement and after the rate-limit process has ended, so nothing else of the bench runs beside them; one browser, ${REFUND_RUNS} refunds per form of Keap's refund screen (\`sandbox.setScreenForm\`: ${REFUND_FORMS.join(', ')}; 'two-submits' and 'no-owed' stop by design), the sandbox reset before each so the same payment can be refunded again and the Keap tabs closed after each. Each refund goes as a person's does: the contact's Refunds panel, "Refund order #${SEED.orders.twoPayments}" opening the real side panel, payment #${SEED.payments.twoPaymentsFirst} ticked ($60.00 in full), a reason chosen, "Review refund", then, ${REVIEW_PAUSE_MS / 1000} s later (a person reads the review; clicked at once, the background's rate limiter of 10 requests a second would hold the refund's first reads back behind the side panel's own), "Confirm refund of $60.00". Before the click the bench also waits, when needed, until the background has sent at most ${MINUTE_BUDGET_BEFORE_CLICK} Keap API requests in the last minute: back to back, the bench's refunds (about 22 requests each, with the contact page and the side panel) would use up the limiter's 240 a minute, which no person refunding by hand does; the per-run table shows each wait and when the refund's six API checks were sent. The time runs from \`performance.now()\` in the side panel page's click event to the MutationObserver seeing its result line read "${REFUNDED_TEXT}", which the side panel shows once Keap's API shows the refund. The confirmation read is the executor's \`readOrderNow\` after Keap's screen (the order, its payments and its transactions, in parallel), first request sent to last answer received, from the service worker's Resource Timing; its median over every refund is the target's allowance for "one confirmation read".`,
+        `Refund queue: last, alone, in a fresh browser against a sandbox of its own (${SANDBOX_LATENCY_MS} ms latency, Keap's limits of ${KEAP_PAT_LIMITS.perSecond}/s and ${KEAP_PAT_LIMITS.perMinute}/min enforced from zero). ${QUEUE_ORDERS} orders of the 1,000-order contact pasted as order ids on the queue page, a default reason chosen, "Check rows", then "Refund ${QUEUE_ORDERS} payments: …". Keap's refund screen is drawn as "pages" (a page per step, no deliberate delay), so that Keap's limits, not the sandbox's imitation of a slow dialog, set the pace. API calls are the sandbox's count of API requests while the rows were checked and while they ran; the run's time is from the click to every row settled. The queue page's heap is read after a GC each fifth of the way.`,
+        "Import from Keap: the import the background runs (`runNotesImport`, lib/audit/import.ts) with the real Keap client and rate limiter at Keap's limits, in Node, against a sandbox of its own over HTTP with 40 ms latency; the journal is Dexie on fake-indexeddb, not the browser's IndexedDB. The time runs from the first page asked for to the last page merged into the journal.",
         "Memory: JS heap used after a full garbage collection (DevTools protocol `HeapProfiler.collectGarbage`, then `Performance.getMetrics` for a page, `Runtime.getHeapUsage` for the service worker). A page's figure is its renderer's heap, which Keap's scripts and the content script share, so the panel's share is the difference from the same page in a browser without Refund Desk. The contact page is measured once the panel shows the oldest order's API amounts (filtered to it), so every order has been read.",
       ],
       rows: [
         ...panels.flatMap(panelRows),
         ...apiCallRows(panels),
+        ...apiVersionRows(apiVersions),
         ...sidePanelRows(sidePanel),
         ...refundRows(refunds),
+        ...queueRows(queue),
+        ...notesImportRows(notesImport),
         ...popupRows(popup),
         ...rateLimitRows(rateLimit),
         ...memoryRows(memory, popup),
