@@ -253,6 +253,7 @@ describe('startBackgroundService', () => {
     await vi.waitFor(() =>
       expect(errors.mock.calls.map(([message]) => String(message)).sort()).toEqual([
         'Refund Desk: applying the history retention failed',
+        'Refund Desk: counting the refunds that need you failed',
         'Refund Desk: reconciling interrupted refunds failed',
       ]),
     );
