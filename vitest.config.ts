@@ -4,11 +4,14 @@ import { defineConfig } from 'vitest/config';
 // Plain Vitest with the project's `@/` alias. WXT's Vitest plugin is not used: its setup module
 // breaks happy-dom tests ("The URL must be of scheme file"), and lib/ code needs no WXT globals.
 export default defineConfig({
-  resolve: { alias: { '@': fileURLToPath(new URL('./', import.meta.url)) } },
+  resolve: { alias: { '@': fileURLToPath(new URL('./', import.meta.url)), '#i18n': fileURLToPath(new URL('./.wxt/i18n/index.ts', import.meta.url)) } },
   test: {
+    // Components read their words through the browser's i18n API: here it answers from locales/en.yml.
+    setupFiles: ['test/support/i18n-setup.ts'],
     include: [
       'lib/**/*.test.ts',
       'lib/**/*.test.tsx',
+      'components/**/*.test.ts',
       'components/**/*.test.tsx',
       'entrypoints/**/*.test.ts',
       'entrypoints/**/*.test.tsx',

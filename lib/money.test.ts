@@ -126,6 +126,25 @@ describe('formatMoney', () => {
     expect(formatMoney(123456, 'EUR', 'de-DE')).toBe('1.234,56\u00a0€');
   });
 
+  it("formats Keap's other usual currencies in the browser's locale, and in US English", () => {
+    expect(formatMoney(123456, 'AUD', 'en-AU')).toBe('$1,234.56');
+    expect(formatMoney(123456, 'AUD', 'en-US')).toBe('A$1,234.56');
+    expect(formatMoney(123456, 'GBP', 'en-GB')).toBe('£1,234.56');
+    expect(formatMoney(123456, 'CAD', 'en-CA')).toBe('$1,234.56');
+    expect(formatMoney(123456, 'CAD', 'en-US')).toBe('CA$1,234.56');
+    expect(formatMoney(123456, 'CAD', 'fr-CA')).toBe('1\u00a0234,56\u00a0$');
+    // Korean won has no minor unit: 15000 minor units are ₩15,000.
+    expect(formatMoney(15000, 'KRW', 'ko-KR')).toBe('₩15,000');
+  });
+
+  it.each(['AUD', 'GBP', 'CAD', 'KRW'])('property: %s formatted in English then read back gives the same amount', (currency) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e12 }), (minor) => {
+        expect(parseMoneyInput(toDecimalString(minor, currency), currency)).toEqual({ ok: true, minorUnits: minor });
+      }),
+    );
+  });
+
   it('property: formatting then parsing gives the same amount', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1e12 }), (cents) => {

@@ -35,6 +35,13 @@ const listItems = () => within(screen.getByRole('list', { name: 'Keap connection
 const click = (name: string, inside: HTMLElement = document.body) => userEvent.click(screen.getAllByRole('button', { name }).find((button) => inside.contains(button))!);
 
 describe('ConnectionsSection', () => {
+  it("says which REST v2 endpoints a connection's Keap account answered only in v1, and nothing for the others", () => {
+    renderSection({ connections: [{ ...ACME, v1OnlyEndpoints: ['GET /v2/orders', 'GET /v2/merchants'] }, FOUND] });
+    const [acme, found] = listItems();
+    expect(acme?.textContent).toContain('Keap answered REST v1 only for GET /v2/orders, GET /v2/merchants.');
+    expect(found?.textContent).not.toContain('REST v1');
+  });
+
   describe('with no connections', () => {
     it('opens the editor to add one: Keap app, an empty password field for the key, and the API host', () => {
       renderSection();

@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { i18n } from '#i18n';
 import { KEAP_API_HOSTS, type KeapApiHost } from '@/lib/keap-hosts';
 import type { ConnectionStatus } from '@/lib/messaging/extension-page-messages';
 import type { Feedback } from './OptionsForm';
@@ -48,33 +49,27 @@ export function ConnectionsSection({ connections, busy, feedback, onSave, onRemo
 
   return (
     <fieldset className="connections">
-      <legend>Keap connections</legend>
-      <p className="help">One API key per Keap app. Refund Desk reads each Keap app only with its own key, and refunds only in the app the key belongs to.</p>
+      <legend>{i18n.t('options.connections.legend')}</legend>
+      <p className="help">{i18n.t('options.connections.intro')}</p>
       {connections.length > 0 && (
-        <ul className="connection-list" aria-label="Keap connections">
+        <ul className="connection-list" aria-label={i18n.t('options.connections.listLabel')}>
           {connections.map((connection, position) => (
             <li key={`${connection.appName ?? 'unbound'}:${connection.maskedApiKey}`}>
-              <strong>{connection.appName ? appAddress(connection.appName) : 'Keap app not known yet'}</strong>
+              <strong>{connection.appName ? appAddress(connection.appName) : i18n.t('options.connections.appNotKnown')}</strong>
               <span className="help">
-                {connection.appName
-                  ? connection.boundBy === 'page'
-                    ? ' (found on a Keap page that showed what this key’s API shows)'
-                    : ''
-                  : ' Refund Desk binds this key to the first Keap page that shows the contact and orders its API shows.'}
+                {connection.appName ? (connection.boundBy === 'page' ? ` ${i18n.t('options.connections.foundOnPage')}` : '') : ` ${i18n.t('options.connections.bindsToFirstPage')}`}
               </span>
-              <span className="help">
-                {' '}
-                Key {connection.maskedApiKey} · {connection.apiHost}
-              </span>
+              <span className="help"> {i18n.t('options.connections.keyAndHost', [connection.maskedApiKey, connection.apiHost])}</span>
+              {connection.v1OnlyEndpoints && <p className="help">{i18n.t('options.connections.v1Only', [connection.v1OnlyEndpoints.join(', ')])}</p>}
               <div className="row">
                 <button type="button" disabled={busy} onClick={() => startEditing(position)}>
-                  Change
+                  {i18n.t('options.connections.change')}
                 </button>
                 <button type="button" disabled={busy} onClick={() => onTest({ index: position, apiHost: connection.apiHost })}>
-                  Test connection
+                  {i18n.t('options.connections.test')}
                 </button>
                 <button type="button" disabled={busy} onClick={() => onRemove(position)}>
-                  Remove
+                  {i18n.t('options.connections.remove')}
                 </button>
               </div>
             </li>
@@ -83,39 +78,38 @@ export function ConnectionsSection({ connections, busy, feedback, onSave, onRemo
       )}
       {editing === null ? (
         <button type="button" disabled={busy} onClick={() => startEditing('new')}>
-          Add another Keap app
+          {i18n.t('options.connections.addAnother')}
         </button>
       ) : (
-        <div className="connection-editor" role="group" aria-label={current ? 'Change Keap connection' : 'Add Keap connection'}>
-          <label htmlFor={ids.app}>Keap app</label>
+        <div className="connection-editor" role="group" aria-label={current ? i18n.t('options.connections.editorChange') : i18n.t('options.connections.editorAdd')}>
+          <label htmlFor={ids.app}>{i18n.t('options.connections.appLabel')}</label>
           <input
             id={ids.app}
             type="text"
             spellCheck={false}
             value={appName}
-            placeholder="e.g. acme for acme.infusionsoft.com"
+            placeholder={i18n.t('options.connections.appPlaceholder')}
             aria-describedby={ids.appHelp}
             onChange={(event) => setAppName(event.target.value)}
           />
           <p id={ids.appHelp} className="help">
-            Optional: left empty, Refund Desk binds the key to the first Keap page whose contact and orders match what the key’s API shows.
+            {i18n.t('options.connections.appHelp')}
           </p>
-          <label htmlFor={ids.key}>API key</label>
+          <label htmlFor={ids.key}>{i18n.t('options.connections.keyLabel')}</label>
           <input
             id={ids.key}
             type="password"
             autoComplete="off"
             spellCheck={false}
             value={apiKey}
-            placeholder={current ? `Saved key ${current.maskedApiKey} — type to replace` : 'Paste a Personal Access Token or Service Account Key'}
+            placeholder={current ? i18n.t('options.connections.keyPlaceholderSaved', [current.maskedApiKey]) : i18n.t('options.connections.keyPlaceholderNew')}
             aria-describedby={ids.keyHelp}
             onChange={(event) => setApiKey(event.target.value)}
           />
           <p id={ids.keyHelp} className="help">
-            Create one in Keap under Settings → API Settings. It stays in this browser and is sent only to Keap's API.
-            {current ? ` Saved key: ${current.maskedApiKey}.` : ' No key saved yet.'}
+            {i18n.t('options.connections.keyHelp')} {current ? i18n.t('options.connections.keySaved', [current.maskedApiKey]) : i18n.t('options.connections.keyNotSaved')}
           </p>
-          <label htmlFor={ids.host}>API host</label>
+          <label htmlFor={ids.host}>{i18n.t('options.connections.hostLabel')}</label>
           <select id={ids.host} value={apiHost} onChange={(event) => setApiHost(event.target.value as KeapApiHost)}>
             {KEAP_API_HOSTS.map((host) => (
               <option key={host} value={host}>
@@ -125,7 +119,7 @@ export function ConnectionsSection({ connections, busy, feedback, onSave, onRemo
           </select>
           <div className="row">
             <button type="button" disabled={busy} onClick={() => onTest({ ...(typedKey ? { apiKey: typedKey } : index !== undefined ? { index } : {}), apiHost })}>
-              Test connection
+              {i18n.t('options.connections.test')}
             </button>
             <button
               type="button"
@@ -133,11 +127,11 @@ export function ConnectionsSection({ connections, busy, feedback, onSave, onRemo
               disabled={busy}
               onClick={() => onSave({ ...(index !== undefined ? { index } : {}), appName, ...(typedKey ? { apiKey: typedKey } : {}), apiHost })}
             >
-              Save connection
+              {i18n.t('options.connections.save')}
             </button>
             {connections.length > 0 && (
               <button type="button" disabled={busy} onClick={() => setEditing(null)}>
-                Cancel
+                {i18n.t('options.connections.cancel')}
               </button>
             )}
           </div>

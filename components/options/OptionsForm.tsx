@@ -1,4 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
+import { i18n } from '#i18n';
 import type { LearnedWordsByApp } from '@/lib/messaging/extension-page-messages';
 import { LEARN_SLOT_DESCRIPTIONS, type LearnSlot } from '@/lib/page/refund-screen/words';
 import type { Settings } from '@/lib/settings';
@@ -52,27 +53,27 @@ export function OptionsForm(props: OptionsFormProps) {
   return (
     <form className="options" onSubmit={submit} aria-busy={busy}>
       <fieldset>
-        <legend>If an automatic refund fails (default)</legend>
+        <legend>{i18n.t('options.form.errorHandling.legend')}</legend>
         <label className="choice">
           <input type="radio" name="errorHandling" checked={errorHandling === 'record-anyway'} onChange={() => setErrorHandling('record-anyway')} />
-          Record the refund anyway
+          {i18n.t('options.form.errorHandling.recordAnyway')}
         </label>
         <label className="choice">
           <input type="radio" name="errorHandling" checked={errorHandling === 'skip-payment'} onChange={() => setErrorHandling('skip-payment')} />
-          Skip that payment
+          {i18n.t('options.form.errorHandling.skipPayment')}
         </label>
       </fieldset>
       <fieldset>
-        <legend>You</legend>
-        <label htmlFor={ids.name}>Your name</label>
+        <legend>{i18n.t('options.form.you.legend')}</legend>
+        <label htmlFor={ids.name}>{i18n.t('options.form.you.nameLabel')}</label>
         <input id={ids.name} type="text" maxLength={100} value={yourName} aria-describedby={ids.nameHelp} onChange={(event) => setYourName(event.target.value)} />
         <p id={ids.nameHelp} className="help">
-          Written in the refund history and in the notes on the contact as who made a refund, when Keap's API does not say which Keap user the key belongs to.
+          {i18n.t('options.form.you.nameHelp')}
         </p>
       </fieldset>
       <fieldset>
-        <legend>When Keap says it skipped a payment</legend>
-        <label htmlFor={ids.quiet}>Keep the payment locked for (seconds)</label>
+        <legend>{i18n.t('options.form.quietPeriod.legend')}</legend>
+        <label htmlFor={ids.quiet}>{i18n.t('options.form.quietPeriod.label')}</label>
         <input
           id={ids.quiet}
           type="number"
@@ -85,48 +86,48 @@ export function OptionsForm(props: OptionsFormProps) {
           onChange={(event) => setQuietSeconds(event.target.value)}
         />
         <p id={ids.quietHelp} className="help">
-          A refund Keap's screen reports as skipped or failed may still land. Refund Desk checks Keap's API for this long before it lets anyone refund that payment again. 10 to
-          3600; 120 by default.
+          {i18n.t('options.form.quietPeriod.help')}
         </p>
       </fieldset>
       <fieldset>
-        <legend>On Keap's refund screen (default)</legend>
+        <legend>{i18n.t('options.form.refundMode.legend')}</legend>
         <label className="choice">
           <input type="radio" name="refundMode" checked={refundMode === 'automatic'} onChange={() => setRefundMode('automatic')} />
-          Refund Desk fills it in and sends it
+          {i18n.t('options.form.refundMode.automatic')}
         </label>
         <label className="choice">
-          <input type="radio" name="refundMode" checked={refundMode === 'guided'} onChange={() => setRefundMode('guided')} />I do it myself in Keap, guided step by step
+          <input type="radio" name="refundMode" checked={refundMode === 'guided'} onChange={() => setRefundMode('guided')} />
+          {i18n.t('options.form.refundMode.guided')}
         </label>
       </fieldset>
       <fieldset>
-        <legend>Refund through</legend>
+        <legend>{i18n.t('options.form.refundThrough.legend')}</legend>
         <label className="choice">
           <input type="radio" name="refundThrough" checked={refundThrough === 'app-in-use'} onChange={() => setRefundThrough('app-in-use')} />
-          The app I am in
+          {i18n.t('options.form.refundThrough.appInUse')}
         </label>
         <label className="choice">
           <input type="radio" name="refundThrough" checked={refundThrough === 'classic'} onChange={() => setRefundThrough('classic')} />
-          Always the classic screen
+          {i18n.t('options.form.refundThrough.classic')}
         </label>
-        <p className="help">
-          "The app I am in": a refund started in Keap's newer app (keap.app) goes through that app's own refund, one started on a classic page through the classic Refund Payment
-          screen.
-        </p>
+        <p className="help">{i18n.t('options.form.refundThrough.help', [i18n.t('options.form.refundThrough.appInUse')])}</p>
       </fieldset>
       <fieldset>
-        <legend>Words Refund Desk learned on Keap's refund screen</legend>
+        <legend>{i18n.t('options.form.learned.legend')}</legend>
         {learnedRows(props.learnedWords).length === 0 ? (
-          <p className="help">None. When Refund Desk stops at a control it does not know, you can show it that control once.</p>
+          <p className="help">{i18n.t('options.form.learned.none')}</p>
         ) : (
-          <ul className="learned" aria-label="Learned words">
+          <ul className="learned" aria-label={i18n.t('options.form.learned.listLabel')}>
             {learnedRows(props.learnedWords).map(({ appName, slot, word }) => (
               <li key={`${appName}:${slot}:${word}`}>
-                <span>
-                  “{word}” — {LEARN_SLOT_DESCRIPTIONS[slot]} ({appName})
-                </span>
-                <button type="button" disabled={busy} aria-label={`Forget “${word}” for ${appName}`} onClick={() => props.onForgetWord(appName, slot, word)}>
-                  Forget
+                <span>{i18n.t('options.form.learned.word', [word, LEARN_SLOT_DESCRIPTIONS[slot], appName])}</span>
+                <button
+                  type="button"
+                  disabled={busy}
+                  aria-label={i18n.t('options.form.learned.forgetLabel', [word, appName])}
+                  onClick={() => props.onForgetWord(appName, slot, word)}
+                >
+                  {i18n.t('options.form.learned.forget')}
                 </button>
               </li>
             ))}
@@ -134,8 +135,8 @@ export function OptionsForm(props: OptionsFormProps) {
         )}
       </fieldset>
       <fieldset>
-        <legend>Refund history</legend>
-        <label htmlFor={ids.retention}>Keep finished refunds for (days)</label>
+        <legend>{i18n.t('options.form.retention.legend')}</legend>
+        <label htmlFor={ids.retention}>{i18n.t('options.form.retention.label')}</label>
         <input
           id={ids.retention}
           type="number"
@@ -147,11 +148,11 @@ export function OptionsForm(props: OptionsFormProps) {
           onChange={(event) => setRetentionDays(event.target.value)}
         />
         <p id={ids.retentionHelp} className="help">
-          0 keeps them forever. Refunds still in progress or needing you are never removed.
+          {i18n.t('options.form.retention.help')}
         </p>
       </fieldset>
       <button type="submit" disabled={busy}>
-        Save
+        {i18n.t('options.form.save')}
       </button>
       <p role="status" className={`feedback ${saveFeedback?.tone ?? ''}`}>
         {saveFeedback?.text}

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { type FormEvent, useId } from 'react';
 import type { OrderForRefund } from '@/lib/messaging/extension-page-messages';
 import { formatMoney } from '@/lib/money';
@@ -30,7 +31,7 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
 }
 
 function channelText(payment: OrderForRefund['payments'][number]): string {
-  if (payment.channel.kind === 'keap-refund-screen') return "Refunds through Keap's refund screen";
+  if (payment.channel.kind === 'keap-refund-screen') return i18n.t('refundFlow.form.throughRefundScreen');
   return payment.channel.reason;
 }
 
@@ -49,7 +50,13 @@ export function RefundFormView({ view, values, errors, onChange, onReview }: Ref
   return (
     <form onSubmit={submit} noValidate>
       <p className="order-meta">
-        {view.contact.name} · {order.title} · {order.orderDate} · total {formatMoney(order.totalMinor, currency)} · refunded {formatMoney(order.summary.refundedMinor, currency)}
+        {i18n.t('refundFlow.form.orderMeta', [
+          view.contact.name,
+          order.title,
+          order.orderDate ?? '',
+          formatMoney(order.totalMinor, currency),
+          formatMoney(order.summary.refundedMinor, currency),
+        ])}
       </p>
       {errors.form && (
         <p className="field-error" role="alert">
@@ -64,7 +71,7 @@ export function RefundFormView({ view, values, errors, onChange, onReview }: Ref
         const groupId = `payment-${payment.paymentId}`;
         return (
           <fieldset key={payment.paymentId} className={`payment ${blocked ? 'blocked' : ''}`} aria-labelledby={`${groupId}-legend`} role="group">
-            <legend id={`${groupId}-legend`}>Payment #{payment.paymentId}</legend>
+            <legend id={`${groupId}-legend`}>{i18n.t('refundFlow.form.paymentLegend', [payment.paymentId])}</legend>
             <label className="choice">
               <input
                 type="checkbox"
@@ -73,29 +80,26 @@ export function RefundFormView({ view, values, errors, onChange, onReview }: Ref
                 aria-describedby={`${groupId}-facts`}
                 onChange={(event) => setPayment(payment.paymentId, { selected: event.target.checked })}
               />
-              Refund this payment
+              {i18n.t('refundFlow.form.refundThisPayment')}
             </label>
             <dl id={`${groupId}-facts`} className="facts">
-              <dt>Date</dt>
+              <dt>{i18n.t('refundFlow.form.date')}</dt>
               <dd>{payment.payDate.slice(0, 10)}</dd>
-              <dt>Method</dt>
-              <dd>{payment.isManual ? 'Manual payment (cash or check)' : (payment.merchantAccountName ?? 'Unknown')}</dd>
-              <dt>Gateway</dt>
-              <dd>
-                {payment.gatewayName ?? '—'}
-                {payment.isTestMode ? ' (test mode)' : ''}
-              </dd>
-              <dt>Status</dt>
+              <dt>{i18n.t('refundFlow.form.method')}</dt>
+              <dd>{payment.isManual ? i18n.t('refundFlow.form.manualMethod') : (payment.merchantAccountName ?? i18n.t('refundFlow.form.unknownMethod'))}</dd>
+              <dt>{i18n.t('refundFlow.form.gateway')}</dt>
+              <dd>{payment.isTestMode ? i18n.t('refundFlow.form.gatewayInTestMode', [payment.gatewayName ?? '—']) : (payment.gatewayName ?? '—')}</dd>
+              <dt>{i18n.t('refundFlow.form.status')}</dt>
               <dd>{payment.payStatus}</dd>
-              <dt>Paid</dt>
+              <dt>{i18n.t('refundFlow.form.paid')}</dt>
               <dd>{formatMoney(payment.amountMinor, payment.currency)}</dd>
-              <dt>Refundable</dt>
+              <dt>{i18n.t('refundFlow.form.refundable')}</dt>
               <dd>{formatMoney(payment.refundableMinor, payment.currency)}</dd>
             </dl>
             <p className={blocked ? 'reason blocked' : 'reason'}>{channelText(payment)}</p>
             {!blocked && (
               <>
-                <label htmlFor={`${groupId}-amount`}>Refund amount for payment #{payment.paymentId}</label>
+                <label htmlFor={`${groupId}-amount`}>{i18n.t('refundFlow.form.amountLabel', [payment.paymentId])}</label>
                 <input
                   id={`${groupId}-amount`}
                   inputMode="decimal"
@@ -111,7 +115,7 @@ export function RefundFormView({ view, values, errors, onChange, onReview }: Ref
           </fieldset>
         );
       })}
-      <label htmlFor={ids.reason}>Reason</label>
+      <label htmlFor={ids.reason}>{i18n.t('refundFlow.fields.reason')}</label>
       <select
         id={ids.reason}
         value={values.reasonPreset}
@@ -119,7 +123,7 @@ export function RefundFormView({ view, values, errors, onChange, onReview }: Ref
         aria-describedby={errors.reason ? `${ids.reason}-error` : undefined}
         onChange={(event) => onChange({ ...values, reasonPreset: event.target.value as RefundReasonPreset | '' })}
       >
-        <option value="">Choose a reason…</option>
+        <option value="">{i18n.t('refundFlow.form.chooseReason')}</option>
         {REFUND_REASON_PRESETS.map((preset) => (
           <option key={preset} value={preset}>
             {preset}
@@ -127,7 +131,7 @@ export function RefundFormView({ view, values, errors, onChange, onReview }: Ref
         ))}
       </select>
       <FieldError id={`${ids.reason}-error`} message={errors.reason} />
-      <label htmlFor={ids.details}>Reason details</label>
+      <label htmlFor={ids.details}>{i18n.t('refundFlow.form.reasonDetails')}</label>
       <textarea
         id={ids.details}
         rows={2}
@@ -138,7 +142,7 @@ export function RefundFormView({ view, values, errors, onChange, onReview }: Ref
       />
       <FieldError id={`${ids.details}-error`} message={errors.reasonDetails} />
       <fieldset role="radiogroup" aria-labelledby={ids.handling}>
-        <legend id={ids.handling}>If an automatic refund fails</legend>
+        <legend id={ids.handling}>{i18n.t('refundFlow.fields.errorHandling')}</legend>
         {(Object.keys(ERROR_HANDLING_LABELS) as RefundErrorHandling[]).map((choice) => (
           <label key={choice} className="choice">
             <input type="radio" name="errorHandling" checked={values.errorHandling === choice} onChange={() => onChange({ ...values, errorHandling: choice })} />
@@ -146,7 +150,7 @@ export function RefundFormView({ view, values, errors, onChange, onReview }: Ref
           </label>
         ))}
       </fieldset>
-      <label htmlFor={ids.owed}>Amount owed after refund</label>
+      <label htmlFor={ids.owed}>{i18n.t('refundFlow.fields.amountOwed')}</label>
       <input
         id={ids.owed}
         inputMode="decimal"
@@ -156,11 +160,11 @@ export function RefundFormView({ view, values, errors, onChange, onReview }: Ref
         onChange={(event) => onChange({ ...values, amountOwed: event.target.value })}
       />
       <p id={`${ids.owed}-help`} className="help">
-        What the client should still owe on this order once the refund is done (usually 0).
+        {i18n.t('refundFlow.form.amountOwedHelp')}
       </p>
       <FieldError id={`${ids.owed}-error`} message={errors.amountOwed} />
       <button type="submit" className="primary">
-        Review refund
+        {i18n.t('refundFlow.form.reviewButton')}
       </button>
     </form>
   );

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import type { RefundRecord } from '@/lib/audit/schema';
 import { formatMoney } from '@/lib/money';
 import { LEARN_SLOT_DESCRIPTIONS } from '@/lib/page/refund-screen/words';
@@ -22,31 +23,41 @@ export interface RefundProgressProps {
   onStartOver: () => void;
 }
 
-const STATE_WORDS: Record<RefundRecord['state'], string> = {
-  planned: 'Saved in the refund history, about to start',
-  submitting: "Working in Keap's refund screen…",
-  unconfirmed: "Sent to Keap; waiting for Keap's API to show it…",
-  confirmed: "Refunded — confirmed by Keap's API",
-  recorded: 'Recorded in Keap',
-  skipped: 'Skipped',
-  failed: 'Not refunded',
-  'needs-manual': 'Stopped safely — needs you',
+type RefundLine = RefundRecord['lines'][number];
+
+const STATE_WORDS: Record<RefundRecord['state'], () => string> = {
+  planned: () => i18n.t('refundFlow.progress.state.planned'),
+  submitting: () => i18n.t('refundFlow.progress.state.submitting'),
+  unconfirmed: () => i18n.t('refundFlow.progress.state.unconfirmed'),
+  confirmed: () => i18n.t('refundFlow.progress.state.confirmed'),
+  recorded: () => i18n.t('refundFlow.progress.state.recorded'),
+  skipped: () => i18n.t('refundFlow.progress.state.skipped'),
+  failed: () => i18n.t('refundFlow.progress.state.failed'),
+  'needs-manual': () => i18n.t('refundFlow.progress.state.needsManual'),
 };
 
-const LINE_WORDS: Record<NonNullable<RefundRecord['lines'][number]['outcome']>, string> = {
-  refunded: 'refunded',
-  recorded: 'recorded',
-  skipped: 'skipped',
-  failed: 'failed',
-  voided: 'voided',
-  pending: 'not confirmed yet',
+const OUTCOME_WORDS: Record<NonNullable<RefundLine['outcome']>, () => string> = {
+  refunded: () => i18n.t('refundFlow.progress.line.refunded'),
+  recorded: () => i18n.t('refundFlow.progress.line.recorded'),
+  skipped: () => i18n.t('refundFlow.progress.line.skipped'),
+  failed: () => i18n.t('refundFlow.progress.line.failed'),
+  voided: () => i18n.t('refundFlow.progress.line.voided'),
+  pending: () => i18n.t('refundFlow.progress.line.pending'),
 };
 
-const WATCH_WORDS: Record<GuidedRefund['watch'], string> = {
-  watching: "Refund Desk is watching Keap's API and confirms the refund as soon as it shows.",
-  confirmed: "Keap's API shows the refund.",
-  ended: 'Refund Desk stopped watching Keap\'s API. When you have finished in Keap, use "Check Keap again".',
+const WATCH_WORDS: Record<GuidedRefund['watch'], () => string> = {
+  watching: () => i18n.t('refundFlow.progress.guided.watching'),
+  confirmed: () => i18n.t('refundFlow.progress.guided.watchConfirmed'),
+  ended: () => i18n.t('refundFlow.progress.guided.watchEnded'),
 };
+
+/** One payment's line: which, how much, and what happened to it. */
+function lineText(line: RefundLine): string {
+  const outcome = line.outcome ? OUTCOME_WORDS[line.outcome]() : i18n.t('refundFlow.progress.line.inProgress');
+  const said = line.detail ? i18n.t('refundFlow.progress.line.withDetail', [outcome, line.detail]) : outcome;
+  const figures = [line.paymentId, formatMoney(line.amountMinor, line.currency), said] as const;
+  return line.channel === 'manual' ? i18n.t('refundFlow.progress.line.manual', [...figures]) : i18n.t('refundFlow.progress.line.automatic', [...figures]);
+}
 
 function GuidedSteps({
   refundId,
@@ -66,11 +77,11 @@ function GuidedSteps({
   const next = guide.items.find((item) => !item.done);
   return (
     <div className="guided">
-      <h3>On Keap's refund screen</h3>
+      <h3>{i18n.t('refundFlow.progress.guided.heading')}</h3>
       {guide.items.length === 0 ? (
-        <p className="help">Keap's refund screen opened in a tab: this list follows you as you work there.</p>
+        <p className="help">{i18n.t('refundFlow.progress.guided.waitingForScreen')}</p>
       ) : (
-        <ol className="checklist" aria-label="Steps on Keap's screen">
+        <ol className="checklist" aria-label={i18n.t('refundFlow.progress.guided.stepsLabel')}>
           {guide.items.map((item) => (
             <li key={item.id} className={item.done ? 'done' : item === next ? 'next' : undefined} aria-current={item === next ? 'step' : undefined}>
               <input type="checkbox" disabled checked={item.done} aria-label={item.text} />
@@ -79,20 +90,20 @@ function GuidedSteps({
           ))}
         </ol>
       )}
-      <p className="watch">{WATCH_WORDS[guide.watch]}</p>
+      <p className="watch">{WATCH_WORDS[guide.watch]()}</p>
       {guide.classicScreen && (
         <div className="classic-screen">
-          <p>This refund goes through Keap's newer app, which may refund whole payments only. Keap's classic refund screen can refund part of a payment.</p>
+          <p>{i18n.t('refundFlow.progress.guided.classicScreenWhy')}</p>
           <button type="button" disabled={busy} onClick={() => onUseClassicScreen(refundId)}>
-            Use Keap's classic refund screen
+            {i18n.t('refundFlow.progress.guided.useClassicScreen')}
           </button>
         </div>
       )}
       {guide.learnable && (
         <div className="learn">
-          <p>Refund Desk did not know {LEARN_SLOT_DESCRIPTIONS[guide.learnable]}. Show it once and it will know it next time in this Keap app.</p>
+          <p>{i18n.t('refundFlow.progress.guided.unknownControl', [LEARN_SLOT_DESCRIPTIONS[guide.learnable]])}</p>
           <button type="button" disabled={busy || learning} onClick={() => onLearn(refundId)}>
-            {learning ? 'Now click that control on Keap’s screen…' : 'Show Refund Desk this control'}
+            {learning ? i18n.t('refundFlow.progress.guided.clickControlNow') : i18n.t('refundFlow.progress.guided.showControl')}
           </button>
         </div>
       )}
@@ -105,20 +116,16 @@ export function RefundProgress(props: RefundProgressProps) {
   const { records, guided, summary, busyRecordId, actionError, learning } = props;
   return (
     <section aria-labelledby="progress-heading">
-      <h2 id="progress-heading">Refund progress</h2>
+      <h2 id="progress-heading">{i18n.t('refundFlow.progress.heading')}</h2>
       {records.map((record) => {
         const guide = guided[record.id];
         const busy = busyRecordId === record.id;
         return (
-          <article key={record.id} className={`progress state-${record.state}`} aria-label={`Refund of order #${record.orderId}`}>
-            <p className="state">{STATE_WORDS[record.state]}</p>
+          <article key={record.id} className={`progress state-${record.state}`} aria-label={i18n.t('refundFlow.progress.refundLabel', [record.orderId])}>
+            <p className="state">{STATE_WORDS[record.state]()}</p>
             <ul>
               {record.lines.map((line) => (
-                <li key={line.paymentId}>
-                  Payment #{line.paymentId}: {formatMoney(line.amountMinor, line.currency)}
-                  {line.channel === 'manual' ? ' (manual refund)' : ''} — {line.outcome ? LINE_WORDS[line.outcome] : 'in progress'}
-                  {line.detail ? ` (${line.detail})` : ''}
-                </li>
+                <li key={line.paymentId}>{lineText(line)}</li>
               ))}
             </ul>
             {record.state === 'needs-manual' && (
@@ -135,15 +142,15 @@ export function RefundProgress(props: RefundProgressProps) {
                   />
                 ) : (
                   <button type="button" disabled={busy} onClick={() => props.onContinueInKeap(record.id)}>
-                    Continue in Keap
+                    {i18n.t('refundFlow.progress.continueInKeap')}
                   </button>
                 )}
                 <div className="actions">
                   <button type="button" disabled={busy} onClick={() => props.onRecheck(record.id)}>
-                    Check Keap again
+                    {i18n.t('refundFlow.progress.checkAgain')}
                   </button>
                   <button type="button" disabled={busy} onClick={() => props.onMarkNotRefunded(record.id)}>
-                    No refund was made
+                    {i18n.t('refundFlow.progress.noRefundMade')}
                   </button>
                 </div>
               </div>
@@ -162,7 +169,7 @@ export function RefundProgress(props: RefundProgressProps) {
       </p>
       {summary && (
         <button type="button" onClick={props.onStartOver}>
-          Refund another order
+          {i18n.t('refundFlow.progress.refundAnother')}
         </button>
       )}
     </section>

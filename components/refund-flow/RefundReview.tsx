@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { useId } from 'react';
 import { formatMoney } from '@/lib/money';
 import type { RefundPlan } from '@/lib/refund/plan';
@@ -25,13 +26,13 @@ export function RefundReview({ plan, mode, onModeChange, manualRefundsDone, busy
   const hasManual = plan.lines.some((line) => line.channel.kind === 'manual');
   return (
     <section aria-labelledby="review-heading">
-      <h2 id="review-heading">Review refund</h2>
+      <h2 id="review-heading">{i18n.t('refundFlow.review.heading')}</h2>
       <table className="review">
         <thead>
           <tr>
-            <th scope="col">Payment</th>
-            <th scope="col">Amount</th>
-            <th scope="col">How</th>
+            <th scope="col">{i18n.t('refundFlow.review.paymentColumn')}</th>
+            <th scope="col">{i18n.t('refundFlow.review.amountColumn')}</th>
+            <th scope="col">{i18n.t('refundFlow.review.howColumn')}</th>
           </tr>
         </thead>
         <tbody>
@@ -39,40 +40,42 @@ export function RefundReview({ plan, mode, onModeChange, manualRefundsDone, busy
             <tr key={line.paymentId}>
               <td>#{line.paymentId}</td>
               <td>{money(line.amountMinor)}</td>
-              <td>{line.channel.kind === 'keap-refund-screen' ? "Keap's refund screen" : `Manual refund: ${line.channel.reason}`}</td>
+              <td>
+                {line.channel.kind === 'keap-refund-screen' ? i18n.t('refundFlow.review.throughRefundScreen') : i18n.t('refundFlow.review.manualRefund', [line.channel.reason])}
+              </td>
             </tr>
           ))}
         </tbody>
         <tfoot>
           <tr>
-            <th scope="row">Total</th>
+            <th scope="row">{i18n.t('refundFlow.review.total')}</th>
             <td colSpan={2}>{money(plan.totalMinor)}</td>
           </tr>
         </tfoot>
       </table>
       <dl className="facts">
-        <dt>Reason</dt>
+        <dt>{i18n.t('refundFlow.fields.reason')}</dt>
         <dd>{reasonText(plan.reason)}</dd>
-        <dt>If an automatic refund fails</dt>
+        <dt>{i18n.t('refundFlow.fields.errorHandling')}</dt>
         <dd>{ERROR_HANDLING_LABELS[plan.errorHandling]}</dd>
-        <dt>Amount owed after refund</dt>
+        <dt>{i18n.t('refundFlow.fields.amountOwed')}</dt>
         <dd>{money(plan.amountOwedAfterMinor)}</dd>
       </dl>
       <fieldset className="mode">
-        <legend>On Keap's refund screen</legend>
+        <legend>{i18n.t('refundFlow.review.modeLegend')}</legend>
         <label className="choice">
           <input type="radio" name={modeName} checked={mode === 'automatic'} onChange={() => onModeChange('automatic')} />
-          Refund Desk fills it in and sends it for me
+          {i18n.t('refundFlow.review.automaticMode')}
         </label>
         <label className="choice">
           <input type="radio" name={modeName} checked={mode === 'guided'} onChange={() => onModeChange('guided')} />
-          Do it myself in Keap: Refund Desk opens it and guides me step by step
+          {i18n.t('refundFlow.review.guidedMode')}
         </label>
       </fieldset>
       {hasManual && (
         <label className="choice confirm-manual" htmlFor={confirmId}>
-          <input id={confirmId} type="checkbox" checked={manualRefundsDone} onChange={(event) => onManualRefundsDoneChange(event.target.checked)} />I have already refunded the
-          manual payments in the merchant account (or in cash); record them in Keap
+          <input id={confirmId} type="checkbox" checked={manualRefundsDone} onChange={(event) => onManualRefundsDoneChange(event.target.checked)} />
+          {i18n.t('refundFlow.review.manualRefundsDone')}
         </label>
       )}
       {error && (
@@ -82,10 +85,10 @@ export function RefundReview({ plan, mode, onModeChange, manualRefundsDone, busy
       )}
       <div className="actions">
         <button type="button" onClick={onBack} disabled={busy}>
-          Back
+          {i18n.t('refundFlow.review.back')}
         </button>
         <button type="button" className="primary" onClick={onConfirm} disabled={busy || (hasManual && !manualRefundsDone)}>
-          Confirm refund of {money(plan.totalMinor)}
+          {i18n.t('refundFlow.review.confirmButton', [money(plan.totalMinor)])}
         </button>
       </div>
     </section>

@@ -1,5 +1,6 @@
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { i18n } from '#i18n';
 import { ConnectionsSection } from '@/components/options/ConnectionsSection';
 import { type Feedback, OptionsForm } from '@/components/options/OptionsForm';
 import { EXTENSION_PAGE_MESSAGES } from '@/lib/messaging/extension-page-messages';
@@ -24,15 +25,12 @@ function OptionsApp() {
   }, []);
 
   if (loadError) return <p role="alert">{loadError}</p>;
-  if (!loaded) return <p role="status">Loading settings…</p>;
+  if (!loaded) return <p role="status">{i18n.t('options.page.loading')}</p>;
 
   const save = async (candidate: unknown) => {
     const settings = settingsSchema.safeParse(candidate);
     if (!settings.success) {
-      const field =
-        settings.error.issues[0]?.path[0] === 'quietPeriodSeconds'
-          ? 'Keep the payment locked for (seconds) must be a whole number from 10 to 3600.'
-          : 'Keep finished refunds for (days) must be a whole number, 0 or more.';
+      const field = settings.error.issues[0]?.path[0] === 'quietPeriodSeconds' ? i18n.t('options.page.quietPeriodInvalid') : i18n.t('options.page.retentionInvalid');
       setSaveFeedback({ tone: 'error', text: field });
       return;
     }
@@ -44,7 +42,7 @@ function OptionsApp() {
       return;
     }
     setLoaded({ ...loaded, settings: settings.data });
-    setSaveFeedback({ tone: 'success', text: 'Saved.' });
+    setSaveFeedback({ tone: 'success', text: i18n.t('options.page.saved') });
   };
 
   /** Stores a change of the connections, then shows them as the background now has them. */
@@ -62,20 +60,20 @@ function OptionsApp() {
 
   return (
     <main className="options">
-      <h1>Refund Desk settings</h1>
+      <h1>{i18n.t('options.page.title')}</h1>
       <ConnectionsSection
         key={loaded.connections.map((connection) => `${connection.appName}:${connection.maskedApiKey}`).join('|')}
         connections={loaded.connections}
         busy={busy}
         feedback={connectionFeedback}
-        onSave={(edit) => void changeConnections(callBackground('saveConnection', edit), 'Saved.')}
-        onRemove={(index) => void changeConnections(callBackground('removeConnection', { index }), 'Removed.')}
+        onSave={(edit) => void changeConnections(callBackground('saveConnection', edit), i18n.t('options.page.saved'))}
+        onRemove={(index) => void changeConnections(callBackground('removeConnection', { index }), i18n.t('options.page.removed'))}
         onTest={(test) => {
           setBusy(true);
-          setConnectionFeedback({ tone: 'info', text: 'Testing the connection to Keap…' });
+          setConnectionFeedback({ tone: 'info', text: i18n.t('options.page.testing') });
           void callBackground('testConnection', test).then((answer) => {
             setBusy(false);
-            setConnectionFeedback(answer.ok ? { tone: 'success', text: `Connected to Keap app "${answer.appName}".` } : { tone: 'error', text: answer.error.message });
+            setConnectionFeedback(answer.ok ? { tone: 'success', text: i18n.t('options.page.connected', [answer.appName]) } : { tone: 'error', text: answer.error.message });
           });
         }}
       />
@@ -98,6 +96,8 @@ function OptionsApp() {
   );
 }
 
+// index.html's <title> is the English fallback until this runs.
+document.title = i18n.t('options.page.title');
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <OptionsApp />

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { browser } from 'wxt/browser';
@@ -5,6 +6,7 @@ import { OrderPicker } from '@/components/refund-flow/OrderPicker';
 import { type RefundFormState, RefundFormView } from '@/components/refund-flow/RefundFormView';
 import { RefundProgress } from '@/components/refund-flow/RefundProgress';
 import { RefundReview } from '@/components/refund-flow/RefundReview';
+import { refundSummary } from '@/components/refund-flow/summary';
 import { type JournalDb, openJournal } from '@/lib/audit/db';
 import { classifyKeapUrl, contactIdOfPage } from '@/lib/keap-hosts';
 import { CONTACT_PAGE_MESSAGES, type ContactOrderRow } from '@/lib/messaging/contact-page-messages';
@@ -12,7 +14,6 @@ import { EXTENSION_PAGE_MESSAGES, type OrderForRefund } from '@/lib/messaging/ex
 import { backgroundCaller } from '@/lib/messaging/call-background';
 import { type RefundForm, type RefundFormErrors, validateRefundForm } from '@/lib/refund/form';
 import type { RefundPlan } from '@/lib/refund/plan';
-import { refundSummary } from '@/lib/refund/progress';
 import { defaultAmountText } from '@/lib/refund/rules';
 import type { GuidedRefund } from '@/lib/refund/guided';
 import type { RefundMode } from '@/lib/settings';
@@ -105,7 +106,7 @@ function ProgressView({ refundIds, onStartOver }: { refundIds: string[]; onStart
     setActionError(null);
     void call().then((answer) => {
       setBusyRecordId(null);
-      if (!answer.ok) setActionError(answer.error?.message ?? 'Refund Desk could not do that.');
+      if (!answer.ok) setActionError(answer.error?.message ?? i18n.t('refundFlow.sidepanel.actionFailed'));
     });
   };
   return (
@@ -166,12 +167,12 @@ function OrderRefund({ target, orderId, onPickAnother }: { target: Extract<Targe
       <div role="alert" className="load-error">
         <p>{loadError}</p>
         <button type="button" onClick={load}>
-          Try again
+          {i18n.t('refundFlow.sidepanel.tryAgain')}
         </button>
       </div>
     );
   }
-  if (!view || !values) return <p role="status">Loading order #{orderId} from Keap…</p>;
+  if (!view || !values) return <p role="status">{i18n.t('refundFlow.sidepanel.loadingOrder', [orderId])}</p>;
 
   if (step.kind === 'review') {
     return (
@@ -240,7 +241,7 @@ function ContactOrders({ target, onPick }: { target: Extract<Target, { kind: 'or
     );
   }, [target.contactId, target.appOrigin]);
   if (error) return <p role="alert">{error}</p>;
-  if (!orders) return <p role="status">Loading the contact's orders from Keap…</p>;
+  if (!orders) return <p role="status">{i18n.t('refundFlow.sidepanel.loadingContactOrders')}</p>;
   return <OrderPicker contactId={target.contactId} orders={orders} onPick={onPick} />;
 }
 
@@ -252,26 +253,26 @@ export function SidePanelApp() {
   useEffect(() => setChoice(null), [target?.requestedAt]);
   const orderId = choice ? choice.orderId : target?.kind === 'order' ? target.orderId : null;
 
-  if (target === undefined) return <p role="status">Loading…</p>;
+  if (target === undefined) return <p role="status">{i18n.t('refundFlow.sidepanel.loading')}</p>;
   if (target === null) {
     return (
       <main>
-        <h1>Refund Desk</h1>
-        <p>Open a contact in Keap and click “Refund order #…” in its Refunds panel, or open this panel while a Keap contact is on screen.</p>
+        <h1>{i18n.t('common.brand')}</h1>
+        <p>{i18n.t('refundFlow.sidepanel.noContact')}</p>
       </main>
     );
   }
   if (target.kind === 'refund') {
     return (
       <main>
-        <h1>Refund Desk</h1>
+        <h1>{i18n.t('common.brand')}</h1>
         <ProgressView key={target.requestedAt} refundIds={[target.refundId]} onStartOver={() => setChoice(null)} />
       </main>
     );
   }
   return (
     <main>
-      <h1>{orderId === null ? 'Refund Desk' : `Refund order #${orderId}`}</h1>
+      <h1>{orderId === null ? i18n.t('common.brand') : i18n.t('refundFlow.sidepanel.orderHeading', [orderId])}</h1>
       {orderId === null ? (
         <ContactOrders target={target} onPick={(picked) => setChoice({ orderId: picked })} />
       ) : (

@@ -120,8 +120,8 @@ function refundsPanelOf(keap: ReturnType<typeof orderAsKeapSendsIt>) {
   const [row] = mergeOrderRows([], rows);
   const badges = row?.badges ?? [];
   return {
-    gatewayBadges: badges.filter((badge) => badge.kind === 'gateway-cannot-refund').map((badge) => badge.text),
-    otherBadges: badges.filter((badge) => badge.kind !== 'gateway-cannot-refund').map((badge) => badge.text),
+    gatewayBadges: badges.flatMap((badge) => (badge.kind === 'gateway-cannot-refund' ? [badge.text] : [])),
+    otherBadges: badges.filter((badge) => badge.kind !== 'gateway-cannot-refund').map((badge) => badge.kind),
   };
 }
 
@@ -176,7 +176,7 @@ describe('one truth per payment: payment_id is not the transaction id', () => {
 
   it('a check payment is badged manual on the Refunds panel and manual in the side panel, with no gateway', () => {
     const keap = orderAsKeapSendsIt([payment('check', 150)]);
-    expect(refundsPanelOf(keap).otherBadges).toEqual(['Manual payment']);
+    expect(refundsPanelOf(keap).otherBadges).toEqual(['manual-payment']);
     expect(sidePanelOf(keap).payments[0]).toMatchObject({ isManual: true, gatewayName: null, possibleGatewayNames: [] });
   });
 

@@ -1,5 +1,21 @@
+import { z } from 'zod';
 import type { RefundRecord } from '@/lib/audit/schema';
-import { type RefundLineOutcome, summarizeRefund } from './summary';
+
+/** One payment's outcome, as the side panel's closing sentence reads it. @public the definition its type is inferred from */
+export const refundLineOutcomeSchema = z.object({
+  paymentId: z.number().int().positive(),
+  amountMinor: z.number().int().nonnegative(),
+  outcome: z.enum(['refunded', 'recorded-anyway', 'skipped', 'manual-recorded', 'voided', 'failed', 'unconfirmed']),
+  /** Why, in plain words, for skipped, failed and recorded-anyway lines, e.g. "gateway declined". */
+  detail: z.string().optional(),
+});
+export type RefundLineOutcome = z.infer<typeof refundLineOutcomeSchema>;
+
+/** Every payment's outcome once the refunds have settled, in the currency they were refunded in. */
+export interface SettledRefunds {
+  lines: RefundLineOutcome[];
+  currency: string;
+}
 
 /** Records in these states have nothing more coming without a person: the flow can sum up. */
 const SETTLED = new Set<RefundRecord['state']>(['confirmed', 'recorded', 'skipped', 'failed', 'needs-manual']);
@@ -21,8 +37,8 @@ function lineOutcome(record: RefundRecord, line: RefundRecord['lines'][number]):
   }
 }
 
-/** The sentence for the side panel's status line, or null while any refund is still moving. */
-export function refundSummary(records: readonly RefundRecord[]): string | null {
+/** What the side panel's status line sums up, or null while any refund is still moving. */
+export function settledRefunds(records: readonly RefundRecord[]): SettledRefunds | null {
   if (records.length === 0 || !records.every((record) => SETTLED.has(record.state))) return null;
   const lines = records.flatMap((record) =>
     record.lines.map((line): RefundLineOutcome => ({
@@ -32,5 +48,5 @@ export function refundSummary(records: readonly RefundRecord[]): string | null {
       ...(line.outcome === 'skipped' && line.detail ? { detail: line.detail } : {}),
     })),
   );
-  return summarizeRefund(lines, records[0]?.lines[0]?.currency ?? 'USD');
+  return { lines, currency: records[0]?.lines[0]?.currency ?? 'USD' };
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeRefund } from '@/lib/refund/summary';
+import { buildPlannedRecord } from '@/lib/audit/journal';
+import type { RefundRecord } from '@/lib/audit/schema';
+import { samplePlan } from '@/lib/audit/test-support';
+import { refundSummary, summarizeRefund } from './summary';
 
 describe('summarizeRefund', () => {
   it.each([
@@ -61,5 +64,31 @@ describe('summarizeRefund', () => {
 
   it("formats amounts in the refund's currency", () => {
     expect(summarizeRefund([{ paymentId: 1, amountMinor: 1500, outcome: 'refunded' }], 'JPY')).toBe('Refunded ¥1,500');
+  });
+});
+
+function record(state: RefundRecord['state'], lines: RefundRecord['lines']): RefundRecord {
+  return { ...buildPlannedRecord(samplePlan({ lines }), crypto.randomUUID(), Date.UTC(2026, 10, 27)), state };
+}
+
+const stripeLine = (paymentId: number, amountMinor: number, outcome?: RefundRecord['lines'][number]['outcome'], detail?: string) => ({
+  paymentId,
+  amountMinor,
+  currency: 'USD',
+  channel: 'keap-refund-screen' as const,
+  ...(outcome ? { outcome } : {}),
+  ...(detail ? { detail } : {}),
+});
+
+describe('refundSummary', () => {
+  it('says nothing while any refund is still moving', () => {
+    expect(refundSummary([record('submitting', [stripeLine(1, 100)])])).toBeNull();
+  });
+
+  it("sums up the journal's records once they have settled", () => {
+    const summary = refundSummary([record('confirmed', [stripeLine(1, 1000, 'refunded'), stripeLine(2, 1500, 'refunded'), stripeLine(3, 500, 'skipped', 'declined by gateway')])]);
+    expect(summary).toBe('Refunded $25.00 on 2 payments; 1 skipped: declined by gateway');
+    expect(refundSummary([record('recorded', [{ ...stripeLine(4, 2999, 'recorded'), channel: 'manual' }])])).toBe('Recorded a manual refund of $29.99');
+    expect(refundSummary([record('needs-manual', [stripeLine(6, 6000)])])).toBe('Nothing was refunded: 1 not confirmed yet: check it in Keap before trying again');
   });
 });
