@@ -17,6 +17,8 @@ export const WATCH_LIMIT_MS = 30 * 60_000;
 const FIRST_DELAY_MS = 5_000;
 const SOON_DELAY_MS = 1_000;
 const LONGEST_DELAY_MS = 30_000;
+/** After a quiet period's end, so the check that settles it is surely past it. */
+const QUIET_END_MARGIN_MS = 250;
 const ALARM_NAME = 'refund-desk-watch';
 
 const watchSchema = z.object({
@@ -64,7 +66,10 @@ async function runCheck(refundId: string, delayMs: number, check: WatchCheck): P
   if (result.kind === 'settled') return stopWatching(refundId, 'ended');
   // A quiet watch ends when its check says so; a guided one gives up at its time limit.
   if (watch.kind === 'guided' && Date.now() >= watch.until) return stopWatching(refundId, 'ended');
-  schedule(refundId, Math.min(delayMs * 2, LONGEST_DELAY_MS), check);
+  const backedOff = Math.min(delayMs * 2, LONGEST_DELAY_MS);
+  const quietLeft = watch.kind === 'quiet' ? watch.until - Date.now() : 0;
+  // A quiet watch's check comes as its quiet period ends, not a back-off later; past its end the checks back off again.
+  schedule(refundId, quietLeft > 0 ? Math.min(backedOff, quietLeft + QUIET_END_MARGIN_MS) : backedOff, check);
 }
 
 /**
