@@ -9,6 +9,7 @@ import { setRefundTarget } from '@/lib/service/refund-target';
 import { openSidePanel } from '@/lib/service/side-panel';
 import { App } from './App';
 import { activeKeapPage, backgroundImporter, NO_KEAP_PAGE } from './background-importer';
+import '@/components/theme.css';
 import './popup.css';
 
 const root = createRoot(document.getElementById('root')!);

@@ -2,6 +2,7 @@ import { i18n } from '#i18n';
 import { createRoot } from 'react-dom/client';
 import { openQueueDb } from '@/lib/batch/db';
 import { App } from './App';
+import '@/components/theme.css';
 import '@/components/queue/queue.css';
 import './queue.css';
 
