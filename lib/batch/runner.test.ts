@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openJournal, type JournalDb } from '@/lib/audit/db';
-import { buildPlannedRecord, markState } from '@/lib/audit/journal';
+import { buildPlannedRecord, markState, NOT_SENT_MESSAGE } from '@/lib/audit/journal';
 import type { RefundRecord } from '@/lib/audit/schema';
 import { freshFactory, samplePlan } from '@/lib/audit/test-support';
 import { createKeapClient, type KeapClient } from '@/lib/keap/client';
@@ -325,6 +325,28 @@ describe('runQueue never refunds a row twice', () => {
 
     expect(run.screenOrders()).toEqual([orders.twoPayments]);
     expect((await rowsOf(queues, QUEUE_ID))[0]?.run).toMatchObject({ status: 'done', refundIds: refundIdsOf(planned) });
+    expect(refundRowsOf(payments.twoPaymentsFirst)).toHaveLength(1);
+  });
+  it('a row whose planned refund the journal settled as not sent after a restart is tried again as a new attempt, and refunded once', async () => {
+    const [row] = await runningQueue([{ orderId: orders.twoPayments, paymentId: payments.twoPaymentsFirst }]);
+    const run = await runDeps();
+    const planned = await prepareQueuedRefund(
+      { idempotencyKey: `queue:${QUEUE_ID}:0`, form: formOfRow(row!, DEFAULTS, readyCheckOf(row!)), appOrigin: APP_ORIGIN, manualRefundsDone: false },
+      { orderNow: row!.checkedOrder as OrderNow, merchants: run.deps.merchants, contact: { name: 'Dana Whitfield', email: '' }, actor: ACTOR },
+      run.deps.executor,
+    );
+    const [cutShort] = refundIdsOf(planned);
+    // What reconcileInterrupted does at the background's start with a refund left `planned`.
+    await markState(journal, cutShort!, 'failed', { error: { kind: 'interrupted', message: NOT_SENT_MESSAGE } });
+    await queues.rows.update(row!.id, { run: { status: 'running', refundIds: [cutShort!], at: 1 } });
+
+    await expect(runQueue(QUEUE_ID, run.deps)).resolves.toEqual({ kind: 'finished' });
+
+    expect(run.screenOrders()).toEqual([orders.twoPayments]);
+    const [ran] = await rowsOf(queues, QUEUE_ID);
+    expect(ran?.run).toMatchObject({ status: 'done', attempts: 1 });
+    expect(ran?.run?.refundIds).toHaveLength(2);
+    expect((await journal.refunds.get(cutShort!))?.state).toBe('failed');
     expect(refundRowsOf(payments.twoPaymentsFirst)).toHaveLength(1);
   });
 });

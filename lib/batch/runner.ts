@@ -130,6 +130,12 @@ export async function runQueue(queueId: string, deps: RunnerDeps): Promise<RunEn
       if (!record) continue;
       records.push(record.state === 'planned' ? await executeRefund(refundId, deps.executor, 'automatic') : record);
     }
+    if (records.length > 0 && records.every((record) => record.state === 'failed' && record.error?.kind === 'interrupted')) {
+      // A stopped browser or worker cut this attempt short while it was only planned, and the
+      // journal settled it as not sent: a new attempt goes now.
+      await saveRun(deps, row, { status: 'waiting', refundIds, attempts: earlierAttempts + 1, at: deps.now() });
+      return runQueue(queueId, deps);
+    }
     if (records.length > 0 && records.every((record) => record.state === 'failed' && NOT_ANNOUNCED.has(record.error?.kind ?? ''))) {
       // Keap's API did not take the in-progress note, so nothing was sent: the row is tried again,
       // as a new attempt, once the queue goes on.

@@ -2,7 +2,7 @@ import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openJournal, type JournalDb } from '@/lib/audit/db';
 import { isJournalError } from '@/lib/audit/errors';
-import { eventsFor } from '@/lib/audit/journal';
+import { eventsFor, markState, NOT_SENT_MESSAGE } from '@/lib/audit/journal';
 import type { RefundRecord } from '@/lib/audit/schema';
 import { createKeapClient } from '@/lib/keap/client';
 import { createRateLimiter } from '@/lib/keap/rate-limiter';
@@ -25,7 +25,7 @@ import {
   type StartRefundResult,
 } from './executor';
 import type { RefundForm } from './form';
-import { attemptLineText, readAttemptLine } from './team-notes';
+import { attemptLineText, inProgressNote, readAttemptLine } from './team-notes';
 
 /**
  * The executor end to end: the real journal (fake-indexeddb), the real Keap client over HTTP
@@ -677,6 +677,23 @@ describe('teammates: Keap’s notes are the store they share', () => {
     const h = harness();
     await teammateStarts(h, payments.twoPaymentsFirst, Date.now() - 31 * 60_000);
     expect(refundIdsOf(await prepareRefund(startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }])), h.deps))).toHaveLength(1);
+  });
+
+  it('goes ahead past its own earlier attempt’s open note, which a closed browser cut short before anything was sent', async () => {
+    const screen = sandboxRefundScreen(sandbox.appBase);
+    const h = harness(screen.run);
+    const form = refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }]);
+    const [cutShort] = refundIdsOf(await prepareRefund(startInput(form), h.deps));
+    const cutShortRecord = (await db.refunds.get(cutShort!))!;
+    const note = inProgressNote(cutShortRecord, Date.now());
+    expect((await h.deps.client.createNote({ contact_id: contacts.demo, title: note.title, body: note.body, type: 'Other' })).ok).toBe(true);
+    await markState(db, cutShort!, 'failed', { error: { kind: 'interrupted', message: NOT_SENT_MESSAGE } });
+
+    const [retry] = refundIdsOf(await prepareRefund(startInput(form), h.deps));
+    const record = await executeRefund(retry!, h.deps);
+
+    expect(record.state).toBe('confirmed');
+    expect(sandboxBooks(payments.twoPaymentsFirst).log).toHaveLength(1);
   });
 
   it('backs off before its first click when a teammate’s note came first, with nothing sent', async () => {

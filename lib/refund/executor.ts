@@ -212,11 +212,10 @@ async function planFromPicture(input: StartRefundInput, picture: OrderPicture, d
   }
   if (picture.notes !== null) {
     // Another Refund Desk (another browser, a teammate) refunding one of these payments right now.
-    const ownAttempts = new Set(await deps.db.refunds.where('orderId').equals(order.id).primaryKeys());
     const teammate = attemptsInProgress(
       picture.notes,
       plan.lines.map((line) => line.paymentId),
-      ownAttempts,
+      await ownAttemptsOn(deps.db, order.id),
       deps.now(),
     )[0];
     if (teammate) return fail('teammate-in-progress', teammateRefusal(teammate));
@@ -306,6 +305,15 @@ function lineOutcome(
   return { outcome: 'pending', detail: "Keap's API does not show this refund yet." };
 }
 
+/**
+ * This browser's attempts on the order. Their notes are not a teammate's: the journal settles them
+ * (one a closed browser cut short may have left its in-progress note open) and keeps them from
+ * being sent twice.
+ */
+async function ownAttemptsOn(db: JournalDb, orderId: number): Promise<ReadonlySet<string>> {
+  return new Set(await db.refunds.where('orderId').equals(orderId).primaryKeys());
+}
+
 type Announcement = { ok: true } | { ok: false; kind: string; message: string; noteWritten: boolean };
 
 /**
@@ -335,7 +343,7 @@ async function announceToTeam(record: RefundRecord, deps: ExecutorDeps): Promise
   const earlier = attemptsInProgress(
     notes.value,
     record.lines.map((line) => line.paymentId),
-    new Set([record.id]),
+    await ownAttemptsOn(deps.db, record.orderId),
     deps.now(),
   ).find((attempt) => attempt.noteId < written.value.id);
   if (earlier) return { ok: false, kind: 'teammate-in-progress', message: `${teammateRefusal(earlier)} Nothing was sent.`, noteWritten: true };
