@@ -20,7 +20,10 @@ const NEW_QUEUE_DEFAULTS: QueueDefaults = { reasonDetails: '', errorHandling: 's
 
 /** The refund queue page: the queue as IndexedDB has it, live; every change goes through the background, which runs it. */
 export function App({ db }: { db: QueueDb }) {
-  const queue = useLiveQuery(() => currentQueue(db), [db]);
+  // Wrapped, so that "still reading" (undefined) differs from "no queue yet": the page does not
+  // offer a new queue's import for a moment before it shows the one that exists.
+  const current = useLiveQuery(async () => ({ queue: await currentQueue(db) }), [db]);
+  const queue = current?.queue;
   const rows = useLiveQuery(async () => (queue ? rowsOf(db, queue.id) : []), [db, queue?.id]) ?? [];
   const [error, setError] = useState<string | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
@@ -45,6 +48,7 @@ export function App({ db }: { db: QueueDb }) {
     void ask(() => callBackground('queueAddRows', { rows: imported.rows }));
   };
 
+  if (!current) return <main className="queue-page" aria-busy="true" />;
   const state = queue?.state ?? 'draft';
   const making = state === 'draft' || state === 'checked';
   const ran = state === 'running' || state === 'paused' || state === 'cancelled' || state === 'finished';

@@ -26,8 +26,11 @@ async function openQueuePage(): Promise<Page> {
   const page = await env.browser.extensionPage('queue');
   // A queue an earlier test left (finished or cancelled) gives way to a new one.
   const newQueue = page.getByRole('button', { name: 'New queue' });
+  const csvFile = page.getByLabel('CSV file');
+  // The page shows one or the other once it has read the queue database.
+  await newQueue.or(csvFile).first().waitFor();
   if (await newQueue.isVisible()) await newQueue.click();
-  await page.getByLabel('CSV file').waitFor();
+  await csvFile.waitFor();
   return page;
 }
 
