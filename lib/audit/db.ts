@@ -1,4 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie';
+import type { ActorsTable } from './actors';
 import { JournalError } from './errors';
 import { refundIdFor } from './ids';
 import type { RefundEvent, RefundRecord } from './schema';
@@ -11,6 +12,7 @@ export type JournalDb = Dexie & {
   refunds: EntityTable<RefundRecord, 'id'>;
   events: EntityTable<RefundEvent, 'id'>;
   dailyTotals: DailyTotalsTable;
+  actors: ActorsTable;
 };
 
 export type OpenJournalOptions = {
@@ -82,6 +84,13 @@ function declareSchema(db: Dexie): void {
   db.version(4).stores({
     refunds: 'id, &idempotencyKey, orderId, state, [createdAt+id], [state+createdAt+id], [contact.id+createdAt+id], *searchTokens, [actor.name+actor.email]',
   });
+  // The same people, one row each, so the choices are read without walking the refunds' index.
+  db.version(5)
+    .stores({ actors: '[name+email]' })
+    .upgrade(async (tx) => {
+      const keys = (await tx.table<RefundRecord, string>('refunds').orderBy('[actor.name+actor.email]').uniqueKeys()) as unknown as [string, string][];
+      await tx.table('actors').bulkAdd(keys.map(([name, email]) => ({ name, email })));
+    });
 }
 
 /**

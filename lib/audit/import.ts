@@ -3,6 +3,7 @@ import type { KeapClient } from '@/lib/keap/client';
 import { formatFieldPath } from '@/lib/keap/errors';
 import type { KeapNote } from '@/lib/keap/schemas';
 import { readAttemptNote, type ClosingLine } from '@/lib/refund/team-notes';
+import { rememberActors } from './actors';
 import type { JournalDb } from './db';
 import { createdAtOfRefundId } from './ids';
 import { refundRecordSchema, type RefundEvent, type RefundRecord } from './schema';
@@ -148,7 +149,7 @@ export async function mergeNotes(db: JournalDb, notes: readonly KeapNote[], appN
       if (!found.has(record.record.id)) found.set(record.record.id, record.record);
     }
   }
-  return db.transaction('rw', db.refunds, db.events, db.dailyTotals, async () => {
+  return db.transaction('rw', db.refunds, db.events, db.dailyTotals, db.actors, async () => {
     const candidates = [...found.values()];
     const held = await db.refunds.bulkGet([...candidates.map((record) => record.id), ...openAttempts]);
     const heldIds = new Set(held.flatMap((record) => (record ? [record.id] : [])));
@@ -158,6 +159,7 @@ export async function mergeNotes(db: JournalDb, notes: readonly KeapNote[], appN
       added.map((record): RefundEvent => ({ refundId: record.id, from: null, to: record.state, at: record.updatedAt, note: `Imported from Keap note ${record.fromKeap?.noteId}` })),
     );
     await updateDayTotals(db.dailyTotals, [], added);
+    await rememberActors(db.actors, added);
     return {
       imported: added.map((record) => record.id),
       alreadyInHistory: finalNotes.length - added.length,

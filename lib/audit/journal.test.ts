@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openJournal } from './db';
 import { isJournalError } from './errors';
+import { listMadeBy } from './query';
 import { refundIdFor } from './ids';
 import {
   NOT_SENT_MESSAGE,
@@ -51,8 +52,8 @@ describe('openJournal', () => {
 
   it('opens on the IndexedDB it is given', async () => {
     const db = await openTestJournal();
-    expect(db.verno).toBe(4);
-    expect(db.tables.map((table) => table.name).sort()).toEqual(['dailyTotals', 'events', 'refunds']);
+    expect(db.verno).toBe(5);
+    expect(db.tables.map((table) => table.name).sort()).toEqual(['actors', 'dailyTotals', 'events', 'refunds']);
   });
 });
 
@@ -331,6 +332,22 @@ describe('retention and clearing', () => {
     expect(await clearHistory(db)).toBe(4);
     expect(await countFinished(db)).toBe(0);
     expect((await db.refunds.toArray()).map((record) => record.id).sort()).toEqual(inFlight.map((record) => record.id).sort());
+  });
+});
+
+describe('who made the refunds', () => {
+  it('lists each person once as refunds are planned, and forgets those none of whose refunds are left', async () => {
+    const db = await openTestJournal();
+    const kim = { actor: { name: 'Kim Lee', email: 'kim@example.com' } };
+    await planRefund(db, samplePlan({ ...kim, idempotencyKey: 'first' }));
+    await planRefund(db, samplePlan({ ...kim, idempotencyKey: 'second' }));
+    await addInState(db, 'confirmed', { actor: { name: '', email: 'riley@example.com' } });
+    expect(await listMadeBy(db)).toEqual(['Kim Lee', 'riley@example.com']);
+
+    await clearHistory(db);
+
+    // Kim's refunds are still planned, so they stay; Riley's only refund was finished and cleared.
+    expect(await listMadeBy(db)).toEqual(['Kim Lee']);
   });
 });
 

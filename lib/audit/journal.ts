@@ -1,4 +1,5 @@
 import { Dexie } from 'dexie';
+import { forgetActorsWithoutRefunds, rememberActors } from './actors';
 import type { JournalDb } from './db';
 import { JournalError } from './errors';
 import { refundIdFor } from './ids';
@@ -41,12 +42,13 @@ export async function planRefund(db: JournalDb, input: PlanRefundInput, clock: C
   const now = clock.now ?? Date.now();
   const record = buildPlannedRecord(input, refundIdFor(now), now);
   try {
-    await db.transaction('rw', db.refunds, db.events, db.dailyTotals, async () => {
+    await db.transaction('rw', db.refunds, db.events, db.dailyTotals, db.actors, async () => {
       const existing = await db.refunds.where('idempotencyKey').equals(record.idempotencyKey).first();
       if (existing !== undefined) throw duplicateKey(record.idempotencyKey, existing.id);
       await db.refunds.add(record);
       await db.events.add({ refundId: record.id, from: null, to: 'planned', at: record.createdAt });
       await updateDayTotals(db.dailyTotals, [], [record]);
+      await rememberActors(db.actors, [record]);
     });
   } catch (error) {
     // The unique index is the last line of defence if two contexts plan the same key at once.
@@ -221,7 +223,7 @@ async function finalIdsCreatedBetween(db: JournalDb, from: number, before: numbe
 
 /** Deletes final refunds (and their events) matching `createdBefore`; in-flight ones always stay. */
 async function deleteFinalRecords(db: JournalDb, createdBefore: number): Promise<number> {
-  return db.transaction('rw', db.refunds, db.events, db.dailyTotals, async () => {
+  return db.transaction('rw', db.refunds, db.events, db.dailyTotals, db.actors, async () => {
     // Days wholly before the cut lose their final states outright; only the cut's own day is read.
     // (Clearing everything cuts at Infinity: that "day" starts at Infinity and holds nothing.)
     const cutDay = dayOf(createdBefore);
@@ -232,6 +234,7 @@ async function deleteFinalRecords(db: JournalDb, createdBefore: number): Promise
     await db.events.where('refundId').anyOf(ids).delete();
     await db.refunds.bulkDelete(ids);
     await removeFromDayTotals(db.dailyTotals, FINAL_STATES, cutDay, cutDayRecords);
+    await forgetActorsWithoutRefunds(db);
     return ids.length;
   });
 }

@@ -83,7 +83,7 @@ describe('migration from version 1', () => {
 
     const db = await openJournal({ factory });
 
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
     const [first, second] = v1Records;
     const migratedFirst = await byIdempotencyKey(db, 'v1-a');
     expect(isRefundIdFor(migratedFirst.id, first!.createdAt)).toBe(true);
@@ -174,8 +174,8 @@ describe('migration from version 2 to version 3', () => {
   });
 });
 
-describe('migration from version 3 to version 4', () => {
-  it('indexes who made each refund, so the "Made by" choices and filter serve the refunds already there', async () => {
+describe('migration from version 3 to versions 4 and 5', () => {
+  it('indexes who made each refund and lists each person once, so the "Made by" choices and filter serve the refunds already there', async () => {
     const factory = freshFactory();
     const v3 = new Dexie(JOURNAL_DB_NAME, factory);
     v3.version(3).stores({
@@ -192,7 +192,7 @@ describe('migration from version 3 to version 4', () => {
 
     const db = await openJournal({ factory });
 
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
     expect(await listMadeBy(db)).toEqual(['Kim Lee', 'riley@example.com']);
     expect((await listRecent(db, { filter: { madeBy: 'riley@example.com' } })).records).toEqual([records[1]]);
   });

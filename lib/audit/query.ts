@@ -1,4 +1,5 @@
 import { Dexie } from 'dexie';
+import type { JournalActor } from './actors';
 import type { JournalDb } from './db';
 import { timestampText } from './ids';
 import type { JournalFilter, RefundRecord } from './schema';
@@ -29,26 +30,19 @@ export function madeByOf(record: Pick<RefundRecord, 'actor'>): string {
   return record.actor.name.trim() || record.actor.email.trim();
 }
 
-type ActorKey = [name: string, email: string];
+const madeByOfActor = (actor: JournalActor) => madeByOf({ actor });
 
-/** Each (name, email) the journal's actors have, from the actor index's keys alone. */
-async function actorKeys(db: JournalDb): Promise<ActorKey[]> {
-  return (await db.refunds.orderBy('[actor.name+actor.email]').uniqueKeys()) as unknown as ActorKey[];
-}
-
-const madeByOfKey = ([name, email]: ActorKey) => madeByOf({ actor: { name, email } });
-
-/** Every "made by" in the journal, sorted, without reading a record. */
+/** Every "made by" in the journal, sorted, from its small table of actors. */
 export async function listMadeBy(db: JournalDb): Promise<string[]> {
-  const names = new Set((await actorKeys(db)).map(madeByOfKey));
+  const names = new Set((await db.actors.toArray()).map(madeByOfActor));
   names.delete('');
   return [...names].sort((a, b) => a.localeCompare(b));
 }
 
 /** Ids of the refunds `madeBy` made, from the actor index's keys alone. */
 async function madeByIds(db: JournalDb, madeBy: string): Promise<string[]> {
-  const keys = (await actorKeys(db)).filter((key) => madeByOfKey(key) === madeBy);
-  const lists = await Promise.all(keys.map((key) => db.refunds.where('[actor.name+actor.email]').equals(key).primaryKeys()));
+  const actors = (await db.actors.toArray()).filter((actor) => madeByOfActor(actor) === madeBy);
+  const lists = await Promise.all(actors.map(({ name, email }) => db.refunds.where('[actor.name+actor.email]').equals([name, email]).primaryKeys()));
   return lists.flat();
 }
 

@@ -1,4 +1,5 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { rememberActors } from './actors';
 import { openJournal, type JournalDb, type OpenJournalOptions } from './db';
 import { timestampText } from './ids';
 import type { PlanRefundInput, RefundRecord } from './schema';
@@ -33,10 +34,11 @@ export function samplePlan(overrides: Partial<PlanRefundInput> = {}): PlanRefund
   };
 }
 
-/** Stores finished records as the journal would have left them: with their day totals, in one transaction. */
+/** Stores finished records as the journal would have left them: with their day totals and actors, in one transaction. */
 export function storeRecords(db: JournalDb, records: RefundRecord[]): Promise<void> {
-  return db.transaction('rw', db.refunds, db.dailyTotals, async () => {
+  return db.transaction('rw', db.refunds, db.dailyTotals, db.actors, async () => {
     await db.refunds.bulkAdd(records);
     await updateDayTotals(db.dailyTotals, [], records);
+    await rememberActors(db.actors, records);
   });
 }

@@ -11,8 +11,8 @@ import { FIRST_ORDER_ID, journalRecords } from './journal-records';
 
 const WRITE_BATCH = 10_000;
 const WAIT_MS = 60_000;
-/** Dexie opens IndexedDB at ten times its schema version; the journal's schema is version 4. */
-const JOURNAL_IDB_VERSION = 40;
+/** Dexie opens IndexedDB at ten times its schema version; the journal's schema is version 5. */
+const JOURNAL_IDB_VERSION = 50;
 
 /** Each search: what was typed, why it is interesting, and what it measured. */
 interface PopupSearch extends SearchTiming {
@@ -49,7 +49,7 @@ function matchesSearch(record: RefundRecord, queryTokens: string[]): boolean {
 }
 
 /** Writes `rows` into the journal's `store` with raw IndexedDB, in one transaction. */
-async function writeRows(page: Page, store: 'refunds' | 'dailyTotals', rows: unknown[]): Promise<void> {
+async function writeRows(page: Page, store: 'refunds' | 'dailyTotals' | 'actors', rows: unknown[]): Promise<void> {
   await page.evaluate(
     ({ name, version, storeName, batch }) =>
       new Promise<void>((resolve, reject) => {
@@ -128,10 +128,12 @@ export async function measurePopup(sandbox: Sandbox, count: number, reloads: num
     const searchTokens = POPUP_SEARCHES.map(({ query }) => searchQueryTokens(query));
     const expectedMatches = POPUP_SEARCHES.map(() => 0);
     let batch: RefundRecord[] = [];
-    // The day totals the journal keeps beside its records, as its own writes would have left them.
+    // The day totals and actors the journal keeps beside its records, as its own writes would have left them.
     const dayTotals = new Map<number, DayTotals>();
+    const actors = new Map<string, RefundRecord['actor']>();
     for (const record of journalRecords(count)) {
       countRecord(dayTotals, record);
+      actors.set(JSON.stringify([record.actor.name, record.actor.email]), record.actor);
       searchTokens.forEach((tokens, index) => {
         if (matchesSearch(record, tokens)) expectedMatches[index] = (expectedMatches[index] ?? 0) + 1;
       });
@@ -143,6 +145,7 @@ export async function measurePopup(sandbox: Sandbox, count: number, reloads: num
     }
     if (batch.length > 0) await writeRows(page, 'refunds', batch);
     await writeRows(page, 'dailyTotals', [...dayTotals.values()]);
+    await writeRows(page, 'actors', [...actors.values()]);
 
     await page.addInitScript({ content: POPUP_OBSERVER });
     const firstRowsMs: number[] = [];
