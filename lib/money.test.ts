@@ -55,7 +55,10 @@ describe('toMinorUnits', () => {
       expect((error as MoneyConversionError).kind).toBe('invalid-amount');
       expect((error as MoneyConversionError).message).toBe('NaN is not an amount of money.');
     }
-    expect(() => toMinorUnits(1, 'XYZW')).toThrowError(/not a currency code/);
+    expect(() => toMinorUnits(1, 'XYZW')).toThrowError('"XYZW" is not a currency code this browser knows.');
+    expect(() => toMinorUnits('lots')).toThrowError('"lots" is not an amount of money.');
+    expect(() => toMinorUnits('0.1234567890123456789012')).toThrowError('"0.1234567890123456789012" has too many decimal places to be an amount of money.');
+    expect(() => toMinorUnits('99999999999999999')).toThrowError('"99999999999999999" is too large to be an amount of money.');
   });
 
   it('property: any cent amount written as a 2-place decimal converts back exactly', () => {
@@ -114,7 +117,7 @@ describe('toDecimalString', () => {
   });
 
   it('refuses amounts that are not whole minor units', () => {
-    expect(() => toDecimalString(1.5)).toThrowError(MoneyConversionError);
+    expect(() => toDecimalString(1.5)).toThrowError(new MoneyConversionError('1.5 is not a whole number of cents.'));
   });
 });
 

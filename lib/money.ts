@@ -4,6 +4,8 @@
  * by decimal-string arithmetic so that no binary float drift reaches an amount.
  */
 
+import { i18n } from '#i18n';
+
 export const DEFAULT_CURRENCY = 'USD';
 
 /** Decimals longer than this are not amounts but noise (a double has ~17 significant digits). */
@@ -26,7 +28,7 @@ export function currencyFractionDigits(currency: string): number {
   try {
     digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
-    throw new MoneyConversionError(`"${currency}" is not a currency code this browser knows.`);
+    throw new MoneyConversionError(i18n.t('problems.money.unknownCurrency', [currency]));
   }
   fractionDigitsByCurrency.set(code, digits);
   return digits;
@@ -42,7 +44,7 @@ const DECIMAL_PATTERN = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
  */
 export function toMinorUnits(decimal: number | string, currency: string = DEFAULT_CURRENCY): number {
   if (typeof decimal === 'number' && !Number.isFinite(decimal)) {
-    throw new MoneyConversionError(`${String(decimal)} is not an amount of money.`);
+    throw new MoneyConversionError(i18n.t('problems.money.notANumber', [String(decimal)]));
   }
   if (typeof decimal === 'number') {
     // Quick path for a number with no more places than the currency has (19.99 in USD): scaling
@@ -58,7 +60,7 @@ export function toMinorUnits(decimal: number | string, currency: string = DEFAUL
   const match = DECIMAL_PATTERN.exec(text);
   const [, sign = '', integerDigits = '', fractionText = '', exponentText = '0'] = match ?? [];
   if (match === null || integerDigits.length + fractionText.length === 0) {
-    throw new MoneyConversionError(`"${text}" is not an amount of money.`);
+    throw new MoneyConversionError(i18n.t('problems.money.notAmount', [text]));
   }
   const digits = currencyFractionDigits(currency);
   const allDigits = integerDigits + fractionText;
@@ -66,10 +68,10 @@ export function toMinorUnits(decimal: number | string, currency: string = DEFAUL
   const pointIndex = integerDigits.length + Number(exponentText);
   const fractionDigitCount = allDigits.replace(/0+$/, '').length - pointIndex;
   if (fractionDigitCount > MAX_FRACTION_DIGITS) {
-    throw new MoneyConversionError(`"${text}" has too many decimal places to be an amount of money.`);
+    throw new MoneyConversionError(i18n.t('problems.money.tooManyPlaces', [text]));
   }
   if (pointIndex > 30) {
-    throw new MoneyConversionError(`"${text}" is too large to be an amount of money.`);
+    throw new MoneyConversionError(i18n.t('problems.money.tooLarge', [text]));
   }
   // Shift the point `digits` places right: everything before it is whole minor units.
   const padded = '0'.repeat(Math.max(0, -pointIndex)) + allDigits + '0'.repeat(Math.max(0, pointIndex + digits - allDigits.length));
@@ -85,7 +87,7 @@ export function toMinorUnits(decimal: number | string, currency: string = DEFAUL
 function bigMinorUnits(wholeMinorUnits: string, roundUp: number, text: string): number {
   const magnitude = BigInt(wholeMinorUnits) + BigInt(roundUp);
   if (magnitude > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new MoneyConversionError(`"${text}" is too large to be an amount of money.`);
+    throw new MoneyConversionError(i18n.t('problems.money.tooLarge', [text]));
   }
   return Number(magnitude);
 }
@@ -132,7 +134,7 @@ export function prepareMoneyFormatting(currency: string = DEFAULT_CURRENCY): voi
 
 function assertMinorUnits(minorUnits: number): void {
   if (!Number.isSafeInteger(minorUnits)) {
-    throw new MoneyConversionError(`${String(minorUnits)} is not a whole number of cents.`);
+    throw new MoneyConversionError(i18n.t('problems.money.notWholeCents', [String(minorUnits)]));
   }
 }
 
@@ -157,15 +159,15 @@ export function parseMoneyInput(text: string, currency: string = DEFAULT_CURRENC
     return { ok: true, minorUnits: Number((twoDecimals[1] ?? '').replace(/,/g, '')) * 100 + Number(twoDecimals[2]) };
   }
   const compact = text.replace(/\s/g, '');
-  if (compact === '') return { ok: false, message: 'Enter an amount.' };
+  if (compact === '') return { ok: false, message: i18n.t('problems.money.enterAmount') };
   if (compact.includes('-') || compact.startsWith('(')) {
-    return { ok: false, message: 'Enter the amount without a minus sign; it cannot be negative.' };
+    return { ok: false, message: i18n.t('problems.money.negative') };
   }
   const parts = /^(\D*?)([\d.,]+)(\D*)$/.exec(compact);
   const [, prefix = '', amountText = '', suffix = ''] = parts ?? [];
   const amountMatch = GROUPED_OR_PLAIN_AMOUNT.exec(amountText);
   if (parts === null || !SYMBOLS_AND_LETTERS.test(prefix) || !SYMBOLS_AND_LETTERS.test(suffix) || amountMatch === null || !/\d/.test(amountText)) {
-    return { ok: false, message: `"${text.trim()}" is not an amount. Write it like 1,234.56.` };
+    return { ok: false, message: i18n.t('problems.money.notTypedAmount', [text.trim()]) };
   }
   let digits: number;
   try {
@@ -177,7 +179,7 @@ export function parseMoneyInput(text: string, currency: string = DEFAULT_CURRENC
   if (typedFraction.length > digits) {
     return {
       ok: false,
-      message: digits === 0 ? `${currency.toUpperCase()} amounts have no decimal places.` : `Use at most ${digits} digits after the decimal point.`,
+      message: digits === 0 ? i18n.t('problems.money.noDecimals', [currency.toUpperCase()]) : i18n.t('problems.money.tooManyDigits', digits, [String(digits)]),
     };
   }
   try {
@@ -190,7 +192,7 @@ export function parseMoneyInput(text: string, currency: string = DEFAULT_CURRENC
 
 /** A Keap v1 decimal (number or numeric text) of unknown type → integer minor units, or what is wrong. */
 export function decimalToMinorUnits(value: unknown, currency: string = DEFAULT_CURRENCY): MoneyInputResult {
-  if (typeof value !== 'number' && typeof value !== 'string') return { ok: false, message: 'Expected an amount (a number or numeric text).' };
+  if (typeof value !== 'number' && typeof value !== 'string') return { ok: false, message: i18n.t('problems.money.notKeapAmount') };
   try {
     return { ok: true, minorUnits: toMinorUnits(value, currency) };
   } catch (error) {

@@ -1,5 +1,6 @@
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
+import { i18n } from '#i18n';
 import { refundErrorHandlingSchema } from './refund/rules';
 import { type LearnedWords, learnedWordsSchema } from './page/refund-screen/words';
 
@@ -43,9 +44,9 @@ export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 export const apiKeySchema = z
   .string()
   .trim()
-  .min(12, 'That API key is too short: copy the whole key from Keap (Settings → API Settings).')
-  .max(512, 'That API key is too long: copy only the key from Keap.')
-  .regex(/^[\x21-\x7e]+$/, 'An API key has no spaces or special characters: copy it again from Keap.');
+  .min(12, { error: () => i18n.t('problems.apiKey.tooShort') })
+  .max(512, { error: () => i18n.t('problems.apiKey.tooLong') })
+  .regex(/^[\x21-\x7e]+$/, { error: () => i18n.t('problems.apiKey.badCharacters') });
 
 export const settingsItem = storage.defineItem<Settings>('local:settings', { fallback: DEFAULT_SETTINGS });
 

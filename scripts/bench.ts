@@ -1,3 +1,6 @@
+// First: lib code run here in Node (the import from Keap) reads its words through `#i18n`, which
+// takes the browser's i18n API when first imported; this answers it from locales/en.yml.
+import '../test/support/i18n-setup';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { z } from 'zod';
 import type { KeapClient } from '@/lib/keap/client';
 import { formatFieldPath } from '@/lib/keap/errors';
@@ -77,7 +78,7 @@ type RecordReading = { ok: true; record: RefundRecord } | { ok: false; problem: 
 /** The journal record a teammate's closing note describes, checked as the journal checks its own. */
 function recordFromClosingNote(line: ClosingLine, note: Pick<KeapNote, 'id' | 'contact_id'>, appName: string, importedAt: number): RecordReading {
   const createdAt = createdAtOfRefundId(line.attempt);
-  if (createdAt === null) return { ok: false, problem: 'its attempt id carries no time' };
+  if (createdAt === null) return { ok: false, problem: i18n.t('refunding.import.noTime') };
   const plan = {
     idempotencyKey: `keap-note:${line.attempt}`,
     appName,
@@ -107,7 +108,7 @@ function recordFromClosingNote(line: ClosingLine, note: Pick<KeapNote, 'id' | 'c
   });
   if (parsed.success) return { ok: true, record: parsed.data };
   const issue = parsed.error.issues[0];
-  return { ok: false, problem: `its refund does not read at ${formatFieldPath(issue?.path ?? [])}: ${issue?.message ?? 'unknown problem'}` };
+  return { ok: false, problem: i18n.t('refunding.import.unreadable', [formatFieldPath(issue?.path ?? []), issue?.message ?? 'unknown problem']) };
 }
 
 /** What one page of notes added. */

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { Dexie } from 'dexie';
 import { forgetActorsWithoutRefunds, rememberActors } from './actors';
 import type { JournalDb } from './db';
@@ -10,8 +11,11 @@ import { DAY_MS, addDayTotals, dayOf, removeFromDayTotals, updateDayTotals } fro
 
 type Clock = { now?: number };
 
-function invalidInput(what: string, issues: string): JournalError {
-  return new JournalError({ kind: 'invalid-input', issues }, `The ${what} could not be saved because it is incomplete: ${issues}`);
+function invalidInput(what: 'plan' | 'update', issues: string): JournalError {
+  return new JournalError(
+    { kind: 'invalid-input', issues },
+    what === 'plan' ? i18n.t('refunding.journal.planIncomplete', [issues]) : i18n.t('refunding.journal.updateIncomplete', [issues]),
+  );
 }
 
 function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
@@ -21,7 +25,7 @@ function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]
 /** The `planned` record for `input`, with the derived fields filled in. */
 export function buildPlannedRecord(input: PlanRefundInput, id: string, now: number): RefundRecord {
   const parsed = planRefundInputSchema.safeParse(input);
-  if (!parsed.success) throw invalidInput('refund plan', describeIssues(parsed.error));
+  if (!parsed.success) throw invalidInput('plan', describeIssues(parsed.error));
   const plan = parsed.data;
   return {
     ...plan,
@@ -62,7 +66,7 @@ export async function planRefund(db: JournalDb, input: PlanRefundInput, clock: C
 }
 
 function duplicateKey(idempotencyKey: string, existingId: string): JournalError {
-  return new JournalError({ kind: 'duplicate-idempotency-key', idempotencyKey, existingId }, 'This refund was already started once. Check the refund history before trying again.');
+  return new JournalError({ kind: 'duplicate-idempotency-key', idempotencyKey, existingId }, i18n.t('refunding.journal.alreadyStarted'));
 }
 
 export type MarkStateOptions = Clock & {
@@ -76,28 +80,25 @@ export type MarkStateOptions = Clock & {
  */
 export async function markState(db: JournalDb, id: string, to: RefundState, patch: StateChangePatch = {}, options: MarkStateOptions = {}): Promise<RefundRecord> {
   const parsedPatch = stateChangePatchSchema.safeParse(patch);
-  if (!parsedPatch.success) throw invalidInput('refund update', describeIssues(parsedPatch.error));
+  if (!parsedPatch.success) throw invalidInput('update', describeIssues(parsedPatch.error));
   const { lineOutcomes, error, evidence, note } = parsedPatch.data;
   const at = options.now ?? Date.now();
   return db.transaction('rw', db.refunds, db.events, db.dailyTotals, async () => {
     const record = await db.refunds.get(id);
     if (record === undefined) {
-      throw new JournalError({ kind: 'not-found', refundId: id }, 'This refund is no longer in the refund history.');
+      throw new JournalError({ kind: 'not-found', refundId: id }, i18n.t('refunding.journal.notFound'));
     }
     if (options.from !== undefined && record.state !== options.from) {
-      throw new JournalError(
-        { kind: 'state-changed', refundId: id, expected: options.from, actual: record.state },
-        'This refund was updated elsewhere in the meantime; nothing was changed.',
-      );
+      throw new JournalError({ kind: 'state-changed', refundId: id, expected: options.from, actual: record.state }, i18n.t('refunding.journal.changedElsewhere'));
     }
     if (!canTransition(record.state, to)) {
-      throw new JournalError({ kind: 'illegal-transition', refundId: id, from: record.state, to }, `A refund that is "${record.state}" cannot become "${to}".`);
+      throw new JournalError({ kind: 'illegal-transition', refundId: id, from: record.state, to }, i18n.t('refunding.journal.illegalTransition', [record.state, to]));
     }
     const lines = record.lines.map((line) => ({ ...line }));
     for (const change of lineOutcomes ?? []) {
       const line = lines.find((candidate) => candidate.paymentId === change.paymentId);
       if (line === undefined) {
-        throw new JournalError({ kind: 'unknown-payment', refundId: id, paymentId: change.paymentId }, `Payment ${change.paymentId} is not part of this refund.`);
+        throw new JournalError({ kind: 'unknown-payment', refundId: id, paymentId: change.paymentId }, i18n.t('refunding.journal.unknownPayment', [String(change.paymentId)]));
       }
       line.outcome = change.outcome;
       if (change.detail !== undefined) line.detail = change.detail;
@@ -169,7 +170,7 @@ export type ReconcileReport = {
   unchecked: { id: string; message: string }[];
 };
 
-export const NOT_SENT_MESSAGE = 'Not sent: interrupted before submission';
+export const NOT_SENT_MESSAGE = i18n.t('refunding.journal.notSent');
 
 /**
  * Run at background start. Settles refunds a previous run left half done (except those in

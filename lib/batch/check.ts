@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import type { JournalDb } from '@/lib/audit/db';
 import { findActiveForPayment } from '@/lib/audit/journal';
 import type { KeapClient } from '@/lib/keap/client';
@@ -54,6 +55,11 @@ function invalid(problem: string, now: number): QueueRowCheck {
   return { status: 'invalid', problem, checkedAt: now };
 }
 
+/** A refund channel's reason, a sentence of its own, put after a colon in a row's problem. */
+function asClause(reason: string): string {
+  return `${reason.charAt(0).toLowerCase()}${reason.slice(1)}`;
+}
+
 /** The form of a row being checked: every payment it names or every refundable one, at its amount or in full. */
 function draftForm(row: QueueRow, defaults: QueueDefaults, chosen: readonly PaymentFacts[], currency: string, contactId: number): RefundForm {
   const unchecked = { status: 'ready' as const, contact: { id: contactId, name: '', email: '' }, currency, lines: [], totalMinor: 0, checkedAt: 0 };
@@ -83,12 +89,12 @@ export async function checkQueueRows(rows: readonly QueueRow[], defaults: QueueD
     const now = deps.now();
     const { draft } = row;
     if (draft.problem !== undefined || draft.orderId === undefined) {
-      await save({ ...row, check: invalid(draft.problem ?? 'This row has no order id.', now) });
+      await save({ ...row, check: invalid(draft.problem ?? i18n.t('queueRun.check.noOrderId'), now) });
       continue;
     }
     const { orderId } = draft;
     if (draft.reasonPreset === undefined && defaults.reasonPreset === undefined) {
-      await save({ ...row, check: invalid(`This row gives no reason, and the queue has no default reason. Choose one of: ${REFUND_REASON_PRESETS.join('; ')}.`, now) });
+      await save({ ...row, check: invalid(i18n.t('queueRun.check.noReason', [REFUND_REASON_PRESETS.join('; ')]), now) });
       continue;
     }
     if (merchants === null) {
@@ -103,8 +109,8 @@ export async function checkQueueRows(rows: readonly QueueRow[], defaults: QueueD
         if (STOPPING_ERRORS.has(answer.error.kind)) return { ok: false, error: answer.error };
         const problem =
           answer.error.kind === 'not-found'
-            ? `Order #${orderId} is not in the Keap app "${deps.appName}" that this queue refunds in.`
-            : `Keap's API could not read order #${orderId}: ${answer.error.message}`;
+            ? i18n.t('queueRun.check.orderNotInApp', [String(orderId), deps.appName])
+            : i18n.t('queueRun.check.orderUnreadable', [String(orderId), answer.error.message]);
         await save({ ...row, check: invalid(problem, now) });
         continue;
       }
@@ -117,7 +123,7 @@ export async function checkQueueRows(rows: readonly QueueRow[], defaults: QueueD
       const answer = await deps.client.getContact(order.contact.id);
       if (!answer.ok) {
         if (STOPPING_ERRORS.has(answer.error.kind)) return { ok: false, error: answer.error };
-        await save({ ...row, check: invalid(`Keap's API could not read the contact of order #${orderId}: ${answer.error.message}`, now) });
+        await save({ ...row, check: invalid(i18n.t('queueRun.check.contactUnreadable', [String(orderId), answer.error.message]), now) });
         continue;
       }
       contact = { name: contactDisplayName(answer.value), email: answer.value.email_addresses?.[0]?.email ?? '' };
@@ -146,28 +152,30 @@ async function checkRow(row: QueueRow, orderId: number, defaults: QueueDefaults,
   let chosen: PaymentFacts[];
   if (draft.paymentId !== undefined) {
     const named = facts.find((fact) => fact.paymentId === draft.paymentId);
-    if (!named) return invalid(`Payment ${draft.paymentId} is not on order #${orderId}.`, now);
+    if (!named) return invalid(i18n.t('queueRun.check.paymentNotOnOrder', [String(draft.paymentId), String(orderId)]), now);
     chosen = [named];
   } else {
     chosen = facts.filter((fact) => refundChannelFor(fact).kind !== 'blocked');
     if (chosen.length === 0) {
       const first = facts[0];
       const channel = first ? refundChannelFor(first) : null;
-      return invalid(`Order #${orderId} has nothing to refund${channel?.kind === 'blocked' ? `: ${channel.reason.charAt(0).toLowerCase()}${channel.reason.slice(1)}` : ''}.`, now);
-    }
-    if (draft.amount !== undefined && chosen.length > 1) {
       return invalid(
-        `Order #${orderId} has ${chosen.length} payments that can be refunded: give the payment id for a part refund, or leave the amount blank to refund them all.`,
+        channel?.kind === 'blocked'
+          ? i18n.t('queueRun.check.nothingToRefundBecause', [String(orderId), asClause(channel.reason)])
+          : i18n.t('queueRun.check.nothingToRefund', [String(orderId)]),
         now,
       );
+    }
+    if (draft.amount !== undefined && chosen.length > 1) {
+      return invalid(i18n.t('queueRun.check.severalPayments', [String(orderId), String(chosen.length)]), now);
     }
   }
   for (const fact of chosen) {
     const channel = refundChannelFor(fact);
-    if (channel.kind === 'blocked') return invalid(`Payment ${fact.paymentId}: ${channel.reason.charAt(0).toLowerCase()}${channel.reason.slice(1)}.`, now);
-    if (channel.kind === 'manual') return invalid(`Payment ${fact.paymentId}: ${channel.reason}. Refund it on its own from the Refunds panel.`, now);
+    if (channel.kind === 'blocked') return invalid(i18n.t('queueRun.check.paymentBlocked', [String(fact.paymentId), asClause(channel.reason)]), now);
+    if (channel.kind === 'manual') return invalid(i18n.t('queueRun.check.paymentManual', [String(fact.paymentId), channel.reason]), now);
     const earlierRow = context.claimed.get(fact.paymentId);
-    if (earlierRow !== undefined) return invalid(`Payment ${fact.paymentId} is already in row ${earlierRow} of this queue.`, now);
+    if (earlierRow !== undefined) return invalid(i18n.t('queueRun.check.paymentInEarlierRow', [String(fact.paymentId), String(earlierRow)]), now);
   }
   const currency = chosen[0]?.currency ?? 'USD';
   const form = draftForm(row, defaults, chosen, currency, order.contact.id);
@@ -180,7 +188,7 @@ async function checkRow(row: QueueRow, orderId: number, defaults: QueueDefaults,
 
   for (const line of plan.lines) {
     const active = await findActiveForPayment(deps.journal, line.paymentId);
-    if (active.length > 0) return invalid(`Payment ${line.paymentId} already has a refund in progress or waiting for you in Refund Desk. Finish that one first.`, now);
+    if (active.length > 0) return invalid(i18n.t('queueRun.check.refundInProgress', [String(line.paymentId)]), now);
   }
   // The same refund made before: a row given twice across queues, or a file imported again.
   const earlier = await deps.journal.refunds.where('orderId').equals(orderId).toArray();
@@ -191,7 +199,7 @@ async function checkRow(row: QueueRow, orderId: number, defaults: QueueDefaults,
     );
     if (same) {
       return invalid(
-        `Refund Desk already refunded ${formatMoney(line.amountMinor, currency)} of payment ${line.paymentId} on ${new Date(same.createdAt).toLocaleDateString()}. Remove this row, or refund it from the Refunds panel if a second refund is meant.`,
+        i18n.t('queueRun.check.refundedBefore', [formatMoney(line.amountMinor, currency), String(line.paymentId), new Date(same.createdAt).toLocaleDateString()]),
         now,
       );
     }
@@ -202,7 +210,7 @@ async function checkRow(row: QueueRow, orderId: number, defaults: QueueDefaults,
     currency: plan.currency.toUpperCase(),
     lines: plan.lines.map((line) => {
       const fact = chosen.find((candidate) => candidate.paymentId === line.paymentId);
-      return { paymentId: line.paymentId, amountMinor: line.amountMinor, gateway: fact?.gatewayName ?? fact?.merchantAccountName ?? 'Unknown gateway' };
+      return { paymentId: line.paymentId, amountMinor: line.amountMinor, gateway: fact?.gatewayName ?? fact?.merchantAccountName ?? i18n.t('queueRun.check.unknownGateway') };
     }),
     totalMinor: plan.totalMinor,
     checkedAt: now,

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import Papa from 'papaparse';
 import { ERROR_HANDLING_LABELS, MAX_REASON_DETAILS_LENGTH, REFUND_REASON_PRESETS, type RefundErrorHandling, type RefundReasonPreset } from '@/lib/refund/rules';
 import type { QueueRowDraft } from './schema';
@@ -19,9 +20,12 @@ export type QueueImportResult = { ok: true; rows: QueueRowDraft[] } | { ok: fals
 
 type ColumnKey = 'orderId' | 'paymentId' | 'amount' | 'reason' | 'reasonDetails' | 'errorHandling' | 'amountOwedAfter';
 
+/** The one column every file needs; column titles stay English, as the file format has them. */
+const ORDER_ID_TITLE = 'Order ID';
+
 /** Each column's title as the sample file and the messages write it, and the header spellings it is known by. */
 const COLUMNS: readonly { key: ColumnKey; title: string; names: readonly string[] }[] = [
-  { key: 'orderId', title: 'Order ID', names: ['orderid', 'order'] },
+  { key: 'orderId', title: ORDER_ID_TITLE, names: ['orderid', 'order'] },
   { key: 'paymentId', title: 'Payment ID', names: ['paymentid', 'payment'] },
   { key: 'amount', title: 'Amount', names: ['amount', 'refundamount'] },
   { key: 'reason', title: 'Reason', names: ['reason'] },
@@ -31,7 +35,7 @@ const COLUMNS: readonly { key: ColumnKey; title: string; names: readonly string[
 ];
 
 /** The columns a queue file may have, for help text: "Order ID (required), Payment ID, …". */
-export const QUEUE_CSV_COLUMNS_TEXT = COLUMNS.map((column) => (column.key === 'orderId' ? `${column.title} (required)` : column.title)).join(', ');
+export const QUEUE_CSV_COLUMNS_TEXT = COLUMNS.map((column) => (column.key === 'orderId' ? i18n.t('queueRun.import.requiredColumn', [column.title]) : column.title)).join(', ');
 
 const count = (value: number) => value.toLocaleString('en-US');
 
@@ -91,43 +95,41 @@ function draftOf(cell: (key: ColumnKey) => string, csvLine: number, extraCells: 
   const problems: string[] = [];
   const orderCell = cell('orderId');
   const orderId = readId(orderCell);
-  if (orderCell === '') problems.push('The order ID is missing.');
-  else if (orderId === undefined) problems.push(`${quoted(orderCell)} is not an order ID: write Keap's order number, like 5001.`);
+  if (orderCell === '') problems.push(i18n.t('queueRun.import.orderIdMissing'));
+  else if (orderId === undefined) problems.push(i18n.t('queueRun.import.notOrderId', [quoted(orderCell)]));
 
   const paymentCell = cell('paymentId');
   const paymentId = paymentCell === '' ? undefined : readId(paymentCell);
   if (paymentCell !== '' && paymentId === undefined) {
-    problems.push(`${quoted(paymentCell)} is not a payment ID: write Keap's payment number, like 7001, or leave it blank to refund every payment of the order.`);
+    problems.push(i18n.t('queueRun.import.notPaymentId', [quoted(paymentCell)]));
   }
 
   const amount = cell('amount');
   if (amount !== '' && isClearlyNotMoney(amount)) {
-    problems.push(`${quoted(amount)} is not an amount: write it like 25.00, or leave it blank to refund everything still refundable.`);
+    problems.push(i18n.t('queueRun.import.notAmount', [quoted(amount)]));
   }
 
   const reasonCell = cell('reason');
   const reasonPreset = reasonCell === '' ? undefined : PRESETS_BY_KEY.get(presetKey(reasonCell));
   if (reasonCell !== '' && reasonPreset === undefined) {
-    problems.push(`${quoted(reasonCell)} is not one of Keap's reasons: use ${PRESET_LIST}, or leave it blank for the queue's reason.`);
+    problems.push(i18n.t('queueRun.import.notReason', [quoted(reasonCell), PRESET_LIST]));
   }
 
   const reasonDetails = cell('reasonDetails');
-  if (reasonDetails.length > MAX_REASON_DETAILS_LENGTH) problems.push(`The reason details are longer than ${MAX_REASON_DETAILS_LENGTH} characters.`);
+  if (reasonDetails.length > MAX_REASON_DETAILS_LENGTH) problems.push(i18n.t('queueRun.import.reasonDetailsTooLong', [String(MAX_REASON_DETAILS_LENGTH)]));
 
   const handlingCell = cell('errorHandling');
   const errorHandling = handlingCell === '' ? undefined : ERROR_HANDLING_BY_KEY.get(presetKey(handlingCell));
   if (handlingCell !== '' && errorHandling === undefined) {
-    problems.push(
-      `${quoted(handlingCell)} is not a way to handle a failed refund: use "${ERROR_HANDLING_LABELS['record-anyway']}" or "${ERROR_HANDLING_LABELS['skip-payment']}", or leave it blank for the queue's choice.`,
-    );
+    problems.push(i18n.t('queueRun.import.notErrorHandling', [quoted(handlingCell), ERROR_HANDLING_LABELS['record-anyway'], ERROR_HANDLING_LABELS['skip-payment']]));
   }
 
   const amountOwedAfter = cell('amountOwedAfter');
   if (amountOwedAfter !== '' && isClearlyNotMoney(amountOwedAfter)) {
-    problems.push(`${quoted(amountOwedAfter)} is not an amount owed: write it like 0.00, or leave it blank for nothing owed.`);
+    problems.push(i18n.t('queueRun.import.notAmountOwed', [quoted(amountOwedAfter)]));
   }
 
-  if (extraCells) problems.push('This line has more cells than the file has columns: a cell with a comma in it needs quotes around it.');
+  if (extraCells) problems.push(i18n.t('queueRun.import.extraCells'));
 
   return {
     orderId,
@@ -147,16 +149,14 @@ function fail(kind: QueueImportErrorKind, message: string): QueueImportResult {
   return { ok: false, error: { kind, message } };
 }
 
-const SAVE_AS_CSV = 'In your spreadsheet, choose File → Save As (or Download) → "CSV UTF-8", and choose that file.';
-
 /** Binary files (a PDF, or an .xlsx, which is a zip) hold control characters no CSV has. */
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000E-\u001F]/;
 
 function notTextProblem(text: string): string | undefined {
-  if (text.startsWith('%PDF')) return `This is a PDF, not a CSV file. ${SAVE_AS_CSV}`;
-  if (CONTROL_CHARACTER.test(text)) return `This is not a CSV file: it looks like a spreadsheet or another binary file. ${SAVE_AS_CSV}`;
+  if (text.startsWith('%PDF')) return i18n.t('queueRun.import.pdf', [i18n.t('queueRun.import.saveAsCsv')]);
+  if (CONTROL_CHARACTER.test(text)) return i18n.t('queueRun.import.binary', [i18n.t('queueRun.import.saveAsCsv')]);
   // The page reads files as UTF-8; text saved in another encoding comes out with replacement characters.
-  if (text.includes('\uFFFD')) return `This file is not saved as UTF-8 text, so some of its letters would come out wrong. ${SAVE_AS_CSV}`;
+  if (text.includes('\uFFFD')) return i18n.t('queueRun.import.notUtf8', [i18n.t('queueRun.import.saveAsCsv')]);
   return undefined;
 }
 
@@ -169,13 +169,10 @@ type HeaderReading = { ok: true; indexOf: Map<ColumnKey, number> } | { ok: false
 
 /** Which column holds what, or why the header row is not the queue's. */
 function readHeader(header: readonly string[], dataRows: readonly string[][]): HeaderReading {
-  const expected = `Use these column names: ${QUEUE_CSV_COLUMNS_TEXT}.`;
+  const expected = i18n.t('queueRun.import.useColumns', [QUEUE_CSV_COLUMNS_TEXT]);
   const first = header[0]?.trim() ?? '';
   if (readId(first) !== undefined) {
-    return {
-      ok: false,
-      message: `The first line must name the columns, and this file starts with ${quoted(first)}. ${expected} To add a list of order IDs alone, paste them instead.`,
-    };
+    return { ok: false, message: i18n.t('queueRun.import.startsWithId', [quoted(first), expected]) };
   }
   const indexOf = new Map<ColumnKey, number>();
   const unknown: string[] = [];
@@ -183,7 +180,7 @@ function readHeader(header: readonly string[], dataRows: readonly string[][]): H
   header.forEach((rawName, index) => {
     const name = rawName.trim();
     if (name === '') {
-      if (dataRows.some((row) => (row[index] ?? '').trim() !== '')) unknown.push(`column ${index + 1}, which has no name`);
+      if (dataRows.some((row) => (row[index] ?? '').trim() !== '')) unknown.push(i18n.t('queueRun.import.unnamedColumn', [String(index + 1)]));
       return;
     }
     const column = COLUMNS.find((candidate) => candidate.names.includes(headerKey(name)));
@@ -192,23 +189,24 @@ function readHeader(header: readonly string[], dataRows: readonly string[][]): H
     else indexOf.set(column.key, index);
   });
   if (unknown.length > 0) {
-    return { ok: false, message: `Refund Desk does not know the ${unknown.length === 1 ? 'column' : 'columns'} ${unknown.join(', ')}. ${expected}` };
+    return { ok: false, message: i18n.t('queueRun.import.unknownColumns', unknown.length, [unknown.join(', '), expected]) };
   }
-  if (twice.length > 0) return { ok: false, message: `This file has the ${twice.join(', ')} column more than once. ${expected}` };
-  if (!indexOf.has('orderId')) return { ok: false, message: `This file has no "Order ID" column. ${expected}` };
+  if (twice.length > 0) return { ok: false, message: i18n.t('queueRun.import.columnTwice', [twice.join(', '), expected]) };
+  if (!indexOf.has('orderId')) return { ok: false, message: i18n.t('queueRun.import.noOrderIdColumn', [`"${ORDER_ID_TITLE}"`, expected]) };
   return { ok: true, indexOf };
 }
 
 function quoteErrorMessage(error: Papa.ParseError): string {
-  const line = error.row === undefined ? 'a line' : `line ${error.row + 1}`;
-  const what = error.code === 'MissingQuotes' ? `a quote on ${line} is never closed` : `a quoted cell on ${line} has text after its closing quote`;
-  return `This file does not read as CSV: ${what}. ${SAVE_AS_CSV}`;
+  const saveAsCsv = i18n.t('queueRun.import.saveAsCsv');
+  if (error.row === undefined) return error.code === 'MissingQuotes' ? i18n.t('queueRun.import.unclosedQuote', [saveAsCsv]) : i18n.t('queueRun.import.textAfterQuote', [saveAsCsv]);
+  const line = String(error.row + 1);
+  return error.code === 'MissingQuotes' ? i18n.t('queueRun.import.unclosedQuoteOnLine', [line, saveAsCsv]) : i18n.t('queueRun.import.textAfterQuoteOnLine', [line, saveAsCsv]);
 }
 
 /** A refund-queue CSV file's text → one draft per non-blank line, or why the file cannot be read at all. */
 export function parseQueueCsv(text: string): QueueImportResult {
   if (utf8Bytes(text) > MAX_QUEUE_FILE_BYTES) {
-    return fail('too-large', `This file is larger than ${MAX_QUEUE_FILE_BYTES / 1024 / 1024} MiB, the most Refund Desk reads. Split it into smaller files.`);
+    return fail('too-large', i18n.t('queueRun.import.tooLarge', [String(MAX_QUEUE_FILE_BYTES / 1024 / 1024)]));
   }
   const notText = notTextProblem(text);
   if (notText !== undefined) return fail('not-csv', notText);
@@ -221,7 +219,7 @@ export function parseQueueCsv(text: string): QueueImportResult {
   const records = parsed.data.map((cells, index) => ({ cells, csvLine: index + 1 }));
   const headerAt = records.findIndex((record) => !isBlank(record.cells));
   const header = records[headerAt];
-  if (header === undefined) return fail('empty', 'This file is empty.');
+  if (header === undefined) return fail('empty', i18n.t('queueRun.import.empty'));
   const dataRows = records.slice(headerAt + 1).filter((record) => !isBlank(record.cells));
 
   const reading = readHeader(
@@ -229,9 +227,9 @@ export function parseQueueCsv(text: string): QueueImportResult {
     dataRows.map((record) => record.cells),
   );
   if (!reading.ok) return fail('wrong-headers', reading.message);
-  if (dataRows.length === 0) return fail('empty', 'This file has no rows under its column names.');
+  if (dataRows.length === 0) return fail('empty', i18n.t('queueRun.import.noRows'));
   if (dataRows.length > MAX_QUEUE_ROWS) {
-    return fail('too-large', `This file has ${count(dataRows.length)} rows; Refund Desk reads at most ${count(MAX_QUEUE_ROWS)} rows from one file. Split it into smaller files.`);
+    return fail('too-large', i18n.t('queueRun.import.tooManyRows', [count(dataRows.length), count(MAX_QUEUE_ROWS)]));
   }
 
   const { indexOf } = reading;
@@ -249,7 +247,7 @@ export function parseQueueCsv(text: string): QueueImportResult {
 /** Order IDs pasted as text (one per line, or separated by spaces, commas or semicolons) → one draft per different ID. */
 export function parsePastedOrderIds(text: string): QueueImportResult {
   const words = text.split(/[\s,;]+/).filter((word) => word !== '');
-  if (words.length === 0) return fail('empty', 'Paste at least one order ID.');
+  if (words.length === 0) return fail('empty', i18n.t('queueRun.import.pasteEmpty'));
   const drafts = new Map<string, QueueRowDraft>();
   for (const word of words) {
     const orderId = readId(word);
@@ -258,12 +256,12 @@ export function parsePastedOrderIds(text: string): QueueImportResult {
     drafts.set(
       key,
       orderId === undefined
-        ? { reasonDetails: '', source: 'pasted', problem: `${quoted(word)} is not an order ID: write Keap's order number, like 5001.` }
+        ? { reasonDetails: '', source: 'pasted', problem: i18n.t('queueRun.import.notOrderId', [quoted(word)]) }
         : { orderId, reasonDetails: '', source: 'pasted' },
     );
   }
   if (drafts.size > MAX_QUEUE_ROWS) {
-    return fail('too-large', `That is ${count(drafts.size)} order IDs; paste at most ${count(MAX_QUEUE_ROWS)} at a time.`);
+    return fail('too-large', i18n.t('queueRun.import.tooManyPasted', [count(drafts.size), count(MAX_QUEUE_ROWS)]));
   }
   return { ok: true, rows: [...drafts.values()] };
 }

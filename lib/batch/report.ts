@@ -7,6 +7,8 @@ import { type QueueRowCheckState, rowCheckState, rowProblem } from './summary';
 /*
  * The report is a data file, not a page: its headers and status words stay English whatever the
  * browser's language, so spreadsheets and scripts that read it see the same columns and values.
+ * The Problem and Message cells are free text for a person: the words the queue page showed, in
+ * the browser's language.
  */
 
 const REPORT_COLUMNS = [

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import type { RefundRecord } from '@/lib/audit/schema';
 import type { KeapMerchantList } from '@/lib/keap/schemas';
 import { executeRefund, type ExecutorDeps, prepareQueuedRefund } from '@/lib/refund/executor';
@@ -77,18 +78,13 @@ export async function runQueue(queueId: string, deps: RunnerDeps): Promise<RunEn
     const quota = deps.dailyQuota();
     const started = row.run?.status === 'running';
     if (!started && quota.remaining < CALLS_PER_QUEUED_REFUND + QUOTA_KEPT_FOR_THE_PERSON) {
-      return pauseForLimits(
-        deps,
-        queueId,
-        `Keap's daily API quota for this key has ${Math.max(0, quota.remaining)} requests left. Refund Desk paused the queue to leave them for your Keap pages; it goes on when the quota resets at ${timeWords(quota.resetAt)}.`,
-        quota.resetAt,
-      );
+      return pauseForLimits(deps, queueId, i18n.t('queueRun.pause.quota', [String(Math.max(0, quota.remaining)), timeWords(quota.resetAt)]), quota.resetAt);
     }
     if (!row.checkedOrder) {
       await saveRun(deps, row, {
         status: 'not-refunded',
         refundIds: [],
-        message: 'Refund Desk no longer has what the check read for this row: nothing was sent. Check it again in a new queue.',
+        message: i18n.t('queueRun.run.checkLost'),
         at: deps.now(),
       });
       continue;
@@ -114,8 +110,8 @@ export async function runQueue(queueId: string, deps: RunnerDeps): Promise<RunEn
         const resumeAt = prepared.error.retryAt ?? deps.now() + 60_000;
         const why =
           kind === 'throttled' || kind === 'quota-exhausted'
-            ? `Keap asked Refund Desk to slow down (${message}). The queue goes on by itself at ${timeWords(resumeAt)}.`
-            : `Keap's API did not answer (${message}). Nothing was sent; the queue tries again by itself at ${timeWords(resumeAt)}.`;
+            ? i18n.t('queueRun.pause.slowDown', [message, timeWords(resumeAt)])
+            : i18n.t('queueRun.pause.noAnswerRetrying', [message, timeWords(resumeAt)]);
         return pauseForLimits(deps, queueId, why, resumeAt);
       }
       const fields = prepared.fieldErrors ? Object.values(prepared.fieldErrors).join(' ') : '';
@@ -141,12 +137,7 @@ export async function runQueue(queueId: string, deps: RunnerDeps): Promise<RunEn
       // as a new attempt, once the queue goes on.
       await saveRun(deps, row, { status: 'waiting', refundIds, attempts: earlierAttempts + 1, at: deps.now() });
       const resumeAt = deps.now() + 60_000;
-      return pauseForLimits(
-        deps,
-        queueId,
-        `Keap's API did not take Refund Desk's note on the contact (${records[0]?.error?.message ?? ''}). Nothing was sent; the queue tries again by itself at ${timeWords(resumeAt)}.`,
-        resumeAt,
-      );
+      return pauseForLimits(deps, queueId, i18n.t('queueRun.pause.noteNotTaken', [records[0]?.error?.message ?? '', timeWords(resumeAt)]), resumeAt);
     }
     await saveRun(deps, row, { ...rowStatusOf(records), refundIds, attempts: earlierAttempts, at: deps.now() });
   }

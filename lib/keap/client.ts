@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import type { z } from 'zod';
 import { unexpectedAnswerError, type KeapResult } from '@/lib/keap/errors';
 import { type KeapListing, keapListing } from '@/lib/keap/listing';
@@ -103,7 +104,8 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
       if (pageItems.length < pageSize || (typeof total === 'number' && items.length >= total)) return ok(items);
       url = nextPageUrl(page.value.next, url, items.length);
     }
-    return fail(unexpectedAnswerError(endpointLabel(spec.method, spec.url), '', `kept sending pages beyond ${MAX_PAGES}`));
+    const label = endpointLabel(spec.method, spec.url);
+    return fail(unexpectedAnswerError(label, '', i18n.t('problems.keap.answer.tooManyPages', [label, String(MAX_PAGES)])));
   }
 
   /** A list whose pages are checked as they come and whose items are checked when read. */
@@ -126,24 +128,24 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
         method: 'GET',
         url: apiUrl('/v1/account/profile'),
         schema: accountProfileSchema,
-        action: 'read the account profile',
-        subject: 'account profile',
+        action: 'readAccountProfile',
+        subject: { what: 'accountProfile' },
       }),
     getUserInfo: () =>
       send({
         method: 'GET',
         url: apiUrl('/v1/oauth/connect/userinfo'),
         schema: userInfoSchema,
-        action: 'read user info',
-        subject: 'user info for this key',
+        action: 'readUserInfo',
+        subject: { what: 'userInfo' },
       }),
     getContact: (contactId) =>
       send({
         method: 'GET',
         url: apiUrl(`/v1/contacts/${contactId}`),
         schema: contactSchema,
-        action: 'read contacts',
-        subject: `contact ${contactId}`,
+        action: 'readContacts',
+        subject: { what: 'contact', id: contactId },
       }),
     listOrdersForContact: (contactId) =>
       collectListing(
@@ -151,8 +153,8 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
           method: 'GET',
           url: firstPage('/v1/orders', { contact_id: contactId }),
           schema: orderListingPageSchema,
-          action: 'read orders',
-          subject: `orders of contact ${contactId}`,
+          action: 'readOrders',
+          subject: { what: 'ordersOfContact', id: contactId },
         },
         'orders',
         orderListingSchema,
@@ -162,16 +164,16 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
         method: 'GET',
         url: apiUrl(`/v1/orders/${orderId}`),
         schema: orderSchema,
-        action: 'read orders',
-        subject: `order ${orderId}`,
+        action: 'readOrders',
+        subject: { what: 'order', id: orderId },
       }),
     listOrderPayments: (orderId) =>
       send({
         method: 'GET',
         url: apiUrl(`/v1/orders/${orderId}/payments`),
         schema: invoicePaymentListSchema,
-        action: 'read order payments',
-        subject: `order ${orderId}`,
+        action: 'readOrderPayments',
+        subject: { what: 'order', id: orderId },
       }),
     listOrderTransactions: (orderId) =>
       collectPages(
@@ -179,8 +181,8 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
           method: 'GET',
           url: firstPage(`/v1/orders/${orderId}/transactions`, {}),
           schema: transactionListSchema,
-          action: 'read transactions',
-          subject: `order ${orderId}`,
+          action: 'readTransactions',
+          subject: { what: 'order', id: orderId },
         },
         (page) => page.transactions,
       ),
@@ -190,8 +192,8 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
           method: 'GET',
           url: firstPage('/v1/transactions', { contact_id: contactId }),
           schema: transactionListingPageSchema,
-          action: 'read transactions',
-          subject: `transactions of contact ${contactId}`,
+          action: 'readTransactions',
+          subject: { what: 'transactionsOfContact', id: contactId },
         },
         'transactions',
         transactionListingSchema,
@@ -201,8 +203,8 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
         method: 'GET',
         url: apiUrl('/v1/merchants'),
         schema: merchantListSchema,
-        action: 'read merchant accounts',
-        subject: 'merchant accounts',
+        action: 'readMerchantAccounts',
+        subject: { what: 'merchantAccounts' },
       }),
     listNotesForContact: (contactId) =>
       collectPages(
@@ -210,8 +212,8 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
           method: 'GET',
           url: firstPage('/v1/notes', { contact_id: contactId }),
           schema: noteListSchema,
-          action: 'read notes',
-          subject: `notes of contact ${contactId}`,
+          action: 'readNotes',
+          subject: { what: 'notesOfContact', id: contactId },
         },
         (page) => page.notes,
       ),
@@ -220,8 +222,8 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
         method: 'GET',
         url: apiUrl('/v1/notes', { ...(contactId === undefined ? {} : { contact_id: contactId }), limit, offset }),
         schema: noteListSchema,
-        action: 'read notes',
-        subject: contactId === undefined ? 'notes' : `notes of contact ${contactId}`,
+        action: 'readNotes',
+        subject: contactId === undefined ? { what: 'notes' } : { what: 'notesOfContact', id: contactId },
       }),
     createNote: (note) =>
       send({
@@ -229,9 +231,9 @@ export function createKeapClient(options: KeapClientOptions): KeapClient {
         url: apiUrl('/v1/notes'),
         schema: noteSchema,
         body: note,
-        action: 'add notes to contacts',
-        subject: `contact ${note.contact_id}`,
-        unsureWhetherSaved: 'The note may or may not have been saved on the contact.',
+        action: 'addNotes',
+        subject: { what: 'contact', id: note.contact_id },
+        unsureWhetherSaved: 'note',
       }),
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KeapClient } from '@/lib/keap/client';
 import { type ContactOrders, createContactCache } from '@/lib/keap/contact-cache';
-import { keapDownError, notFoundError, type KeapResult } from '@/lib/keap/errors';
+import { keapDownError, notFoundError, notFoundMessage, type KeapResult } from '@/lib/keap/errors';
 import { keapListing } from '@/lib/keap/listing';
 import { contactSchema, merchantListSchema, orderListingSchema, transactionListingSchema } from '@/lib/keap/schemas';
 import { merchantsJson, orderJson, transactionJson } from '@/lib/keap/test-fixtures';
@@ -27,7 +27,7 @@ function stubClient() {
     getUserInfo: unused,
     getContact: async (contactId) => {
       calls.push(`contact ${contactId}`);
-      if (failContact) return { ok: false, error: notFoundError(`GET /v1/contacts/${contactId}`, `contact ${contactId}`) };
+      if (failContact) return { ok: false, error: notFoundError(`GET /v1/contacts/${contactId}`, notFoundMessage({ what: 'contact', id: contactId })) };
       return {
         ok: true,
         value: contactSchema.parse({ id: contactId, given_name: givenName, family_name: 'Lovelace', email_addresses: [{ email: 'ada@example.com', field: 'EMAIL1' }] }),

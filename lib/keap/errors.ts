@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { z } from 'zod';
 
 /**
@@ -45,20 +46,54 @@ export type KeapError = z.infer<typeof keapErrorSchema>;
 export type KeapResult<T> = { ok: true; value: T } | { ok: false; error: KeapError };
 
 export function badKeyError(endpointLabel: string): KeapError {
-  return {
-    kind: 'bad-key',
-    endpoint: endpointLabel,
-    message: 'Keap did not accept the API key (it is wrong, expired or revoked). Create a new key in Keap under Settings → API Settings and save it in Refund Desk.',
-  };
+  return { kind: 'bad-key', endpoint: endpointLabel, message: i18n.t('problems.keap.badKey') };
 }
 
-/** `action` completes "does not have permission to …", e.g. "read orders". */
-export function forbiddenError(endpointLabel: string, action: string): KeapError {
-  return {
-    kind: 'forbidden',
-    endpoint: endpointLabel,
-    message: `This API key does not have permission to ${action}. Use a key created by a Keap user who can ${action}.`,
-  };
+/** What a request does, named when Keap refuses the key permission to do it. */
+export type KeapAction =
+  | 'readAccountProfile'
+  | 'readBusinessProfile'
+  | 'readUserInfo'
+  | 'readUsers'
+  | 'readContacts'
+  | 'readOrders'
+  | 'readOrderPayments'
+  | 'readTransactions'
+  | 'readMerchantAccounts'
+  | 'readNotes'
+  | 'addNotes';
+
+/** "This API key does not have permission to read orders. …", one whole sentence per action. */
+export function forbiddenMessage(action: KeapAction): string {
+  switch (action) {
+    case 'readAccountProfile':
+      return i18n.t('problems.keap.forbidden.readAccountProfile');
+    case 'readBusinessProfile':
+      return i18n.t('problems.keap.forbidden.readBusinessProfile');
+    case 'readUserInfo':
+      return i18n.t('problems.keap.forbidden.readUserInfo');
+    case 'readUsers':
+      return i18n.t('problems.keap.forbidden.readUsers');
+    case 'readContacts':
+      return i18n.t('problems.keap.forbidden.readContacts');
+    case 'readOrders':
+      return i18n.t('problems.keap.forbidden.readOrders');
+    case 'readOrderPayments':
+      return i18n.t('problems.keap.forbidden.readOrderPayments');
+    case 'readTransactions':
+      return i18n.t('problems.keap.forbidden.readTransactions');
+    case 'readMerchantAccounts':
+      return i18n.t('problems.keap.forbidden.readMerchantAccounts');
+    case 'readNotes':
+      return i18n.t('problems.keap.forbidden.readNotes');
+    case 'addNotes':
+      return i18n.t('problems.keap.forbidden.addNotes');
+  }
+}
+
+/** `message` says what the key may not do (see `forbiddenMessage`). */
+export function forbiddenError(endpointLabel: string, message: string): KeapError {
+  return { kind: 'forbidden', endpoint: endpointLabel, message };
 }
 
 export function throttledError(endpointLabel: string, retryAt: number, now: number): KeapError {
@@ -68,66 +103,104 @@ export function throttledError(endpointLabel: string, retryAt: number, now: numb
     endpoint: endpointLabel,
     retryAt,
     retryAfterSeconds,
-    message: `Keap is limiting requests; try again in ${retryAfterSeconds} ${retryAfterSeconds === 1 ? 'second' : 'seconds'}.`,
+    message: i18n.t('problems.keap.throttled', retryAfterSeconds, [String(retryAfterSeconds)]),
   };
 }
 
-/** `subject` names what was looked for, e.g. "order 123". */
-export function notFoundError(endpointLabel: string, subject: string): KeapError {
-  return { kind: 'not-found', endpoint: endpointLabel, message: `Keap has no ${subject} (it may have been deleted).` };
+/** What a request looked for, named when Keap answers that it has no such thing. */
+export type KeapSubject =
+  | { what: 'accountProfile' | 'businessProfile' | 'userInfo' | 'users' | 'orders' | 'transactions' | 'merchantAccounts' | 'notes' }
+  | { what: 'contact' | 'order' | 'ordersOfContact' | 'transactionsOfContact' | 'notesOfContact'; id: number };
+
+/** "Keap has no order 123 (it may have been deleted).", one whole sentence per kind of thing. */
+export function notFoundMessage(subject: KeapSubject): string {
+  switch (subject.what) {
+    case 'accountProfile':
+      return i18n.t('problems.keap.notFound.accountProfile');
+    case 'businessProfile':
+      return i18n.t('problems.keap.notFound.businessProfile');
+    case 'userInfo':
+      return i18n.t('problems.keap.notFound.userInfo');
+    case 'users':
+      return i18n.t('problems.keap.notFound.users');
+    case 'orders':
+      return i18n.t('problems.keap.notFound.orders');
+    case 'transactions':
+      return i18n.t('problems.keap.notFound.transactions');
+    case 'merchantAccounts':
+      return i18n.t('problems.keap.notFound.merchantAccounts');
+    case 'notes':
+      return i18n.t('problems.keap.notFound.notes');
+    case 'contact':
+      return i18n.t('problems.keap.notFound.contact', [String(subject.id)]);
+    case 'order':
+      return i18n.t('problems.keap.notFound.order', [String(subject.id)]);
+    case 'ordersOfContact':
+      return i18n.t('problems.keap.notFound.ordersOfContact', [String(subject.id)]);
+    case 'transactionsOfContact':
+      return i18n.t('problems.keap.notFound.transactionsOfContact', [String(subject.id)]);
+    case 'notesOfContact':
+      return i18n.t('problems.keap.notFound.notesOfContact', [String(subject.id)]);
+  }
+}
+
+/** `message` says what was not found (see `notFoundMessage`). */
+export function notFoundError(endpointLabel: string, message: string): KeapError {
+  return { kind: 'not-found', endpoint: endpointLabel, message };
 }
 
 export function keapDownError(endpointLabel: string, status: number): KeapError {
-  return {
-    kind: 'keap-down',
-    endpoint: endpointLabel,
-    status,
-    message: `Keap's servers are having trouble (HTTP ${status}). Try again in a few minutes.`,
-  };
+  return { kind: 'keap-down', endpoint: endpointLabel, status, message: i18n.t('problems.keap.keapDown', [String(status)]) };
 }
 
+/** What a write saves, named when its answer is lost and it may or may not have been saved. */
+export type KeapWrite = 'note';
+
 /** A write that may have reached Keap must not be repeated blindly: the message says to check first. */
-function uncertainWriteAdvice(unsure: string | undefined): string {
-  return unsure === undefined ? 'Try again.' : `${unsure} Check in Keap before trying again.`;
+function uncertainWriteAdvice(unsure: KeapWrite | undefined): string {
+  return unsure === undefined ? i18n.t('problems.keap.tryAgain') : i18n.t('problems.keap.noteMaybeSaved');
 }
 
 /**
  * The API host answered with a redirect. It is never followed, so the key is not sent to the other
  * address. A write that met a redirect may still have been handled, so it says to check first.
  */
-export function redirectedError(endpointLabel: string, unsureWhetherSaved?: string): KeapError {
+export function redirectedError(endpointLabel: string, unsureWhetherSaved?: KeapWrite): KeapError {
   return {
     kind: 'redirected',
     endpoint: endpointLabel,
-    message: `Keap's API answered from another address, so Refund Desk did not send your key there. ${uncertainWriteAdvice(unsureWhetherSaved)}`,
+    message: `${i18n.t('problems.keap.redirected')} ${uncertainWriteAdvice(unsureWhetherSaved)}`,
   };
 }
 
-export function networkError(endpointLabel: string, unsureWhetherSaved?: string): KeapError {
+export function networkError(endpointLabel: string, unsureWhetherSaved?: KeapWrite): KeapError {
   return {
     kind: 'network',
     endpoint: endpointLabel,
-    message: `Could not reach Keap. Check the internet connection. ${uncertainWriteAdvice(unsureWhetherSaved)}`,
+    message: `${i18n.t('problems.keap.network')} ${uncertainWriteAdvice(unsureWhetherSaved)}`,
   };
 }
 
-export function timeoutError(endpointLabel: string, timeoutMs: number, unsureWhetherSaved?: string): KeapError {
+export function timeoutError(endpointLabel: string, timeoutMs: number, unsureWhetherSaved?: KeapWrite): KeapError {
   const seconds = Math.round(timeoutMs / 1000);
   return {
     kind: 'timeout',
     endpoint: endpointLabel,
     timeoutMs,
-    message: `Keap did not answer within ${seconds} ${seconds === 1 ? 'second' : 'seconds'}. ${uncertainWriteAdvice(unsureWhetherSaved)}`,
+    message: `${i18n.t('problems.keap.timeout', seconds, [String(seconds)])} ${uncertainWriteAdvice(unsureWhetherSaved)}`,
   };
 }
 
-export function unexpectedAnswerError(endpointLabel: string, fieldPath: string, problem?: string): KeapError {
-  const where = fieldPath === '' ? 'had an unexpected shape' : `had an unexpected value at ${fieldPath}`;
+/**
+ * Keap's answer to `endpointLabel` did not read. `message` says how, when the caller knows (e.g.
+ * `problems.keap.answer.notJson`); otherwise it names the field, or the whole answer for `fieldPath` "".
+ */
+export function unexpectedAnswerError(endpointLabel: string, fieldPath: string, message?: string): KeapError {
   return {
     kind: 'unexpected-answer',
     endpoint: endpointLabel,
     fieldPath,
-    message: `Keap's answer to ${endpointLabel} ${problem ?? where}.`,
+    message: message ?? (fieldPath === '' ? i18n.t('problems.keap.answer.shape', [endpointLabel]) : i18n.t('problems.keap.answer.valueAt', [endpointLabel, fieldPath])),
   };
 }
 
@@ -137,7 +210,7 @@ export function quotaExhaustedError(endpointLabel: string, resetAt: number): Kea
     kind: 'quota-exhausted',
     endpoint: endpointLabel,
     resetAt,
-    message: `This API key has used up its daily allowance of Keap requests. It resets at ${reset.slice(11, 16)} UTC on ${reset.slice(0, 10)}.`,
+    message: i18n.t('problems.keap.quotaExhausted', [reset.slice(11, 16), reset.slice(0, 10)]),
   };
 }
 

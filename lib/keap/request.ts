@@ -1,18 +1,24 @@
+import { i18n } from '#i18n';
 import type { z } from 'zod';
 import {
   badKeyError,
   forbiddenError,
+  forbiddenMessage,
   formatFieldPath,
   keapDownError,
   networkError,
   notFoundError,
+  notFoundMessage,
   quotaExhaustedError,
   redirectedError,
   throttledError,
   timeoutError,
   unexpectedAnswerError,
+  type KeapAction,
   type KeapError,
   type KeapResult,
+  type KeapSubject,
+  type KeapWrite,
 } from '@/lib/keap/errors';
 import { isQuotaSpent, quotaResetTime, type RateLimiter } from '@/lib/keap/rate-limiter';
 
@@ -41,13 +47,13 @@ export interface RequestSpec<T> {
   method: 'GET' | 'POST';
   url: URL;
   schema: z.ZodType<T>;
-  /** Completes "This API key does not have permission to …". */
-  action: string;
-  /** Names what a 404 did not find, e.g. "order 123". */
-  subject: string;
+  /** What the request does, named if Keap refuses the key permission (403). */
+  action: KeapAction;
+  /** What the request looks for, named if Keap has no such thing (404). */
+  subject: KeapSubject;
   body?: unknown;
-  /** For writes: what may or may not have happened if the answer is lost. */
-  unsureWhetherSaved?: string;
+  /** For writes: what may or may not have been saved if the answer is lost. */
+  unsureWhetherSaved?: KeapWrite;
 }
 
 /** How one API version reads Keap's refusals. */
@@ -142,7 +148,7 @@ export function createKeapRequester(options: KeapRequestOptions, reading: Refusa
     try {
       json = JSON.parse(text);
     } catch {
-      return fail(unexpectedAnswerError(label, '', 'was not valid JSON'));
+      return fail(unexpectedAnswerError(label, '', i18n.t('problems.keap.answer.notJson', [label])));
     }
     const parsed = spec.schema.safeParse(json);
     if (parsed.success) return ok(parsed.data);
@@ -152,7 +158,8 @@ export function createKeapRequester(options: KeapRequestOptions, reading: Refusa
 
   function unexpectedRefusal(label: string, status: number, text: string): KeapError {
     const detail = reading.refusalDetail?.(text);
-    return unexpectedAnswerError(label, '', `was a refusal Refund Desk did not expect (HTTP ${status}${detail ? `: ${detail}` : ''})`);
+    const message = detail ? i18n.t('problems.keap.answer.refusalSaying', [label, String(status), detail]) : i18n.t('problems.keap.answer.refusal', [label, String(status)]);
+    return unexpectedAnswerError(label, '', message);
   }
 
   async function send<T>(spec: RequestSpec<T>): Promise<KeapResult<T>> {
@@ -197,8 +204,8 @@ export function createKeapRequester(options: KeapRequestOptions, reading: Refusa
         return fail(keapDownError(label, status));
       }
       if (status === 401) return fail(badKeyError(label));
-      if (status === 403) return fail(forbiddenError(label, spec.action));
-      if (status === 404) return fail(notFoundError(label, spec.subject));
+      if (status === 403) return fail(forbiddenError(label, forbiddenMessage(spec.action)));
+      if (status === 404) return fail(notFoundError(label, notFoundMessage(spec.subject)));
       if (status < 200 || status >= 300) return fail(unexpectedRefusal(label, status, text));
       return parseAnswer(spec, label, text);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi, type Mock } from 'vitest';
 import type { KeapClient } from '@/lib/keap/client';
-import { keapDownError, notFoundError, throttledError, type KeapError, type KeapResult } from '@/lib/keap/errors';
+import { keapDownError, notFoundError, notFoundMessage, throttledError, type KeapError, type KeapResult } from '@/lib/keap/errors';
 import { orderSchema, transactionSchema, type KeapNote } from '@/lib/keap/schemas';
 import { orderJson, transactionJson } from '@/lib/keap/test-fixtures';
 import type { KeapV2Client } from '@/lib/keap/v2/client';
@@ -123,7 +123,7 @@ describe('falling back to v1 when the account does not serve a v2 endpoint', () 
   });
 
   it('404 on a list: the endpoint is missing', async () => {
-    const v2 = v2Client({ listMerchants: vi.fn(async () => fail(notFoundError('GET /v2/merchants', 'merchant accounts'))) });
+    const v2 = v2Client({ listMerchants: vi.fn(async () => fail(notFoundError('GET /v2/merchants', notFoundMessage({ what: 'merchantAccounts' })))) });
     const v1 = v1Client({ listMerchants: vi.fn(async () => ok({ default_merchant_account: 1, merchant_accounts: [] })) });
     const { client, reported } = setup(v2, v1);
     expect(valueOf(await client.listMerchants()).default_merchant_account).toBe(1);
@@ -131,7 +131,7 @@ describe('falling back to v1 when the account does not serve a v2 endpoint', () 
   });
 
   it('404 on one thing that v1 has: v2 lacks the endpoint', async () => {
-    const v2 = v2Client({ getContact: vi.fn(async () => fail(notFoundError('GET /v2/contacts/42', 'contact 42'))) });
+    const v2 = v2Client({ getContact: vi.fn(async () => fail(notFoundError('GET /v2/contacts/42', notFoundMessage({ what: 'contact', id: 42 })))) });
     const v1 = v1Client({ getContact: vi.fn(async () => ok({ id: 42, given_name: 'Ada' })) });
     const { client, reported } = setup(v2, v1);
     expect(valueOf(await client.getContact(42)).given_name).toBe('Ada');
@@ -139,8 +139,8 @@ describe('falling back to v1 when the account does not serve a v2 endpoint', () 
   });
 
   it('404 on one thing v1 has not either: it is not there, v2 said so, and v2 stays', async () => {
-    const v2 = v2Client({ getOrder: vi.fn(async () => fail(notFoundError('GET /v2/orders/9', 'order 9'))) });
-    const v1 = v1Client({ getOrder: vi.fn(async () => fail(notFoundError('GET /v1/orders/9', 'order 9'))) });
+    const v2 = v2Client({ getOrder: vi.fn(async () => fail(notFoundError('GET /v2/orders/9', notFoundMessage({ what: 'order', id: 9 })))) });
+    const v1 = v1Client({ getOrder: vi.fn(async () => fail(notFoundError('GET /v1/orders/9', notFoundMessage({ what: 'order', id: 9 })))) });
     const { client, reported } = setup(v2, v1);
     expect(await client.getOrder(9)).toMatchObject({ ok: false, error: { kind: 'not-found', endpoint: 'GET /v2/orders/9' } });
     await client.getOrder(9);
@@ -153,7 +153,7 @@ describe('a missing endpoint is told only by its own answer', () => {
   it('passes on a 404 of a read made on the endpoint’s behalf (v1’s PayPal gateway) without leaving v2', async () => {
     const paypal = transactionV2Json({ merchant_account_id: '2', merchant_account_type: 'PAYPAL', order_ids: ['5004'] });
     const v2 = v2Client({ listTransactions: vi.fn(async () => ok([paypal])) });
-    const v1 = v1Client({ listOrderTransactions: vi.fn(async () => fail(notFoundError('GET /v1/orders/5004/transactions', 'order 5004'))) });
+    const v1 = v1Client({ listOrderTransactions: vi.fn(async () => fail(notFoundError('GET /v1/orders/5004/transactions', notFoundMessage({ what: 'order', id: 5004 })))) });
     const { client, reported } = setup(v2, v1);
     expect(await client.listOrderTransactions(5004)).toMatchObject({ ok: false, error: { kind: 'not-found', endpoint: 'GET /v1/orders/5004/transactions' } });
     expect(v1.listOrderTransactions).toHaveBeenCalledTimes(1);

@@ -1,5 +1,6 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import { z } from 'zod/mini';
+import { i18n } from '#i18n';
 import type { MessageSchema } from './messages';
 
 type InputOf<M extends Record<keyof M, MessageSchema>, N extends keyof M> = z.input<M[N]['input']>;
@@ -16,13 +17,10 @@ export function backgroundCaller<M extends Record<keyof M, MessageSchema>>(messa
     try {
       answer = await messenger.sendMessage(name, data);
     } catch (cause) {
-      return {
-        ok: false,
-        error: { kind: 'extension-unavailable', message: `Refund Desk's background service did not answer (${String(cause)}). Reload the page and try again.` },
-      } as OutputOf<M, N>;
+      return { ok: false, error: { kind: 'extension-unavailable', message: i18n.t('problems.messaging.noBackground', [String(cause)]) } } as OutputOf<M, N>;
     }
     const parsed = z.safeParse(messages[name].output, answer);
     if (parsed.success) return parsed.data as OutputOf<M, N>;
-    return { ok: false, error: { kind: 'invalid-message', message: 'Refund Desk received an answer it could not understand.' } } as OutputOf<M, N>;
+    return { ok: false, error: { kind: 'invalid-message', message: i18n.t('problems.messaging.unreadableAnswer') } } as OutputOf<M, N>;
   };
 }

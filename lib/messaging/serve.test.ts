@@ -176,12 +176,12 @@ describe('checkMessage: who may send what', () => {
   });
 
   it('a Keap app page that is not a contact may not ask for contact orders or open the refund panel', () => {
-    expect(errorOf('getContactOrders', { contactId: 42 }, keapAppPage).kind).toBe('refused');
-    expect(errorOf('openRefundPanel', { contactId: 42, orderId: 7 }, keapAppPage).kind).toBe('refused');
+    expect(errorOf('getContactOrders', { contactId: 42 }, keapAppPage)).toEqual({ kind: 'refused', message: 'Only a Keap contact page may ask for "getContactOrders".' });
+    expect(errorOf('openRefundPanel', { contactId: 42, orderId: 7 }, keapAppPage)).toEqual({ kind: 'refused', message: 'Only a Keap contact page may open the refund panel.' });
   });
 
   it('an unknown sender is refused everything, even openOptions', () => {
-    expect(errorOf('openOptions', {}, unknownSender).kind).toBe('refused');
+    expect(errorOf('openOptions', {}, unknownSender)).toEqual({ kind: 'refused', message: 'Refund Desk only answers its own pages and Keap pages.' });
     expect(errorOf('getContactOrders', { contactId: 42 }, unknownSender).kind).toBe('refused');
   });
 
@@ -205,6 +205,10 @@ describe('checkMessage: who may send what', () => {
 
   it('startRefund is refused from the refund screen, whatever page of Keap it is on', () => {
     expect(errorOf('startRefund', validStartRefund, keapAppPage)).toEqual({ kind: 'refused', message: "Only Refund Desk's own pages may start a refund." });
+  });
+
+  it('saveSettings is refused from a Keap page, saying what it would have done', () => {
+    expect(errorOf('saveSettings', { settings: {} }, contactPage(42))).toEqual({ kind: 'refused', message: "Only Refund Desk's own pages may change settings." });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { i18n } from '#i18n';
 import type { AppError } from './messages';
 import { MESSAGES, type MessageName, type MessageOutput, messenger, POLICY } from './protocol';
 import { contactOfSender, identifySender, type SenderIdentity } from './senders';
@@ -20,42 +21,46 @@ export function checkMessage<N extends MessageName>(name: N, rawData: unknown, s
   const senderContact = contactOfSender(sender);
   switch (policy) {
     case 'any-sender':
-      if (sender.kind === 'unknown') return refused('Refund Desk only answers its own pages and Keap pages.');
+      if (sender.kind === 'unknown') return refused(i18n.t('problems.messaging.stranger'));
       break;
     case 'extension-page':
-      if (sender.kind !== 'extension-page') return refused(`Only Refund Desk's own pages may ${describe(name)}.`);
+      if (sender.kind !== 'extension-page') return refused(onlyOwnPages(name));
       break;
     case 'refund-screen':
-      if (sender.kind !== 'content-script') return refused(`Only Keap's refund screen may ${describe(name)}.`);
+      if (sender.kind !== 'content-script') return refused(i18n.t('problems.messaging.refundScreen.askFor', [name]));
       break;
     case 'own-contact':
     case 'own-contact-or-extension-page':
       if (policy === 'own-contact-or-extension-page' && sender.kind === 'extension-page') break;
-      if (senderContact === undefined) return refused(`Only a Keap contact page may ${describe(name)}.`);
+      if (senderContact === undefined) return refused(onlyContactPages(name));
       if (parsed.success && (parsed.data as { contactId?: number }).contactId !== senderContact) {
-        return refused('A Keap page may only ask about the contact it shows.');
+        return refused(i18n.t('problems.messaging.otherContact'));
       }
       break;
   }
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` (at ${issue.path.join('.')})` : '';
-    return { ok: false, error: { kind: 'invalid-message', message: `Refund Desk refused a malformed "${name}" request${where}.` } };
+    const message = issue && issue.path.length > 0 ? i18n.t('problems.messaging.malformedAt', [name, issue.path.join('.')]) : i18n.t('problems.messaging.malformed', [name]);
+    return { ok: false, error: { kind: 'invalid-message', message } };
   }
   return { ok: true, data: parsed.data as MessageData<N> };
 }
 
-function describe(name: MessageName): string {
+/** The refusal of a message only extension pages may send (see POLICY), naming what the sender tried. */
+function onlyOwnPages(name: MessageName): string {
   switch (name) {
     case 'saveSettings':
-      return 'change settings';
+      return i18n.t('problems.messaging.ownPages.changeSettings');
     case 'startRefund':
-      return 'start a refund';
-    case 'openRefundPanel':
-      return 'open the refund panel';
+      return i18n.t('problems.messaging.ownPages.startRefund');
     default:
-      return `ask for "${name}"`;
+      return i18n.t('problems.messaging.ownPages.askFor', [name]);
   }
+}
+
+/** The refusal of a message only a Keap contact page may send (see POLICY), naming what the sender tried. */
+function onlyContactPages(name: MessageName): string {
+  return name === 'openRefundPanel' ? i18n.t('problems.messaging.contactPage.openRefundPanel') : i18n.t('problems.messaging.contactPage.askFor', [name]);
 }
 
 /** Registers every handler behind the sender and payload checks. Handlers never see unchecked input. */

@@ -1,5 +1,6 @@
 // zod/mini: this runs on Keap's contact page, where full zod is too big.
 import { z } from 'zod/mini';
+import { i18n } from '#i18n';
 import { CLASSIC_ORDER_LINK_SELECTOR, classicOrderIdOfHref } from '@/lib/keap-hosts';
 import { DEFAULT_CURRENCY, parseMoneyInput } from '@/lib/money';
 import { normaliseWhitespace } from '@/lib/page/accessible-name';
@@ -86,7 +87,7 @@ type CellReading<T> = { ok: true; value: T } | { ok: false; reason: string };
 function readOrderId(text: string): CellReading<number> {
   const match = /^#?\s*(\d+)$/.exec(text);
   const orderId = match ? Number(match[1]) : Number.NaN;
-  if (!Number.isSafeInteger(orderId) || orderId <= 0) return { ok: false, reason: `Order ID "${text}" is not an order number` };
+  if (!Number.isSafeInteger(orderId) || orderId <= 0) return { ok: false, reason: i18n.t('keapScreen.ordersTable.notOrderNumber', [text]) };
   return { ok: true, value: orderId };
 }
 
@@ -98,14 +99,14 @@ function readOrderId(text: string): CellReading<number> {
 function readRowOrderId(idText: string | undefined, row: HTMLTableRowElement, checkLink: boolean): CellReading<number> {
   const link = checkLink ? row.querySelector(CLASSIC_ORDER_LINK_SELECTOR) : null;
   const hasIdText = idText !== undefined && idText !== '';
-  if (link === null) return hasIdText ? readOrderId(idText) : { ok: false, reason: 'The row has no order ID and no link to an order' };
+  if (link === null) return hasIdText ? readOrderId(idText) : { ok: false, reason: i18n.t('keapScreen.ordersTable.noOrderIdOrLink') };
   const href = link.getAttribute('href') ?? '';
   const linkedId = classicOrderIdOfHref(href);
-  if (linkedId === null) return { ok: false, reason: `The link "${href}" does not open a Keap order` };
+  if (linkedId === null) return { ok: false, reason: i18n.t('keapScreen.ordersTable.notOrderLink', [href]) };
   if (!hasIdText) return { ok: true, value: linkedId };
   const statedId = readOrderId(idText);
   if (statedId.ok && statedId.value !== linkedId) {
-    return { ok: false, reason: `Order ID ${statedId.value} does not match its link, which opens order ${linkedId}` };
+    return { ok: false, reason: i18n.t('keapScreen.ordersTable.idLinkMismatch', [String(statedId.value), String(linkedId)]) };
   }
   return statedId;
 }
@@ -124,23 +125,23 @@ function readDate(text: string): CellReading<string | null> {
   const [year, month, day] = [Number(yearText), Number(monthText), Number(dayText)];
   // Arithmetic rather than a Date: the check runs for every row of a thousand-order table.
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) {
-    return { ok: false, reason: `Date "${text}" is not a date` };
+    return { ok: false, reason: i18n.t('keapScreen.ordersTable.notDate', [text]) };
   }
   return { ok: true, value: `${yearText}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` };
 }
 
 /** Money cell text → minor units; accountants' "(5.00)" and "-$5.00" read as negative. */
-function readMoney(label: string, text: string, currency: string): CellReading<number> {
+function readMoney(column: 'total' | 'paid', text: string, currency: string): CellReading<number> {
   const negative = /^\(.*\)$/.test(text) || text.startsWith('-');
   const unsigned = negative ? text.replace(/^\((.*)\)$/, '$1').replace(/^-/, '') : text;
   const parsed = parseMoneyInput(unsigned, currency);
-  if (!parsed.ok) return { ok: false, reason: `${label} "${text}" is not an amount` };
+  if (!parsed.ok) return { ok: false, reason: i18n.t(`keapScreen.ordersTable.${column}NotAmount`, [text]) };
   return { ok: true, value: negative && parsed.minorUnits !== 0 ? -parsed.minorUnits : parsed.minorUnits };
 }
 
-function readOptionalMoney(label: string, text: string | undefined, currency: string): CellReading<number | null> {
+function readOptionalMoney(column: 'total' | 'paid', text: string | undefined, currency: string): CellReading<number | null> {
   if (text === undefined || text === '') return { ok: true, value: null };
-  return readMoney(label, text, currency);
+  return readMoney(column, text, currency);
 }
 
 /** The columns read from each row, in the order `bodyRowTextsOf` returns their texts. */
@@ -156,9 +157,9 @@ function readRow(texts: readonly (string | undefined)[], row: HTMLTableRowElemen
   if (!orderId.ok) return orderId;
   const orderDate = readDate(dateText ?? '');
   if (!orderDate.ok) return orderDate;
-  const total = readMoney('Total', totalText ?? '', currency);
+  const total = readMoney('total', totalText ?? '', currency);
   if (!total.ok) return total;
-  const paid = readOptionalMoney('Paid', paidText, currency);
+  const paid = readOptionalMoney('paid', paidText, currency);
   if (!paid.ok) return paid;
   return {
     ok: true,

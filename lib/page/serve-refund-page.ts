@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { browser } from 'wxt/browser';
 import { backgroundCaller } from '@/lib/messaging/call-background';
 import { REFUND_SCREEN_MESSAGES, REFUND_SCREEN_TAB_MESSAGES } from '@/lib/messaging/refund-screen-messages';
@@ -6,8 +7,7 @@ import { isFromBackground, tabMessenger } from '@/lib/messaging/tab-protocol';
 import type { GuideReport } from '@/lib/page/refund-screen/guide';
 import { pickControl } from '@/lib/page/refund-screen/pick';
 import type { RefundScreenPlan, ScreenProgress, WalkEnd, WalkRequest } from '@/lib/page/refund-screen/protocol';
-import type { WalkHooks } from '@/lib/page/refund-screen/walk';
-import type { WalkOutcome } from '@/lib/page/walk-parts';
+import type { WalkHooks, WalkOutcome } from '@/lib/page/walk-parts';
 import type { LearnedWords, LearnSlot } from '@/lib/page/refund-screen/words';
 
 /**
@@ -52,9 +52,9 @@ function serveRefundPage(signal: AbortSignal, driver: RefundPageDriver): void {
 
   const stops = [
     tabMessenger.onMessage('walkRefundScreen', async (message) => {
-      if (!fromBackground(message.sender)) return refused('Refused: not sent by Refund Desk.');
+      if (!fromBackground(message.sender)) return refused(i18n.t('keapScreen.walk.refused'));
       const request = REFUND_SCREEN_TAB_MESSAGES.walkRefundScreen.safeParse(message.data);
-      if (!request.success) return refused('Refund Desk sent a refund this page could not read.');
+      if (!request.success) return refused(i18n.t('keapScreen.walk.requestUnreadable'));
       const { attemptId } = request.data;
       const walkSignal = begin(attemptId);
       const outcome = await driver.walk(document, request.data, {

@@ -1,12 +1,13 @@
-import type { ScreenStep, WalkEnd } from '@/lib/page/refund-screen/protocol';
+import { i18n } from '#i18n';
+import type { RefundScreenPlan, ScreenProgress, ScreenStep, WalkEnd, WalkRequest } from '@/lib/page/refund-screen/protocol';
 import type { LearnSlot } from '@/lib/page/refund-screen/words';
 
 /*
  * What the walks of Keap's classic refund screen and of the newer app's refund flow share: how long
- * a step may take, how a walk stops, how a field is typed into, and how a walk's end is told.
+ * a step may take, how a walk stops, saves its progress and ends, and how a field is typed into.
  */
 
-export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
+const DEFAULT_STEP_TIMEOUT_MS = 10_000;
 /** Time for a step to finish drawing when its first reading is doubtful. */
 export const SETTLE_MS = 1_500;
 
@@ -26,19 +27,63 @@ export class WalkStop extends Error {
   }
 }
 
+export interface WalkHooks {
+  /** Saves progress with the background before a click that depends on it; false stops the walk. */
+  saveProgress(progress: ScreenProgress): Promise<boolean>;
+  /** Asks the background, right before the final click, whether this attempt is still the live one. */
+  approveFinalClick(): Promise<boolean>;
+  onStep?(step: ScreenStep): void;
+  signal: AbortSignal;
+}
+
+/** One walk of one page for one request: the progress it makes from where the request stands. */
+export abstract class PageWalk {
+  readonly progress: ScreenProgress;
+  protected readonly plan: RefundScreenPlan;
+  protected readonly timeoutMs: number;
+
+  constructor(
+    protected readonly top: Document,
+    protected readonly request: WalkRequest,
+    protected readonly hooks: WalkHooks,
+  ) {
+    this.progress = structuredClone(request.progress);
+    this.plan = request.plan;
+    this.timeoutMs = request.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+  }
+
+  abstract run(): Promise<WalkEnd>;
+
+  protected stopIfAborted(step: ScreenStep): void {
+    if (this.hooks.signal.aborted) throw new WalkStop(step, i18n.t('keapScreen.walk.stoppedBeforeSent'));
+  }
+
+  protected async save(step: ScreenStep): Promise<void> {
+    if (!(await this.hooks.saveProgress(this.progress))) throw new WalkStop(step, i18n.t('keapScreen.walk.progressNotSaved'));
+  }
+
+  /** Right before the final click: the background must still want this attempt sent. */
+  protected async checkFinalClickApproved(): Promise<void> {
+    if (!(await this.hooks.approveFinalClick())) throw new WalkStop('credit', i18n.t('keapScreen.walk.calledOff'));
+  }
+}
+
 /**
- * The end of a walk that threw. Anything unforeseen on a page Refund Desk does not know is a stop
- * too, never a guess (`unreadable` names what could not be read); after the final click the refund
- * may have been sent, and only Keap's API can say.
+ * Runs `walk` to its end. Anything unforeseen on a page Refund Desk does not know is a stop too,
+ * never a guess (`unreadable` says, around what went wrong, that the page could not be read); after
+ * the final click the refund may have been sent, and only Keap's API can say.
  */
-export function endOfStoppedWalk(thrown: unknown, finalClicked: boolean, unreadable: string): WalkOutcome {
-  const error =
-    thrown instanceof WalkStop ? thrown : new WalkStop('open', `Refund Desk could not read ${unreadable} (${thrown instanceof Error ? thrown.message : String(thrown)})`);
-  if (finalClicked) return { end: { kind: 'sent-without-results', problem: error.problem }, highlight: null };
-  return {
-    end: { kind: 'stopped', step: error.step, problem: error.problem, ...(error.learnable ? { learnable: error.learnable } : {}) },
-    highlight: error.highlight,
-  };
+export async function runWalk(walk: PageWalk, unreadable: (detail: string) => string): Promise<WalkOutcome> {
+  try {
+    return { end: await walk.run(), highlight: null };
+  } catch (thrown) {
+    const error = thrown instanceof WalkStop ? thrown : new WalkStop('open', unreadable(thrown instanceof Error ? thrown.message : String(thrown)));
+    if (walk.progress.finalClicked) return { end: { kind: 'sent-without-results', problem: error.problem }, highlight: null };
+    return {
+      end: { kind: 'stopped', step: error.step, problem: error.problem, ...(error.learnable ? { learnable: error.learnable } : {}) },
+      highlight: error.highlight,
+    };
+  }
 }
 
 /** Sets a field the way typing does, through the element's own value setter, so the page's listeners see it. */

@@ -5,6 +5,7 @@ import { isJournalError } from '@/lib/audit/errors';
 import { eventsFor, markState, NOT_SENT_MESSAGE } from '@/lib/audit/journal';
 import type { RefundRecord } from '@/lib/audit/schema';
 import { createKeapClient } from '@/lib/keap/client';
+import { keapDownError } from '@/lib/keap/errors';
 import { createRateLimiter } from '@/lib/keap/rate-limiter';
 import type { RefundScreenPlan } from '@/lib/page/refund-screen/protocol';
 import { sandboxRefundScreen, submissionFor } from '@/test/support/sandbox-refund-screen';
@@ -308,9 +309,12 @@ describe('executeRefund through Keap’s refund screen', () => {
     // Keap's screen said "skipped": the payment stays locked, for the quiet watch to settle.
     expect(record.state).toBe('unconfirmed');
     expect(record.lines[0]).toMatchObject({ outcome: 'pending', detail: expect.stringMatching(/declined by gateway/i) });
-    expect(record.error).toMatchObject({ kind: 'quiet', message: expect.stringContaining("Keap's screen says it skipped the payment") });
     expect(h.quietWatches).toEqual([{ refundId: record.id, until: expect.any(Number) }]);
     const until = h.quietWatches[0]!.until;
+    expect(record.error).toEqual({
+      kind: 'quiet',
+      message: `Keap's screen says it skipped the payment. Refund Desk keeps it locked and checks Keap's API until ${new Date(until).toLocaleTimeString()} before treating it as skipped.`,
+    });
     expect(until - Date.now()).toBeGreaterThan(QUIET_PERIOD_MS - 5_000);
     expect(refusalOf(await prepareRefund(startInput(form), h.deps)).error.kind).toBe('refund-in-progress');
 
@@ -548,7 +552,10 @@ describe('when Keap’s screen or API does not show a refund', () => {
     expect(h.sleeps).toEqual([0, 0]);
     expect(sandbox.state.refundLog).toEqual([]);
     expect(record.state).toBe('needs-manual');
-    expect(record.error).toMatchObject({ kind: 'not-confirmed', message: expect.stringContaining("Keap's API does not show the refund") });
+    expect(record.error).toEqual({
+      kind: 'not-confirmed',
+      message: `Keap's refund screen finished, but Keap's API does not show the refund. Check order #${orders.twoPayments} in Keap before trying again.`,
+    });
     expect(record.lines.map((line) => line.outcome)).toEqual(['pending']);
     expect(record.evidence).toBeUndefined();
     expect(await trail(record.id)).toEqual(['planned', 'submitting', 'unconfirmed', 'unconfirmed', 'unconfirmed', 'needs-manual']);
@@ -565,6 +572,26 @@ describe('when Keap’s screen or API does not show a refund', () => {
     expect(await trail(record.id)).toEqual(['planned', 'submitting', 'needs-manual']);
   });
 
+  it.each<[string, RefundScreenResult, string]>([
+    ['finished', { ok: true, results: [] }, "Keap's refund screen finished, but Refund Desk could not read the order from Keap's API to confirm it"],
+    [
+      'stopped after the final click',
+      { ok: false, sent: true, stoppedAt: 'results', problem: "Keap's refund page was closed." },
+      "Keap's refund page was closed. The refund may have been sent. Refund Desk could not read the order from Keap's API to confirm it",
+    ],
+  ])('says Keap’s API could not be read when the screen %s and the order does not read', async (_how, screen, opening) => {
+    const h = harness(() => Promise.resolve(screen));
+    const ids = refundIdsOf(await prepareRefund(startInput(refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }])), h.deps));
+    const unreadable = keapDownError('GET /v1/orders/{id}', 503);
+    const record = await executeRefund(ids[0]!, { ...h.deps, client: { ...h.deps.client, getOrder: () => Promise.resolve({ ok: false, error: unreadable }) } });
+
+    expect(record.state).toBe('needs-manual');
+    expect(record.error).toEqual({
+      kind: 'not-confirmed',
+      message: `${opening} (${unreadable.message}). Check order #${orders.twoPayments} in Keap before trying again.`,
+    });
+  });
+
   it('hands a Finish that Keap rejected to a person, and does not take another refund of the payment for this one', async () => {
     const h = harness();
     const form = refundForm(orders.twoPayments, [{ paymentId: payments.twoPaymentsFirst, amount: '60.00' }]);
@@ -576,7 +603,9 @@ describe('when Keap’s screen or API does not show a refund', () => {
 
     expect(sandboxBooks(payments.twoPaymentsFirst).log).toEqual([expect.objectContaining({ amountMinor: 3000 })]);
     expect(record.state).toBe('needs-manual');
-    expect(record.error!.message).toMatch(/only \$30\.00 left to refund\. The refund may have been sent/);
+    expect(record.error!.message).toContain(
+      `only $30.00 left to refund. The refund may have been sent. Keap's API does not show the refund. Check order #${orders.twoPayments} in Keap before trying again.`,
+    );
     expect(h.handOvers).toEqual([]);
     expect(record.lines[0]!.outcome).toBe('pending');
     expect(await trail(record.id)).toEqual(['planned', 'submitting', 'unconfirmed', 'unconfirmed', 'unconfirmed', 'needs-manual']);

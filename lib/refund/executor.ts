@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { findActiveForPayment, findByIdempotencyKey, markConfirmedByApi, markState, planRefund } from '@/lib/audit/journal';
 import type { JournalDb } from '@/lib/audit/db';
 import type { LineOutcome, RefundChannel, RefundEvidence, RefundRecord } from '@/lib/audit/schema';
@@ -192,22 +193,19 @@ export function prepareQueuedRefund(input: StartRefundInput, checked: Omit<Order
 async function planFromPicture(input: StartRefundInput, picture: OrderPicture, deps: ExecutorDeps): Promise<StartRefundResult> {
   const { form } = input;
   const { order, payments, transactions } = picture.orderNow;
-  if (order.contact.id !== form.contactId) return fail('wrong-contact', `Order #${order.id} does not belong to this contact.`);
+  if (order.contact.id !== form.contactId) return fail('wrong-contact', i18n.t('refunding.executor.wrongContact', [String(order.id)]));
 
   // Amounts are checked against what is refundable now, not when the form was opened.
   const facts = derivePaymentFacts({ order, payments, transactions, merchants: picture.merchants });
   const validation = validateRefundForm(form, facts, order.total);
   if (!validation.ok) {
-    return { ok: false, error: { kind: 'invalid-form', message: 'Some fields need your attention.' }, fieldErrors: validation.errors };
+    return { ok: false, error: { kind: 'invalid-form', message: i18n.t('refunding.executor.invalidForm') }, fieldErrors: validation.errors };
   }
   const { plan } = validation;
   for (const line of plan.lines) {
     const active = await findActiveForPayment(deps.db, line.paymentId);
     if (active.length > 0) {
-      return fail(
-        'refund-in-progress',
-        `Payment ${line.paymentId} already has a refund in progress or waiting for you (started ${new Date(active[0]!.createdAt).toLocaleString()}). Finish that one first.`,
-      );
+      return fail('refund-in-progress', i18n.t('refunding.executor.paymentBusy', [String(line.paymentId), new Date(active[0]!.createdAt).toLocaleString()]));
     }
   }
   if (picture.notes !== null) {
@@ -222,7 +220,7 @@ async function planFromPicture(input: StartRefundInput, picture: OrderPicture, d
   }
   const groups = planGroupsByChannel(plan);
   if (groups.manual.length > 0 && !input.manualRefundsDone) {
-    return fail('manual-not-confirmed', 'Refund the manual payments in your merchant account first, then tick the box to confirm you did.');
+    return fail('manual-not-confirmed', i18n.t('refunding.executor.manualNotConfirmed'));
   }
   const appName = new URL(input.appOrigin).hostname.split('.')[0] ?? '';
   // The order's payments as the API has them: Keap's refund screen must list the same ones.
@@ -287,22 +285,19 @@ function lineOutcome(
   const { channel } = line;
   if (confirmedByApi) {
     if (screen?.outcome === 'recorded-anyway') {
-      return { outcome: 'recorded', detail: `${screen.text}. The customer has not been paid back: refund them in the merchant account.` };
+      return { outcome: 'recorded', detail: i18n.t('refunding.executor.recordedAnyway', [screen.text]) };
     }
     // A manual line was refunded outside Keap; Keap only recorded it, whatever its results step showed.
     if (channel === 'manual' || screen?.outcome === 'manual-recorded') return { outcome: 'recorded' };
     // Keap's API shows a refund row either way; only the results say whether the gateway paid it back.
     if (record.errorHandling === 'record-anyway' && (screen === undefined || screen.outcome === 'unknown' || screen.outcome === 'failed')) {
-      return {
-        outcome: 'refunded',
-        detail: "Refund Desk could not read from Keap's results whether the automatic refund went through; if it failed, Keap recorded it anyway: check the merchant account",
-      };
+      return { outcome: 'refunded', detail: i18n.t('refunding.executor.resultsUnread') };
     }
     return { outcome: 'refunded' };
   }
   // Keap's word that it skipped (or failed) a payment frees nothing yet: the refund may still land.
   if (screen?.outcome === 'skipped' || screen?.outcome === 'failed') return { outcome: 'pending', detail: whySkipped(screen.text), quiet: true };
-  return { outcome: 'pending', detail: "Keap's API does not show this refund yet." };
+  return { outcome: 'pending', detail: i18n.t('refunding.executor.notShownYet') };
 }
 
 /**
@@ -328,7 +323,7 @@ async function announceToTeam(record: RefundRecord, deps: ExecutorDeps): Promise
     return {
       ok: false,
       kind: 'note-not-written',
-      message: `Refund Desk could not write its in-progress note on the contact, so nothing was sent (${written.error.message}). Try again.`,
+      message: i18n.t('refunding.executor.noteNotWritten', [written.error.message]),
       noteWritten: false,
     };
   }
@@ -337,7 +332,7 @@ async function announceToTeam(record: RefundRecord, deps: ExecutorDeps): Promise
     return {
       ok: false,
       kind: 'notes-unreadable',
-      message: `Refund Desk could not read the contact's notes again, so nothing was sent (${notes.error.message}). Try again.`,
+      message: i18n.t('refunding.executor.notesUnreadable', [notes.error.message]),
       noteWritten: true,
     };
   const earlier = attemptsInProgress(
@@ -346,7 +341,7 @@ async function announceToTeam(record: RefundRecord, deps: ExecutorDeps): Promise
     await ownAttemptsOn(deps.db, record.orderId),
     deps.now(),
   ).find((attempt) => attempt.noteId < written.value.id);
-  if (earlier) return { ok: false, kind: 'teammate-in-progress', message: `${teammateRefusal(earlier)} Nothing was sent.`, noteWritten: true };
+  if (earlier) return { ok: false, kind: 'teammate-in-progress', message: i18n.t('refunding.executor.teammateFirst', [teammateRefusal(earlier)]), noteWritten: true };
   return { ok: true };
 }
 
@@ -356,8 +351,19 @@ function sentence(words: string): string {
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
+/**
+ * Why a sent (or possibly sent) refund waits for the person: Keap's screen finished, or stopped
+ * after the final click; Keap's API did not show the refund (`unreadable` null) or could not be read (why).
+ */
+function notConfirmedMessage(orderId: number, screen: RefundScreenResult, unreadable: string | null): string {
+  const order = String(orderId);
+  if (screen.ok) return unreadable === null ? i18n.t('refunding.executor.finishedNotShown', [order]) : i18n.t('refunding.executor.finishedUnreadable', [order, unreadable]);
+  const stopped = sentence(screen.problem);
+  return unreadable === null ? i18n.t('refunding.executor.mayBeSentNotShown', [order, stopped]) : i18n.t('refunding.executor.mayBeSentUnreadable', [order, stopped, unreadable]);
+}
+
 /** Kept as the record's error while the person finishes a refund in Keap with the checklist. */
-export const GUIDED_MESSAGE = "You are finishing this refund on Keap's screen; Refund Desk follows your steps and confirms it through Keap's API.";
+export const GUIDED_MESSAGE = i18n.t('refunding.executor.guided');
 
 /**
  * Carries out one planned refund: marks it `submitting`, then either drives Keap's refund screen
@@ -384,10 +390,7 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps, mode: 
       refundId,
       'needs-manual',
       {
-        error: {
-          kind: 'refund-screen-stopped',
-          message: "Refund Desk has no picture of the order's payments to check Keap's screen against: nothing was sent. Refund it in Keap.",
-        },
+        error: { kind: 'refund-screen-stopped', message: i18n.t('refunding.executor.noPicture') },
       },
       { from: 'submitting', now: deps.now() },
     );
@@ -406,7 +409,7 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps, mode: 
       ok: false,
       sent: false,
       stoppedAt: 'open',
-      problem: `Refund Desk could not open Keap's order page (${cause instanceof Error ? cause.message : String(cause)}).`,
+      problem: i18n.t('refunding.executor.orderPageNotOpened', [cause instanceof Error ? cause.message : String(cause)]),
     };
   }
   deps.onContactChanged(record.contact.id);
@@ -417,7 +420,7 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps, mode: 
       deps.db,
       refundId,
       'needs-manual',
-      { error: { kind: 'refund-screen-stopped', message: `${sentence(screen.problem)} Nothing was sent; finish it on Keap's screen with the checklist.` } },
+      { error: { kind: 'refund-screen-stopped', message: i18n.t('refunding.executor.stoppedNothingSent', [sentence(screen.problem)]) } },
       { from: 'submitting', now: deps.now() },
     );
     await deps.handOver(record, plan, { problem: screen.problem, ...(screen.learnable ? { learnable: screen.learnable } : {}) });
@@ -468,10 +471,7 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps, mode: 
         'unconfirmed',
         {
           lineOutcomes,
-          error: {
-            kind: 'quiet',
-            message: `Keap's screen says it skipped ${waiting.length === 1 ? 'the payment' : 'these payments'}. Refund Desk keeps ${waiting.length === 1 ? 'it' : 'them'} locked and checks Keap's API until ${new Date(until).toLocaleTimeString()} before treating ${waiting.length === 1 ? 'it' : 'them'} as skipped.`,
-          },
+          error: { kind: 'quiet', message: i18n.t('refunding.executor.quiet', waiting.length, [new Date(until).toLocaleTimeString()]) },
         },
         { from: state, now: deps.now() },
       );
@@ -481,15 +481,16 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps, mode: 
     record = await markState(deps.db, refundId, 'unconfirmed', { lineOutcomes }, { from: state, now: deps.now() });
     state = 'unconfirmed';
   }
-  const apiWords = apiReadOnce
-    ? "Keap's API does not show the refund."
-    : `Refund Desk could not read the order from Keap's API to confirm it (${lastReadError?.message ?? 'no answer'}).`;
-  const reason = screen.ok ? `Keap's refund screen finished, but ${apiWords}` : `${sentence(screen.problem)} The refund may have been sent. ${apiWords}`;
   record = await markState(
     deps.db,
     refundId,
     'needs-manual',
-    { error: { kind: 'not-confirmed', message: `${reason} Check order #${record.orderId} in Keap before trying again.` } },
+    {
+      error: {
+        kind: 'not-confirmed',
+        message: notConfirmedMessage(record.orderId, screen, apiReadOnce ? null : (lastReadError?.message ?? i18n.t('refunding.executor.noAnswer'))),
+      },
+    },
     { from: state, now: deps.now() },
   );
   deps.onContactChanged(record.contact.id);
@@ -522,19 +523,21 @@ async function settle(record: RefundRecord, lineOutcomes: LineOutcomes, evidence
  */
 export async function settleQuietWait(refundId: string, until: number, deps: ExecutorDeps): Promise<ApiCheck> {
   const record = await deps.db.refunds.get(refundId);
-  if (!record || record.state !== 'unconfirmed' || !record.baseline) return { kind: 'settled', reason: 'This refund no longer waits for Keap.' };
+  if (!record || record.state !== 'unconfirmed' || !record.baseline) return { kind: 'settled', reason: i18n.t('refunding.executor.noLongerWaiting') };
   const orderNow = await readOrderNow(deps.client, record.orderId);
   if (!orderNow.ok) return { kind: 'unreadable', reason: orderNow.error.message };
   const check = checkRefundEvidence(record.lines, record.baseline, orderNow.value);
   const quietOver = deps.now() >= until;
-  if (!check.allConfirmed && !quietOver) return { kind: 'not-shown', reason: `Keap's API does not show a refund on order #${record.orderId} yet.` };
+  if (!check.allConfirmed && !quietOver) return { kind: 'not-shown', reason: i18n.t('refunding.executor.quietNotShownYet', [String(record.orderId)]) };
   const lineOutcomes = record.lines.map((line) => {
     const shown = check.lines.find((candidate) => candidate.paymentId === line.paymentId)?.refundRowId != null;
     if (shown) return { paymentId: line.paymentId, outcome: line.channel === 'manual' ? ('recorded' as const) : ('refunded' as const) };
     return { paymentId: line.paymentId, outcome: 'skipped' as const, ...(line.detail ? { detail: line.detail } : {}) };
   });
   const settled = await settle(record, lineOutcomes, evidenceOf(check, deps), 'unconfirmed', deps);
-  return settled.state === 'confirmed' || settled.state === 'recorded' ? { kind: 'confirmed', to: settled.state } : { kind: 'settled', reason: 'Skipped' };
+  return settled.state === 'confirmed' || settled.state === 'recorded'
+    ? { kind: 'confirmed', to: settled.state }
+    : { kind: 'settled', reason: i18n.t('refunding.executor.skipped') };
 }
 
 function evidenceOf(check: ReturnType<typeof checkRefundEvidence>, deps: Pick<ExecutorDeps, 'now'>): RefundEvidence {
@@ -560,14 +563,14 @@ export type ApiCheck =
  */
 export async function confirmFromApi(refundId: string, deps: ExecutorDeps, note: string): Promise<ApiCheck> {
   const record = await deps.db.refunds.get(refundId);
-  if (!record) return { kind: 'settled', reason: 'This refund is no longer in the history.' };
-  if (record.state !== 'needs-manual') return { kind: 'settled', reason: `This refund is already ${record.state}.` };
-  if (!record.baseline) return { kind: 'not-shown', reason: 'Refund Desk has no "before" picture of this order to compare with. Check the order in Keap.' };
+  if (!record) return { kind: 'settled', reason: i18n.t('refunding.refundGone') };
+  if (record.state !== 'needs-manual') return { kind: 'settled', reason: i18n.t('refunding.executor.alreadySettled', [record.state]) };
+  if (!record.baseline) return { kind: 'not-shown', reason: i18n.t('refunding.noBaseline') };
   const orderNow = await readOrderNow(deps.client, record.orderId);
   if (!orderNow.ok) return { kind: 'unreadable', reason: orderNow.error.message };
   const check = checkRefundEvidence(record.lines, record.baseline, orderNow.value);
   if (!check.allConfirmed) {
-    return { kind: 'not-shown', reason: `Keap's API does not show this refund on order #${record.orderId} yet.` };
+    return { kind: 'not-shown', reason: i18n.t('refunding.executor.notShownOnOrderYet', [String(record.orderId)]) };
   }
   const to = await markConfirmedByApi(deps.db, record, evidenceOf(check, deps), note, { from: 'needs-manual', now: deps.now() });
   deps.onContactChanged(record.contact.id);

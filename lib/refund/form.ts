@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { i18n } from '#i18n';
 import type { PaymentFacts } from '@/lib/keap/payment-facts';
 import { parseMoneyInput } from '@/lib/money';
 import { refundPlanSchema, type RefundPlan, type RefundPlanLine } from '@/lib/refund/plan';
@@ -32,8 +33,8 @@ export function validateRefundForm(form: RefundForm, paymentsFacts: readonly Pay
   if (!parsedForm.success) {
     const errors: RefundFormErrors = {};
     for (const issue of parsedForm.error.issues) {
-      if (issue.path[0] === 'reasonPreset') errors.reason = 'Choose a reason for the refund.';
-      else errors.form = 'The form could not be read. Close it and start the refund again.';
+      if (issue.path[0] === 'reasonPreset') errors.reason = i18n.t('problems.form.chooseReason');
+      else errors.form = i18n.t('problems.form.unreadable');
     }
     return { ok: false, errors };
   }
@@ -42,21 +43,21 @@ export function validateRefundForm(form: RefundForm, paymentsFacts: readonly Pay
   const lines: RefundPlanLine[] = [];
 
   const selected = data.payments.filter((payment) => payment.selected);
-  if (selected.length === 0) errors.payments = 'Choose at least one payment to refund.';
+  if (selected.length === 0) errors.payments = i18n.t('problems.form.choosePayment');
   for (const { paymentId, amount } of selected) {
     const key = amountFieldKey(paymentId);
     const facts = paymentsFacts.find((payment) => payment.paymentId === paymentId && payment.orderId === data.orderId);
     if (!facts) {
-      errors[key] = `Payment ${paymentId} is not on this order.`;
+      errors[key] = i18n.t('problems.form.notOnOrder', [String(paymentId)]);
       continue;
     }
     if (facts.currency.toUpperCase() !== data.currency.toUpperCase()) {
-      errors[key] = `Payment ${paymentId} is in ${facts.currency}, not ${data.currency}.`;
+      errors[key] = i18n.t('problems.form.otherCurrency', [String(paymentId), facts.currency, data.currency]);
       continue;
     }
     const channel = refundChannelFor(facts);
     if (channel.kind === 'blocked') {
-      errors[key] = `${channel.reason}.`;
+      errors[key] = i18n.t('problems.form.blocked', [channel.reason]);
       continue;
     }
     const parsedAmount = parseMoneyInput(amount, data.currency);
@@ -72,12 +73,12 @@ export function validateRefundForm(form: RefundForm, paymentsFacts: readonly Pay
     lines.push({ paymentId, amountMinor: parsedAmount.minorUnits, channel });
   }
   if (new Set(selected.map((payment) => payment.paymentId)).size !== selected.length) {
-    errors.payments = 'A payment is listed twice. Close the form and start the refund again.';
+    errors.payments = i18n.t('problems.form.listedTwice');
   }
 
   const details = data.reasonDetails.trim();
-  if (data.reasonPreset === 'Other' && details === '') errors.reasonDetails = 'Say what the other reason is.';
-  if (details.length > MAX_REASON_DETAILS_LENGTH) errors.reasonDetails = `Keep the details to ${MAX_REASON_DETAILS_LENGTH} characters or fewer.`;
+  if (data.reasonPreset === 'Other' && details === '') errors.reasonDetails = i18n.t('problems.form.otherReason');
+  if (details.length > MAX_REASON_DETAILS_LENGTH) errors.reasonDetails = i18n.t('problems.form.detailsTooLong', [String(MAX_REASON_DETAILS_LENGTH)]);
 
   const owed = parseMoneyInput(data.amountOwed, data.currency);
   if (!owed.ok) {

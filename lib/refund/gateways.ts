@@ -1,5 +1,6 @@
 // zod/mini: the Refunds panel on Keap's page checks gateway limits in order summaries, and full zod is too big for it.
 import { z } from 'zod/mini';
+import { i18n } from '#i18n';
 
 /**
  * What Refund Desk knows about payment gateways: which ones Keap's own Refund Payment screen can
@@ -63,7 +64,7 @@ export function gatewayOfPayment(payment: PaymentGatewayFields): PaymentGateway 
 
 /** "A", "A or B", "A, B or C". */
 function eitherOf(names: readonly string[]): string {
-  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  return names.length <= 1 ? (names[0] ?? '') : i18n.t('problems.gateway.either', [names.slice(0, -1).join(', '), names[names.length - 1] ?? '']);
 }
 
 /**
@@ -75,13 +76,11 @@ export function gatewayLimitText(gateway: PaymentGateway): string | null {
     case 'refunds-in-keap':
       return null;
     case 'refunds-elsewhere':
-      return `${gateway.name} cannot refund from Keap: refund it in your ${gateway.portal} account, then record it here`;
+      return i18n.t('problems.gateway.elsewhere', [gateway.name, gateway.portal]);
     case 'one-of':
-      return `Refund Desk cannot tell whether ${eitherOf(gateway.names)} took this payment: refund it in the merchant account that did, then record it here`;
+      return i18n.t('problems.gateway.oneOf', [eitherOf(gateway.names)]);
     case 'unknown':
-      return gateway.name === null
-        ? 'The gateway of this payment is not known: refund it in your merchant account, then record it here'
-        : `Refund Desk does not know whether ${gateway.name} can refund from Keap: refund it in your merchant account, then record it here`;
+      return gateway.name === null ? i18n.t('problems.gateway.unknown') : i18n.t('problems.gateway.unknownNamed', [gateway.name]);
   }
 }
 

@@ -1,5 +1,6 @@
 // zod/mini: the refund screen's script on Keap's page checks a plan's error handling with these, and full zod is too big for it.
 import { z } from 'zod/mini';
+import { i18n } from '#i18n';
 import type { PaymentFacts } from '@/lib/keap/payment-facts';
 import { formatMoney, toDecimalString } from '@/lib/money';
 import { gatewayLimitText, gatewayOfPayment } from './gateways';
@@ -29,22 +30,28 @@ export const refundChannelSchema = z.discriminatedUnion('kind', [
 ]);
 export type RefundChannel = z.infer<typeof refundChannelSchema>;
 
-const NOT_REFUNDABLE_PAY_STATUSES: Readonly<Record<string, string>> = {
-  VOIDED: 'This payment was voided: there is nothing to refund',
-  FAILED: 'This payment failed: there is nothing to refund',
-  ERROR: 'This payment did not go through: there is nothing to refund',
-};
+/** Why a payment of a status under which no money was collected cannot be refunded; undefined for other statuses. */
+function notCollectedReason(payStatus: string): string | undefined {
+  switch (payStatus.toUpperCase()) {
+    case 'VOIDED':
+      return i18n.t('problems.payment.voided');
+    case 'FAILED':
+      return i18n.t('problems.payment.failed');
+    case 'ERROR':
+      return i18n.t('problems.payment.notThrough');
+    default:
+      return undefined;
+  }
+}
 
 /** How this payment can be refunded: through Keap's screen, by hand and then recorded, or not at all. */
 export function refundChannelFor(payment: PaymentFacts): RefundChannel {
-  if (payment.isRefundRow) return { kind: 'blocked', reason: 'This is a refund, not a payment: it cannot be refunded' };
-  const statusReason = NOT_REFUNDABLE_PAY_STATUSES[payment.payStatus.toUpperCase()];
+  if (payment.isRefundRow) return { kind: 'blocked', reason: i18n.t('problems.payment.refundRow') };
+  const statusReason = notCollectedReason(payment.payStatus);
   if (statusReason) return { kind: 'blocked', reason: statusReason };
-  if (payment.refundableMinor <= 0) return { kind: 'blocked', reason: 'Already fully refunded' };
-  if (payment.isPending) return { kind: 'blocked', reason: 'This payment has not settled yet: void it in Keap instead' };
-  if (payment.isManual) {
-    return { kind: 'manual', reason: 'This payment was recorded by hand (cash or check): give the money back yourself, then record it here' };
-  }
+  if (payment.refundableMinor <= 0) return { kind: 'blocked', reason: i18n.t('problems.payment.fullyRefunded') };
+  if (payment.isPending) return { kind: 'blocked', reason: i18n.t('problems.payment.pending') };
+  if (payment.isManual) return { kind: 'manual', reason: i18n.t('problems.payment.manual') };
   const limit = gatewayLimitText(gatewayOfPayment(payment));
   return limit === null ? { kind: 'keap-refund-screen' } : { kind: 'manual', reason: limit };
 }
@@ -58,20 +65,20 @@ export function defaultRefundAmountMinor(payment: Pick<PaymentFacts, 'refundable
 
 /** A refund of one payment: whole minor units, more than 0, at most what is left on the payment. */
 export function checkRefundAmount(amountMinor: number, payment: Pick<PaymentFacts, 'refundableMinor' | 'currency'>): RuleCheck {
-  if (!Number.isSafeInteger(amountMinor)) return { ok: false, message: 'Enter the amount in whole cents.' };
-  if (amountMinor <= 0) return { ok: false, message: `Enter an amount more than ${formatMoney(0, payment.currency)}.` };
+  if (!Number.isSafeInteger(amountMinor)) return { ok: false, message: i18n.t('problems.amount.wholeCents') };
+  if (amountMinor <= 0) return { ok: false, message: i18n.t('problems.amount.moreThan', [formatMoney(0, payment.currency)]) };
   if (amountMinor > payment.refundableMinor) {
-    return { ok: false, message: `At most ${formatMoney(payment.refundableMinor, payment.currency)} can be refunded on this payment.` };
+    return { ok: false, message: i18n.t('problems.amount.atMost', [formatMoney(payment.refundableMinor, payment.currency)]) };
   }
   return { ok: true };
 }
 
 /** What the client owes after the refund: 0 by default, never negative, never more than the order total. */
 export function checkAmountOwedAfter(amountOwedMinor: number, orderTotalMinor: number, currency: string): RuleCheck {
-  if (!Number.isSafeInteger(amountOwedMinor)) return { ok: false, message: 'Enter the amount in whole cents.' };
-  if (amountOwedMinor < 0) return { ok: false, message: 'The amount owed cannot be negative.' };
+  if (!Number.isSafeInteger(amountOwedMinor)) return { ok: false, message: i18n.t('problems.amount.wholeCents') };
+  if (amountOwedMinor < 0) return { ok: false, message: i18n.t('problems.amount.owedNegative') };
   if (amountOwedMinor > orderTotalMinor) {
-    return { ok: false, message: `The amount owed cannot be more than the order total of ${formatMoney(orderTotalMinor, currency)}.` };
+    return { ok: false, message: i18n.t('problems.amount.owedAboveTotal', [formatMoney(orderTotalMinor, currency)]) };
   }
   return { ok: true };
 }

@@ -19,7 +19,12 @@ describe('screenResultOf: what a page’s answer to a walk means', () => {
 
   it('never reads a malformed answer as "nothing was sent"', () => {
     for (const malformed of [undefined, null, 'stopped', { kind: 'stopped' }, { kind: 'results', lines: [{ paymentId: -1 }] }, { kind: 'done' }]) {
-      expect(screenResultOf(malformed, false)).toMatchObject({ ok: false, sent: true });
+      expect(screenResultOf(malformed, false)).toEqual({
+        ok: false,
+        sent: true,
+        stoppedAt: 'results',
+        problem: "Keap's refund screen gave Refund Desk an answer it could not read.",
+      });
     }
   });
 

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { type ResultLine, type ScreenStep, walkEndSchema } from '@/lib/page/refund-screen/protocol';
 import type { LearnSlot } from '@/lib/page/refund-screen/words';
 
@@ -23,7 +24,7 @@ export type RefundScreenResult =
  */
 export function screenResultOf(answer: unknown, finalApproved: boolean): RefundScreenResult | 'walk-on' {
   const end = walkEndSchema.safeParse(answer);
-  if (!end.success) return { ok: false, sent: true, stoppedAt: 'results', problem: "Keap's refund screen gave Refund Desk an answer it could not read." };
+  if (!end.success) return { ok: false, sent: true, stoppedAt: 'results', problem: i18n.t('problems.screenUnreadable') };
   switch (end.data.kind) {
     case 'results':
       return { ok: true, results: end.data.lines };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { i18n } from '#i18n';
 import { currencyCodeSchema, lineOutcomeSchema, refundChannelSchema, type RefundRecord } from '@/lib/audit/schema';
 import { refundStateSchema } from '@/lib/audit/states';
 import type { KeapNote } from '@/lib/keap/schemas';
@@ -56,7 +57,7 @@ const FACT_FIELDS = Object.keys(attemptFactsSchema.shape);
 const closingLineSchema = attemptLineSchema
   .extend({ ...attemptFactsSchema.shape, state: refundStateSchema })
   .refine((line) => line.lines.length === line.payments.length && line.lines.every((payment, index) => payment.payment === line.payments[index]), {
-    message: 'its amounts do not match its payments',
+    error: () => i18n.t('refunding.import.amountsDontMatchPayments'),
     path: ['lines'],
   });
 export type ClosingLine = z.infer<typeof closingLineSchema>;
@@ -76,14 +77,15 @@ function lastAttemptLine(body: string): LastLine {
   try {
     return { kind: 'json', value: JSON.parse(line.slice(ATTEMPT_LINE_PREFIX.length)) };
   } catch {
-    return { kind: 'unreadable', problem: 'its Refund Desk line is not valid JSON' };
+    return { kind: 'unreadable', problem: i18n.t('refunding.import.lineNotJson') };
   }
 }
 
 function problemOf(error: z.ZodError): string {
   const issue = error.issues[0];
   const where = formatFieldPath(issue?.path ?? []);
-  return `its Refund Desk line does not read${where ? ` at ${where}` : ''}: ${issue?.message ?? 'unknown problem'}`;
+  const message = issue?.message ?? '';
+  return where ? i18n.t('refunding.import.lineUnreadableAt', [where, message]) : i18n.t('refunding.import.lineUnreadable', [message]);
 }
 
 /** The attempt line of a note body, or null for any other note (or a Refund Desk line that does not read). */
@@ -183,5 +185,5 @@ export function attemptsInProgress(notes: readonly NoteOnContact[], paymentIds: 
 }
 
 export function teammateRefusal(attempt: TeammateAttempt): string {
-  return `${attempt.by} started refunding payment ${attempt.paymentId} at ${new Date(attempt.at).toLocaleString()} with Refund Desk, and it has not finished yet. Wait until their note on this contact says how it ended, or check the order in Keap.`;
+  return i18n.t('problems.teammateRefunding', [attempt.by, String(attempt.paymentId), new Date(attempt.at).toLocaleString()]);
 }

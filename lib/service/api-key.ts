@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
 import { KEAP_API_HOSTS } from '@/lib/keap-hosts';
@@ -12,7 +13,7 @@ export const keapAppNameSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'A Keap app name is the first part of its address, like acme in acme.infusionsoft.com.');
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: () => i18n.t('refunding.access.appNameFormat') });
 
 export const keapConnectionSchema = z.object({
   /** The Keap app the key belongs to (acme of acme.infusionsoft.com); null until it is known. */

@@ -14,12 +14,16 @@ import { SEED } from '@/test/sandbox/seed';
 import { startSandbox, type Sandbox } from '@/test/sandbox/server';
 import type * as Background from './background';
 
-// Chrome: the side panel API is there when side-panel.ts is loaded. WXT's storage items and
-// `wxt/browser` need a browser global when they are defined.
+// WXT's storage items and `wxt/browser` need a browser global when they are defined, and `#i18n`,
+// imported through this file's imports, defines `wxt/browser`: the global is stubbed before them.
+await vi.hoisted(async () => {
+  const { fakeBrowser: browser } = await import('@webext-core/fake-browser');
+  vi.stubGlobal('chrome', browser);
+  vi.stubGlobal('browser', browser);
+});
+// Chrome: the side panel API is there when side-panel.ts is loaded.
 const sidePanel = { open: vi.fn((_where: { tabId?: number; windowId?: number }) => Promise.resolve()) };
 Object.assign(fakeBrowser, { sidePanel });
-vi.stubGlobal('chrome', fakeBrowser);
-vi.stubGlobal('browser', fakeBrowser);
 const { MESSAGES } = await import('@/lib/messaging/protocol');
 
 /** How often the background asked for the currency formatter to be made ready. */

@@ -6,9 +6,13 @@ import { markState, planRefund } from '@/lib/audit/journal';
 import { freshFactory, openTestJournal as openJournalIn, samplePlan } from '@/lib/audit/test-support';
 import type * as Badge from './badge';
 
-// `wxt/browser` reads the browser global when it is first imported.
-vi.stubGlobal('chrome', fakeBrowser);
-vi.stubGlobal('browser', fakeBrowser);
+// `wxt/browser` reads the browser global when it is first imported, which the journal's `#i18n`
+// does before this file's code runs: the global is stubbed before the imports.
+await vi.hoisted(async () => {
+  const { fakeBrowser: browser } = await import('@webext-core/fake-browser');
+  vi.stubGlobal('chrome', browser);
+  vi.stubGlobal('browser', browser);
+});
 
 const badge: typeof Badge = await import('./badge');
 

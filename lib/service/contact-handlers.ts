@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { contactDisplayName } from '@/lib/keap/contacts';
 import { isKeapAppPage, isNewerAppOrigin } from '@/lib/keap-hosts';
 import type { MessageOutput } from '@/lib/messaging/protocol';
@@ -38,7 +39,7 @@ function appOfSender(data: { appOrigin?: string | undefined }, sender: SenderIde
   return data.appOrigin ? appNameOfOrigin(data.appOrigin) : null;
 }
 
-const noApp = { ok: false as const, error: { kind: 'other-app', message: 'Refund Desk cannot tell which Keap app this page belongs to.' } };
+const noApp = () => ({ ok: false as const, error: { kind: 'other-app', message: i18n.t('refunding.access.pageAppUnknown') } });
 
 /** How to find the key a request is answered with: its Keap app's, or for a page of the newer app the one key there is. */
 function accessOfSender(data: { appOrigin?: string | undefined }, sender: SenderIdentity): (() => Promise<AccessResult>) | null {
@@ -51,13 +52,13 @@ function accessOfSender(data: { appOrigin?: string | undefined }, sender: Sender
 export async function getContactOrders(data: MessageData<'getContactOrders'>, sender: SenderIdentity): Promise<MessageOutput<'getContactOrders'>> {
   const { contactId, refresh, newest, personAsked } = data;
   const findAccess = accessOfSender(data, sender);
-  if (findAccess === null) return noApp;
+  if (findAccess === null) return noApp();
   if (sender.kind === 'content-script' && !withinTabLimit(sender.tabId, contactId, personAsked === true, Date.now())) {
     return {
       ok: false,
       error: {
         kind: 'paused',
-        message: 'This tab asked for many contacts within a minute, so Refund Desk waits for you: click "Load amounts".',
+        message: i18n.t('refunding.access.tooManyContacts', [i18n.t('panel.banner.loadAmounts')]),
       },
     };
   }
@@ -84,7 +85,7 @@ async function proofFor(stored: Extract<AccessResult, { ok: false }>, contactId:
   if (!orders.ok) return { ok: false, error: stored.error };
   return {
     ok: false,
-    error: { kind: 'key-unbound', message: 'Checking that your API key belongs to this Keap app…' },
+    error: { kind: 'key-unbound', message: i18n.t('refunding.access.checkingKey') },
     proof: { contactName: contactDisplayName(loaded.value.contact), orderIds: orders.value.map((order) => order.id) },
   };
 }
@@ -95,7 +96,7 @@ async function proofFor(stored: Extract<AccessResult, { ok: false }>, contactId:
  */
 export async function bindKeapApp({ contactId, orderIds }: MessageData<'bindKeapApp'>, sender: SenderIdentity): Promise<MessageOutput<'bindKeapApp'>> {
   const appName = sender.kind === 'content-script' ? appNameOfOrigin(sender.origin) : null;
-  if (appName === null) return noApp;
+  if (appName === null) return noApp();
   const stored = await storedAccess(appName);
   if (stored.ok) return { ok: true, appName };
   if (!stored.unbound) return { ok: false, error: stored.error };
@@ -103,7 +104,7 @@ export async function bindKeapApp({ contactId, orderIds }: MessageData<'bindKeap
   const orders = loaded.ok ? loaded.value.orders.all() : null;
   const apiIds = new Set(orders?.ok ? orders.value.map((order) => order.id) : []);
   if (!orders?.ok || orderIds.some((orderId) => !apiIds.has(orderId)) || (orderIds.length === 0) !== (apiIds.size === 0)) {
-    return { ok: false, error: { kind: 'no-match', message: "This page's orders are not the ones your API key sees for this contact." } };
+    return { ok: false, error: { kind: 'no-match', message: i18n.t('refunding.access.ordersDoNotMatch') } };
   }
   const connections = await readConnections();
   const key = stored.unbound.connection.apiKey;

@@ -21,9 +21,13 @@ import type * as RefundHandlers from './refund-handlers';
  * opens it), the stored key, and Keap's notes served by the sandbox CRM over HTTP.
  */
 
-// WXT's storage items and `wxt/browser` need a browser global when they are defined.
-vi.stubGlobal('chrome', fakeBrowser);
-vi.stubGlobal('browser', fakeBrowser);
+// WXT's storage items and `wxt/browser` need a browser global when they are defined, and `#i18n`,
+// imported through this file's imports, defines `wxt/browser`: the global is stubbed before them.
+await vi.hoisted(async () => {
+  const { fakeBrowser: browser } = await import('@webext-core/fake-browser');
+  vi.stubGlobal('chrome', browser);
+  vi.stubGlobal('browser', browser);
+});
 
 const APP_ORIGIN = `https://${SEED.appName}.infusionsoft.com`;
 const CREATED = Date.parse('2025-06-02T15:00:00Z');

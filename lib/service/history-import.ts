@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { newNotesImport, runNotesImport, type NotesImport } from '@/lib/audit/import';
 import type { KeapClient } from '@/lib/keap/client';
 import { isNewerAppOrigin } from '@/lib/keap-hosts';
@@ -17,10 +18,7 @@ import { backgroundJournal } from './refund-handlers';
 
 type ImportApp = { ok: true; appName: string; client: KeapClient } | { ok: false; error: AppError };
 
-const appUnknown: AppError = {
-  kind: 'app-unknown',
-  message: 'Refund Desk does not yet know which Keap app your API key belongs to. Type the Keap app name under Keap connections in Refund Desk options, then try again.',
-};
+const appUnknown = (): AppError => ({ kind: 'app-unknown', message: i18n.t('refunding.access.keyAppUnknown') });
 
 /**
  * Whose notes to read: the Keap app of the page the popup was opened on, else the one app Refund
@@ -29,7 +27,7 @@ const appUnknown: AppError = {
 async function importApp(pageOrigin: string | null): Promise<ImportApp> {
   if (pageOrigin !== null && !isNewerAppOrigin(pageOrigin)) {
     const appName = appNameOfOrigin(pageOrigin);
-    if (appName === null) return { ok: false, error: { kind: 'other-app', message: 'Refund Desk cannot tell which Keap app this page belongs to.' } };
+    if (appName === null) return { ok: false, error: { kind: 'other-app', message: i18n.t('refunding.access.pageAppUnknown') } };
     const stored = await storedAccess(appName);
     return stored.ok ? { ok: true, appName, client: stored.access.client } : { ok: false, error: stored.error };
   }
@@ -37,22 +35,16 @@ async function importApp(pageOrigin: string | null): Promise<ImportApp> {
     const access = await newerAppAccess();
     if (!access.ok) return { ok: false, error: access.error };
     const { appName } = access.access.connection;
-    return appName === null ? { ok: false, error: appUnknown } : { ok: true, appName, client: access.access.client };
+    return appName === null ? { ok: false, error: appUnknown() } : { ok: true, appName, client: access.access.client };
   }
   const connections = await readConnections();
   const [only] = connections;
   if (only === undefined) return { ok: false, error: notConfiguredError };
   if (connections.length > 1) {
-    const apps = connections.map((connection) => (connection.appName ? `${connection.appName}.infusionsoft.com` : 'a key not yet tied to an app'));
-    return {
-      ok: false,
-      error: {
-        kind: 'choose-app',
-        message: `Refund Desk has API keys for several Keap apps (${apps.join(', ')}). Open a page of the Keap app whose notes to import in this tab, then import again.`,
-      },
-    };
+    const apps = connections.map((connection) => (connection.appName ? `${connection.appName}.infusionsoft.com` : i18n.t('refunding.historyImport.unboundKey')));
+    return { ok: false, error: { kind: 'choose-app', message: i18n.t('refunding.historyImport.severalApps', [apps.join(', ')]) } };
   }
-  if (only.appName === null) return { ok: false, error: appUnknown };
+  if (only.appName === null) return { ok: false, error: appUnknown() };
   const stored = await storedAccess(only.appName);
   return stored.ok ? { ok: true, appName: only.appName, client: stored.access.client } : { ok: false, error: stored.error };
 }
@@ -85,7 +77,7 @@ async function run(from: NotesImport, client: KeapClient): Promise<void> {
       await save({
         ...latest,
         status: 'stopped',
-        problem: `Refund Desk could not add to its history (${cause instanceof Error ? cause.message : String(cause)}).`,
+        problem: i18n.t('refunding.historyImport.couldNotAdd', [cause instanceof Error ? cause.message : String(cause)]),
         updatedAt: Date.now(),
       });
     } finally {
@@ -95,11 +87,11 @@ async function run(from: NotesImport, client: KeapClient): Promise<void> {
   running = { controller, done };
 }
 
-const alreadyRunning: AppError = { kind: 'import-running', message: 'An import from Keap is already running. Cancel it first, or wait until it ends.' };
+const alreadyRunning = (): AppError => ({ kind: 'import-running', message: i18n.t('refunding.historyImport.alreadyRunning') });
 
 export function importHistoryFromKeap({ scope, pageOrigin }: MessageData<'importHistoryFromKeap'>): Promise<MessageOutput<'importHistoryFromKeap'>> {
   return oneAtATime(async () => {
-    if (running) return { ok: false, error: alreadyRunning };
+    if (running) return { ok: false, error: alreadyRunning() };
     const app = await importApp(pageOrigin);
     if (!app.ok) return app;
     await run(newNotesImport(app.appName, scope, Date.now()), app.client);
@@ -110,9 +102,9 @@ export function importHistoryFromKeap({ scope, pageOrigin }: MessageData<'import
 /** Takes up the stored import where it stopped (cancelled, stopped by Keap, or cut off by a restart). */
 export function resumeHistoryImport(): Promise<MessageOutput<'resumeHistoryImport'>> {
   return oneAtATime(async () => {
-    if (running) return { ok: false, error: alreadyRunning };
+    if (running) return { ok: false, error: alreadyRunning() };
     const stored = historyImportOf(await historyImportItem.getValue());
-    if (stored === null || stored.status === 'done') return { ok: false, error: { kind: 'nothing-to-resume', message: 'There is no unfinished import from Keap to resume.' } };
+    if (stored === null || stored.status === 'done') return { ok: false, error: { kind: 'nothing-to-resume', message: i18n.t('refunding.historyImport.nothingToResume') } };
     const access = await storedAccess(stored.appName);
     if (!access.ok) return { ok: false, error: access.error };
     await run(stored, access.access.client);

@@ -94,6 +94,13 @@ describe('storedAccess', () => {
       'Your API key is for acme.infusionsoft.com and gamma.infusionsoft.com, not beta.infusionsoft.com. Add a key for this Keap app in Refund Desk options.',
     );
     expect(refused.unbound).toBeUndefined();
+
+    // The apps are listed as the language lists things (Intl.ListFormat), not joined with English words.
+    await writeConnections([connection('acme', SEED.apiKey), connection('gamma', SEED.readOnlyApiKey), connection('delta', 'KeapAK-delta-0001')]);
+    const amongThree = await storedAccess('beta');
+    expect(amongThree.ok ? null : amongThree.error.message).toBe(
+      'Your API key is for acme.infusionsoft.com, gamma.infusionsoft.com, and delta.infusionsoft.com, not beta.infusionsoft.com. Add a key for this Keap app in Refund Desk options.',
+    );
   });
 
   it('offers a key bound to no app yet, for the page to prove its own, without granting it', async () => {

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { storage } from 'wxt/utils/storage';
 import { createKeapClient, type KeapClient } from '@/lib/keap/client';
 import { type ContactCache, createContactCache } from '@/lib/keap/contact-cache';
@@ -10,7 +11,7 @@ import { type KeapConnection, readConnections } from './api-key';
 
 export const notConfiguredError: AppError = {
   kind: 'not-configured',
-  message: 'Add your Keap API key in Refund Desk options first (Keap: Settings → API Settings).',
+  message: i18n.t('refunding.access.notConfigured'),
 };
 
 /** Keap's limits are per key: each key gets its own limiter, kept while its access is. */
@@ -111,8 +112,8 @@ export async function storedAccess(appName: string): Promise<AccessResult> {
     kind: 'other-app',
     message:
       apps.length > 0
-        ? `Your API key is for ${apps.join(' and ')}, not ${appAddress(appName)}. Add a key for this Keap app in Refund Desk options.`
-        : `Refund Desk has not yet checked that your API key belongs to ${appAddress(appName)}.`,
+        ? i18n.t('refunding.access.otherAppKey', [new Intl.ListFormat(undefined, { type: 'conjunction' }).format(apps), appAddress(appName)])
+        : i18n.t('refunding.access.notCheckedYet', [appAddress(appName)]),
   };
   return unbound ? { ok: false, error, unbound: accessFor(unbound) } : { ok: false, error };
 }
@@ -133,7 +134,7 @@ export async function newerAppAccess(): Promise<AccessResult> {
       ok: false,
       error: {
         kind: 'other-app',
-        message: "Keap's newer app does not say which Keap app a page belongs to, and Refund Desk has API keys for several apps, so it cannot tell which one to use here.",
+        message: i18n.t('refunding.access.newerAppSeveralKeys'),
       },
     };
   }

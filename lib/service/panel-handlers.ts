@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { browser } from 'wxt/browser';
 import type { MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
@@ -13,7 +14,7 @@ import { hasSidePanelApi, openSidePanel, showRefundFlowWithoutSidePanel } from '
  */
 export function openRefundPanel(data: MessageData<'openRefundPanel'>, sender: SenderIdentity): Promise<MessageOutput<'openRefundPanel'>> {
   if (sender.kind !== 'content-script') {
-    return Promise.resolve({ ok: false, error: { kind: 'refused', message: 'Only a Keap contact page may open the refund panel.' } });
+    return Promise.resolve({ ok: false, error: { kind: 'refused', message: i18n.t('refunding.sidePanel.onlyContactPage') } });
   }
   const target = {
     kind: 'order',
@@ -33,9 +34,7 @@ export function openRefundPanel(data: MessageData<'openRefundPanel'>, sender: Se
       const why = cause instanceof Error ? cause.message : String(cause);
       // In Chrome the order is stored for the side panel whatever happened to the open call; in
       // Firefox nothing was stored when no window opened, so the sidebar shows the contact's orders.
-      const message = sidePanel
-        ? `The browser did not open Refund Desk's side panel (${why}). Open it from the toolbar: it will show order #${data.orderId}.`
-        : `The browser did not open Refund Desk's refund window (${why}). Open Refund Desk's sidebar (View → Sidebar) and choose order #${data.orderId} there.`;
+      const message = i18n.t(sidePanel ? 'refunding.sidePanel.panelNotOpened' : 'refunding.sidePanel.windowNotOpened', [why, String(data.orderId)]);
       return { ok: false as const, error: { kind: 'side-panel-unavailable', message } };
     },
   );

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { browser } from 'wxt/browser';
 import { checkQueueRows } from '@/lib/batch/check';
 import { currentQueue, openQueueDb, type QueueDb, rowsOf } from '@/lib/batch/db';
@@ -48,7 +49,7 @@ async function editableQueue(db: QueueDb): Promise<{ ok: true; queue: Queue } | 
   const queue = await currentQueue(db);
   if (queue && (queue.state === 'draft' || queue.state === 'checked')) return { ok: true, queue };
   if (queue && (queue.state === 'checking' || queue.state === 'running' || queue.state === 'paused')) {
-    return refused('The refund queue is being checked or run. Add these orders once it has finished, or cancel it.');
+    return refused(i18n.t('queueRun.refused.busyAdding'));
   }
   const { defaultErrorHandling } = await readSettings();
   const created = newQueue(defaultErrorHandling, Date.now());
@@ -75,7 +76,7 @@ export async function queueAddRows({ rows }: MessageData<'queueAddRows'>): Promi
 
 /** The Refunds panel's "Add to queue": the orders join the queue for the page's Keap app, and the queue's page opens. */
 export async function addOrdersToQueue({ orderIds }: MessageData<'addOrdersToQueue'>, sender: SenderIdentity): Promise<MessageOutput<'addOrdersToQueue'>> {
-  if (sender.kind !== 'content-script') return refused('Only a Keap contact page may add its orders to the queue.');
+  if (sender.kind !== 'content-script') return refused(i18n.t('queueRun.refused.notFromContactPage'));
   const app = await refundAppOf(sender.origin);
   if (!app.ok) return app;
   const db = await backgroundQueues();
@@ -83,7 +84,7 @@ export async function addOrdersToQueue({ orderIds }: MessageData<'addOrdersToQue
   if (!editable.ok) return editable;
   const { queue } = editable;
   if (queue.appName !== null && queue.appName !== app.appName) {
-    return refused(`The refund queue refunds in the Keap app ${queue.appName}. Run or clear it before adding orders of ${app.appName}.`);
+    return refused(i18n.t('queueRun.refused.otherApp', [queue.appName, app.appName]));
   }
   if (queue.appName === null) await db.queues.update(queue.id, { appName: app.appName });
   const added = await addRows(
@@ -112,7 +113,7 @@ export async function queueRemoveRow({ rowId }: MessageData<'queueRemoveRow'>): 
   const row = await db.rows.get(rowId);
   const queue = row ? await db.queues.get(row.queueId) : undefined;
   if (!row || !queue) return { ok: true };
-  if (queue.state !== 'draft' && queue.state !== 'checked') return refused('Rows cannot be removed while the queue is being checked or run.');
+  if (queue.state !== 'draft' && queue.state !== 'checked') return refused(i18n.t('queueRun.refused.busyRemoving'));
   await db.rows.delete(rowId);
   return { ok: true };
 }
@@ -152,10 +153,7 @@ async function appOfQueue(queue: Queue): Promise<{ ok: true; appName: string } |
     ok: false,
     error: {
       kind: 'app-unknown',
-      message:
-        apps.length === 0
-          ? 'Refund Desk does not yet know which Keap app your API key belongs to. Type the Keap app name under Keap connections in Refund Desk options, then check again.'
-          : 'Choose the Keap app these orders are in.',
+      message: apps.length === 0 ? i18n.t('queueRun.refused.appNotKnown', [i18n.t('options.connections.legend')]) : i18n.t('queueRun.refused.chooseApp'),
     },
   };
 }
@@ -163,7 +161,7 @@ async function appOfQueue(queue: Queue): Promise<{ ok: true; appName: string } |
 export async function queueCheck(): Promise<MessageOutput<'queueCheck'>> {
   const db = await backgroundQueues();
   const queue = await currentQueue(db);
-  if (!queue || (queue.state !== 'draft' && queue.state !== 'checked')) return refused('There is no queue waiting to be checked.');
+  if (!queue || (queue.state !== 'draft' && queue.state !== 'checked')) return refused(i18n.t('queueRun.refused.nothingToCheck'));
   const app = await appOfQueue(queue);
   if (!app.ok) return app;
   const access = await storedAccess(app.appName);
@@ -176,9 +174,9 @@ export async function queueCheck(): Promise<MessageOutput<'queueCheck'>> {
 export async function queueRun(): Promise<MessageOutput<'queueRun'>> {
   const db = await backgroundQueues();
   const queue = await currentQueue(db);
-  if (!queue || (queue.state !== 'checked' && queue.state !== 'paused')) return refused('There is no checked queue to run.');
+  if (!queue || (queue.state !== 'checked' && queue.state !== 'paused')) return refused(i18n.t('queueRun.refused.nothingToRun'));
   const ready = (await rowsOf(db, queue.id)).filter((row) => row.check?.status === 'ready');
-  if (ready.length === 0) return refused('No row of the queue is ready to refund.');
+  if (ready.length === 0) return refused(i18n.t('queueRun.refused.noneReady'));
   await db.queues.update(queue.id, { state: 'running', updatedAt: Date.now(), pausedBecause: undefined });
   void driveQueue(queue.id);
   return { ok: true };
@@ -187,7 +185,7 @@ export async function queueRun(): Promise<MessageOutput<'queueRun'>> {
 export async function queuePause(): Promise<MessageOutput<'queuePause'>> {
   const db = await backgroundQueues();
   const queue = await currentQueue(db);
-  if (!queue || queue.state !== 'running') return refused('The queue is not running.');
+  if (!queue || queue.state !== 'running') return refused(i18n.t('queueRun.refused.notRunning'));
   await db.queues.update(queue.id, { state: 'paused', updatedAt: Date.now() });
   return { ok: true };
 }
@@ -195,7 +193,7 @@ export async function queuePause(): Promise<MessageOutput<'queuePause'>> {
 export async function queueCancel(): Promise<MessageOutput<'queueCancel'>> {
   const db = await backgroundQueues();
   const queue = await currentQueue(db);
-  if (!queue || queue.state === 'finished' || queue.state === 'cancelled') return refused('There is no queue to cancel.');
+  if (!queue || queue.state === 'finished' || queue.state === 'cancelled') return refused(i18n.t('queueRun.refused.nothingToCancel'));
   const now = Date.now();
   await db.transaction('rw', db.queues, db.rows, async () => {
     await db.queues.update(queue.id, { state: 'cancelled', updatedAt: now });
@@ -214,7 +212,7 @@ export async function queueNew(): Promise<MessageOutput<'queueNew'>> {
   const db = await backgroundQueues();
   const queue = await currentQueue(db);
   if (queue && (queue.state === 'checking' || queue.state === 'running' || queue.state === 'paused')) {
-    return refused('The refund queue is being checked or run. Cancel it before starting a new one.');
+    return refused(i18n.t('queueRun.refused.busyNew'));
   }
   const { defaultErrorHandling } = await readSettings();
   await db.queues.add(newQueue(defaultErrorHandling, Date.now()));
@@ -252,7 +250,7 @@ async function checkQueue(db: QueueDb, queue: Queue, appName: string): Promise<v
     await db.rows.put(row);
   });
   if (!outcome.ok) {
-    await stop(`Keap's API did not answer while the rows were checked (${outcome.error.message}). Rows already checked keep their result; check again to go on.`);
+    await stop(i18n.t('queueRun.pause.checkStopped', [outcome.error.message]));
     return;
   }
   await db.queues
@@ -273,8 +271,8 @@ async function runQueueNow(db: QueueDb, queue: Queue, appName: string): Promise<
   if (!merchants.ok) {
     const { error } = merchants;
     const resumeAt = error.kind === 'throttled' ? error.retryAt : error.kind === 'quota-exhausted' ? error.resetAt : undefined;
-    if (resumeAt === undefined) return void (await pause(`Keap's API did not answer (${error.message}). Resume to try again.`));
-    await pause(`Keap asked Refund Desk to slow down (${error.message}). The queue goes on by itself at ${new Date(resumeAt).toLocaleTimeString()}.`, resumeAt);
+    if (resumeAt === undefined) return void (await pause(i18n.t('queueRun.pause.noAnswerResume', [error.message])));
+    await pause(i18n.t('queueRun.pause.slowDown', [error.message, new Date(resumeAt).toLocaleTimeString()]), resumeAt);
     scheduleResume(resumeAt);
     return;
   }

@@ -27,9 +27,13 @@ import type * as SettingsModule from '@/lib/settings';
  * tabs played by fake-keap-tabs, whose refund screen sends what Keap's dialog sends on Finish.
  */
 
-// WXT's storage items and `wxt/browser` need a browser global when they are defined.
-vi.stubGlobal('chrome', fakeBrowser);
-vi.stubGlobal('browser', fakeBrowser);
+// WXT's storage items and `wxt/browser` need a browser global when they are defined, and `#i18n`,
+// imported through this file's imports, defines `wxt/browser`: the global is stubbed before them.
+await vi.hoisted(async () => {
+  const { fakeBrowser: browser } = await import('@webext-core/fake-browser');
+  vi.stubGlobal('chrome', browser);
+  vi.stubGlobal('browser', browser);
+});
 
 // At Keap's 10 requests a second each refund here would wait a second or more for the limiter,
 // which has tests of its own.

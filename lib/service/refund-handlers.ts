@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { browser } from 'wxt/browser';
 import { type JournalDb, openJournal } from '@/lib/audit/db';
 import { applyRetention, markState, reconcileInterrupted, type CheckRecord } from '@/lib/audit/journal';
@@ -109,7 +110,7 @@ export async function executorDeps(appName: string): Promise<DepsResult> {
 /** The deps for a journal record's refund, with the key of the Keap app it was made in. */
 async function depsForRefund(refundId: string): Promise<DepsResult> {
   const record = await (await backgroundJournal()).refunds.get(refundId);
-  if (!record) return { ok: false, error: { kind: 'not-found', message: 'This refund is no longer in the history.' } };
+  if (!record) return { ok: false, error: { kind: 'not-found', message: i18n.t('refunding.refundGone') } };
   return executorDeps(appNameOf(record));
 }
 
@@ -136,18 +137,12 @@ export async function refundAppOf(origin: string): Promise<RefundApp> {
     if (!access.ok) return access;
     const { appName } = access.access.connection;
     if (appName === null) {
-      return {
-        ok: false,
-        error: {
-          kind: 'app-unknown',
-          message: 'Refund Desk does not yet know which Keap app your API key belongs to. Type the Keap app name under Keap connections in Refund Desk options, then try again.',
-        },
-      };
+      return { ok: false, error: { kind: 'app-unknown', message: i18n.t('refunding.access.keyAppUnknown') } };
     }
     return { ok: true, appName, newerAppOrigin: origin };
   }
   const appName = appNameOfOrigin(origin);
-  if (appName === null) return { ok: false, error: { kind: 'other-app', message: 'Refund Desk cannot tell which Keap app this order is in.' } };
+  if (appName === null) return { ok: false, error: { kind: 'other-app', message: i18n.t('refunding.access.orderAppUnknown') } };
   return { ok: true, appName };
 }
 
@@ -164,14 +159,14 @@ export async function getOrderForRefund({ orderId, contactId, appOrigin }: Messa
   if (!contact.ok) return contact;
   const { order } = orderNow.value;
   if (order.contact.id !== contactId) {
-    return { ok: false, error: { kind: 'wrong-contact', message: `Order #${orderId} belongs to another contact.` } };
+    return { ok: false, error: { kind: 'wrong-contact', message: i18n.t('refunding.handlers.wrongContact', [String(orderId)]) } };
   }
   const facts = derivePaymentFacts({ ...orderNow.value, merchants: merchants.value });
   const name = [contact.value.given_name, contact.value.family_name].filter(Boolean).join(' ');
   return {
     ok: true,
     view: {
-      contact: { id: contactId, name: name || `Contact ${contactId}`, email: contact.value.email_addresses?.[0]?.email ?? '' },
+      contact: { id: contactId, name: name || i18n.t('refunding.handlers.unnamedContact', [String(contactId)]), email: contact.value.email_addresses?.[0]?.email ?? '' },
       order: {
         orderId,
         title: order.title ?? '',
@@ -209,13 +204,13 @@ export async function startRefund(data: MessageData<'startRefund'>): Promise<Mes
 /** Looks in Keap's API for the refund a record describes, against the baseline taken before it was sent. */
 function checkAgainstKeap(deps: ExecutorDeps): CheckRecord {
   return async (record) => {
-    if (!record.baseline) return { confirmed: false, reason: 'Refund Desk has no "before" picture of this order to compare with. Check the order in Keap.' };
+    if (!record.baseline) return { confirmed: false, reason: i18n.t('refunding.noBaseline') };
     const orderNow = await readOrderNow(deps.client, record.orderId);
     // Thrown, not answered: reconciliation leaves the record as it was, to be checked again later.
     if (!orderNow.ok) throw new Error(orderNow.error.message);
     const check = checkRefundEvidence(record.lines, record.baseline, orderNow.value);
     if (!check.allConfirmed) {
-      return { confirmed: false, reason: `Keap's API does not show this refund on order #${record.orderId}. Check the order in Keap before trying again.` };
+      return { confirmed: false, reason: i18n.t('refunding.handlers.notShownOnOrder', [String(record.orderId)]) };
     }
     return {
       confirmed: true,
@@ -262,7 +257,7 @@ export async function recheckRefund({ refundId }: MessageData<'recheckRefund'>):
       return record ? { ok: true, state: record.state } : { ok: false, error: { kind: 'not-found', message: check.reason } };
     }
     case 'not-shown':
-      return { ok: false, error: { kind: 'not-confirmed', message: `${check.reason} Check the order in Keap before trying again.` } };
+      return { ok: false, error: { kind: 'not-confirmed', message: i18n.t('refunding.handlers.checkOrder', [check.reason]) } };
     case 'unreadable':
       return { ok: false, error: { kind: 'keap-unavailable', message: check.reason } };
   }
@@ -278,13 +273,13 @@ export async function markNotRefunded({ refundId }: MessageData<'markNotRefunded
   if (!access.ok) return access;
   const { db, client } = access.deps;
   const record = await db.refunds.get(refundId);
-  if (!record) return { ok: false, error: { kind: 'not-found', message: 'This refund is no longer in the history.' } };
+  if (!record) return { ok: false, error: { kind: 'not-found', message: i18n.t('refunding.refundGone') } };
   if (record.state !== 'needs-manual') {
-    return { ok: false, error: { kind: 'not-allowed', message: 'Only a refund waiting for you can be marked as not refunded.' } };
+    return { ok: false, error: { kind: 'not-allowed', message: i18n.t('refunding.handlers.onlyWaiting') } };
   }
   const orderNow = await readOrderNow(client, record.orderId);
   if (!orderNow.ok) {
-    return { ok: false, error: { kind: 'keap-unavailable', message: `Refund Desk could not check Keap's API first (${orderNow.error.message}). Try again in a moment.` } };
+    return { ok: false, error: { kind: 'keap-unavailable', message: i18n.t('refunding.handlers.couldNotCheckFirst', [orderNow.error.message]) } };
   }
   const newer = record.baseline
     ? refundsSince(
@@ -294,14 +289,12 @@ export async function markNotRefunded({ refundId }: MessageData<'markNotRefunded
       )
     : [];
   if (!record.baseline || newer.length > 0) {
-    const which = newer.map((row) => `payment ${row.refundedPaymentId}`).join(', ');
+    const which = newer.map((row) => i18n.t('refunding.handlers.paymentItem', [String(row.refundedPaymentId)])).join(', ');
     return {
       ok: false,
       error: {
         kind: 'refund-shown',
-        message: record.baseline
-          ? `Keap's API shows a refund of ${which} made after this one was planned, so it cannot be marked as not refunded. Use "Check Keap again".`
-          : 'Refund Desk has no "before" picture of this order, so it cannot tell from Keap\'s API that no refund was made. Check the order in Keap.',
+        message: record.baseline ? i18n.t('refunding.handlers.refundShown', [which, i18n.t('refundFlow.progress.checkAgain')]) : i18n.t('refunding.handlers.noBaselineToTell'),
       },
     };
   }
@@ -309,7 +302,7 @@ export async function markNotRefunded({ refundId }: MessageData<'markNotRefunded
     db,
     refundId,
     'failed',
-    { error: { kind: 'not-refunded', message: 'A person checked in Keap: no refund was made.' }, note: 'Marked as not refunded by a person' },
+    { error: { kind: 'not-refunded', message: i18n.t('refunding.handlers.notRefunded') }, note: 'Marked as not refunded by a person' },
     { from: 'needs-manual' },
   );
   endRefundScreenSession(refundId);
@@ -322,12 +315,12 @@ export async function continueInKeap({ refundId, onClassicScreen }: MessageData<
   const access = await depsForRefund(refundId);
   if (!access.ok) return access;
   const record = await access.deps.db.refunds.get(refundId);
-  if (!record) return { ok: false, error: { kind: 'not-found', message: 'This refund is no longer in the history.' } };
-  if (record.state !== 'needs-manual') return { ok: false, error: { kind: 'not-allowed', message: 'This refund does not need you any more.' } };
+  if (!record) return { ok: false, error: { kind: 'not-found', message: i18n.t('refunding.refundGone') } };
+  if (record.state !== 'needs-manual') return { ok: false, error: { kind: 'not-allowed', message: i18n.t('refunding.handlers.noLongerNeedsYou') } };
   const plan = screenPlanFor(record);
-  if (!plan) return { ok: false, error: { kind: 'no-plan', message: `Refund Desk cannot guide this older refund. Open order #${record.orderId} in Keap to finish it.` } };
+  if (!plan) return { ok: false, error: { kind: 'no-plan', message: i18n.t('refunding.handlers.cannotGuide', [String(record.orderId)]) } };
   if (onClassicScreen) {
-    if (!record.newerAppOrigin) return { ok: false, error: { kind: 'not-allowed', message: "This refund is already on Keap's classic refund screen." } };
+    if (!record.newerAppOrigin) return { ok: false, error: { kind: 'not-allowed', message: i18n.t('refunding.handlers.alreadyClassic') } };
     // The newer app's tab and checklist give way to the classic screen's.
     endRefundScreenSession(refundId);
     await updateGuidedRefund(refundId, () => null);
@@ -343,20 +336,14 @@ export async function learnControl({ refundId }: MessageData<'learnControl'>): P
   const db = await backgroundJournal();
   const record = await db.refunds.get(refundId);
   const guided = guidedRefundOf(await guidedRefundsItem.getValue(), refundId);
-  if (!record || !guided?.learnable) return { ok: false, error: { kind: 'not-allowed', message: 'There is no control to show Refund Desk for this refund.' } };
+  if (!record || !guided?.learnable) return { ok: false, error: { kind: 'not-allowed', message: i18n.t('refunding.handlers.nothingToLearn') } };
   const slot = guided.learnable;
   const word = await pickOnRefundScreen(refundId, slot);
   if (word === null) {
-    return { ok: false, error: { kind: 'not-picked', message: `Refund Desk did not see a click on ${LEARN_SLOT_DESCRIPTIONS[slot]}. Open Keap's refund screen and try again.` } };
+    return { ok: false, error: { kind: 'not-picked', message: i18n.t('refunding.handlers.clickNotSeen', [LEARN_SLOT_DESCRIPTIONS[slot]]) } };
   }
   if (word.trim().length > LEARNED_WORD_MAX_LENGTH) {
-    return {
-      ok: false,
-      error: {
-        kind: 'not-allowed',
-        message: `The control you clicked has a name longer than ${LEARNED_WORD_MAX_LENGTH} characters, which Refund Desk does not keep. Finish this refund in Keap.`,
-      },
-    };
+    return { ok: false, error: { kind: 'not-allowed', message: i18n.t('refunding.handlers.nameTooLong', [String(LEARNED_WORD_MAX_LENGTH)]) } };
   }
   const appName = appNameOf(record);
   const all = await readLearnedWords();

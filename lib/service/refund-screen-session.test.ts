@@ -5,9 +5,13 @@ import type { RefundScreenPlan, ScreenProgress } from '@/lib/page/refund-screen/
 import type * as GuidedRefunds from './guided-refunds';
 import type * as Session from './refund-screen-session';
 
-// WXT's storage items and `wxt/browser` need a browser global when they are defined.
-vi.stubGlobal('chrome', fakeBrowser);
-vi.stubGlobal('browser', fakeBrowser);
+// WXT's storage items and `wxt/browser` need a browser global when they are defined, and `#i18n`,
+// imported through this file's imports, defines `wxt/browser`: the global is stubbed before them.
+await vi.hoisted(async () => {
+  const { fakeBrowser: browser } = await import('@webext-core/fake-browser');
+  vi.stubGlobal('chrome', browser);
+  vi.stubGlobal('browser', browser);
+});
 
 type Sender = Parameters<typeof Session.refundScreenProgress>[1];
 

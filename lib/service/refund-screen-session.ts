@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { browser } from 'wxt/browser';
 import { classicOrderUrl } from '@/lib/keap-hosts';
 import type { MessageOutput } from '@/lib/messaging/protocol';
@@ -192,7 +193,7 @@ export async function walkRefundScreenInTab(
 ): Promise<RefundScreenResult> {
   const start = startingPage(target.page, target.appOrigin, plan.orderId);
   const tab = (target.reuseTabId === undefined ? undefined : await reuseTab(target.reuseTabId, start.url)) ?? (await browser.tabs.create({ url: start.url, active: false }));
-  if (tab.id === undefined) throw new Error('the browser did not open a tab');
+  if (tab.id === undefined) throw new Error(i18n.t('refunding.screen.noTab'));
   const session: ScreenSession = {
     attemptId: target.attemptId,
     appOrigin: start.origin,
@@ -217,7 +218,7 @@ async function walkAcrossPages(session: ScreenSession): Promise<RefundScreenResu
   for (let page = 0; page < MAX_PAGES; page += 1) {
     const tabId = session.screenTabId;
     const loaded = await waitForSession(session, () => ((session.pageLoads.get(tabId) ?? 0) > loadsSeen ? true : !session.tabIds.has(tabId) ? false : null), PAGE_LOAD_TIMEOUT_MS);
-    if (loaded !== true) return stoppedResult(session, loaded === false ? "Keap's refund page was closed." : "Keap's refund page did not load.");
+    if (loaded !== true) return stoppedResult(session, loaded === false ? i18n.t('refunding.screen.pageClosed') : i18n.t('refunding.screen.pageNotLoaded'));
     loadsSeen = session.pageLoads.get(tabId) ?? 0;
     const known = new Set(session.tabIds);
     const walk = tabMessenger
@@ -244,7 +245,7 @@ async function walkAcrossPages(session: ScreenSession): Promise<RefundScreenResu
       // Keap loaded another page (the next step, or its results): the walk goes on there.
       if (session.tabIds.has(tabId)) continue;
       const other = [...session.tabIds][0];
-      if (other === undefined) return stoppedResult(session, "Keap's refund window was closed before Refund Desk saw the result.");
+      if (other === undefined) return stoppedResult(session, i18n.t('refunding.screen.windowClosed'));
       session.screenTabId = other;
       loadsSeen = session.pageLoads.get(other) ?? 0;
       continue;
@@ -252,7 +253,7 @@ async function walkAcrossPages(session: ScreenSession): Promise<RefundScreenResu
     const result = screenResultOf(first.answer, session.finalApproved);
     if (result !== 'walk-on') return result;
   }
-  return stoppedResult(session, "Keap's refund screen kept loading more pages than a refund has.");
+  return stoppedResult(session, i18n.t('refunding.screen.tooManyPages'));
 }
 
 /**
@@ -343,11 +344,11 @@ function sessionFor(attemptId: string, sender: SenderIdentity): ScreenSession | 
   return session?.tabIds.has(sender.tabId) && sender.origin.toLowerCase() === session.appOrigin.toLowerCase() ? session : null;
 }
 
-const notThisAttempt = { ok: false as const, error: { kind: 'refused', message: 'This page is not carrying out that refund.' } };
+const notThisAttempt = () => ({ ok: false as const, error: { kind: 'refused', message: i18n.t('refunding.screen.notThisAttempt') } });
 
 export function refundScreenProgress({ attemptId, progress }: MessageData<'refundScreenProgress'>, sender: SenderIdentity): MessageOutput<'refundScreenProgress'> {
   const session = sessionFor(attemptId, sender);
-  if (!session || session.mode !== 'walking' || session.finalApproved) return notThisAttempt;
+  if (!session || session.mode !== 'walking' || session.finalApproved) return notThisAttempt();
   session.progress = progress;
   return { ok: true };
 }
@@ -383,7 +384,7 @@ export async function refundScreenGuide(
   onFinalClick: (attemptId: string) => void,
 ): Promise<MessageOutput<'refundScreenGuide'>> {
   const session = sessionFor(attemptId, sender);
-  if (!session || session.mode !== 'guiding') return notThisAttempt;
+  if (!session || session.mode !== 'guiding') return notThisAttempt();
   const wasSent = session.progress.finalClicked;
   session.progress = progress;
   session.screenTabId = sender.kind === 'content-script' ? sender.tabId : session.screenTabId;

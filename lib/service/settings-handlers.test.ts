@@ -64,8 +64,11 @@ describe('saveConnection', () => {
     expect(await readConnections()).toEqual([{ appName, apiKey: ACME_KEY, apiHost: 'api.infusionsoft.com', boundBy: 'person' }]);
   });
 
-  it.each([['acme corp'], ['acme.keap.com'], ['-acme'], ['https://acme.infusionsoft.com']])('refuses "%s" as an app name', async (typed) => {
-    expect(refusalOf(await save({ appName: typed, apiKey: ACME_KEY })).kind).toBe('invalid-app');
+  it.each([['acme corp'], ['acme.keap.com'], ['-acme'], ['https://acme.infusionsoft.com']])('refuses "%s" as an app name, saying what one is', async (typed) => {
+    expect(refusalOf(await save({ appName: typed, apiKey: ACME_KEY }))).toEqual({
+      kind: 'invalid-app',
+      message: 'A Keap app name is the first part of its address, like acme in acme.infusionsoft.com.',
+    });
     expect(await readConnections()).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { apiKeySchema, learnedWordsItem, maskApiKey, readLearnedWords, readSettings, settingsItem } from '@/lib/settings';
 import type { ConnectionStatus } from '@/lib/messaging/extension-page-messages';
 import type { MessageOutput } from '@/lib/messaging/protocol';
@@ -37,26 +38,26 @@ const refusal = (kind: string, message: string) => ({ ok: false as const, error:
 export async function saveConnection({ index, appName, apiKey, apiHost }: MessageData<'saveConnection'>): Promise<MessageOutput<'saveConnection'>> {
   const connections = await readConnections();
   const editing = index === undefined ? undefined : connections[index];
-  if (index !== undefined && !editing) return refusal('not-found', 'That Keap connection is no longer there. Reload the page.');
+  if (index !== undefined && !editing) return refusal('not-found', i18n.t('refunding.settings.connectionGone'));
   let key = editing?.apiKey;
   if (apiKey !== undefined) {
     const checked = apiKeySchema.safeParse(apiKey);
-    if (!checked.success) return refusal('invalid-api-key', checked.error.issues[0]?.message ?? 'That API key is not valid.');
+    if (!checked.success) return refusal('invalid-api-key', checked.error.issues[0]?.message ?? i18n.t('refunding.settings.keyNotValid'));
     key = checked.data;
   }
-  if (key === undefined) return refusal('invalid-api-key', 'Paste the API key for this Keap app.');
+  if (key === undefined) return refusal('invalid-api-key', i18n.t('refunding.settings.pasteKeyForApp'));
   let app: string | null = null;
   if (appName.trim() !== '') {
     const checked = keapAppNameSchema.safeParse(appName.replace(/\.infusionsoft\.com$/i, ''));
-    if (!checked.success) return refusal('invalid-app', checked.error.issues[0]?.message ?? 'That is not a Keap app name.');
+    if (!checked.success) return refusal('invalid-app', checked.error.issues[0]?.message ?? i18n.t('refunding.settings.notAppName'));
     app = checked.data;
   }
   const others = connections.filter((_connection, position) => position !== index);
   if (app !== null && others.some((connection) => connection.appName === app)) {
-    return refusal('duplicate-app', `There is already a key for ${app}.infusionsoft.com. Change that one instead.`);
+    return refusal('duplicate-app', i18n.t('refunding.settings.duplicateApp', [app]));
   }
   if (app === null && others.some((connection) => connection.appName === null)) {
-    return refusal('duplicate-unbound', 'Name the Keap app of this key: another key is still waiting to find its app.');
+    return refusal('duplicate-unbound', i18n.t('refunding.settings.duplicateUnbound'));
   }
   // A key whose app is unchanged keeps how it was bound; a named app is the person's word.
   const boundBy = app === null ? null : editing?.appName === app ? editing.boundBy : 'person';
@@ -78,16 +79,16 @@ export async function testConnection({ apiKey, index, apiHost }: MessageData<'te
   let key: string | undefined;
   if (apiKey !== undefined) {
     const checked = apiKeySchema.safeParse(apiKey);
-    if (!checked.success) return refusal('invalid-api-key', checked.error.issues[0]?.message ?? 'That API key is not valid.');
+    if (!checked.success) return refusal('invalid-api-key', checked.error.issues[0]?.message ?? i18n.t('refunding.settings.keyNotValid'));
     key = checked.data;
   } else if (index !== undefined) {
     key = (await readConnections())[index]?.apiKey;
   }
-  if (key === undefined) return refusal('not-configured', 'Paste your Keap API key first.');
+  if (key === undefined) return refusal('not-configured', i18n.t('refunding.settings.pasteKeyFirst'));
   // Its own limiter: a test must neither wait behind the key's refunds nor use up their budget.
   const profile = await clientFor(key, apiHost, createRateLimiter()).getAccountProfile();
   if (!profile.ok) return { ok: false, error: profile.error };
-  return { ok: true, appName: profile.value.name ?? 'unnamed', accountName: profile.value.email ?? null };
+  return { ok: true, appName: profile.value.name ?? i18n.t('refunding.settings.unnamedAccount'), accountName: profile.value.email ?? null };
 }
 
 export async function forgetLearnedWord({ appName, slot, word }: MessageData<'forgetLearnedWord'>): Promise<MessageOutput<'forgetLearnedWord'>> {

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { browser } from 'wxt/browser';
 import { type RefundTarget, setRefundTarget } from './refund-target';
 
@@ -19,7 +20,7 @@ const sidebarActionApi = (browser as unknown as { sidebarAction?: SidebarActionA
  */
 export function openSidePanel(where: { tabId: number } | { windowId: number }): Promise<void> {
   if (sidePanelApi) return sidePanelApi.open(where);
-  return sidebarActionApi?.open() ?? Promise.reject(new Error('This browser has no side panel.'));
+  return sidebarActionApi?.open() ?? Promise.reject(new Error(i18n.t('refunding.sidePanel.noSidePanel')));
 }
 
 /**
@@ -71,7 +72,7 @@ async function openRefundWindow(target: RefundTargetRequest): Promise<number> {
   const created = await browser.windows.create({ url: 'about:blank', type: 'popup', ...REFUND_WINDOW });
   const windowId = created?.id;
   const tabId = created?.tabs?.[0]?.id;
-  if (windowId === undefined || tabId === undefined) throw new Error('The browser opened no window for the refund.');
+  if (windowId === undefined || tabId === undefined) throw new Error(i18n.t('refunding.sidePanel.noWindow'));
   refundWindowId = windowId;
   await setRefundTarget(inWindow(target, windowId));
   await browser.tabs.update(tabId, { url: browser.runtime.getURL('/sidepanel.html') });

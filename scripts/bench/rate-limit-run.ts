@@ -1,3 +1,6 @@
+// First: the Keap client (lib/keap) words its errors through `#i18n`, which takes the browser's
+// i18n API when first imported; this answers it from locales/en.yml.
+import '../../test/support/i18n-setup';
 import { measureRateLimitedReads } from './rate-limit';
 
 /**

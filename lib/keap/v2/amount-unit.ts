@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { decimalToMinorUnits, type MoneyInputResult } from '@/lib/money';
 
 /**
@@ -12,7 +13,7 @@ export type AmountUnit = 'minor-units' | 'decimal';
 /** A plain v2 amount in integer minor units, read in `unit`. */
 export function readPlainAmount(amount: number, unit: AmountUnit, currency: string): MoneyInputResult {
   if (unit === 'decimal') return decimalToMinorUnits(amount, currency);
-  return Number.isSafeInteger(amount) ? { ok: true, minorUnits: amount } : { ok: false, message: 'Expected a whole number of minor units.' };
+  return Number.isSafeInteger(amount) ? { ok: true, minorUnits: amount } : { ok: false, message: i18n.t('problems.money.notMinorUnits') };
 }
 
 /** Plain amounts that add up (signed) to a Money total of the same order. */

@@ -100,7 +100,11 @@ describe('Keap v2 client requests', () => {
 
   it('refuses a token chain that repeats itself', async () => {
     const { client } = setup(() => json({ orders: [orderV2Json(1)], next_page_token: 'again' }));
-    expect(errorOf(await client.listOrders({}))).toMatchObject({ kind: 'unexpected-answer', fieldPath: 'next_page_token' });
+    expect(errorOf(await client.listOrders({}))).toMatchObject({
+      kind: 'unexpected-answer',
+      fieldPath: 'next_page_token',
+      message: "Keap's answer to GET /v2/orders sent the same page token twice.",
+    });
   });
 
   it('reads users a hundred at a time (the largest page /users allows), by email', async () => {

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { unexpectedAnswerError, type KeapResult } from '@/lib/keap/errors';
 import { createKeapRequester, fail, ok, type KeapRequestOptions, type RequestSpec } from '@/lib/keap/request';
 import {
@@ -96,6 +97,7 @@ export function createKeapV2Client(options: KeapV2ClientOptions): KeapV2Client {
     itemsOf: (page: Page) => readonly Item[],
     size: number = pageSize,
   ): Promise<KeapResult<Item[]>> {
+    const label = endpointLabel(spec.method, spec.url);
     const items: Item[] = [];
     const seenTokens = new Set<string>();
     let url = new URL(spec.url.href);
@@ -107,12 +109,12 @@ export function createKeapV2Client(options: KeapV2ClientOptions): KeapV2Client {
       items.push(...pageItems);
       const token = page.value.next_page_token ?? '';
       if (token === '' || pageItems.length === 0) return ok(items);
-      if (seenTokens.has(token)) return fail(unexpectedAnswerError(endpointLabel(spec.method, spec.url), 'next_page_token', 'sent the same page token twice'));
+      if (seenTokens.has(token)) return fail(unexpectedAnswerError(label, 'next_page_token', i18n.t('problems.keap.answer.samePageToken', [label])));
       seenTokens.add(token);
       url = new URL(url.href);
       url.searchParams.set('page_token', token);
     }
-    return fail(unexpectedAnswerError(endpointLabel(spec.method, spec.url), '', `kept sending pages beyond ${MAX_PAGES}`));
+    return fail(unexpectedAnswerError(label, '', i18n.t('problems.keap.answer.tooManyPages', [label, String(MAX_PAGES)])));
   }
 
   function listUrl(path: string, filter: Filter, query: Record<string, string> = {}): URL {
@@ -125,16 +127,16 @@ export function createKeapV2Client(options: KeapV2ClientOptions): KeapV2Client {
         method: 'GET',
         url: apiUrl('/v2/businessProfile'),
         schema: getBusinessProfileResponseSchema,
-        action: 'read the business profile',
-        subject: 'business profile',
+        action: 'readBusinessProfile',
+        subject: { what: 'businessProfile' },
       }),
     getUserInfo: () =>
       send({
         method: 'GET',
         url: apiUrl('/v2/oauth/connect/userinfo'),
         schema: getUserInfoResponseSchema,
-        action: 'read user info',
-        subject: 'user info for this key',
+        action: 'readUserInfo',
+        subject: { what: 'userInfo' },
       }),
     listUsersByEmail: (email) =>
       collectPages(
@@ -142,8 +144,8 @@ export function createKeapV2Client(options: KeapV2ClientOptions): KeapV2Client {
           method: 'GET',
           url: listUrl('/v2/users', { email }),
           schema: listUsersPaginatedResponseSchema,
-          action: 'read users',
-          subject: 'users',
+          action: 'readUsers',
+          subject: { what: 'users' },
         },
         (page) => page.users ?? [],
         USERS_PAGE_SIZE,
@@ -153,18 +155,18 @@ export function createKeapV2Client(options: KeapV2ClientOptions): KeapV2Client {
         method: 'GET',
         url: apiUrl(`/v2/contacts/${contactId}`, { fields: CONTACT_FIELDS }),
         schema: contactSchema,
-        action: 'read contacts',
-        subject: `contact ${contactId}`,
+        action: 'readContacts',
+        subject: { what: 'contact', id: contactId },
       }),
     listOrders: (filter) =>
-      collectPages({ method: 'GET', url: listUrl('/v2/orders', filter), schema: listOrdersPageSchema, action: 'read orders', subject: 'orders' }, (page) => page.orders),
+      collectPages({ method: 'GET', url: listUrl('/v2/orders', filter), schema: listOrdersPageSchema, action: 'readOrders', subject: { what: 'orders' } }, (page) => page.orders),
     getOrder: (orderId) =>
       send({
         method: 'GET',
         url: apiUrl(`/v2/orders/${orderId}`),
         schema: orderV2Schema,
-        action: 'read orders',
-        subject: `order ${orderId}`,
+        action: 'readOrders',
+        subject: { what: 'order', id: orderId },
       }),
     listOrderPayments: (orderId) =>
       collectPages(
@@ -172,8 +174,8 @@ export function createKeapV2Client(options: KeapV2ClientOptions): KeapV2Client {
           method: 'GET',
           url: apiUrl(`/v2/orders/${orderId}/payments`),
           schema: listOrderPaymentsResponseSchema,
-          action: 'read order payments',
-          subject: `order ${orderId}`,
+          action: 'readOrderPayments',
+          subject: { what: 'order', id: orderId },
         },
         (page) => page.invoice_order_payments ?? [],
       ),
@@ -183,8 +185,8 @@ export function createKeapV2Client(options: KeapV2ClientOptions): KeapV2Client {
           method: 'GET',
           url: listUrl('/v2/sales/transactions', filter),
           schema: listTransactionsPageSchema,
-          action: 'read transactions',
-          subject: 'transactions',
+          action: 'readTransactions',
+          subject: { what: 'transactions' },
         },
         (page) => page.transactions,
       ),
@@ -195,8 +197,8 @@ export function createKeapV2Client(options: KeapV2ClientOptions): KeapV2Client {
           method: 'GET',
           url: apiUrl('/v2/merchants'),
           schema: listMerchantsResponseSchema,
-          action: 'read merchant accounts',
-          subject: 'merchant accounts',
+          action: 'readMerchantAccounts',
+          subject: { what: 'merchantAccounts' },
         },
         (page) => {
           defaultMerchantAccountId ??= page.default_merchant_account_id ?? null;
@@ -211,8 +213,8 @@ export function createKeapV2Client(options: KeapV2ClientOptions): KeapV2Client {
           method: 'GET',
           url: apiUrl(`/v2/contacts/${contactId}/notes`),
           schema: listNotesResponseSchema,
-          action: 'read notes',
-          subject: `notes of contact ${contactId}`,
+          action: 'readNotes',
+          subject: { what: 'notesOfContact', id: contactId },
         },
         (page) => page.notes ?? [],
       ),
@@ -222,9 +224,9 @@ export function createKeapV2Client(options: KeapV2ClientOptions): KeapV2Client {
         url: apiUrl(`/v2/contacts/${contactId}/notes`),
         schema: noteSchema,
         body: note,
-        action: 'add notes to contacts',
-        subject: `contact ${contactId}`,
-        unsureWhetherSaved: 'The note may or may not have been saved on the contact.',
+        action: 'addNotes',
+        subject: { what: 'contact', id: contactId },
+        unsureWhetherSaved: 'note',
       }),
   };
 }

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { accessibleName, isDisabled, isVisible, normaliseWhitespace, roleOf, type ControlRole } from '@/lib/page/accessible-name';
 import { datesInText } from '@/lib/page/newer-app/shown-dates';
 import { labelIsOneOf } from '@/lib/page/newer-app/words';
@@ -94,7 +95,7 @@ export function showsPayment(text: string, payment: OrderPayment, currency: stri
 export function findMoneyCard(document: Document): Found<FlowControl> {
   const cards = named(document, (name) => labelIsOneOf(name, MONEY_WORDS));
   if (cards.length === 1) return { ok: true, value: cards[0]! };
-  return { ok: false, problem: cards.length === 0 ? 'Keap shows no Money card on this contact' : 'Keap shows more than one Money card on this contact' };
+  return { ok: false, problem: cards.length === 0 ? i18n.t('keapScreen.newerApp.noMoneyCard') : i18n.t('keapScreen.newerApp.severalMoneyCards') };
 }
 
 /** The block a payment entry is drawn in: its row or list item, else the control itself. */
@@ -115,9 +116,9 @@ export function findPaymentEntry(document: Document, payment: OrderPayment, curr
     entries.set(entry, [...(entries.get(entry) ?? []), element]);
   }
   if (entries.size === 0) return null;
-  if (entries.size > 1) return { ok: false, problem: `Keap's Money card lists more than one payment of the same amount and day as payment ${payment.paymentId}` };
+  if (entries.size > 1) return { ok: false, problem: i18n.t('keapScreen.newerApp.samePaymentTwice', [String(payment.paymentId)]) };
   const [entry, found] = [...entries][0]!;
-  if (found.length !== 1) return { ok: false, problem: `Refund Desk cannot tell which link opens payment ${payment.paymentId}`, highlight: entry as HTMLElement };
+  if (found.length !== 1) return { ok: false, problem: i18n.t('keapScreen.newerApp.whichLinkOpens', [String(payment.paymentId)]), highlight: entry as HTMLElement };
   return { ok: true, value: { element: found[0]!, name: accessibleName(found[0]!) } };
 }
 
@@ -157,11 +158,11 @@ export function findPaymentView(document: Document, plan: RefundScreenPlan, paym
   const manual = plan.method === 'manual-refund';
   const actions = refundActions(document, plan, learned);
   if (actions.length === 0) return manual ? null : unknownRefundButton(document, payment, plan.currency);
-  if (actions.length > 1) return { ok: false, problem: `Keap shows more than one ${manual ? 'control to record a refund' : 'Refund button'}` };
+  if (actions.length > 1) return { ok: false, problem: manual ? i18n.t('keapScreen.newerApp.severalRecordControls') : i18n.t('keapScreen.newerApp.severalRefundButtons') };
   const action = actions[0]!;
   const view = paymentViewAround(action.element, payment, plan.currency);
-  if (!view) return { ok: false, problem: `The payment Keap opened does not show the amount and day of payment ${payment.paymentId}`, highlight: action.element };
-  if (isDisabled(action.element)) return { ok: false, problem: "Keap's Refund button is disabled for this payment", highlight: action.element };
+  if (!view) return { ok: false, problem: i18n.t('keapScreen.newerApp.otherPaymentOpened', [String(payment.paymentId)]), highlight: action.element };
+  if (isDisabled(action.element)) return { ok: false, problem: i18n.t('keapScreen.newerApp.refundDisabled'), highlight: action.element };
   return { ok: true, value: { action, view } };
 }
 
@@ -175,7 +176,7 @@ function unknownRefundButton(document: Document, payment: OrderPayment, currency
   );
   if (others.length !== 1) return null;
   const only = others[0]!;
-  return { ok: false, problem: `Refund Desk does not know the button "${only.name}" on the payment`, highlight: only.element, learnable: 'newer-app-refund' };
+  return { ok: false, problem: i18n.t('keapScreen.newerApp.unknownRefundButton', [only.name]), highlight: only.element, learnable: 'newer-app-refund' };
 }
 
 export interface Confirmation {
@@ -214,8 +215,10 @@ export function findConfirmation(document: Document, plan: RefundScreenPlan, lea
   const words = newerAppWordsFor('newer-app-confirm', learned);
   const candidates = named(document, (name) => !isDismissal(name) && (nameIsOneOf(name, words) || nameContainsOneOf(name, CONFIRM_PHRASES)));
   if (candidates.length === 0) return within ? unknownConfirmation(within, learned) : null;
-  if (candidates.length > 1)
-    return { ok: false, problem: `Keap shows ${candidates.length} links that could process the refund (${candidates.map((control) => `"${control.name}"`).join(', ')})` };
+  if (candidates.length > 1) {
+    const names = candidates.map((control) => `"${control.name}"`).join(', ');
+    return { ok: false, problem: i18n.t('keapScreen.newerApp.severalConfirmLinks', [String(candidates.length), names]) };
+  }
   const confirm = candidates[0]!;
   // The block holding the confirmation: the widest around the link with no other forward action, inside the payment's view or a form or dialog.
   let box: Element = confirm.element.parentElement ?? document.body;
@@ -227,13 +230,14 @@ export function findConfirmation(document: Document, plan: RefundScreenPlan, lea
   const loose = (words: readonly string[]) => words.map((word) => looseText(word));
   const amountFields = fields.filter((field) => loose(AMOUNT_FIELD_WORDS).includes(field.label));
   const reasonFields = fields.filter((field) => loose(REASON_FIELD_WORDS).includes(field.label));
-  if (amountFields.length > 1) return { ok: false, problem: 'Refund Desk cannot tell which field is the refund amount', highlight: amountFields[0]!.element };
-  if (reasonFields.length > 1) return { ok: false, problem: 'Refund Desk cannot tell which field is the reason', highlight: reasonFields[0]!.element };
+  if (amountFields.length > 1) return { ok: false, problem: i18n.t('keapScreen.newerApp.whichAmountField'), highlight: amountFields[0]!.element };
+  if (reasonFields.length > 1) return { ok: false, problem: i18n.t('keapScreen.screen.whichReasonField'), highlight: reasonFields[0]!.element };
   const unknown = fields.filter((field) => !amountFields.includes(field) && !reasonFields.includes(field));
   if (unknown.length > 0) {
+    const label = accessibleName(unknown[0]!.element);
     return {
       ok: false,
-      problem: `Refund Desk does not know the field "${accessibleName(unknown[0]!.element) || 'without a label'}" of Keap's refund`,
+      problem: label ? i18n.t('keapScreen.newerApp.unknownField', [label]) : i18n.t('keapScreen.newerApp.unknownUnlabelledField'),
       highlight: unknown[0]!.element,
     };
   }
@@ -259,7 +263,7 @@ function unknownConfirmation(within: Element, learned: LearnedWords): Found<Conf
   const others = named(within, (name) => !isDismissal(name) && !nameIsOneOf(name, refundWords) && !nameIsOneOf(name, MANUAL_REFUND_WORDS));
   if (others.length !== 1) return null;
   const only = others[0]!;
-  return { ok: false, problem: `Refund Desk does not know the link "${only.name}" that seems to process the refund`, highlight: only.element, learnable: 'newer-app-confirm' };
+  return { ok: false, problem: i18n.t('keapScreen.newerApp.unknownConfirmLink', [only.name]), highlight: only.element, learnable: 'newer-app-confirm' };
 }
 
 export type Completion = { outcome: 'refunded' | 'failed'; text: string };

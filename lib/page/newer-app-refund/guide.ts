@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { watchScreenDocuments } from '@/lib/page/refund-screen/documents';
 import type { GuideReport } from '@/lib/page/refund-screen/guide';
 import type { ChecklistItem, OrderPayment, RefundScreenPlan, ScreenProgress } from '@/lib/page/refund-screen/protocol';
@@ -56,7 +57,7 @@ export function newerAppChecklist(document: Document, plan: RefundScreenPlan, le
     return payment ? [{ line, payment, stage: stageOf(document, plan, payment, learned) }] : [];
   });
   const anyShown = stages.some(({ stage }) => stage.entry !== null || stage.view !== null);
-  add('money', 'Click the Money card in the Contact activity section', anyShown, money.ok ? money.value.element : null);
+  add('money', i18n.t('keapScreen.newerAppGuide.money'), anyShown, money.ok ? money.value.element : null);
   for (const { line, payment, stage } of stages) {
     const id = (step: string) => `${step}:${payment.paymentId}`;
     const amount = toDecimalString(line.amountMinor, plan.currency);
@@ -64,13 +65,13 @@ export function newerAppChecklist(document: Document, plan: RefundScreenPlan, le
     const confirming = stage.confirmation !== null;
     add(
       id('payment'),
-      `Click the payment of ${toDecimalString(payment.amountMinor, plan.currency)} made on ${payDay(payment)}`,
+      i18n.t('keapScreen.newerAppGuide.payment', [toDecimalString(payment.amountMinor, plan.currency), payDay(payment)]),
       confirming || stage.view !== null,
       stage.entry?.ok ? stage.entry.value.element : null,
     );
     add(
       id('refund'),
-      plan.method === 'manual-refund' ? 'Record the refund made elsewhere on that payment' : 'Click the Refund button',
+      plan.method === 'manual-refund' ? i18n.t('keapScreen.newerAppGuide.recordRefund') : i18n.t('keapScreen.newerAppGuide.refund'),
       confirming,
       stage.view?.action.element ?? null,
     );
@@ -78,11 +79,11 @@ export function newerAppChecklist(document: Document, plan: RefundScreenPlan, le
     const shown = field ? parseMoneyInput((field as HTMLInputElement).value ?? '', plan.currency) : null;
     add(
       id('amount'),
-      whole ? `Refund the whole payment, ${amount}` : `Set the refund amount to ${amount}`,
+      whole ? i18n.t('keapScreen.newerAppGuide.wholePayment', [amount]) : i18n.t('keapScreen.newerAppGuide.setAmount', [amount]),
       field ? shown?.ok === true && shown.minorUnits === line.amountMinor : confirming && whole,
       field,
     );
-    add(id('confirm'), 'Click the confirmation link to process the refund', false, stage.confirmation?.confirm.element ?? null);
+    add(id('confirm'), i18n.t('keapScreen.newerAppGuide.confirm'), false, stage.confirmation?.confirm.element ?? null);
     if (stage.confirmation) confirm = { element: stage.confirmation.confirm.element, paymentId: payment.paymentId };
   }
   return { items, controls, confirm };

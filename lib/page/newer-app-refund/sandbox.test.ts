@@ -7,7 +7,7 @@ import { newerAppContactPath } from '@/test/sandbox/newer-app';
 import { NEWER_APP_FORMS } from '@/test/sandbox/newer-app-forms';
 import { SEED } from '@/test/sandbox/seed';
 import { startSandbox, type Sandbox } from '@/test/sandbox/server';
-import { WHOLE_PAYMENTS_ONLY, walkNewerAppRefund } from './walk';
+import { walkNewerAppRefund } from './walk';
 
 /*
  * The driver against the sandbox's imitation of Keap's newer app (made by others, from the same
@@ -110,7 +110,11 @@ describe("partial refunds on the sandbox's newer app", () => {
   it('stops before anything is sent where it refunds whole payments only (table)', async () => {
     const plan = await planFor(500);
     const { outcome, approvals } = await walkOn('table', plan);
-    expect(outcome.end).toEqual({ kind: 'stopped', step: 'credit', problem: WHOLE_PAYMENTS_ONLY });
+    expect(outcome.end).toEqual({
+      kind: 'stopped',
+      step: 'credit',
+      problem: "Keap's newer app refunds whole payments only: it offers no amount to refund. Refund part of a payment on Keap's classic refund screen, or refund the whole payment",
+    });
     expect(approvals).toBe(0);
     expect(await refundRowsOf(plan.lines[0]!.paymentId)).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NO_PROGRESS, type RefundScreenPlan, type ScreenProgress } from '@/lib/page/refund-screen/protocol';
 import type { LearnedWords } from '@/lib/page/refund-screen/words';
 import { renderTestPage, TEST_PAYMENTS, type TestMarkup, type TestPageOptions, testPlan } from './test-pages';
-import { WHOLE_PAYMENTS_ONLY, walkNewerAppRefund } from './walk';
+import { walkNewerAppRefund } from './walk';
 
 const STEP_TIMEOUT_MS = 400;
 const MARKUPS: TestMarkup[] = ['drawer', 'table'];
@@ -149,7 +149,11 @@ describe('partial refunds in the newer app', () => {
   it('stops before anything is sent, saying the app refunds whole payments, where it offers no amount', async () => {
     const shown = page('table');
     const { outcome, approvals } = await walk(testPlan(2500));
-    expect(outcome.end).toEqual({ kind: 'stopped', step: 'credit', problem: WHOLE_PAYMENTS_ONLY });
+    expect(outcome.end).toEqual({
+      kind: 'stopped',
+      step: 'credit',
+      problem: "Keap's newer app refunds whole payments only: it offers no amount to refund. Refund part of a payment on Keap's classic refund screen, or refund the whole payment",
+    });
     expect(approvals).toBe(0);
     expect(shown.sent).toEqual([]);
   });

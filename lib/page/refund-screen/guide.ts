@@ -1,9 +1,10 @@
+import { i18n } from '#i18n';
 import { normaliseWhitespace } from '@/lib/page/accessible-name';
 import { parseMoneyInput, toDecimalString } from '@/lib/money';
 import { screenDocuments, watchScreenDocuments } from './documents';
 import type { ChecklistItem, RefundScreenPlan, ScreenProgress } from './protocol';
 import { type Control, readRefundScreen, type ScreenStepReading, sectionsOf } from './screen';
-import { type LearnedWords, METHOD_WORDS, nameIsOneOf, wordsFor } from './words';
+import { type LearnedWords, METHOD_WORDS, nameIsOneOf, OPEN_SCREEN_WORDS, wordsFor } from './words';
 
 /*
  * Guided mode: the person works Keap's refund screen; Refund Desk follows by reading the same
@@ -33,10 +34,13 @@ function methodWord(plan: RefundScreenPlan): string {
   return METHOD_WORDS[plan.method][0];
 }
 
+/** Keap's own labels, quoted to the person as the screen shows them. */
 const ERROR_HANDLING_WORDS: Record<RefundScreenPlan['errorHandling'], string> = {
   'record-anyway': 'If an automatic refund fails, record the refund anyway',
   'skip-payment': 'If an automatic refund fails, skip that payment',
 };
+/** Help centre: "How much should the client owe you after this transaction is complete". */
+const AMOUNT_OWED_LABEL = 'How much should the client owe you after this transaction is complete';
 
 /** What is visibly done so far, given what the screen shows now (a later step means the earlier ones were submitted). */
 export function progressSeen(progress: ScreenProgress, step: ScreenStepReading | null, openerShown: boolean): ScreenProgress {
@@ -66,40 +70,40 @@ export function guideChecklist(plan: RefundScreenPlan, progress: ScreenProgress,
   const paymentsDone = progress.submitted.includes('payments');
   const optionsDone = progress.submitted.includes('method') || progress.submitted.includes('error-handling');
 
-  add('open', `Click "Refund Payment" on order #${plan.orderId}`, progress.opened || step !== null, opener?.element);
+  add('open', i18n.t('keapScreen.guide.open', [OPEN_SCREEN_WORDS[0], String(plan.orderId)]), progress.opened || step !== null, opener?.element);
   for (const line of plan.lines) {
     const row = payments?.rows.find((candidate) => candidate.payment.paymentId === line.paymentId);
-    add(`tick:${line.paymentId}`, `Tick payment #${line.paymentId}`, paymentsDone || (row ? isChecked(row.checkbox) : false), row?.checkbox);
+    add(`tick:${line.paymentId}`, i18n.t('keapScreen.guide.tick', [String(line.paymentId)]), paymentsDone || (row ? isChecked(row.checkbox) : false), row?.checkbox);
     const amountShown = row ? (row.amountField ? shows(row.amountField, line.amountMinor, plan.currency) : line.amountMinor === row.payment.refundableMinor) : false;
-    add(`amount:${line.paymentId}`, `Set its refund amount to ${amount(line.amountMinor)}`, paymentsDone || amountShown, row?.amountField);
+    add(`amount:${line.paymentId}`, i18n.t('keapScreen.guide.amount', [amount(line.amountMinor)]), paymentsDone || amountShown, row?.amountField);
   }
   const others = payments?.rows.filter((row) => !plan.lines.some((line) => line.paymentId === row.payment.paymentId)) ?? [];
   if (others.length > 0 || (paymentsDone && plan.orderPayments.length > plan.lines.length)) {
     const ticked = others.find((row) => isChecked(row.checkbox));
-    add('untick', 'Leave every other payment unticked', paymentsDone || ticked === undefined, ticked?.checkbox);
+    add('untick', i18n.t('keapScreen.guide.untick'), paymentsDone || ticked === undefined, ticked?.checkbox);
   }
   const reasonField = payments?.reasonField;
-  add('reason', `Enter the reason "${plan.reason}"`, paymentsDone || (reasonField ? normaliseWhitespace(valueOf(reasonField)) !== '' : false), reasonField);
+  add('reason', i18n.t('keapScreen.guide.reason', [plan.reason]), paymentsDone || (reasonField ? normaliseWhitespace(valueOf(reasonField)) !== '' : false), reasonField);
   const nextOn = (slot: 'payments-next' | 'options-next') =>
     step?.forwardActions.find((action) => nameIsOneOf(action.name, wordsFor(slot, learned))) ?? (step?.forwardActions.length === 1 ? step.forwardActions[0] : undefined);
-  add('next:payments', 'Click Next', paymentsDone, payments ? nextOn('payments-next')?.element : null);
+  add('next:payments', i18n.t('keapScreen.guide.next'), paymentsDone, payments ? nextOn('payments-next')?.element : null);
 
   const methodChoice = step?.method?.[plan.method];
-  add('method', `Choose "${methodWord(plan)}"`, optionsDone || (methodChoice ? isChecked(methodChoice) : false), methodChoice);
+  add('method', i18n.t('keapScreen.guide.choose', [methodWord(plan)]), optionsDone || (methodChoice ? isChecked(methodChoice) : false), methodChoice);
   if (plan.method === 'refund') {
     const choice = step?.errorHandling?.[plan.errorHandling];
-    add('error-handling', `Choose "${ERROR_HANDLING_WORDS[plan.errorHandling]}"`, optionsDone || (choice ? isChecked(choice) : false), choice);
+    add('error-handling', i18n.t('keapScreen.guide.choose', [ERROR_HANDLING_WORDS[plan.errorHandling]]), optionsDone || (choice ? isChecked(choice) : false), choice);
   }
-  add('next:options', 'Click Next', optionsDone, step && (step.method || step.errorHandling) && !step.owedField ? nextOn('options-next')?.element : null);
+  add('next:options', i18n.t('keapScreen.guide.next'), optionsDone, step && (step.method || step.errorHandling) && !step.owedField ? nextOn('options-next')?.element : null);
 
   const owed = step?.owedField;
   add(
     'owed',
-    `Enter ${amount(plan.amountOwedMinor)} in "How much should the client owe you after this transaction is complete"`,
+    i18n.t('keapScreen.guide.owed', [amount(plan.amountOwedMinor), AMOUNT_OWED_LABEL]),
     progress.finalClicked || (owed ? shows(owed, plan.amountOwedMinor, plan.currency) : false),
     owed,
   );
-  add('final', 'Click the button that completes the refund', progress.finalClicked, owed && step?.forwardActions.length === 1 ? step.forwardActions[0]!.element : null);
+  add('final', i18n.t('keapScreen.guide.final'), progress.finalClicked, owed && step?.forwardActions.length === 1 ? step.forwardActions[0]!.element : null);
 
   const firstOpen = items.find((item) => !item.done);
   return {

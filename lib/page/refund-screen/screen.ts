@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { accessibleName, isDisabled, isVisible, normaliseWhitespace, roleOf, type ControlRole } from '@/lib/page/accessible-name';
 import { bodyRowsOf, cellsAtPositions, headerRowOf } from '@/lib/page/table-layout';
 import { amountsInText, toDecimalString } from '@/lib/money';
@@ -83,8 +84,11 @@ export function sectionsOf(step: ScreenStepReading): ScreenSection[] {
   return sections;
 }
 
+/** The steps of Keap's refund screen itself: not the order page before it, nor the results after it. */
+export type ScreenStepShown = Extract<ScreenStep, 'payments' | 'options' | 'credit'>;
+
 /** The step a reading is on, for messages and the checklist: the furthest part it shows. */
-export function stepOf(sections: readonly ScreenSection[]): ScreenStep {
+export function stepOf(sections: readonly ScreenSection[]): ScreenStepShown {
   if (sections.includes('credit')) return 'credit';
   if (sections.includes('method') || sections.includes('error-handling')) return 'options';
   return 'payments';
@@ -171,20 +175,17 @@ function matchRow(row: HTMLTableRowElement, checkbox: HTMLElement, plan: RefundS
   // A tick box whose value is a payment-like number names its payment: another one is not this order's.
   const boxValue = checkbox.getAttribute('value') ?? '';
   if (byId.length === 0 && /^\d{2,15}$/.test(boxValue)) {
-    return { ok: false, problem: `Keap's refund screen lists payment ${boxValue}, which Keap's API does not show on order ${plan.orderId}` };
+    return { ok: false, problem: i18n.t('keapScreen.screen.otherPayment', [boxValue, String(plan.orderId)]) };
   }
   const byDateAndAmount = plan.orderPayments.filter((payment) => shownAmounts.includes(payment.amountMinor) && showsDate(text, payment));
   const candidates = byId.length === 1 ? byId : byId.length > 1 ? byId.filter((payment) => byDateAndAmount.includes(payment)) : byDateAndAmount;
   if (candidates.length !== 1) {
-    const what = candidates.length === 0 ? "a payment Keap's API does not show on this order" : "more than one of the order's payments";
-    return { ok: false, problem: `A row of Keap's refund screen ("${text.slice(0, 120)}") matches ${what}` };
+    const shown = text.slice(0, 120);
+    return { ok: false, problem: candidates.length === 0 ? i18n.t('keapScreen.screen.rowMatchesNone', [shown]) : i18n.t('keapScreen.screen.rowMatchesSeveral', [shown]) };
   }
   const payment = candidates[0]!;
   if (!agreesOnAmount(payment)) {
-    return {
-      ok: false,
-      problem: `Keap's refund screen shows other amounts for payment ${payment.paymentId} than Keap's API (${toDecimalString(payment.amountMinor, plan.currency)})`,
-    };
+    return { ok: false, problem: i18n.t('keapScreen.screen.otherAmounts', [String(payment.paymentId), toDecimalString(payment.amountMinor, plan.currency)]) };
   }
   return { ok: true, payment };
 }
@@ -217,24 +218,29 @@ function readPayments(table: HTMLTableElement, container: Element, plan: RefundS
     const match = matchRow(row, checkbox, plan);
     if (!match.ok) return { ok: false, problem: match.problem, highlight: checkbox };
     if (rows.some((known) => known.payment.paymentId === match.payment.paymentId)) {
-      return { ok: false, problem: `Refund Desk cannot tell two rows of Keap's refund screen apart: both look like payment ${match.payment.paymentId}` };
+      return { ok: false, problem: i18n.t('keapScreen.screen.rowsAlike', [String(match.payment.paymentId)]) };
     }
     const amountField = amountFieldOf(row, table);
     if (amountField === 'ambiguous') {
-      return { ok: false, problem: `Refund Desk cannot tell which field of payment ${match.payment.paymentId}'s row is the refund amount`, highlight: checkbox };
+      return { ok: false, problem: i18n.t('keapScreen.screen.whichAmountField', [String(match.payment.paymentId)]), highlight: checkbox };
     }
     rows.push({ payment: match.payment, checkbox, amountField });
   }
   const freeFields = visibleControls(container, 'textbox').filter((field) => !table.contains(field) && !exclude.has(field));
   const reasonWords = wordsFor('payments-reason', learned);
   const named = freeFields.filter((field) => nameIsOneOf(accessibleName(field), reasonWords));
-  if (named.length > 1) return { ok: false, problem: "Keap's refund screen has more than one field that could be the reason" };
+  if (named.length > 1) return { ok: false, problem: i18n.t('keapScreen.screen.severalReasonFields') };
   if (named.length === 0) {
-    if (freeFields.length === 0) return { ok: false, problem: "Keap's refund screen shows no field for the reason" };
+    if (freeFields.length === 0) return { ok: false, problem: i18n.t('keapScreen.screen.noReasonField') };
     const shown = accessibleName(freeFields[0]!);
     return {
       ok: false,
-      problem: freeFields.length === 1 ? `Refund Desk does not know the reason field's label${shown ? ` "${shown}"` : ''}` : 'Refund Desk cannot tell which field is the reason',
+      problem:
+        freeFields.length > 1
+          ? i18n.t('keapScreen.screen.whichReasonField')
+          : shown
+            ? i18n.t('keapScreen.screen.unknownReasonLabel', [shown])
+            : i18n.t('keapScreen.screen.unknownReasonField'),
       learnable: 'payments-reason',
       highlight: freeFields[0],
     };
@@ -255,7 +261,7 @@ function readChoices<K extends string>(root: ParentNode, matches: (name: string)
   for (const { element, name } of options) {
     const key = matches(name);
     if (key === null) continue;
-    if (found[key]) return { ok: false, problem: `Keap's refund screen offers "${name}" twice` };
+    if (found[key]) return { ok: false, problem: i18n.t('keapScreen.screen.offeredTwice', [name]) };
     found[key] = element;
     any = true;
   }
@@ -362,13 +368,13 @@ export function readRefundScreen(top: Document, plan: RefundScreenPlan, learned:
     const opener = openerIn(top);
     if (opener) return { kind: 'order-page', opener };
   }
-  if (withScreen.length > 1) return { kind: 'problem', step: 'open', problem: "Keap's refund screen seems to be open twice on this page" };
+  if (withScreen.length > 1) return { kind: 'problem', step: 'open', problem: i18n.t('keapScreen.screen.openTwice') };
   const shown = withScreen[0];
   if (!shown) return { kind: 'nothing' };
   const { document, landmarks } = shown;
-  if (landmarks.paymentTables.length > 1) return { kind: 'problem', step: 'payments', problem: "Keap's refund screen shows more than one table of payments to tick" };
+  if (landmarks.paymentTables.length > 1) return { kind: 'problem', step: 'payments', problem: i18n.t('keapScreen.screen.severalPaymentTables') };
   if (landmarks.owedFields.length > 1) {
-    return { kind: 'problem', step: 'credit', problem: "Keap's refund screen asks more than once how much the client should owe", highlight: landmarks.owedFields[0] };
+    return { kind: 'problem', step: 'credit', problem: i18n.t('keapScreen.screen.owedAskedTwice'), highlight: landmarks.owedFields[0] };
   }
   const anchors = [...landmarks.paymentTables, ...landmarks.methodRadios, ...landmarks.errorHandlingRadios, ...landmarks.owedFields];
   const container = containerOf(anchors, landmarks.paymentTables);
@@ -420,15 +426,15 @@ export function stepStillShown(step: ScreenStepReading): boolean {
 export function nextActionOf(step: ScreenStepReading, slot: 'payments-next' | 'options-next', learned: LearnedWords): PartResult<Control> {
   const named = step.forwardActions.filter((action) => nameIsOneOf(action.name, wordsFor(slot, learned)));
   if (named.length === 1) return { ok: true, value: named[0]! };
-  if (named.length > 1) return { ok: false, problem: "Keap's refund screen shows more than one Next button" };
+  if (named.length > 1) return { ok: false, problem: i18n.t('keapScreen.screen.severalNextButtons') };
   const only = step.forwardActions.length === 1 ? step.forwardActions[0] : undefined;
   return {
     ok: false,
     problem: only
-      ? `Refund Desk does not know the button "${only.name}" on this step of Keap's refund screen`
+      ? i18n.t('keapScreen.screen.unknownNextButton', [only.name])
       : step.forwardActions.length === 0
-        ? "Keap's refund screen shows no button to move on"
-        : "Refund Desk cannot tell which button moves on from this step of Keap's refund screen",
+        ? i18n.t('keapScreen.screen.noNextButton')
+        : i18n.t('keapScreen.screen.whichNextButton'),
     ...(only ? { learnable: slot, highlight: only.element } : {}),
   };
 }
@@ -440,13 +446,13 @@ export function finalActionOf(step: ScreenStepReading, learned: LearnedWords): P
       ok: false,
       problem:
         step.forwardActions.length === 0
-          ? "Keap's refund screen shows no button to complete the refund"
-          : `Keap's refund screen shows ${step.forwardActions.length} buttons that could complete the refund (${step.forwardActions.map((action) => `"${action.name}"`).join(', ')})`,
+          ? i18n.t('keapScreen.screen.noFinalButton')
+          : i18n.t('keapScreen.screen.severalFinalButtons', [String(step.forwardActions.length), step.forwardActions.map((action) => `"${action.name}"`).join(', ')]),
     };
   }
   const action = step.forwardActions[0]!;
   if (!nameIsOneOf(action.name, wordsFor('credit-final', learned))) {
-    return { ok: false, problem: `Refund Desk does not know the button "${action.name}" that seems to complete the refund`, learnable: 'credit-final', highlight: action.element };
+    return { ok: false, problem: i18n.t('keapScreen.screen.unknownFinalButton', [action.name]), learnable: 'credit-final', highlight: action.element };
   }
   return { ok: true, value: action };
 }

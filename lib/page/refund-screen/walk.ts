@@ -1,8 +1,9 @@
+import { i18n } from '#i18n';
 import { isVisible, normaliseWhitespace } from '@/lib/page/accessible-name';
 import { parseMoneyInput, toDecimalString } from '@/lib/money';
-import { DEFAULT_STEP_TIMEOUT_MS, endOfStoppedWalk, SETTLE_MS, typeInto, valueOf, WalkStop, type WalkOutcome } from '@/lib/page/walk-parts';
+import { PageWalk, runWalk, SETTLE_MS, typeInto, valueOf, WalkStop, type WalkHooks, type WalkOutcome } from '@/lib/page/walk-parts';
 import { screenDocuments, waitOnScreen } from './documents';
-import type { ResultLine, RefundScreenPlan, ScreenProgress, ScreenSection, ScreenStep, WalkEnd, WalkRequest } from './protocol';
+import type { ResultLine, RefundScreenPlan, ScreenSection, ScreenStep, WalkEnd, WalkRequest } from './protocol';
 import {
   type Choices,
   type Control,
@@ -11,11 +12,12 @@ import {
   readRefundScreen,
   type ScreenReading,
   type ScreenStepReading,
+  type ScreenStepShown,
   sectionsOf,
   stepOf,
   stepStillShown,
 } from './screen';
-import { nameContainsOneOf, RESULT_PHRASES } from './words';
+import { METHOD_WORDS, nameContainsOneOf, RESULT_PHRASES } from './words';
 
 /*
  * Walks Keap's refund screen on one page: fills what each step shows, re-reads it, and moves on.
@@ -26,23 +28,6 @@ import { nameContainsOneOf, RESULT_PHRASES } from './words';
 
 /** More steps than Keap's documented flow has, with room for a results page: past this, something loops. */
 const MAX_STEPS = 8;
-
-export interface WalkHooks {
-  /** Saves progress with the background before a click that depends on it; false stops the walk. */
-  saveProgress(progress: ScreenProgress): Promise<boolean>;
-  /** Asks the background, right before the final click, whether this attempt is still the live one. */
-  approveFinalClick(): Promise<boolean>;
-  onStep?(step: ScreenStep): void;
-  signal: AbortSignal;
-}
-
-const STEP_NAMES: Record<ScreenStep, string> = {
-  open: "Keap's order page",
-  payments: 'the payments step',
-  options: 'the refund options step',
-  credit: 'the amount-owed step',
-  results: "Keap's results",
-};
 
 function isChecked(element: HTMLElement): boolean {
   if (element instanceof HTMLOptionElement) return element.selected;
@@ -102,30 +87,11 @@ function outcomeOf(text: string): ResultLine['outcome'] {
 }
 
 /** Walks the refund screen for `request` on this page, from where `request.progress` says it stands. */
-export async function walkRefundScreen(top: Document, request: WalkRequest, hooks: WalkHooks): Promise<WalkOutcome> {
-  const walk = new Walk(top, request, hooks);
-  try {
-    return { end: await walk.run(), highlight: null };
-  } catch (thrown) {
-    return endOfStoppedWalk(thrown, walk.progress.finalClicked, "Keap's refund screen");
-  }
+export function walkRefundScreen(top: Document, request: WalkRequest, hooks: WalkHooks): Promise<WalkOutcome> {
+  return runWalk(new Walk(top, request, hooks), (detail) => i18n.t('keapScreen.walk.screenUnreadable', [detail]));
 }
 
-class Walk {
-  readonly progress: ScreenProgress;
-  private readonly plan: RefundScreenPlan;
-  private readonly timeoutMs: number;
-
-  constructor(
-    private readonly top: Document,
-    private readonly request: WalkRequest,
-    private readonly hooks: WalkHooks,
-  ) {
-    this.progress = structuredClone(request.progress);
-    this.plan = request.plan;
-    this.timeoutMs = request.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-  }
-
+class Walk extends PageWalk {
   async run(): Promise<WalkEnd> {
     for (let stepCount = 0; stepCount < MAX_STEPS; stepCount += 1) {
       if (this.progress.finalClicked) return this.readResults(null);
@@ -145,25 +111,15 @@ class Walk {
       this.checkOrder(stepName, sections, step);
       this.fill(step, stepName);
       const filled = await this.rereadFilled(stepName);
-      if (sections.includes('credit')) return this.finish(filled);
-      await this.moveOn(filled, sections);
+      if (stepName === 'credit') return this.finish(filled);
+      await this.moveOn(filled, sections, stepName);
     }
-    throw new WalkStop('results', "Keap's refund screen kept showing more steps than Keap's refund has");
-  }
-
-  private stopIfAborted(step: ScreenStep): void {
-    if (this.hooks.signal.aborted) throw new WalkStop(step, 'Stopped before anything was sent to Keap');
-  }
-
-  private async save(step: ScreenStep): Promise<void> {
-    if (!(await this.hooks.saveProgress(this.progress))) {
-      throw new WalkStop(step, 'Refund Desk could not note its progress, so it stopped before anything was sent');
-    }
+    throw new WalkStop('results', i18n.t('keapScreen.screenWalk.tooManySteps'));
   }
 
   /** The screen as it next shows something to act on: a step, or the order page before the screen opened. */
   private async nextReading(): Promise<Extract<ScreenReading, { kind: 'step' | 'order-page' }>> {
-    const expected: ScreenStep = !this.progress.opened && this.progress.submitted.length === 0 ? 'open' : this.progress.submitted.includes('payments') ? 'options' : 'payments';
+    const expected = !this.progress.opened && this.progress.submitted.length === 0 ? 'open' : this.progress.submitted.includes('payments') ? 'options' : 'payments';
     let doubt: Extract<ScreenReading, { kind: 'problem' }> | null = null;
     // A doubtful reading gets a moment to finish drawing, not the whole step timeout.
     const settled = new AbortController();
@@ -190,26 +146,27 @@ class Walk {
     clearTimeout(settleTimer);
     this.hooks.signal.removeEventListener('abort', onAbort);
     if (found.ok) return found.value;
-    if (this.hooks.signal.aborted) throw new WalkStop(expected, 'Stopped before anything was sent to Keap');
+    this.stopIfAborted(expected);
     const lastDoubt = doubt as Extract<ScreenReading, { kind: 'problem' }> | null;
     if (lastDoubt) throw new WalkStop(lastDoubt.step, lastDoubt.problem, lastDoubt.highlight ?? null, lastDoubt.learnable);
-    throw new WalkStop(expected, expected === 'open' ? "Keap's order page shows no Refund Payment button" : `Keap's refund screen did not show ${STEP_NAMES[expected]}`);
+    throw new WalkStop(expected, expected === 'open' ? i18n.t('keapScreen.screenWalk.noOpener') : i18n.t(`keapScreen.screenWalk.notShown.${expected}`));
   }
 
   /** Keap's order: payments first, each part once, the amount owed last. */
-  private checkOrder(stepName: ScreenStep, sections: readonly ScreenSection[], step: ScreenStepReading): void {
+  private checkOrder(stepName: ScreenStepShown, sections: readonly ScreenSection[], step: ScreenStepReading): void {
     const again = sections.filter((section) => section !== 'credit' && this.progress.submitted.includes(section));
     if (again.length > 0) {
-      const shown = step.shownProblem ? `: ${step.shownProblem}` : '';
-      throw new WalkStop(stepName, `Keap showed ${STEP_NAMES[stepName]} again${shown}`);
+      throw new WalkStop(
+        stepName,
+        step.shownProblem ? i18n.t(`keapScreen.screenWalk.shownAgainWithProblem.${stepName}`, [step.shownProblem]) : i18n.t(`keapScreen.screenWalk.shownAgain.${stepName}`),
+      );
     }
     const done = new Set([...this.progress.submitted, ...sections]);
-    if (!done.has('payments')) throw new WalkStop(stepName, `Keap's refund screen asked about ${STEP_NAMES[stepName]} before the payments`);
+    // The payments step shows the payments: only a later step can come before them.
+    if (!done.has('payments') && stepName !== 'payments') throw new WalkStop(stepName, i18n.t(`keapScreen.screenWalk.askedBeforePayments.${stepName}`));
     if (sections.includes('credit')) {
-      if (!done.has('method')) throw new WalkStop(stepName, "Keap's refund screen never offered Refund or Manual Refund");
-      if (this.plan.method === 'refund' && !done.has('error-handling')) {
-        throw new WalkStop(stepName, "Keap's refund screen never asked what to do if an automatic refund fails");
-      }
+      if (!done.has('method')) throw new WalkStop(stepName, i18n.t('keapScreen.screenWalk.methodNeverOffered'));
+      if (this.plan.method === 'refund' && !done.has('error-handling')) throw new WalkStop(stepName, i18n.t('keapScreen.screenWalk.errorHandlingNeverAsked'));
     }
   }
 
@@ -220,9 +177,9 @@ class Walk {
       const { rows, reasonField } = step.payments;
       for (const line of plan.lines) {
         const row = rows.find((candidate) => candidate.payment.paymentId === line.paymentId);
-        if (!row) throw new WalkStop('payments', `Keap's refund screen does not list payment ${line.paymentId}`);
+        if (!row) throw new WalkStop('payments', i18n.t('keapScreen.screenWalk.paymentNotListed', [String(line.paymentId)]));
         if (!row.amountField && line.amountMinor !== row.payment.refundableMinor) {
-          throw new WalkStop('payments', `Keap's refund screen has no amount field for payment ${line.paymentId}, so it can only refund all of it`, row.checkbox);
+          throw new WalkStop('payments', i18n.t('keapScreen.screenWalk.noAmountField', [String(line.paymentId)]), row.checkbox);
         }
       }
       for (const row of rows) {
@@ -236,15 +193,9 @@ class Walk {
       }
       typeInto(reasonField, plan.reason);
     }
-    if (step.method)
-      this.pick(
-        'options',
-        step.method,
-        plan.method,
-        `Keap's refund screen does not offer ${plan.method === 'manual-refund' ? 'Manual Refund' : plan.method === 'void' ? 'Void' : 'Refund'}`,
-      );
+    if (step.method) this.pick('options', step.method, plan.method, i18n.t('keapScreen.screenWalk.methodNotOffered', [METHOD_WORDS[plan.method][0]]));
     if (step.errorHandling && plan.method === 'refund') {
-      this.pick('options', step.errorHandling, plan.errorHandling, "Keap's refund screen does not offer the error handling that was chosen");
+      this.pick('options', step.errorHandling, plan.errorHandling, i18n.t('keapScreen.screenWalk.errorHandlingNotOffered'));
     }
     if (step.owedField) typeInto(step.owedField, amountText(plan.amountOwedMinor, plan));
   }
@@ -256,7 +207,7 @@ class Walk {
   }
 
   /** Reads the step again after filling it: every value must read as planned, and it must have its action enabled. */
-  private async rereadFilled(stepName: ScreenStep): Promise<ScreenStepReading> {
+  private async rereadFilled(stepName: ScreenStepShown): Promise<ScreenStepReading> {
     const found = await waitOnScreen(
       this.top,
       () => {
@@ -268,52 +219,51 @@ class Walk {
       { timeoutMs: SETTLE_MS, signal: this.hooks.signal },
     );
     if (!found.ok) {
-      if (found.reason === 'aborted') throw new WalkStop(stepName, 'Stopped before anything was sent to Keap');
-      throw new WalkStop(stepName, `${STEP_NAMES[stepName]} of Keap's refund screen changed while Refund Desk filled it in`);
+      this.stopIfAborted(stepName);
+      throw new WalkStop(stepName, i18n.t(`keapScreen.screenWalk.changedWhileFilling.${stepName}`));
     }
     this.checkFilled(found.value, stepName);
     return found.value;
   }
 
-  private checkFilled(step: ScreenStepReading, stepName: ScreenStep): void {
+  private checkFilled(step: ScreenStepReading, stepName: ScreenStepShown): void {
     const { plan } = this;
     if (step.payments) {
       for (const row of step.payments.rows) {
         const line = plan.lines.find((candidate) => candidate.paymentId === row.payment.paymentId);
         const ticked = isChecked(row.checkbox);
         if (!line) {
-          if (ticked) throw new WalkStop('payments', `Payment ${row.payment.paymentId} is still ticked on Keap's refund screen`, row.checkbox);
+          if (ticked) throw new WalkStop('payments', i18n.t('keapScreen.screenWalk.stillTicked', [String(row.payment.paymentId)]), row.checkbox);
           continue;
         }
-        if (!ticked) throw new WalkStop('payments', `Payment ${line.paymentId} is not ticked on Keap's refund screen`, row.checkbox);
+        if (!ticked) throw new WalkStop('payments', i18n.t('keapScreen.screenWalk.notTicked', [String(line.paymentId)]), row.checkbox);
         if (row.amountField && !showsAmount(row.amountField, line.amountMinor, plan)) {
           throw new WalkStop(
             'payments',
-            `Keap's refund screen shows "${valueOf(row.amountField)}" for payment ${line.paymentId}, not ${amountText(line.amountMinor, plan)}`,
+            i18n.t('keapScreen.screenWalk.amountShown', [valueOf(row.amountField), String(line.paymentId), amountText(line.amountMinor, plan)]),
             row.amountField,
           );
         }
       }
       const reason = step.payments.reasonField;
       if (normaliseWhitespace(valueOf(reason)) !== normaliseWhitespace(plan.reason)) {
-        throw new WalkStop('payments', "The reason on Keap's refund screen does not read as it was entered", reason);
+        throw new WalkStop('payments', i18n.t('keapScreen.screenWalk.reasonDiffers'), reason);
       }
     }
     if (step.method && !(step.method[plan.method] && isChecked(step.method[plan.method]!))) {
-      throw new WalkStop('options', "The refund method did not stay chosen on Keap's refund screen", step.method[plan.method] ?? null);
+      throw new WalkStop('options', i18n.t('keapScreen.screenWalk.methodNotChosen'), step.method[plan.method] ?? null);
     }
     if (step.errorHandling && plan.method === 'refund') {
       const chosen = step.errorHandling[plan.errorHandling];
-      if (!chosen || !isChecked(chosen)) throw new WalkStop('options', "The error handling did not stay chosen on Keap's refund screen", chosen ?? null);
+      if (!chosen || !isChecked(chosen)) throw new WalkStop('options', i18n.t('keapScreen.screenWalk.errorHandlingNotChosen'), chosen ?? null);
     }
     if (step.owedField && !showsAmount(step.owedField, plan.amountOwedMinor, plan)) {
-      throw new WalkStop('credit', `Keap's refund screen shows "${valueOf(step.owedField)}" as the amount owed, not ${amountText(plan.amountOwedMinor, plan)}`, step.owedField);
+      throw new WalkStop('credit', i18n.t('keapScreen.screenWalk.owedShown', [valueOf(step.owedField), amountText(plan.amountOwedMinor, plan)]), step.owedField);
     }
-    if (step.shownProblem !== null) throw new WalkStop(stepName, `Keap shows a problem on ${STEP_NAMES[stepName]}: ${step.shownProblem}`);
+    if (step.shownProblem !== null) throw new WalkStop(stepName, i18n.t(`keapScreen.screenWalk.problemOn.${stepName}`, [step.shownProblem]));
   }
 
-  private async moveOn(step: ScreenStepReading, sections: readonly ScreenSection[]): Promise<void> {
-    const stepName = stepOf(sections);
+  private async moveOn(step: ScreenStepReading, sections: readonly ScreenSection[], stepName: Exclude<ScreenStepShown, 'credit'>): Promise<void> {
     const next = nextActionOf(step, sections.includes('payments') ? 'payments-next' : 'options-next', this.request.learned);
     if (!next.ok) throw new WalkStop(stepName, next.problem, next.highlight ?? null, next.learnable);
     this.progress.submitted = [...this.progress.submitted, ...sections];
@@ -324,7 +274,7 @@ class Walk {
   }
 
   /** After a click: the step leaves the page (or the page itself goes), or it shows a problem. */
-  private async waitForNextStep(step: ScreenStepReading, stepName: ScreenStep, clicked: Control): Promise<void> {
+  private async waitForNextStep(step: ScreenStepReading, stepName: Exclude<ScreenStepShown, 'credit'>, clicked: Control): Promise<void> {
     const before = step.shownProblem;
     const moved = await waitOnScreen(
       this.top,
@@ -338,7 +288,9 @@ class Walk {
     );
     if (moved.ok && moved.value.kind === 'moved') return;
     const problem =
-      moved.ok && moved.value.kind === 'problem' ? `Keap shows a problem on ${STEP_NAMES[stepName]}: ${moved.value.shown}` : `Keap did not move on from ${STEP_NAMES[stepName]}`;
+      moved.ok && moved.value.kind === 'problem'
+        ? i18n.t(`keapScreen.screenWalk.problemOn.${stepName}`, [moved.value.shown])
+        : i18n.t(`keapScreen.screenWalk.didNotMoveOn.${stepName}`);
     throw new WalkStop(stepName, problem, this.progress.finalClicked ? null : clicked.element);
   }
 
@@ -346,9 +298,7 @@ class Walk {
     const final = finalActionOf(step, this.request.learned);
     if (!final.ok) throw new WalkStop('credit', final.problem, final.highlight ?? null, final.learnable);
     this.stopIfAborted('credit');
-    if (!(await this.hooks.approveFinalClick())) {
-      throw new WalkStop('credit', 'Refund Desk called this refund off before the final click: nothing was sent');
-    }
+    await this.checkFinalClickApproved();
     // What was on screen before the click is not a result.
     const before = new WeakSet(resultBlocks(screenDocuments(this.top)));
     this.progress.finalClicked = true;
@@ -371,6 +321,6 @@ class Walk {
       { timeoutMs: this.timeoutMs, signal: this.hooks.signal },
     );
     if (found.ok) return { kind: 'results', lines: found.value };
-    return { kind: 'sent-without-results', problem: "Refund Desk did not see Keap's results for every payment" };
+    return { kind: 'sent-without-results', problem: i18n.t('keapScreen.screenWalk.noResults') };
   }
 }

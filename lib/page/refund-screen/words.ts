@@ -1,5 +1,6 @@
 // zod/mini: the refund screen's script checks its commands with these, and full zod is too big for a Keap page.
 import { z } from 'zod/mini';
+import { i18n } from '#i18n';
 
 /*
  * Every word Refund Desk reads on Keap's refund screen, in one place. Documented words carry their
@@ -123,13 +124,26 @@ export type LearnSlot = z.infer<typeof learnSlotSchema>;
 /** The slots of the classic refund screen. */
 type ClassicLearnSlot = Exclude<LearnSlot, 'newer-app-refund' | 'newer-app-confirm'>;
 
-export const LEARN_SLOT_DESCRIPTIONS: Record<LearnSlot, string> = {
-  'payments-next': 'the button that moves on from the payments step',
-  'options-next': 'the button that moves on from the refund options step',
-  'credit-final': 'the button that completes the refund',
-  'payments-reason': 'the field for the refund reason',
-  'newer-app-refund': "the newer Keap app's Refund button on a payment",
-  'newer-app-confirm': "the newer Keap app's link that confirms the refund",
+/** What each slot is, in the person's language, looked up each time one is read: importing this module (as message schemas do) needs no messages. */
+export const LEARN_SLOT_DESCRIPTIONS: Readonly<Record<LearnSlot, string>> = {
+  get 'payments-next'() {
+    return i18n.t('keapScreen.learnSlot.paymentsNext');
+  },
+  get 'options-next'() {
+    return i18n.t('keapScreen.learnSlot.optionsNext');
+  },
+  get 'credit-final'() {
+    return i18n.t('keapScreen.learnSlot.creditFinal');
+  },
+  get 'payments-reason'() {
+    return i18n.t('keapScreen.learnSlot.paymentsReason');
+  },
+  get 'newer-app-refund'() {
+    return i18n.t('keapScreen.learnSlot.newerAppRefund');
+  },
+  get 'newer-app-confirm'() {
+    return i18n.t('keapScreen.learnSlot.newerAppConfirm');
+  },
 };
 
 /** How many words one control keeps for one Keap app: the newest, when a person teaches more. */
