@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { Dexie, type EntityTable } from 'dexie';
 import type { ActorsTable } from './actors';
 import { JournalError } from './errors';
@@ -101,7 +102,7 @@ export async function openJournal(options: OpenJournalOptions = {}): Promise<Jou
   if (options.factory === undefined) {
     const protocol = globalThis.location?.protocol ?? 'none';
     if (!EXTENSION_PROTOCOLS.includes(protocol)) {
-      throw new JournalError({ kind: 'not-extension-context', protocol }, 'The refund history can only be opened inside the extension, not on a web page.');
+      throw new JournalError({ kind: 'not-extension-context', protocol }, i18n.t('refunding.journal.notExtension'));
     }
   }
   const db = new Dexie(options.name ?? JOURNAL_DB_NAME, options.factory) as JournalDb;
