@@ -1,5 +1,7 @@
+import { expect } from 'vitest';
 import type { RefundSubmission } from './refund';
 import type { Sandbox } from './server';
+import type { SpecValidators } from './spec-validator';
 
 /** Small HTTP helpers the sandbox tests share. */
 
@@ -45,4 +47,18 @@ export async function admin(sandbox: Sandbox, method: 'GET' | 'POST', route: str
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
+/**
+ * `expectConforms(specPath, urlPath, status)`: GETs `urlPath` from the sandbox and checks the status
+ * and the body against the spec's response for `specPath`, returning the body.
+ */
+export function conformanceCheck(validators: SpecValidators, sandbox: () => Sandbox) {
+  return async function expectConforms<T = unknown>(specPath: string, urlPath: string, status = 200): Promise<T> {
+    const answer = await apiGet<T>(sandbox(), urlPath);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+    const validate = validators.forResponse('get', specPath, status);
+    expect(validate(answer.body), JSON.stringify(validate.errors)).toBe(true);
+    return answer.body;
+  };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { apiGet, apiPost, postRefund } from './http-helpers';
+import { apiGet, apiPost, conformanceCheck, postRefund } from './http-helpers';
 import { SEED } from './seed';
 import { startSandbox, type Sandbox } from './server';
 import { KEAP_V2_SPEC_PATH, loadSpecValidators } from './spec-validator';
@@ -13,14 +13,8 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 beforeEach(() => sandbox.reset());
 
-/** GETs `urlPath` (below /crm/rest) and checks its body against the v2 file's `specPath` (below /crm). */
-async function expectConforms<T = unknown>(specPath: string, urlPath: string, status = 200): Promise<T> {
-  const answer = await apiGet<T>(sandbox, urlPath);
-  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-  const validate = validators.forResponse('get', specPath, status);
-  expect(validate(answer.body), JSON.stringify(validate.errors)).toBe(true);
-  return answer.body;
-}
+/** `urlPath` is below /crm/rest; the v2 file's `specPath` is below /crm. */
+const expectConforms = conformanceCheck(validators, () => sandbox);
 
 const filter = (expression: string) => `filter=${encodeURIComponent(expression)}`;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, apiPost, postRefund } from './http-helpers';
+import { apiGet, apiPost, conformanceCheck, postRefund } from './http-helpers';
 import { SEED } from './seed';
 import { startSandbox, type Sandbox } from './server';
 import { loadSpecValidators } from './spec-validator';
@@ -12,17 +12,11 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-async function expectConforms(specPath: string, urlPath: string, status = 200): Promise<unknown> {
-  const answer = await apiGet(sandbox, urlPath);
-  expect(answer.status).toBe(status);
-  const validate = validators.forResponse('get', specPath, status);
-  expect(validate(answer.body), JSON.stringify(validate.errors)).toBe(true);
-  return answer.body;
-}
+const expectConforms = conformanceCheck(validators, () => sandbox);
 
 describe('REST v1 answers match keap-rest-v1.json', () => {
   it('account profile names the app', async () => {
-    const profile = (await expectConforms('/v1/account/profile', '/v1/account/profile')) as { name: string };
+    const profile = await expectConforms<{ name: string }>('/v1/account/profile', '/v1/account/profile');
     expect(profile.name).toBe(SEED.appName);
   });
 
@@ -50,12 +44,12 @@ describe('REST v1 answers match keap-rest-v1.json', () => {
   });
 
   it('merchants', async () => {
-    const body = (await expectConforms('/v1/merchants', '/v1/merchants')) as { merchant_accounts: { is_test: boolean }[] };
+    const body = await expectConforms<{ merchant_accounts: { is_test: boolean }[] }>('/v1/merchants', '/v1/merchants');
     expect(body.merchant_accounts.filter((merchant) => merchant.is_test)).toHaveLength(1);
   });
 
   it('order list of every seeded kind of order, and each order, its payments and its transactions', async () => {
-    const list = (await expectConforms('/v1/orders', `/v1/orders?contact_id=${SEED.contacts.demo}`)) as { orders: { id: number }[] };
+    const list = await expectConforms<{ orders: { id: number }[] }>('/v1/orders', `/v1/orders?contact_id=${SEED.contacts.demo}`);
     expect(list.orders.map((order) => order.id)).toEqual(Object.values(SEED.orders).filter((id) => id !== SEED.orders.hostile));
     for (const orderId of Object.values(SEED.orders)) {
       await expectConforms('/v1/orders/{orderId}', `/v1/orders/${orderId}`);
@@ -65,7 +59,7 @@ describe('REST v1 answers match keap-rest-v1.json', () => {
   });
 
   it('transactions of a contact, and one transaction', async () => {
-    const list = (await expectConforms('/v1/transactions', `/v1/transactions?contact_id=${SEED.contacts.demo}`)) as { transactions: { id: number }[] };
+    const list = await expectConforms<{ transactions: { id: number }[] }>('/v1/transactions', `/v1/transactions?contact_id=${SEED.contacts.demo}`);
     const first = list.transactions[0];
     expect(first).toBeDefined();
     await expectConforms('/v1/transactions/{transactionId}', `/v1/transactions/${first?.id}`);
