@@ -13,8 +13,8 @@ export type ActorsTable = Table<JournalActor, [string, string]>;
 
 /** Who made `records`. Call inside the transaction that adds them, which must include `actors`. */
 export async function rememberActors(actors: ActorsTable, records: readonly Pick<RefundRecord, 'actor'>[]): Promise<void> {
-  const distinct = new Map(records.map(({ actor }) => [JSON.stringify([actor.name, actor.email]), { name: actor.name, email: actor.email }]));
-  await actors.bulkPut([...distinct.values()]);
+  // The [name+email] key folds repeated people into one row.
+  await actors.bulkPut(records.map(({ actor }) => ({ name: actor.name, email: actor.email })));
 }
 
 /** Drops the people none of whose refunds are left (after the history's retention or "Clear history"). Call inside the deleting transaction. */

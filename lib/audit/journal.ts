@@ -235,7 +235,8 @@ async function deleteFinalRecords(db: JournalDb, createdBefore: number): Promise
     await db.events.where('refundId').anyOf(ids).delete();
     await db.refunds.bulkDelete(ids);
     await removeFromDayTotals(db.dailyTotals, FINAL_STATES, cutDay, cutDayRecords);
-    await forgetActorsWithoutRefunds(db);
+    // Retention runs at every start of the background; with nothing deleted, nobody's last refund went.
+    if (ids.length > 0) await forgetActorsWithoutRefunds(db);
     return ids.length;
   });
 }

@@ -215,6 +215,11 @@ export function quotaExhaustedError(endpointLabel: string, resetAt: number): Kea
 }
 
 /** zod issue path → "orders[3].total" */
+/** When Keap lets Refund Desk ask again after a throttled or quota-exhausted answer; undefined for any other error. */
+export function retryAtOf(error: KeapError): number | undefined {
+  return error.kind === 'throttled' ? error.retryAt : error.kind === 'quota-exhausted' ? error.resetAt : undefined;
+}
+
 export function formatFieldPath(path: ReadonlyArray<PropertyKey>): string {
   return path
     .map((segment, index) => {

@@ -3,7 +3,7 @@ import { findActiveForPayment, findByIdempotencyKey, markConfirmedByApi, markSta
 import type { JournalDb } from '@/lib/audit/db';
 import type { LineOutcome, RefundChannel, RefundEvidence, RefundRecord } from '@/lib/audit/schema';
 import type { KeapClient } from '@/lib/keap/client';
-import type { KeapError, KeapResult } from '@/lib/keap/errors';
+import { type KeapError, type KeapResult, retryAtOf } from '@/lib/keap/errors';
 import { contactDisplayName } from '@/lib/keap/contacts';
 import { derivePaymentFacts } from '@/lib/keap/payment-facts';
 import type { KeapInvoicePayment, KeapMerchantList, KeapOrder, KeapTransaction } from '@/lib/keap/schemas';
@@ -81,7 +81,7 @@ function fail(kind: string, message: string): StartRefundResult {
 }
 
 function keapFailure(error: KeapError): StartRefundResult {
-  const retryAt = error.kind === 'throttled' ? error.retryAt : error.kind === 'quota-exhausted' ? error.resetAt : undefined;
+  const retryAt = retryAtOf(error);
   return { ok: false, error: { kind: error.kind, message: error.message, ...(retryAt === undefined ? {} : { retryAt }) } };
 }
 

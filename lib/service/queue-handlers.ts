@@ -4,6 +4,8 @@ import { checkQueueRows } from '@/lib/batch/check';
 import { currentQueue, openQueueDb, type QueueDb, rowsOf } from '@/lib/batch/db';
 import { runQueue } from '@/lib/batch/runner';
 import type { Queue, QueueRowDraft } from '@/lib/batch/schema';
+import { retryAtOf } from '@/lib/keap/errors';
+import { classicAppOrigin } from '@/lib/keap-hosts';
 import type { MessageOutput } from '@/lib/messaging/protocol';
 import type { MessageData } from '@/lib/messaging/serve';
 import type { SenderIdentity } from '@/lib/messaging/senders';
@@ -261,16 +263,15 @@ async function checkQueue(db: QueueDb, queue: Queue, appName: string): Promise<v
 }
 
 async function runQueueNow(db: QueueDb, queue: Queue, appName: string): Promise<void> {
-  const [access, deps, settings] = await Promise.all([storedAccess(appName), executorDeps(appName), readSettings()]);
+  const deps = await executorDeps(appName);
   const pause = (message: string, resumeAt?: number) =>
     db.queues.update(queue.id, { state: 'paused', pausedBecause: resumeAt === undefined ? { message } : { message, resumeAt }, updatedAt: Date.now() });
-  if (!access.ok) return void (await pause(access.error.message));
   if (!deps.ok) return void (await pause(deps.error.message));
-  const { client, limiter } = access.access;
+  const { client, limiter } = deps.access;
   const merchants = await client.listMerchants();
   if (!merchants.ok) {
     const { error } = merchants;
-    const resumeAt = error.kind === 'throttled' ? error.retryAt : error.kind === 'quota-exhausted' ? error.resetAt : undefined;
+    const resumeAt = retryAtOf(error);
     if (resumeAt === undefined) return void (await pause(i18n.t('queueRun.pause.noAnswerResume', [error.message])));
     await pause(i18n.t('queueRun.pause.slowDown', [error.message, new Date(resumeAt).toLocaleTimeString()]), resumeAt);
     scheduleResume(resumeAt);
@@ -279,9 +280,9 @@ async function runQueueNow(db: QueueDb, queue: Queue, appName: string): Promise<
   const learned = await learnedFor(appName);
   const end = await runQueue(queue.id, {
     queues: db,
-    appOrigin: `https://${appName}.infusionsoft.com`,
+    appOrigin: classicAppOrigin(appName),
     merchants: merchants.value,
-    actor: await actorOf(client, settings.yourName),
+    actor: await actorOf(client, deps.deps.yourName),
     dailyQuota: () => limiter.dailyQuota(),
     now: () => Date.now(),
     executor: {

@@ -18,7 +18,7 @@ import type { RefundScreenPlan } from '@/lib/page/refund-screen/protocol';
 import { LEARN_SLOT_DESCRIPTIONS, LEARNED_WORD_MAX_LENGTH, LEARNED_WORDS_PER_SLOT, type LearnedWords, type LearnSlot } from '@/lib/page/refund-screen/words';
 import { guidedRefundOf, guidedRefundsItem, updateGuidedRefund } from './guided-refunds';
 import { appNameOfOrigin } from './contact-handlers';
-import { newerAppAccess, storedAccess } from './keap-access';
+import { type KeapAccess, newerAppAccess, storedAccess } from './keap-access';
 import {
   approveFinalClick as approveFinalClickFor,
   endRefundScreenSession,
@@ -77,7 +77,7 @@ async function guideOn(page: RefundPage, record: RefundRecord, plan: RefundScree
   await watchRefund(record.id, checkWatchedRefund);
 }
 
-export type DepsResult = { ok: true; deps: ExecutorDeps } | { ok: false; error: { kind: string; message: string } };
+export type DepsResult = { ok: true; deps: ExecutorDeps; access: KeapAccess } | { ok: false; error: { kind: string; message: string } };
 
 /** Everything a refund in Keap app `appName` needs, with that app's own key. */
 export async function executorDeps(appName: string): Promise<DepsResult> {
@@ -86,6 +86,7 @@ export async function executorDeps(appName: string): Promise<DepsResult> {
   const { client, contacts } = stored.access;
   return {
     ok: true,
+    access: stored.access,
     deps: {
       db: await backgroundJournal(),
       client,
