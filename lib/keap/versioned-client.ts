@@ -322,7 +322,8 @@ export function createVersionedKeapClient(options: VersionedKeapClientOptions): 
         'list',
         async () => {
           const orders = v2.listOrders({ contact_id: contactId });
-          lastContactOrders = { contactId, orders };
+          // Kept for the transactions' unit only while it is unknown, so a contact's whole list is not held after.
+          if (readings.transactions === undefined) lastContactOrders = { contactId, orders };
           return mapped(await orders, (sent) => v2OrderListing(V2_ENDPOINTS.orders, sent));
         },
         () => v1.listOrdersForContact(contactId),
