@@ -33,7 +33,7 @@ try {
   process.stderr.write(`npm test failed: package.json, package-lock.json and CHANGELOG.md are back at ${version}.\n`);
   process.exit(1);
 }
-npm('run', 'zip');
+// npm test has made the packages, at the new version.
 process.stdout.write(
   `Refund Desk ${next} is ready in .output/: refund-desk-${next}-chrome.zip, -edge.zip, -firefox.zip and -sources.zip. Commit package.json, package-lock.json and CHANGELOG.md.\n`,
 );

@@ -1,8 +1,7 @@
 import { i18n } from '#i18n';
 import { useMemo } from 'react';
 import type { QueueRow, QueueState } from '@/lib/batch/schema';
-import { formatCurrencyAmounts, type QueueReviewFigures, reviewFigures } from '@/lib/batch/summary';
-import { formatCount } from './count';
+import { formatCount, formatCurrencyAmounts, type QueueReviewFigures, reviewFigures } from '@/lib/batch/summary';
 
 export interface QueueReviewProps {
   state: QueueState;

@@ -2,8 +2,7 @@ import { i18n } from '#i18n';
 import { useMemo } from 'react';
 import { formatWhen } from '@/components/history/format';
 import type { Queue, QueueRow } from '@/lib/batch/schema';
-import { runProgress, type QueueProgress } from '@/lib/batch/summary';
-import { formatCount } from './count';
+import { formatCount, runProgress, type QueueProgress } from '@/lib/batch/summary';
 
 export interface QueueRunControlsProps {
   queue: Queue;

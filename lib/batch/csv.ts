@@ -2,6 +2,7 @@ import { i18n } from '#i18n';
 import Papa from 'papaparse';
 import { ERROR_HANDLING_LABELS, MAX_REASON_DETAILS_LENGTH, REFUND_REASON_PRESETS, type RefundErrorHandling, type RefundReasonPreset } from '@/lib/refund/rules';
 import type { QueueRowDraft } from './schema';
+import { formatCount } from './summary';
 
 /**
  * Reading what a person gives the refund queue: a CSV file, or order IDs pasted as text. A file
@@ -36,8 +37,6 @@ const COLUMNS: readonly { key: ColumnKey; title: string; names: readonly string[
 
 /** The columns a queue file may have, for help text: "Order ID (required), Payment ID, …". */
 export const QUEUE_CSV_COLUMNS_TEXT = COLUMNS.map((column) => (column.key === 'orderId' ? i18n.t('queueRun.import.requiredColumn', [column.title]) : column.title)).join(', ');
-
-const count = (value: number) => value.toLocaleString('en-US');
 
 /** "Order ID", "order_id", "orderId" and "ORDER-ID" are one header. */
 function headerKey(header: string): string {
@@ -229,7 +228,7 @@ export function parseQueueCsv(text: string): QueueImportResult {
   if (!reading.ok) return fail('wrong-headers', reading.message);
   if (dataRows.length === 0) return fail('empty', i18n.t('queueRun.import.noRows'));
   if (dataRows.length > MAX_QUEUE_ROWS) {
-    return fail('too-large', i18n.t('queueRun.import.tooManyRows', [count(dataRows.length), count(MAX_QUEUE_ROWS)]));
+    return fail('too-large', i18n.t('queueRun.import.tooManyRows', [formatCount(dataRows.length), formatCount(MAX_QUEUE_ROWS)]));
   }
 
   const { indexOf } = reading;
@@ -261,7 +260,7 @@ export function parsePastedOrderIds(text: string): QueueImportResult {
     );
   }
   if (drafts.size > MAX_QUEUE_ROWS) {
-    return fail('too-large', i18n.t('queueRun.import.tooManyPasted', [count(drafts.size), count(MAX_QUEUE_ROWS)]));
+    return fail('too-large', i18n.t('queueRun.import.tooManyPasted', [formatCount(drafts.size), formatCount(MAX_QUEUE_ROWS)]));
   }
   return { ok: true, rows: [...drafts.values()] };
 }

@@ -191,6 +191,15 @@ function refundHalfOfFirstPaymentInKeap(): void {
   expect(answer.ok).toBe(true);
 }
 
+/** Plans `row`'s refund as the runner would, under the row's first key, without running it. */
+function prepare(row: QueueRow, run: Run): Promise<StartRefundResult> {
+  return prepareQueuedRefund(
+    { idempotencyKey: `queue:${QUEUE_ID}:${row.position}`, form: formOfRow(row, DEFAULTS, readyCheckOf(row)), appOrigin: APP_ORIGIN, manualRefundsDone: false },
+    { orderNow: row.checkedOrder as OrderNow, merchants: run.deps.merchants, contact: { name: 'Dana Whitfield', email: 'dana.whitfield@example.com' }, actor: ACTOR },
+    run.deps.executor,
+  );
+}
+
 describe('runQueue', () => {
   it('runs the ready rows one at a time in order, skips the invalid ones, marks each done, and finishes the queue', async () => {
     const rows = await runningQueue([
@@ -295,11 +304,7 @@ describe('runQueue never refunds a row twice', () => {
     const [row] = await runningQueue([{ orderId: orders.twoPayments, paymentId: payments.twoPaymentsFirst }]);
     const run = await runDeps();
     // The service worker stopped in the middle of Keap's screen: the record says `submitting`.
-    const planned = await prepareQueuedRefund(
-      { idempotencyKey: `queue:${QUEUE_ID}:0`, form: formOfRow(row!, DEFAULTS, readyCheckOf(row!)), appOrigin: APP_ORIGIN, manualRefundsDone: false },
-      { orderNow: row!.checkedOrder as OrderNow, merchants: run.deps.merchants, contact: { name: 'Dana Whitfield', email: '' }, actor: ACTOR },
-      run.deps.executor,
-    );
+    const planned = await prepare(row!, run);
     const [refundId] = refundIdsOf(planned);
     await markState(journal, refundId!, 'submitting');
     await queues.rows.update(row!.id, { run: { status: 'running', refundIds: [refundId!], at: 1 } });
@@ -314,11 +319,7 @@ describe('runQueue never refunds a row twice', () => {
   it('a row whose refund was planned but not started before a restart is carried out once', async () => {
     const [row] = await runningQueue([{ orderId: orders.twoPayments, paymentId: payments.twoPaymentsFirst }]);
     const run = await runDeps();
-    const planned = await prepareQueuedRefund(
-      { idempotencyKey: `queue:${QUEUE_ID}:0`, form: formOfRow(row!, DEFAULTS, readyCheckOf(row!)), appOrigin: APP_ORIGIN, manualRefundsDone: false },
-      { orderNow: row!.checkedOrder as OrderNow, merchants: run.deps.merchants, contact: { name: 'Dana Whitfield', email: '' }, actor: ACTOR },
-      run.deps.executor,
-    );
+    const planned = await prepare(row!, run);
     await queues.rows.update(row!.id, { run: { status: 'running', refundIds: refundIdsOf(planned), at: 1 } });
 
     await runQueue(QUEUE_ID, run.deps);
@@ -330,11 +331,7 @@ describe('runQueue never refunds a row twice', () => {
   it('a row whose planned refund the journal settled as not sent after a restart is tried again as a new attempt, and refunded once', async () => {
     const [row] = await runningQueue([{ orderId: orders.twoPayments, paymentId: payments.twoPaymentsFirst }]);
     const run = await runDeps();
-    const planned = await prepareQueuedRefund(
-      { idempotencyKey: `queue:${QUEUE_ID}:0`, form: formOfRow(row!, DEFAULTS, readyCheckOf(row!)), appOrigin: APP_ORIGIN, manualRefundsDone: false },
-      { orderNow: row!.checkedOrder as OrderNow, merchants: run.deps.merchants, contact: { name: 'Dana Whitfield', email: '' }, actor: ACTOR },
-      run.deps.executor,
-    );
+    const planned = await prepare(row!, run);
     const [cutShort] = refundIdsOf(planned);
     // What reconcileInterrupted does at the background's start with a refund left `planned`.
     await markState(journal, cutShort!, 'failed', { error: { kind: 'interrupted', message: NOT_SENT_MESSAGE } });
@@ -514,14 +511,6 @@ function refundIdsOf(result: StartRefundResult): string[] {
 }
 
 describe('prepareQueuedRefund', () => {
-  function prepare(row: QueueRow, run: Run): Promise<StartRefundResult> {
-    return prepareQueuedRefund(
-      { idempotencyKey: `queue:${QUEUE_ID}:${row.position}`, form: formOfRow(row, DEFAULTS, readyCheckOf(row)), appOrigin: APP_ORIGIN, manualRefundsDone: false },
-      { orderNow: row.checkedOrder as OrderNow, merchants: run.deps.merchants, contact: { name: 'Dana Whitfield', email: 'dana.whitfield@example.com' }, actor: ACTOR },
-      run.deps.executor,
-    );
-  }
-
   it('reads only the order’s payments when they show the same refunds as at the check', async () => {
     const [row] = await runningQueue([{ orderId: orders.twoPayments, paymentId: payments.twoPaymentsFirst }]);
     const run = await runDeps();

@@ -1,6 +1,9 @@
 import { formatMoney } from '@/lib/money';
 import type { QueueRow, QueueRowRunStatus } from './schema';
 
+/** A count of rows or payments as the queue shows it: "1,204". */
+export const formatCount = (value: number) => value.toLocaleString('en-US');
+
 /** The review's figures and the run's progress, from the queue's rows. */
 
 export type CurrencyAmount = { currency: string; amountMinor: number };

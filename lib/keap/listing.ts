@@ -87,7 +87,7 @@ export function forEachLinkedOrderId(links: TransactionLinks, visit: (orderId: n
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * An order's id and date as Keap sent them, when both are plainly what the order schema accepts

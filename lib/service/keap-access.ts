@@ -58,7 +58,7 @@ export async function v1OnlyEndpointsOf(connection: KeapConnection): Promise<str
 }
 
 /** Keap's default API, REST v2, with REST v1 where v2 lacks something; a v2 endpoint the account lacks is recorded for options. */
-export function clientFor(apiKey: string, apiHost: KeapApiHost, limiter: RateLimiter = limiterFor(apiKey)): KeapClient {
+export function clientFor(apiKey: string, apiHost: KeapApiHost, limiter: RateLimiter): KeapClient {
   const options = { apiKey, baseUrl: apiBaseUrl(apiHost), limiter };
   return createVersionedKeapClient({
     v1: createKeapClient(options),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ApiAnswer, ApiRequest } from './api';
+import { type ApiAnswer, type ApiRequest, NOT_A_TRANSACTION_ID_BASE } from './api';
 import { formatUsd, toKeapDecimal } from './money';
 import {
   findContact,
@@ -35,8 +35,6 @@ export type V2Availability = z.infer<typeof v2AvailabilitySchema>;
 /** The largest page of Keap v2's lists, and the users list's. */
 const MAX_PAGE_SIZE = 1000;
 const MAX_USERS_PAGE_SIZE = 100;
-/** Above every id the sandbox gives a transaction (api.ts uses the same numbering for v1). */
-const NOT_A_TRANSACTION_ID_BASE = 10_000_000;
 const CURRENCY = 'USD';
 
 const HTTP_STATUS_NAMES: Record<number, string> = {

@@ -360,7 +360,7 @@ function reportingOrder(state: SandboxState, order: Order) {
 }
 
 /** Above every id the sandbox gives a transaction, so a `payment_id` from here names none. */
-const NOT_A_TRANSACTION_ID_BASE = 10_000_000;
+export const NOT_A_TRANSACTION_ID_BASE = 10_000_000;
 
 /** `transactionIdsHidden`: `payment_id` is of Keap's own numbering, not the charging transaction's id. */
 function invoicePayment(payment: InvoicePayment, transactionIdsHidden: boolean) {

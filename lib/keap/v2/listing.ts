@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { keapListing, type KeapListing } from '@/lib/keap/listing';
+import { isRecord, keapListing, type KeapListing } from '@/lib/keap/listing';
 import type { KeapOrderListing, KeapTransactionListing } from '@/lib/keap/schemas';
 import { orderListingOfV2Schema } from '@/lib/keap/v2/domain';
 
@@ -21,7 +21,6 @@ interface SentView {
   order_ids?: unknown;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** An id exactly as v2IdSchema accepts it (text of digits, or a whole number, safe), else undefined. */
 function idAsSchemaReadsIt(value: unknown): number | undefined {
