@@ -67,6 +67,15 @@ describe('QueueImport', () => {
     expect(onDefaultsChange).toHaveBeenLastCalledWith({ ...DEFAULTS, reasonDetails: 'x' });
   });
 
+  it('shows the reason details as typed while the saved defaults have not come back yet', async () => {
+    const onDefaultsChange = vi.fn();
+    render(<QueueImport {...props({ onDefaultsChange })} />);
+    const details = screen.getByLabelText<HTMLInputElement>('Default reason details');
+    await userEvent.type(details, 'late');
+    expect(details.value).toBe('late');
+    expect(onDefaultsChange).toHaveBeenLastCalledWith({ ...DEFAULTS, reasonDetails: 'late' });
+  });
+
   it('takes nothing while disabled', () => {
     render(<QueueImport {...props({ disabled: true })} />);
     expect(screen.getByLabelText<HTMLInputElement>('CSV file').disabled).toBe(true);

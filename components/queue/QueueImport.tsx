@@ -21,6 +21,8 @@ export function QueueImport({ defaults, onDefaultsChange, onCsvText, onPaste, er
   const ids = { file: useId(), fileHelp: useId(), paste: useId(), reason: useId(), details: useId(), handling: useId() };
   const [pasted, setPasted] = useState('');
   const [readError, setReadError] = useState<string | null>(null);
+  // Typed here and shown at once: the saved defaults come back from the background a moment later.
+  const [reasonDetails, setReasonDetails] = useState(defaults.reasonDetails);
 
   const chooseFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const input = event.currentTarget;
@@ -84,8 +86,11 @@ export function QueueImport({ defaults, onDefaultsChange, onCsvText, onPaste, er
           id={ids.details}
           type="text"
           disabled={disabled}
-          value={defaults.reasonDetails}
-          onChange={(event) => onDefaultsChange({ ...defaults, reasonDetails: event.target.value })}
+          value={reasonDetails}
+          onChange={(event) => {
+            setReasonDetails(event.target.value);
+            onDefaultsChange({ ...defaults, reasonDetails: event.target.value });
+          }}
         />
         <label htmlFor={ids.handling}>{i18n.t('queue.import.errorHandling')}</label>
         <select

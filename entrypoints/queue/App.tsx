@@ -39,6 +39,10 @@ export function App({ db }: { db: QueueDb }) {
       setBusy(false);
     }
   };
+  // Not through `ask`: a keystroke in the defaults must not disable the field being typed in.
+  const updateDefaults = (defaults: QueueDefaults) => {
+    void callBackground('queueUpdate', { defaults }).then((answer) => setError(answer.ok ? null : answer.error.message));
+  };
   const addImported = (imported: QueueImportResult) => {
     if (!imported.ok) {
       setImportError(imported.error.message);
@@ -61,7 +65,7 @@ export function App({ db }: { db: QueueDb }) {
       {making && (
         <QueueImport
           defaults={queue?.defaults ?? NEW_QUEUE_DEFAULTS}
-          onDefaultsChange={(defaults) => void ask(() => callBackground('queueUpdate', { defaults }))}
+          onDefaultsChange={updateDefaults}
           onCsvText={(text) => addImported(parseQueueCsv(text))}
           onPaste={(text) => addImported(parsePastedOrderIds(text))}
           error={importError}
