@@ -85,21 +85,20 @@ function keapFailure(error: KeapError): StartRefundResult {
   return { ok: false, error: { kind: error.kind, message: error.message, ...(retryAt === undefined ? {} : { retryAt }) } };
 }
 
-/** The order with its invoice payments and transactions, as Keap's API shows them now. */
-export async function readOrderNow(client: KeapClient, orderId: number): Promise<KeapResult<OrderNow>> {
-  const [order, payments, transactions] = await Promise.all([client.getOrder(orderId), client.listOrderPayments(orderId), client.listOrderTransactions(orderId)]);
+/**
+ * The order with its invoice payments and transactions, as Keap's API shows them now. Without
+ * `transactions`, the transactions are left unread: the order and payments decide whether a refund shows.
+ */
+export async function readOrderNow(client: KeapClient, orderId: number, { transactions: withTransactions = true } = {}): Promise<KeapResult<OrderNow>> {
+  const [order, payments, transactions] = await Promise.all([
+    client.getOrder(orderId),
+    client.listOrderPayments(orderId),
+    withTransactions ? client.listOrderTransactions(orderId) : Promise.resolve<KeapResult<KeapTransaction[]>>({ ok: true, value: [] }),
+  ]);
   if (!order.ok) return order;
   if (!payments.ok) return payments;
   if (!transactions.ok) return transactions;
   return { ok: true, value: { order: order.value, payments: payments.value, transactions: transactions.value } };
-}
-
-/** The order and its invoice payments, without its transactions: what decides whether a refund shows. */
-async function readOrderAndPayments(client: KeapClient, orderId: number): Promise<KeapResult<OrderNow>> {
-  const [order, payments] = await Promise.all([client.getOrder(orderId), client.listOrderPayments(orderId)]);
-  if (!order.ok) return order;
-  if (!payments.ok) return payments;
-  return { ok: true, value: { order: order.value, payments: payments.value, transactions: [] } };
 }
 
 /**
@@ -434,7 +433,7 @@ export async function executeRefund(refundId: string, deps: ExecutorDeps, mode: 
   let lastReadError: KeapError | null = null;
   for (let attempt = 0; attempt < deps.confirmation.attempts; attempt++) {
     if (attempt > 0) await deps.sleep(deps.confirmation.intervalMs);
-    const orderNow = deps.confirmation.withTransactions === false ? await readOrderAndPayments(deps.client, record.orderId) : await readOrderNow(deps.client, record.orderId);
+    const orderNow = await readOrderNow(deps.client, record.orderId, { transactions: deps.confirmation.withTransactions !== false });
     if (!orderNow.ok) {
       lastReadError = orderNow.error;
       continue;
