@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { SEED } from '../sandbox/seed';
 import { useSandboxedExtension } from './harness';
-import { journalRecords, openSidePanelOn } from './refund-helpers';
+import { journalRecords, openSidePanelOn, reviewRefund } from './refund-helpers';
 
 /*
  * The toolbar badge in the production build: refunds handed to the person ("Do it myself in Keap"
@@ -35,12 +35,7 @@ const badge = async () => {
 /** Starts a refund of `paymentId` that the person makes on Keap's screen themselves. */
 async function handToPerson(paymentId: number): Promise<void> {
   const { page, panel } = await openSidePanelOn(env.browser, SEED.contacts.demo, ORDER);
-  await panel
-    .getByRole('group', { name: `Payment #${paymentId}` })
-    .getByRole('checkbox')
-    .check();
-  await panel.getByLabel('Reason', { exact: true }).selectOption('Sent wrong size');
-  await panel.getByRole('button', { name: 'Review refund' }).click();
+  await reviewRefund(panel, paymentId);
   await panel.getByRole('radio', { name: /Do it myself in Keap/ }).check();
   await panel.getByRole('button', { name: 'Confirm refund of $60.00' }).click();
   await expect

@@ -1,36 +1,16 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { SEED } from '../sandbox/seed';
 import { useSandboxedExtension } from './harness';
-import { openSidePanelOn, refundLogFor } from './refund-helpers';
+import { historyRows, refundFirstPaymentOfTwoPaymentOrder, refundLogFor } from './refund-helpers';
 
 const env = useSandboxedExtension({ apiKey: SEED.apiKey });
-
-async function refundFirstPaymentOfTwoPaymentOrder(): Promise<void> {
-  const { page, panel } = await openSidePanelOn(env.browser, SEED.contacts.demo, SEED.orders.twoPayments);
-  await panel
-    .getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` })
-    .getByRole('checkbox')
-    .check();
-  await panel.getByLabel(`Refund amount for payment #${SEED.payments.twoPaymentsFirst}`).fill('12.34');
-  await panel.getByLabel('Reason', { exact: true }).selectOption('Item misrepresented');
-  await panel.getByRole('button', { name: 'Review refund' }).click();
-  await panel.getByRole('button', { name: 'Confirm refund of $12.34' }).click();
-  await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $12.34');
-  await panel.close();
-  await page.close();
-}
-
-function historyRows(popup: Page) {
-  return popup.getByRole('list', { name: 'Refunds' }).getByRole('listitem');
-}
 
 describe('the refund history popup', () => {
   it('tells a new user how to start, then shows a refund the background records, live', async () => {
     const popup = await env.browser.extensionPage('popup');
     await popup.getByRole('heading', { name: 'No refunds yet' }).waitFor();
-    await refundFirstPaymentOfTwoPaymentOrder();
+    await refundFirstPaymentOfTwoPaymentOrder(env.browser);
     // No reload: the popup follows the journal as the background writes it.
     await historyRows(popup).first().waitFor();
     const row = historyRows(popup).first();

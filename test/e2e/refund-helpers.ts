@@ -1,8 +1,10 @@
 import type { Page } from 'playwright-core';
 import type { RefundRecord } from '@/lib/audit/schema';
 import { isFinalState } from '../../lib/audit/states';
+import { SEED } from '../sandbox/seed';
 import type { Sandbox } from '../sandbox/server';
 import type { ExtensionBrowser } from './harness';
+import { openSidePanelOn } from './side-panel';
 
 // Shared with `npm run bench`, which runs outside Vitest.
 export { openSidePanelFrom, openSidePanelOn } from './side-panel';
@@ -74,4 +76,28 @@ export async function journalRecords(browser: ExtensionBrowser, filter: { orderI
     .filter((record) => filter.orderId === undefined || record.orderId === filter.orderId)
     .filter((record) => filter.since === undefined || record.createdAt >= filter.since)
     .sort((a, b) => a.createdAt - b.createdAt);
+}
+
+/** Refunds $12.34 of the two-payment order's first payment ("Item misrepresented") in the side panel, until the API confirms it. */
+export async function refundFirstPaymentOfTwoPaymentOrder(browser: ExtensionBrowser): Promise<void> {
+  const { page, panel } = await openSidePanelOn(browser, SEED.contacts.demo, SEED.orders.twoPayments);
+  await panel
+    .getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` })
+    .getByRole('checkbox')
+    .check();
+  await panel.getByLabel(`Refund amount for payment #${SEED.payments.twoPaymentsFirst}`).fill('12.34');
+  await panel.getByLabel('Reason', { exact: true }).selectOption('Item misrepresented');
+  await panel.getByRole('button', { name: 'Review refund' }).click();
+  await panel.getByRole('button', { name: 'Confirm refund of $12.34' }).click();
+  await panel
+    .getByRole('status')
+    .filter({ hasText: /^Refunded \$12\.34$/ })
+    .waitFor({ timeout: 60_000 });
+  await panel.close();
+  await page.close();
+}
+
+/** The refund history popup's rows. */
+export function historyRows(popup: Page) {
+  return popup.getByRole('list', { name: 'Refunds' }).getByRole('listitem');
 }

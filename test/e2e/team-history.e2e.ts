@@ -1,8 +1,7 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { SEED } from '../sandbox/seed';
 import { configureExtension, launchExtensionBrowser, useSandboxedExtension } from './harness';
-import { journalRecords, openSidePanelOn } from './refund-helpers';
+import { historyRows, journalRecords, refundFirstPaymentOfTwoPaymentOrder } from './refund-helpers';
 
 /*
  * Team history: a refund made in one browser profile reaches a teammate's through Refund Desk's
@@ -11,24 +10,9 @@ import { journalRecords, openSidePanelOn } from './refund-helpers';
 
 const env = useSandboxedExtension({ apiKey: SEED.apiKey });
 
-function historyRows(popup: Page) {
-  return popup.getByRole('list', { name: 'Refunds' }).getByRole('listitem');
-}
-
 describe('team history', () => {
   it("imported in a second browser profile, it shows the first profile's refund once, marked from Keap", async () => {
-    const { page, panel } = await openSidePanelOn(env.browser, SEED.contacts.demo, SEED.orders.twoPayments);
-    await panel
-      .getByRole('group', { name: `Payment #${SEED.payments.twoPaymentsFirst}` })
-      .getByRole('checkbox')
-      .check();
-    await panel.getByLabel(`Refund amount for payment #${SEED.payments.twoPaymentsFirst}`).fill('12.34');
-    await panel.getByLabel('Reason', { exact: true }).selectOption('Item misrepresented');
-    await panel.getByRole('button', { name: 'Review refund' }).click();
-    await panel.getByRole('button', { name: 'Confirm refund of $12.34' }).click();
-    await expect.poll(() => panel.getByRole('status').innerText(), { timeout: 60_000 }).toBe('Refunded $12.34');
-    await panel.close();
-    await page.close();
+    await refundFirstPaymentOfTwoPaymentOrder(env.browser);
     const [made] = await journalRecords(env.browser);
     expect(made).toMatchObject({ state: 'confirmed', totalMinor: 1234 });
     // The closing note is written once the refund has settled.
