@@ -75,6 +75,17 @@ export function isKeapAppPage(href: string): boolean {
   return url.protocol === 'https:' && url.hostname.endsWith('.infusionsoft.com') && !(KEAP_API_HOSTS as readonly string[]).includes(url.hostname);
 }
 
+/** A page of a Keap app, classic or newer: where Refund Desk works. */
+export function isKeapPageUrl(href: string): boolean {
+  if (isKeapAppPage(href)) return true;
+  try {
+    const { protocol, hostname } = new URL(href);
+    return protocol === 'https:' && isNewerAppHost(hostname);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Tabs of the newer app's contact record that public code links to: a public Chrome extension builds
  * `https://keap.app/contacts/list/contact/<id>/details`, a WordPress plugin

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { classifyKeapUrl, contactIdOfPage, isKeapAppPage, isNewerAppOrigin } from '@/lib/keap-hosts';
+import { classifyKeapUrl, contactIdOfPage, isKeapPageUrl } from '@/lib/keap-hosts';
 import { backgroundCaller } from '@/lib/messaging/call-background';
 import { EXTENSION_PAGE_MESSAGES } from '@/lib/messaging/extension-page-messages';
 import { historyImportItem, historyImportOf } from '@/lib/service/history-import-state';
@@ -14,9 +14,8 @@ export async function activeKeapPage(): Promise<KeapPageOfPopup> {
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   const url = tab?.url;
   if (url === undefined) return NO_KEAP_PAGE;
-  const { origin } = new URL(url);
-  if (!isKeapAppPage(url) && !isNewerAppOrigin(origin)) return NO_KEAP_PAGE;
-  return { origin, contactId: contactIdOfPage(classifyKeapUrl(url)) };
+  if (!isKeapPageUrl(url)) return NO_KEAP_PAGE;
+  return { origin: new URL(url).origin, contactId: contactIdOfPage(classifyKeapUrl(url)) };
 }
 
 const callBackground = backgroundCaller(EXTENSION_PAGE_MESSAGES);

@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { type IconLook, iconPaths } from '@/lib/icons';
-import { isKeapAppPage, isNewerAppHost } from '@/lib/keap-hosts';
+import { isKeapPageUrl } from '@/lib/keap-hosts';
 import { toolbarButton } from './badge';
 
 /*
@@ -11,14 +11,7 @@ import { toolbarButton } from './badge';
 
 /** A page of a Keap app, classic or newer. Without the "tabs" permission only these tabs show Refund Desk their URL. */
 export function isKeapTab(url: string | undefined): boolean {
-  if (url === undefined) return false;
-  if (isKeapAppPage(url)) return true;
-  try {
-    const { protocol, hostname } = new URL(url);
-    return protocol === 'https:' && isNewerAppHost(hostname);
-  } catch {
-    return false;
-  }
+  return url !== undefined && isKeapPageUrl(url);
 }
 
 function showLook(tabId: number, look: IconLook): void {
