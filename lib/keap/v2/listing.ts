@@ -21,7 +21,6 @@ interface SentView {
   order_ids?: unknown;
 }
 
-
 /** An id exactly as v2IdSchema accepts it (text of digits, or a whole number, safe), else undefined. */
 function idAsSchemaReadsIt(value: unknown): number | undefined {
   const id = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
